@@ -1,0 +1,47 @@
+/* bench-synth — speed of the synthetic fingerprint generator.
+ *
+ *   bench-synth [FINGERS] [IMPRESSIONS_PER_FINGER]
+ *
+ * Prints the mean time to create a master finger and to render one
+ * impression (RL_SYNTH_WIDTH x RL_SYNTH_HEIGHT at 500 ppi). */
+#include <glib.h>
+#include <stdlib.h>
+
+#include "rl-synth.h"
+
+int
+main (int argc, char **argv)
+{
+  int fingers = argc > 1 ? atoi (argv[1]) : 20;
+  int impressions = argc > 2 ? atoi (argv[2]) : 8;
+  gint64 t_finger = 0, t_render = 0;
+  guint64 checksum = 0;
+
+  fingers = CLAMP (fingers, 1, 100000);
+  impressions = CLAMP (impressions, 0, 1000);
+  for (int f = 0; f < fingers; f++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      RlSynthFinger *finger = rl_synth_finger_new ((guint64) f + 1, (RlFingerPosition) (f % 10 + 1));
+      t_finger += g_get_monotonic_time () - t0;
+      for (int i = 0; i < impressions; i++)
+        {
+          RlSynthImpression imp;
+          RlImage *img;
+          rl_synth_impression_random ((guint64) f * 1000 + (guint64) i, &imp);
+          t0 = g_get_monotonic_time ();
+          img = rl_synth_render (finger, &imp, NULL);
+          t_render += g_get_monotonic_time () - t0;
+          checksum += img->pixels[(img->height / 2) * img->width + img->width / 2];
+          rl_image_free (img);
+        }
+      rl_synth_finger_free (finger);
+    }
+  g_print ("image %dx%d px at 500 ppi\n", RL_SYNTH_WIDTH, RL_SYNTH_HEIGHT);
+  g_print ("master finger: %.1f ms mean over %d fingers\n", t_finger / 1000.0 / fingers, fingers);
+  if (impressions > 0)
+    g_print ("impression:    %.1f ms mean over %d renders\n", t_render / 1000.0 / (fingers * impressions), fingers * impressions);
+  g_print ("per finger with %d impressions: %.1f ms (checksum %" G_GUINT64_FORMAT ")\n",
+           impressions, (t_finger + t_render) / 1000.0 / fingers, checksum);
+  return 0;
+}

@@ -1,0 +1,1063 @@
+/* rl-synth.c — synthetic fingerprint generator (see rl-synth.h).
+ *
+ * Pipeline of a master finger, after SFinGe:
+ *   class → singularities → orientation field (zero-pole + fingertip arching)
+ *   → ridge-period map → silhouette → ridges grown from random seeds by
+ *   iterative Gabor filtering tuned to the local orientation and period.
+ * An impression warps the master pattern (rigid + elastic), applies pressure,
+ * contact shape, sensor grey levels, blur and noise.
+ *
+ * Internal angles: θ is the ridge direction, radians, counter-clockwise with
+ * y up (as rl-types.h), so in image coordinates (y down) the ridge runs along
+ * (cos θ, -sin θ).
+ */
+#define G_LOG_DOMAIN "rl-synth"
+
+#include "rl-synth.h"
+
+#include <math.h>
+#include <string.h>
+
+#define W RL_SYNTH_WIDTH
+#define H RL_SYNTH_HEIGHT
+
+/* ---------------------------------------------------------------------------
+ * Deterministic random numbers: splitmix64 to seed xoshiro256**. Never rand():
+ * the same seed must give the same print on every run. */
+
+typedef struct { guint64 s[4]; } Rng;
+
+static guint64
+splitmix64 (guint64 *x)
+{
+  guint64 z = (*x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static void
+rng_init (Rng *r, guint64 seed)
+{
+  for (int i = 0; i < 4; i++)
+    r->s[i] = splitmix64 (&seed);
+}
+
+static inline guint64
+rotl (guint64 x, int k)
+{
+  return (x << k) | (x >> (64 - k));
+}
+
+static guint64
+rng_next (Rng *r)
+{
+  guint64 *s = r->s;
+  guint64 result = rotl (s[1] * 5, 7) * 9;
+  guint64 t = s[1] << 17;
+
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl (s[3], 45);
+  return result;
+}
+
+static double
+rng_uniform (Rng *r)
+{
+  return (double) (rng_next (r) >> 11) * 0x1.0p-53;
+}
+
+static double
+rng_range (Rng *r, double a, double b)
+{
+  return a + (b - a) * rng_uniform (r);
+}
+
+static double
+rng_gauss (Rng *r)
+{
+  double u1 = 1.0 - rng_uniform (r);
+  double u2 = rng_uniform (r);
+  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
+}
+
+static double
+clampd (double v, double lo, double hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+static inline float
+clampf (float v, float lo, float hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+static inline float
+smoothstep (float e0, float e1, float x)
+{
+  float t = clampf ((x - e0) / (e1 - e0), 0.f, 1.f);
+  return t * t * (3.f - 2.f * t);
+}
+
+/* ---------------------------------------------------------------------------
+ * Value noise: random values on a coarse grid, smoothly interpolated. Used for
+ * every low-frequency variation (orientation wobble, period, pressure, skin
+ * distortion, blotches), so each costs a few flops per pixel. */
+
+typedef struct {
+  int    gw, gh;
+  float  inv_cell;
+  float *v;
+} Noise;
+
+static void
+noise_init (Noise *n, Rng *r, float cell)
+{
+  n->inv_cell = 1.f / cell;
+  n->gw = (int) ceilf ((W + 2 * cell) / cell) + 3;
+  n->gh = (int) ceilf ((H + 2 * cell) / cell) + 3;
+  n->v = g_new (float, (gsize) n->gw * n->gh);
+  for (int i = 0; i < n->gw * n->gh; i++)
+    n->v[i] = (float) rng_range (r, -1.0, 1.0);
+}
+
+static void
+noise_clear (Noise *n)
+{
+  g_clear_pointer (&n->v, g_free);
+}
+
+/* Smooth (C1) interpolation of the grid; points off the canvas clamp to its border cells. */
+static inline float
+noise_at (const Noise *n, float x, float y)
+{
+  float fx = clampf (x * n->inv_cell + 1.5f, 0.f, (float) n->gw - 2.001f);
+  float fy = clampf (y * n->inv_cell + 1.5f, 0.f, (float) n->gh - 2.001f);
+  int ix = (int) fx, iy = (int) fy;
+  float tx = fx - ix, ty = fy - iy;
+  const float *p = n->v + iy * n->gw + ix;
+
+  tx = tx * tx * (3.f - 2.f * tx);
+  ty = ty * ty * (3.f - 2.f * ty);
+  return (p[0] * (1.f - tx) + p[1] * tx) * (1.f - ty)
+       + (p[n->gw] * (1.f - tx) + p[n->gw + 1] * tx) * ty;
+}
+
+/* ---------------------------------------------------------------------------
+ * The master finger. */
+
+#define MAX_SINGULARITIES 4
+
+struct _RlSynthFinger {
+  guint64          seed;
+  RlFingerPosition position;
+  RlSynthClass     klass;
+
+  /* Silhouette: SFinGe's four quarter-ellipses around a central band. */
+  float cx, cy;                 /* centre of the central band */
+  float left, right;            /* half-widths */
+  float top, bottom;            /* semi-axes of the top / bottom ellipses */
+  float band;                   /* half-height of the central band */
+
+  /* Singularities driving the orientation field (some may lie off the skin). */
+  guint         n_model;
+  RlSingularity model[MAX_SINGULARITIES];
+  guint         n_visible;
+  RlSingularity visible[MAX_SINGULARITIES];
+
+  float theta0;                 /* far-field ridge direction */
+  float loop_stretch;           /* vertical elongation of loops */
+  float arch_height, arch_width;  /* arch class: bump of the ridges */
+  float tip_weight;             /* fingertip arching above the cores */
+  float top_sing_y;             /* highest singularity (image y) */
+  Noise orient_noise;
+  float orient_wobble;
+
+  float period0;
+  Noise period_noise;
+  float period_mean;
+
+  float *silhouette;            /* W*H, 1 on skin, soft edge */
+  float *ridges;                /* W*H, [-1, 1], > 0 on a ridge */
+};
+
+const char *
+rl_synth_class_to_string (RlSynthClass klass)
+{
+  switch (klass)
+    {
+    case RL_SYNTH_CLASS_ARCH: return "arch";
+    case RL_SYNTH_CLASS_TENTED_ARCH: return "tented arch";
+    case RL_SYNTH_CLASS_LEFT_LOOP: return "left loop";
+    case RL_SYNTH_CLASS_RIGHT_LOOP: return "right loop";
+    case RL_SYNTH_CLASS_WHORL: return "whorl";
+    default: return "unknown";
+    }
+}
+
+/* Class frequencies (Wilson, Watson and Paek's NIST figures used by SFinGe:
+ * arch 3.7 %, tented arch 2.9 %, left loop 33.8 %, right loop 31.7 %,
+ * whorl 27.9 %), leaning loops towards the ulnar side of the hand the
+ * finger is on (right hand → right loops), more whorls on thumbs and ring
+ * fingers and more arches on index fingers, as in population studies. */
+static RlSynthClass
+pick_class (Rng *r, RlFingerPosition position)
+{
+  double p[5] = { 3.7, 2.9, 33.8, 31.7, 27.9 };
+  double u, total = 0;
+  gboolean right_hand = position >= RL_FINGER_RIGHT_THUMB && position <= RL_FINGER_RIGHT_LITTLE;
+  gboolean left_hand = position >= RL_FINGER_LEFT_THUMB && position <= RL_FINGER_LEFT_LITTLE;
+  int digit = right_hand ? position : left_hand ? position - 5 : 0;
+
+  if (right_hand)
+    { p[3] += 20; p[2] -= 20; }
+  else if (left_hand)
+    { p[2] += 20; p[3] -= 20; }
+  if (digit == 1 || digit == 4)
+    p[4] += 12;
+  if (digit == 2)
+    { p[0] += 3; p[1] += 4; }
+  for (int i = 0; i < 5; i++)
+    total += p[i];
+  u = rng_uniform (r) * total;
+  for (int i = 0; i < 5; i++)
+    {
+      if (u < p[i])
+        return (RlSynthClass) i;
+      u -= p[i];
+    }
+  return RL_SYNTH_CLASS_WHORL;
+}
+
+static void
+add_singularity (RlSynthFinger *f, RlSingularityKind kind, double x, double y)
+{
+  RlSingularity *s = &f->model[f->n_model++];
+
+  s->x = (float) x;
+  s->y = (float) y;
+  s->kind = kind;
+  s->reliability = 100;
+  s->angle = 0;
+}
+
+static void
+place_singularities (RlSynthFinger *f, Rng *r)
+{
+  double cx = f->cx + rng_gauss (r) * 10;
+  double cy = f->cy - 25 + rng_gauss (r) * 18;
+
+  switch (f->klass)
+    {
+    case RL_SYNTH_CLASS_ARCH:
+      break;
+    case RL_SYNTH_CLASS_TENTED_ARCH:
+      add_singularity (f, RL_SINGULARITY_CORE, cx, cy);
+      add_singularity (f, RL_SINGULARITY_DELTA, cx + rng_gauss (r) * 6, cy + rng_range (r, 45, 75));
+      break;
+    case RL_SYNTH_CLASS_LEFT_LOOP:
+    case RL_SYNTH_CLASS_RIGHT_LOOP:
+      {
+        /* A left loop's ridges enter and leave on the left: its delta is on the right. */
+        double side = f->klass == RL_SYNTH_CLASS_LEFT_LOOP ? 1.0 : -1.0;
+        cx -= side * rng_range (r, 0, 20);
+        add_singularity (f, RL_SINGULARITY_CORE, cx, cy);
+        add_singularity (f, RL_SINGULARITY_DELTA, cx + side * rng_range (r, 55, 105), cy + rng_range (r, 80, 130));
+      }
+      break;
+    case RL_SYNTH_CLASS_WHORL:
+      {
+        double sep = rng_range (r, 12, 35), tilt = rng_gauss (r) * 8;
+        add_singularity (f, RL_SINGULARITY_CORE, cx + tilt, cy - sep / 2);
+        add_singularity (f, RL_SINGULARITY_CORE, cx - tilt, cy + sep / 2);
+        add_singularity (f, RL_SINGULARITY_DELTA, cx - rng_range (r, 80, 120), cy + rng_range (r, 85, 135));
+        add_singularity (f, RL_SINGULARITY_DELTA, cx + rng_range (r, 80, 120), cy + rng_range (r, 85, 135));
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+/* Normalised radius of the silhouette: < 1 on the skin. */
+static float
+silhouette_radius (const RlSynthFinger *f, float x, float y)
+{
+  float dx = x - f->cx, dy = y - f->cy;
+  float rx = dx < 0 ? f->left : f->right;
+
+  if (dy < -f->band)
+    {
+      float ey = (dy + f->band) / f->top;
+      return sqrtf ((dx / rx) * (dx / rx) + ey * ey);
+    }
+  if (dy > f->band)
+    {
+      float ey = (dy - f->band) / f->bottom;
+      return sqrtf ((dx / rx) * (dx / rx) + ey * ey);
+    }
+  return fabsf (dx / rx);
+}
+
+gboolean
+rl_synth_finger_contains (const RlSynthFinger *finger, float x, float y)
+{
+  g_return_val_if_fail (finger != NULL, FALSE);
+  return silhouette_radius (finger, x, y) < 1.f;
+}
+
+/* Ridge direction of the zero-pole model (Sherlock and Monro): each core adds
+ * half the angle under which it is seen, each delta subtracts it. Loops are
+ * stretched vertically (distances to cores measured with y shrunk) so that
+ * they look elongated as in real prints rather than round. */
+static void
+zero_pole (const RlSynthFinger *f, float x, float y, float *c2, float *s2)
+{
+  double sum = f->theta0;
+
+  for (guint i = 0; i < f->n_model; i++)
+    {
+      const RlSingularity *s = &f->model[i];
+      double dx = x - s->x, dy = -(y - s->y);
+
+      if (s->kind == RL_SINGULARITY_CORE)
+        sum += 0.5 * atan2 (dy * f->loop_stretch, dx);
+      else
+        sum -= 0.5 * atan2 (dy, dx);
+    }
+  *c2 = (float) cos (2 * sum);
+  *s2 = (float) sin (2 * sum);
+}
+
+/* Arch class: horizontal ridges with a bump in the middle, flattening
+ * towards the bottom of the finger. */
+static float
+arch_direction (const RlSynthFinger *f, float x, float y)
+{
+  float u = (x - f->cx) / f->arch_width;
+  float a = f->arch_height * clampf (1.f - (y - (f->cy - 40)) / 200.f, 0.1f, 1.3f);
+  /* Ridge y_up = a·exp(-u²/2) → slope = -a·u·exp(-u²/2) / width (in units of width). */
+  return atanf (-a * u * expf (-0.5f * u * u));
+}
+
+static float
+wrap_pi (double t)
+{
+  t = fmod (t, G_PI);
+  if (t < 0)
+    t += G_PI;
+  if (t >= G_PI)
+    t = 0;
+  return (float) t;
+}
+
+float
+rl_synth_finger_orientation_at (const RlSynthFinger *f, float x, float y)
+{
+  float c2, s2, w;
+
+  g_return_val_if_fail (f != NULL, 0.f);
+
+  if (f->klass == RL_SYNTH_CLASS_ARCH)
+    {
+      float t = arch_direction (f, x, y);
+      c2 = cosf (2 * t);
+      s2 = sinf (2 * t);
+    }
+  else
+    zero_pole (f, x, y, &c2, &s2);
+
+  /* Fingertip correction: far above the cores the zero-pole field goes flat,
+   * while real ridges arch over the fingertip, parallel to its outline.
+   * Blend in the tangent of the silhouette's top ellipse there. */
+  w = f->tip_weight * smoothstep (0.f, 110.f, f->top_sing_y - y);
+  if (w > 0)
+    {
+      float dx = (x - f->cx) / (x < f->cx ? f->left : f->right);
+      float dy = (f->cy + f->band - y) / (f->top + f->band);    /* y up */
+      /* Tangent of the ellipse through (dx, dy): perpendicular to the gradient. */
+      double t = atan2 (dy, dx) + G_PI / 2;
+      c2 = (1 - w) * c2 + w * (float) cos (2 * t);
+      s2 = (1 - w) * s2 + w * (float) sin (2 * t);
+    }
+
+  return wrap_pi (0.5 * atan2 (s2, c2) + f->orient_wobble * noise_at (&f->orient_noise, x, y));
+}
+
+float
+rl_synth_finger_ridge_period_at (const RlSynthFinger *f, float x, float y)
+{
+  float r;
+
+  g_return_val_if_fail (f != NULL, 0.f);
+  /* Ridges are a little wider apart towards the tip and the crease than in
+   * the middle of the pad, plus a slow individual variation. */
+  r = silhouette_radius (f, x, y);
+  return f->period0 * (1.f + 0.06f * clampf (r * r, 0.f, 1.5f) + 0.07f * noise_at (&f->period_noise, x, y));
+}
+
+float
+rl_synth_finger_get_ridge_period (const RlSynthFinger *finger)
+{
+  g_return_val_if_fail (finger != NULL, 0.f);
+  return finger->period_mean;
+}
+
+RlSynthClass
+rl_synth_finger_get_class (const RlSynthFinger *finger)
+{
+  g_return_val_if_fail (finger != NULL, RL_SYNTH_CLASS_ARCH);
+  return finger->klass;
+}
+
+const RlSingularity *
+rl_synth_finger_get_singularities (const RlSynthFinger *finger, guint *n)
+{
+  g_return_val_if_fail (finger != NULL, NULL);
+  if (n != NULL)
+    *n = finger->n_visible;
+  return finger->n_visible ? finger->visible : NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * Ridge growth by iterative contextual Gabor filtering.
+ *
+ * Kernels are precomputed per (orientation, period) bin. The image is
+ * filtered in 8×8 blocks, each with the kernel of its centre: the inner loop
+ * then runs over 8 contiguous floats per tap and vectorises. */
+
+#define KR 6                        /* kernel radius */
+#define KS (2 * KR + 1)
+#define N_ORIENT 36
+#define N_PERIOD 16
+#define PERIOD_MIN 5.5f
+#define PERIOD_STEP 0.5f
+#define BLK 8
+#define PAD 8                       /* ≥ KR, keeps rows aligned */
+#define PW (W + 2 * PAD)
+#define PH (H + 2 * PAD)
+#define BW ((W + BLK - 1) / BLK)
+#define BH ((H + BLK - 1) / BLK)
+
+static float gabor_bank[N_ORIENT][N_PERIOD][KS * KS];
+
+static void
+gabor_bank_init (void)
+{
+  for (int o = 0; o < N_ORIENT; o++)
+    for (int p = 0; p < N_PERIOD; p++)
+      {
+        float theta = (float) (G_PI * o / N_ORIENT);
+        float period = PERIOD_MIN + PERIOD_STEP * p;
+        float *k = gabor_bank[o][p];
+        /* Ridge direction in image coordinates and its normal. */
+        float ux = cosf (theta), uy = -sinf (theta);
+        float nx = -uy, ny = ux;
+        float sa = 0.45f * period, sl = 3.6f;     /* σ across / along the ridges */
+        double env_sum = 0, k_sum = 0, resp = 0;
+
+        sa = clampf (sa, 2.8f, 4.2f);
+        for (int j = -KR; j <= KR; j++)
+          for (int i = -KR; i <= KR; i++)
+            {
+              float along = i * ux + j * uy, across = i * nx + j * ny;
+              float env = expf (-0.5f * (across * across / (sa * sa) + along * along / (sl * sl)));
+              float v = env * cosf (2.f * (float) G_PI * across / period);
+              k[(j + KR) * KS + i + KR] = v;
+              env_sum += env;
+              k_sum += v;
+            }
+        /* Zero DC, so flat areas stay flat; unit response to a ridge wave of the tuned period. */
+        for (int j = -KR; j <= KR; j++)
+          for (int i = -KR; i <= KR; i++)
+            {
+              float across = i * nx + j * ny;
+              float env = expf (-0.5f * (across * across / (sa * sa) + (i * ux + j * uy) * (i * ux + j * uy) / (sl * sl)));
+              float *v = &k[(j + KR) * KS + i + KR];
+              *v -= (float) (k_sum / env_sum) * env;
+              resp += *v * cosf (2.f * (float) G_PI * across / period);
+            }
+        for (int i = 0; i < KS * KS; i++)
+          k[i] /= (float) resp;
+      }
+}
+
+static void
+gabor_bank_ensure (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      gabor_bank_init ();
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static void
+grow_ridges (RlSynthFinger *f, Rng *r)
+{
+  g_autofree float *a = g_new0 (float, (gsize) PW * PH);
+  g_autofree float *b = g_new0 (float, (gsize) PW * PH);
+  g_autofree const float **kernel = g_new0 (const float *, BW * BH);
+  g_autofree guint8 *inside = g_new0 (guint8, BW * BH);   /* block touches the growth area */
+  g_autofree guint8 *alive = g_new0 (guint8, BW * BH);    /* block holds some signal */
+  g_autofree guint8 *grow = g_new0 (guint8, BW * BH);
+  g_autofree guint8 *mask = g_new0 (guint8, (gsize) W * H);
+  g_autofree guint8 *has_skin = g_new0 (guint8, BW * BH);
+  int n_seeds = 0, iterations = 16;
+
+  gabor_bank_ensure ();
+
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        mask[y * W + x] = silhouette_radius (f, x + 0.5f, y + 0.5f) < 1.06f;
+        has_skin[(y / BLK) * BW + x / BLK] |= silhouette_radius (f, x + 0.5f, y + 0.5f) < 1.0f;
+      }
+
+  for (int by = 0; by < BH; by++)
+    for (int bx = 0; bx < BW; bx++)
+      {
+        float x = bx * BLK + BLK / 2.f, y = by * BLK + BLK / 2.f;
+        float theta = rl_synth_finger_orientation_at (f, x, y);
+        float period = rl_synth_finger_ridge_period_at (f, x, y);
+        int o = (int) lroundf (theta / (float) G_PI * N_ORIENT) % N_ORIENT;
+        int p = (int) clampf (lroundf ((period - PERIOD_MIN) / PERIOD_STEP), 0, N_PERIOD - 1);
+
+        kernel[by * BW + bx] = gabor_bank[o][p];
+        inside[by * BW + bx] = silhouette_radius (f, x, y) < 1.12f;
+      }
+
+  /* Seeds: small random blobs, one per cell of a jittered grid so that the
+   * growing fronts cover the finger evenly. Fewer seeds → longer ridges and
+   * fewer minutiae; this spacing gives a few dozen minutiae per print. */
+  {
+    float cell = (float) rng_range (r, 62, 80);
+    for (float gy = 0; gy < H; gy += cell)
+      for (float gx = 0; gx < W; gx += cell)
+        {
+          int sx = (int) clampf (gx + (float) rng_uniform (r) * cell, 2, W - 3);
+          int sy = (int) clampf (gy + (float) rng_uniform (r) * cell, 2, H - 3);
+          float v = rng_uniform (r) < 0.5 ? -1.f : 1.f;
+          if (!mask[sy * W + sx])
+            continue;
+          for (int j = -1; j <= 1; j++)
+            for (int k = -1; k <= 1; k++)
+              a[(sy + j + PAD) * PW + sx + k + PAD] = v;
+          alive[(sy / BLK) * BW + sx / BLK] = 1;
+          n_seeds++;
+        }
+  }
+
+  (void) n_seeds;
+  /* A fixed number of rounds, then more while some of the finger is still
+   * unreached (a front can need longer to arrive in a corner). */
+  for (int it = 0; it < iterations + 12; it++)
+    {
+      int unreached = 0;
+
+      /* Gain above 1 and clamping make the pattern saturate to ±1 ridges and
+       * valleys that grow outwards from the seeds by about a kernel radius
+       * per step. */
+      float gain = 2.5f;
+
+      for (int i = 0; i < BW * BH; i++)
+        {
+          int bx = i % BW, by = i / BW;
+          grow[i] = 0;
+          if (!inside[i])
+            continue;
+          for (int j = -1; j <= 1 && !grow[i]; j++)
+            for (int k = -1; k <= 1; k++)
+              {
+                int nx = bx + k, ny = by + j;
+                if (nx >= 0 && ny >= 0 && nx < BW && ny < BH && alive[ny * BW + nx])
+                  {
+                    grow[i] = 1;
+                    break;
+                  }
+              }
+        }
+
+      memset (b, 0, sizeof (float) * PW * PH);
+      for (int by = 0; by < BH; by++)
+        for (int bx = 0; bx < BW; bx++)
+          {
+            const float *k = kernel[by * BW + bx];
+            float acc[BLK * BLK] = { 0 };
+            int x0 = bx * BLK + PAD, y0 = by * BLK + PAD;
+            gboolean any = FALSE;
+
+            if (!grow[by * BW + bx])
+              continue;
+            for (int ky = 0; ky < KS; ky++)
+              for (int kx = 0; kx < KS; kx++)
+                {
+                  float w = k[ky * KS + kx];
+                  const float *src = a + (gsize) (y0 + ky - KR) * PW + x0 + kx - KR;
+                  for (int y = 0; y < BLK; y++)
+                    for (int x = 0; x < BLK; x++)
+                      acc[y * BLK + x] += w * src[y * PW + x];
+                }
+            for (int y = 0; y < BLK; y++)
+              {
+                int iy = by * BLK + y;
+                if (iy >= H)
+                  break;
+                for (int x = 0; x < BLK; x++)
+                  {
+                    int ix = bx * BLK + x;
+                    float v;
+                    if (ix >= W || !mask[iy * W + ix])
+                      continue;
+                    v = clampf (acc[y * BLK + x] * gain, -1.f, 1.f);
+                    /* Where fronts of opposite phase cancel, nothing would
+                     * ever grow back: kick such dead spots once the finger
+                     * is covered. */
+                    if (it >= 6 && fabsf (v) < 0.03f)
+                      v = rng_uniform (r) < 0.5 ? -0.5f : 0.5f;
+                    b[(gsize) (iy + PAD) * PW + ix + PAD] = v;
+                    any |= fabsf (v) > 0.02f;
+                  }
+              }
+            alive[by * BW + bx] = any;
+          }
+      { float *t = a; a = b; b = t; }
+      for (int i = 0; i < BW * BH; i++)
+        unreached += has_skin[i] && !alive[i];
+      if (it + 1 >= iterations && unreached == 0)
+        break;
+    }
+
+  f->ridges = g_new (float, (gsize) W * H);
+  for (int y = 0; y < H; y++)
+    memcpy (f->ridges + y * W, a + (gsize) (y + PAD) * PW + PAD, sizeof (float) * W);
+}
+
+RlSynthFinger *
+rl_synth_finger_new (guint64 seed, RlFingerPosition position)
+{
+  RlSynthFinger *f = g_new0 (RlSynthFinger, 1);
+  guint64 mix = seed ^ ((guint64) position * 0xD1B54A32D192ED03ull);
+  Rng r;
+  double sum = 0;
+  int count = 0;
+
+  rng_init (&r, splitmix64 (&mix));
+  f->seed = seed;
+  f->position = position;
+  f->klass = pick_class (&r, position);
+
+  /* Fingertip outline: a plain impression of a fingertip at 500 ppi is about
+   * 230–290 px wide and 300–400 px tall. */
+  f->left = (float) rng_range (&r, 112, 138);
+  f->right = (float) rng_range (&r, 112, 138);
+  f->top = (float) rng_range (&r, 125, 165);
+  f->bottom = (float) rng_range (&r, 95, 135);
+  f->band = (float) rng_range (&r, 10, 40);
+  f->cx = (float) (W / 2.0 + rng_gauss (&r) * 6);
+  f->cy = (float) (H / 2.0 - (f->top - f->bottom) / 2.0 + rng_gauss (&r) * 6);
+
+  place_singularities (f, &r);
+  f->theta0 = (float) (rng_gauss (&r) * 0.06);
+  f->loop_stretch = (float) rng_range (&r, 0.75, 1.0);
+  f->arch_height = (float) rng_range (&r, 0.5, 1.1);
+  f->arch_width = (float) rng_range (&r, 45, 75);
+  f->tip_weight = (float) rng_range (&r, 0.45, 0.8);
+  f->top_sing_y = f->cy - 20;
+  for (guint i = 0; i < f->n_model; i++)
+    f->top_sing_y = MIN (f->top_sing_y, f->model[i].y);
+  noise_init (&f->orient_noise, &r, 90);
+  f->orient_wobble = (float) rng_range (&r, 0.05, 0.12);
+
+  f->period0 = (float) rng_range (&r, 8.2, 10.0);
+  noise_init (&f->period_noise, &r, 110);
+
+  for (guint i = 0; i < f->n_model; i++)
+    if (silhouette_radius (f, f->model[i].x, f->model[i].y) < 0.92f)
+      {
+        RlSingularity s = f->model[i];
+        /* Direction: a core opens downwards (its ridges recurve around it),
+         * a delta points to its three-way split; record the core's. */
+        s.angle = s.kind == RL_SINGULARITY_CORE ? (float) (3 * G_PI / 2) : 0.f;
+        f->visible[f->n_visible++] = s;
+      }
+
+  f->silhouette = g_new (float, (gsize) W * H);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        float rad = silhouette_radius (f, x + 0.5f, y + 0.5f);
+        f->silhouette[y * W + x] = smoothstep (1.0f, 0.97f, rad);
+        if (rad < 1.f && (x % 4) == 0 && (y % 4) == 0)
+          {
+            sum += rl_synth_finger_ridge_period_at (f, x, y);
+            count++;
+          }
+      }
+  f->period_mean = (float) (sum / MAX (count, 1));
+
+  grow_ridges (f, &r);
+  return f;
+}
+
+void
+rl_synth_finger_free (RlSynthFinger *finger)
+{
+  if (finger == NULL)
+    return;
+  noise_clear (&finger->orient_noise);
+  noise_clear (&finger->period_noise);
+  g_free (finger->silhouette);
+  g_free (finger->ridges);
+  g_free (finger);
+}
+
+RlImage *
+rl_synth_finger_render_master (const RlSynthFinger *finger)
+{
+  RlImage *img;
+
+  g_return_val_if_fail (finger != NULL, NULL);
+  img = rl_image_new (W, H, 500);
+  for (int i = 0; i < W * H; i++)
+    {
+      float v = finger->ridges[i] * finger->silhouette[i];
+      img->pixels[i] = (guint8) lroundf (clampf (127.5f - 127.5f * v, 0.f, 255.f));
+    }
+  return img;
+}
+
+/* ---------------------------------------------------------------------------
+ * Impressions. */
+
+void
+rl_synth_impression_random (guint64 seed, RlSynthImpression *out)
+{
+  Rng r;
+
+  g_return_if_fail (out != NULL);
+  rng_init (&r, seed ^ 0x5DEECE66Dull);
+  out->dx = (float) clampd (rng_gauss (&r) * 18, -45, 45);
+  out->dy = (float) clampd (rng_gauss (&r) * 22, -55, 55);
+  out->rotation = (float) clampd (rng_gauss (&r) * 0.14, -0.4, 0.4);
+  out->distortion = (float) rng_range (&r, 0.1, 0.8);
+  out->pressure = (float) clampd (rng_gauss (&r) * 0.4, -1, 1);
+  out->noise = (float) rng_range (&r, 0.05, 0.6);
+  out->partial = rng_uniform (&r) < 0.2 ? (float) rng_range (&r, 0.1, 0.45) : 0.f;
+}
+
+/* Everything an impression needs beyond the caller's numbers: its own random
+ * textures, seeded from the finger and the impression values so that the same
+ * request always gives the same image. */
+typedef struct {
+  RlSynthImpression v;
+  float  cx, cy;                /* contact centre (finger coordinates) */
+  float  cosr, sinr;
+  float  distortion_px;
+  Noise  dist_x, dist_y;
+  Noise  pressure_noise, blotch, grain, edge;
+  float  contact_rx, contact_ry;
+  float  cut_nx, cut_ny, cut_d;   /* partial: keep n·q < d */
+  float  background, ridge_grey, valley_grey;
+  Rng    rng;
+} Capture;
+
+static guint64
+impression_seed (const RlSynthFinger *f, const RlSynthImpression *imp)
+{
+  guint64 h = f->seed * 0x9E3779B97F4A7C15ull + (guint64) f->position;
+  guint32 bits[7];
+
+  memcpy (&bits[0], &imp->dx, 4);
+  memcpy (&bits[1], &imp->dy, 4);
+  memcpy (&bits[2], &imp->rotation, 4);
+  memcpy (&bits[3], &imp->distortion, 4);
+  memcpy (&bits[4], &imp->pressure, 4);
+  memcpy (&bits[5], &imp->noise, 4);
+  memcpy (&bits[6], &imp->partial, 4);
+  for (int i = 0; i < 7; i++)
+    {
+      h ^= bits[i];
+      h = splitmix64 (&h);
+    }
+  return h;
+}
+
+static void
+capture_init (Capture *c, const RlSynthFinger *f, const RlSynthImpression *imp)
+{
+  static const RlSynthImpression neutral = { 0 };
+  Rng *r = &c->rng;
+
+  memset (c, 0, sizeof *c);
+  c->v = imp ? *imp : neutral;
+  c->v.distortion = clampf (c->v.distortion, 0.f, 1.f);
+  c->v.pressure = clampf (c->v.pressure, -1.f, 1.f);
+  c->v.noise = clampf (c->v.noise, 0.f, 1.f);
+  c->v.partial = clampf (c->v.partial, 0.f, 0.7f);
+  rng_init (r, impression_seed (f, &c->v));
+
+  c->cx = f->cx;
+  c->cy = f->cy;
+  c->cosr = cosf (c->v.rotation);
+  c->sinr = sinf (c->v.rotation);
+  c->distortion_px = 14.f * c->v.distortion;
+  noise_init (&c->dist_x, r, 110);
+  noise_init (&c->dist_y, r, 110);
+}
+
+/* The textures of a capture: only rendering needs them (the mappings don't). */
+static void
+capture_init_textures (Capture *c, const RlSynthImpression *imp)
+{
+  Rng *r = &c->rng;
+  double cut_angle;
+
+  noise_init (&c->pressure_noise, r, 45);
+  noise_init (&c->blotch, r, 5);
+  noise_init (&c->grain, r, 2.2f);
+  noise_init (&c->edge, r, 22);
+
+  /* A firmer press flattens more of the fingertip onto the glass. */
+  c->contact_rx = (float) (0.92 + 0.08 * c->v.pressure + rng_gauss (r) * 0.03);
+  c->contact_ry = (float) (0.90 + 0.08 * c->v.pressure + rng_gauss (r) * 0.03);
+  if (imp == NULL)
+    c->contact_rx = c->contact_ry = 1.05f;
+
+  cut_angle = rng_range (r, 0, 2 * G_PI);
+  c->cut_nx = (float) cos (cut_angle);
+  c->cut_ny = (float) sin (cut_angle);
+  /* Signed distance from the centre along n that leaves ~(1 - partial) of a disc. */
+  c->cut_d = (float) ((1.0 - 2.0 * c->v.partial) * 140.0);
+
+  c->background = (float) rng_range (r, 236, 252);
+  c->valley_grey = c->background - (float) rng_range (r, 4, 22);
+  c->ridge_grey = (float) rng_range (r, 8, 55);
+}
+
+static void
+capture_clear (Capture *c)
+{
+  noise_clear (&c->dist_x);
+  noise_clear (&c->dist_y);
+  noise_clear (&c->pressure_noise);
+  noise_clear (&c->blotch);
+  noise_clear (&c->grain);
+  noise_clear (&c->edge);
+}
+
+/* Elastic skin distortion at a finger point: none near the contact centre,
+ * where the skin is held by friction, growing outwards (Cappelli's plastic
+ * distortion model, smoothed). */
+static inline void
+distortion_at (const Capture *c, float px, float py, float *ox, float *oy)
+{
+  float dx = px - c->cx, dy = py - c->cy;
+  float w = smoothstep (30.f, 170.f, sqrtf (dx * dx + dy * dy)) * c->distortion_px;
+
+  *ox = w * noise_at (&c->dist_x, px, py);
+  *oy = w * noise_at (&c->dist_y, px, py);
+}
+
+/* Image pixel → finger point: undo translation and rotation about the contact
+ * centre, then the skin's distortion. */
+static inline void
+capture_to_finger (const Capture *c, float x, float y, float *fx, float *fy)
+{
+  float qx = x - c->cx - c->v.dx, qy = y - c->cy - c->v.dy;
+  /* A counter-clockwise rotation as seen (y down) maps (x, y) to
+   * (x cos + y sin, -x sin + y cos); this is its inverse. */
+  float px = c->cx + qx * c->cosr - qy * c->sinr;
+  float py = c->cy + qx * c->sinr + qy * c->cosr;
+  float ox = 0, oy = 0;
+
+  if (c->distortion_px > 0)
+    distortion_at (c, px, py, &ox, &oy);
+  *fx = px + ox;
+  *fy = py + oy;
+}
+
+static void
+finger_to_capture (const Capture *c, float fx, float fy, float *x, float *y)
+{
+  float px = fx, py = fy, qx, qy;
+
+  /* Solve p + D(p) = f by fixed-point iteration: D is smooth and small. */
+  for (int i = 0; i < 30 && c->distortion_px > 0; i++)
+    {
+      float ox, oy, nx, ny;
+      distortion_at (c, px, py, &ox, &oy);
+      nx = fx - ox;
+      ny = fy - oy;
+      if (fabsf (nx - px) < 1e-3f && fabsf (ny - py) < 1e-3f)
+        {
+          px = nx;
+          py = ny;
+          break;
+        }
+      px = nx;
+      py = ny;
+    }
+  qx = px - c->cx;
+  qy = py - c->cy;
+  *x = c->cx + c->v.dx + qx * c->cosr + qy * c->sinr;
+  *y = c->cy + c->v.dy - qx * c->sinr + qy * c->cosr;
+}
+
+void
+rl_synth_impression_to_finger (const RlSynthFinger *finger, const RlSynthImpression *impression,
+                               float x, float y, float *finger_x, float *finger_y)
+{
+  Capture c;
+
+  g_return_if_fail (finger != NULL && finger_x != NULL && finger_y != NULL);
+  capture_init (&c, finger, impression);
+  capture_to_finger (&c, x, y, finger_x, finger_y);
+  capture_clear (&c);
+}
+
+void
+rl_synth_finger_to_impression (const RlSynthFinger *finger, const RlSynthImpression *impression,
+                               float finger_x, float finger_y, float *x, float *y)
+{
+  Capture c;
+
+  g_return_if_fail (finger != NULL && x != NULL && y != NULL);
+  capture_init (&c, finger, impression);
+  finger_to_capture (&c, finger_x, finger_y, x, y);
+  capture_clear (&c);
+}
+
+static inline float
+sample_bilinear (const float *img, float x, float y)
+{
+  int ix, iy;
+  float tx, ty;
+  const float *p;
+
+  x -= 0.5f;
+  y -= 0.5f;
+  if (!(x >= 0.f && y >= 0.f && x < W - 1 && y < H - 1))
+    return 0.f;
+  ix = (int) x;
+  iy = (int) y;
+  tx = x - ix;
+  ty = y - iy;
+  p = img + iy * W + ix;
+  return (p[0] * (1 - tx) + p[1] * tx) * (1 - ty) + (p[W] * (1 - tx) + p[W + 1] * tx) * ty;
+}
+
+RlImage *
+rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impression, GError **error)
+{
+  g_autoptr(RlImage) img = NULL;
+  g_autofree float *grey = NULL;
+  g_autofree float *tmp = NULL;
+  Capture c;
+  float dry, wet, noise_sigma;
+
+  g_return_val_if_fail (finger != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (impression != NULL &&
+      (!isfinite (impression->dx) || !isfinite (impression->dy) || !isfinite (impression->rotation) ||
+       !isfinite (impression->distortion) || !isfinite (impression->pressure) ||
+       !isfinite (impression->noise) || !isfinite (impression->partial) ||
+       fabsf (impression->dx) > W || fabsf (impression->dy) > H))
+    {
+      g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_INVALID,
+                   "Synthetic impression out of range (dx %g, dy %g, rotation %g, distortion %g, "
+                   "pressure %g, noise %g, partial %g)",
+                   impression->dx, impression->dy, impression->rotation, impression->distortion,
+                   impression->pressure, impression->noise, impression->partial);
+      return NULL;
+    }
+
+  capture_init (&c, finger, impression);
+  capture_init_textures (&c, impression);
+  dry = MAX (0.f, -c.v.pressure);
+  wet = MAX (0.f, c.v.pressure);
+  grey = g_new (float, (gsize) W * H);
+  tmp = g_new (float, (gsize) W * H);
+
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        float fx, fy, v, alpha, ridge, thr, local, qx, qy, rad, cut;
+
+        capture_to_finger (&c, x + 0.5f, y + 0.5f, &fx, &fy);
+        v = sample_bilinear (finger->ridges, fx, fy);
+        alpha = sample_bilinear (finger->silhouette, fx, fy);
+
+        /* Contact area: an ellipse a little inside the silhouette with a
+         * ragged edge where the skin lifts off the glass. */
+        qx = (fx - c.cx) / ((fx < c.cx ? finger->left : finger->right) * c.contact_rx);
+        qy = (fy - c.cy) / ((fy < c.cy ? finger->top + finger->band : finger->bottom + finger->band) * c.contact_ry);
+        rad = sqrtf (qx * qx + qy * qy) + 0.06f * noise_at (&c.edge, fx, fy);
+        alpha *= smoothstep (1.0f, 0.88f, rad);
+        if (c.v.partial > 0)
+          {
+            cut = (x - c.cx - c.v.dx) * c.cut_nx + (y - c.cy - c.v.dy) * c.cut_ny
+                  + 10.f * noise_at (&c.edge, fy, fx);
+            alpha *= smoothstep (c.cut_d + 6.f, c.cut_d - 6.f, cut);
+          }
+
+        /* Pressure moves the ridge/valley threshold: dry skin prints thin
+         * ridges, over-pressed skin thick ones that merge. Uneven pressure
+         * over the pad varies it slowly. */
+        local = noise_at (&c.pressure_noise, fx, fy);
+        thr = -0.45f * c.v.pressure - 0.12f * local + 0.25f * (1.f - alpha);
+        ridge = smoothstep (thr - 0.35f, thr + 0.35f, v);
+
+        if (impression != NULL)
+          {
+            /* Skin texture: pores and uneven inking break ridges up, much
+             * more on dry fingers. */
+            float b = noise_at (&c.blotch, fx, fy);
+            float g = noise_at (&c.grain, fx, fy);
+            float gap = smoothstep (0.55f - 0.7f * dry, 0.8f - 0.6f * dry, b);
+            ridge *= 1.f - gap * (0.35f + 0.6f * dry);
+            ridge *= 0.82f + 0.18f * g;
+            ridge = clampf (ridge * (1.f + 0.3f * wet), 0.f, 1.f);
+          }
+
+        {
+          float valley = c.valley_grey - 25.f * wet * (0.5f + 0.5f * local);
+          float fg = c.ridge_grey * ridge + valley * (1.f - ridge);
+          grey[y * W + x] = c.background + alpha * (fg - c.background);
+        }
+      }
+
+  /* Optics blur: [1 2 1]/4 separable. */
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        int xl = x > 0 ? x - 1 : x, xr = x < W - 1 ? x + 1 : x;
+        tmp[y * W + x] = 0.25f * (grey[y * W + xl] + 2.f * grey[y * W + x] + grey[y * W + xr]);
+      }
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        int yu = y > 0 ? y - 1 : y, yd = y < H - 1 ? y + 1 : y;
+        grey[y * W + x] = 0.25f * (tmp[yu * W + x] + 2.f * tmp[y * W + x] + tmp[yd * W + x]);
+      }
+
+  img = rl_image_new (W, H, 500);
+  noise_sigma = impression ? 1.5f + 9.f * c.v.noise : 0.f;
+  for (int i = 0; i < W * H; i++)
+    {
+      float v = grey[i];
+      if (noise_sigma > 0)
+        v += noise_sigma * (float) rng_gauss (&c.rng) * (0.4f + 0.6f * (1.f - v / 255.f));
+      img->pixels[i] = (guint8) lroundf (clampf (v, 0.f, 255.f));
+    }
+  capture_clear (&c);
+  return g_steal_pointer (&img);
+}

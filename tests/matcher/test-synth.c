@@ -1,0 +1,386 @@
+/* The synthetic fingerprint generator: determinism, ground truth that a
+ * measurement on the image agrees with, plausible images. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "rl-synth.h"
+
+#define DEG(r) ((r) * 180.0 / G_PI)
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *values, double q)
+{
+  g_array_sort (values, cmp_double);
+  g_assert_cmpuint (values->len, >, 0);
+  return g_array_index (values, double, (guint) (q * (values->len - 1)));
+}
+
+static void
+test_deterministic (void)
+{
+  g_autoptr(RlSynthFinger) a = rl_synth_finger_new (42, RL_FINGER_RIGHT_INDEX);
+  g_autoptr(RlSynthFinger) b = rl_synth_finger_new (42, RL_FINGER_RIGHT_INDEX);
+  g_autoptr(RlSynthFinger) other = rl_synth_finger_new (43, RL_FINGER_RIGHT_INDEX);
+  RlSynthImpression imp, imp2;
+  g_autoptr(RlImage) ia = NULL;
+  g_autoptr(RlImage) ib = NULL;
+  g_autoptr(RlImage) io = NULL;
+  g_autoptr(GError) error = NULL;
+
+  rl_synth_impression_random (7, &imp);
+  rl_synth_impression_random (7, &imp2);
+  g_assert_cmpmem (&imp, sizeof imp, &imp2, sizeof imp2);
+
+  ia = rl_synth_render (a, &imp, &error);
+  g_assert_no_error (error);
+  ib = rl_synth_render (b, &imp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ia->width, ==, RL_SYNTH_WIDTH);
+  g_assert_cmpint (ia->height, ==, RL_SYNTH_HEIGHT);
+  g_assert_cmpint (ia->ppi, ==, 500);
+  g_assert_cmpmem (ia->pixels, ia->width * ia->height, ib->pixels, ib->width * ib->height);
+
+  io = rl_synth_render (other, &imp, &error);
+  g_assert_no_error (error);
+  g_assert_true (memcmp (ia->pixels, io->pixels, (gsize) ia->width * ia->height) != 0);
+}
+
+static void
+test_bad_impression (void)
+{
+  g_autoptr(RlSynthFinger) f = rl_synth_finger_new (1, RL_FINGER_UNKNOWN);
+  RlSynthImpression imp = { .dx = NAN };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlImage) img = rl_synth_render (f, &imp, &error);
+
+  g_assert_null (img);
+  g_assert_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "dx"));
+}
+
+/* Smoothed gradient orientation of a block (ridge direction, y up, [0, π)). */
+static gboolean
+measure_orientation (const RlImage *img, int cx, int cy, int half, double *theta)
+{
+  double gxx = 0, gyy = 0, gxy = 0;
+
+  for (int y = cy - half; y < cy + half; y++)
+    for (int x = cx - half; x < cx + half; x++)
+      {
+        const guint8 *p = img->pixels + y * img->width + x;
+        /* Sobel */
+        double gx = (p[-img->width + 1] + 2 * p[1] + p[img->width + 1]) - (p[-img->width - 1] + 2 * p[-1] + p[img->width - 1]);
+        double gy = (p[img->width - 1] + 2 * p[img->width] + p[img->width + 1]) - (p[-img->width - 1] + 2 * p[-img->width] + p[-img->width + 1]);
+        gy = -gy;   /* y up */
+        gxx += gx * gx;
+        gyy += gy * gy;
+        gxy += gx * gy;
+      }
+  if (gxx + gyy < 1e-6)
+    return FALSE;
+  /* Gradient direction is across the ridges: ridges are at +90°. */
+  *theta = fmod (0.5 * atan2 (2 * gxy, gxx - gyy) + G_PI / 2 + 2 * G_PI, G_PI);
+  return TRUE;
+}
+
+/* Ridge period by projecting a window onto the normal of the ridges
+ * (x-signature, Hong, Wan and Jain) and averaging the distance between
+ * the first and last valley of the signature. */
+static gboolean
+measure_period (const RlImage *img, double cx, double cy, double theta, double *period)
+{
+  enum { LEN = 48, WID = 14 };
+  double sig[LEN];
+  double ux = cos (theta), uy = -sin (theta);   /* along the ridge, image coords */
+  double nx = -uy, ny = ux;
+  int first = -1, last = -1, count = 0;
+
+  for (int k = 0; k < LEN; k++)
+    {
+      double s = 0;
+      for (int d = -WID / 2; d < WID / 2; d++)
+        {
+          double x = cx + (k - LEN / 2) * nx + d * ux, y = cy + (k - LEN / 2) * ny + d * uy;
+          int ix = (int) lround (x), iy = (int) lround (y);
+          if (ix < 0 || iy < 0 || ix >= img->width || iy >= img->height)
+            return FALSE;
+          s += img->pixels[iy * img->width + ix];
+        }
+      sig[k] = s / WID;
+    }
+  /* Peaks = valley centres (bright); count local maxima well above neighbours. */
+  for (int k = 2; k < LEN - 2; k++)
+    if (sig[k] > sig[k - 1] && sig[k] >= sig[k + 1] && sig[k] > sig[k - 2] && sig[k] >= sig[k + 2])
+      {
+        if (first < 0)
+          first = k;
+        last = k;
+        count++;
+      }
+  if (count < 3)
+    return FALSE;
+  *period = (double) (last - first) / (count - 1);
+  return TRUE;
+}
+
+static gboolean
+far_from_singularities (const RlSynthFinger *f, double x, double y, double dist)
+{
+  guint n;
+  const RlSingularity *s = rl_synth_finger_get_singularities (f, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (hypot (s[i].x - x, s[i].y - y) < dist)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+well_inside (const RlSynthFinger *f, double x, double y, double margin)
+{
+  return rl_synth_finger_contains (f, x - margin, y) && rl_synth_finger_contains (f, x + margin, y) &&
+         rl_synth_finger_contains (f, x, y - margin) && rl_synth_finger_contains (f, x, y + margin);
+}
+
+static void
+test_orientation_and_period (void)
+{
+  g_autoptr(GArray) orient_err = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) period_err = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint64 seed = 100; seed < 104; seed++)
+    {
+      g_autoptr(RlSynthFinger) f = rl_synth_finger_new (seed, (RlFingerPosition) (seed % 10 + 1));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RlImage) img = rl_synth_render (f, NULL, &error);
+      float period = rl_synth_finger_get_ridge_period (f);
+
+      g_assert_no_error (error);
+      g_assert_cmpfloat (period, >, 7.5);
+      g_assert_cmpfloat (period, <, 12.0);
+
+      for (int y = 40; y < img->height - 40; y += 16)
+        for (int x = 40; x < img->width - 40; x += 16)
+          {
+            double theta, truth, diff, p;
+            if (!well_inside (f, x, y, 30) || !far_from_singularities (f, x, y, 35))
+              continue;
+            truth = rl_synth_finger_orientation_at (f, x, y);
+            g_assert_cmpfloat (truth, >=, 0);
+            g_assert_cmpfloat (truth, <, G_PI);
+            if (measure_orientation (img, x, y, 12, &theta))
+              {
+                diff = fabs (theta - truth);
+                diff = MIN (diff, G_PI - diff);
+                g_array_append_val (orient_err, diff);
+              }
+            if (measure_period (img, x, y, truth, &p))
+              {
+                double rel = fabs (p - rl_synth_finger_ridge_period_at (f, x, y)) / rl_synth_finger_ridge_period_at (f, x, y);
+                g_array_append_val (period_err, rel);
+              }
+          }
+    }
+
+  g_assert_cmpuint (orient_err->len, >, 200);
+  g_assert_cmpuint (period_err->len, >, 150);
+  g_test_message ("orientation error: median %.1f°, 90th percentile %.1f° over %u blocks",
+                  DEG (percentile (orient_err, 0.5)), DEG (percentile (orient_err, 0.9)), orient_err->len);
+  g_test_message ("period error: median %.1f %%, 90th percentile %.1f %% over %u blocks",
+                  100 * percentile (period_err, 0.5), 100 * percentile (period_err, 0.9), period_err->len);
+  g_assert_cmpfloat (DEG (percentile (orient_err, 0.5)), <, 8.0);
+  g_assert_cmpfloat (DEG (percentile (orient_err, 0.9)), <, 20.0);
+  g_assert_cmpfloat (percentile (period_err, 0.5), <, 0.10);
+  g_assert_cmpfloat (percentile (period_err, 0.8), <, 0.20);
+}
+
+static void
+test_singularities (void)
+{
+  guint classes[5] = { 0 };
+
+  for (guint64 seed = 1; seed <= 24; seed++)
+    {
+      g_autoptr(RlSynthFinger) f = rl_synth_finger_new (seed, (RlFingerPosition) (seed % 10 + 1));
+      RlSynthClass klass = rl_synth_finger_get_class (f);
+      guint n, cores = 0, deltas = 0;
+      const RlSingularity *s = rl_synth_finger_get_singularities (f, &n);
+
+      g_assert_cmpint (klass, <=, RL_SYNTH_CLASS_WHORL);
+      classes[klass]++;
+      for (guint i = 0; i < n; i++)
+        {
+          g_assert_true (rl_synth_finger_contains (f, s[i].x, s[i].y));
+          g_assert_cmpfloat (s[i].x, >, 0);
+          g_assert_cmpfloat (s[i].x, <, RL_SYNTH_WIDTH);
+          g_assert_cmpfloat (s[i].y, >, 0);
+          g_assert_cmpfloat (s[i].y, <, RL_SYNTH_HEIGHT);
+          cores += s[i].kind == RL_SINGULARITY_CORE;
+          deltas += s[i].kind == RL_SINGULARITY_DELTA;
+        }
+      switch (klass)
+        {
+        case RL_SYNTH_CLASS_ARCH:
+          g_assert_cmpuint (n, ==, 0);
+          break;
+        case RL_SYNTH_CLASS_TENTED_ARCH:
+        case RL_SYNTH_CLASS_LEFT_LOOP:
+        case RL_SYNTH_CLASS_RIGHT_LOOP:
+          g_assert_cmpuint (cores, ==, 1);
+          g_assert_cmpuint (deltas, <=, 1);
+          break;
+        case RL_SYNTH_CLASS_WHORL:
+          g_assert_cmpuint (cores, ==, 2);
+          g_assert_cmpuint (deltas, <=, 2);
+          break;
+        }
+    }
+  /* Loops and whorls dominate, as in real populations. */
+  g_assert_cmpuint (classes[RL_SYNTH_CLASS_LEFT_LOOP] + classes[RL_SYNTH_CLASS_RIGHT_LOOP], >=, 8);
+  g_assert_cmpuint (classes[RL_SYNTH_CLASS_WHORL], >=, 2);
+}
+
+/* Pearson correlation between two impressions, pairing pixels through the
+ * known transforms, over skin seen in both. */
+static double
+aligned_correlation (const RlSynthFinger *fa, const RlSynthImpression *a, const RlImage *ia,
+                     const RlSynthFinger *fb, const RlSynthImpression *b, const RlImage *ib,
+                     guint *n_out)
+{
+  double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  guint n = 0;
+
+  for (int y = 0; y < ia->height; y += 2)
+    for (int x = 0; x < ia->width; x += 2)
+      {
+        float fx, fy, bx, by, rx, ry;
+        int ix, iy;
+        double va, vb;
+
+        rl_synth_impression_to_finger (fa, a, x + 0.5f, y + 0.5f, &fx, &fy);
+        if (!rl_synth_finger_contains (fa, fx, fy))
+          continue;
+        rl_synth_finger_to_impression (fb, b, fx, fy, &bx, &by);
+        /* The inverse mapping must be exact. */
+        rl_synth_impression_to_finger (fb, b, bx, by, &rx, &ry);
+        g_assert_cmpfloat (fabsf (rx - fx), <, 0.05f);
+        g_assert_cmpfloat (fabsf (ry - fy), <, 0.05f);
+        ix = (int) floorf (bx);
+        iy = (int) floorf (by);
+        if (ix < 0 || iy < 0 || ix >= ib->width || iy >= ib->height)
+          continue;
+        va = ia->pixels[y * ia->width + x];
+        vb = ib->pixels[iy * ib->width + ix];
+        /* Skin in contact in both: darker than the bright background somewhere near. */
+        if (va > 225 && vb > 225)
+          continue;
+        sa += va; sb += vb; saa += va * va; sbb += vb * vb; sab += va * vb;
+        n++;
+      }
+  *n_out = n;
+  if (n < 100)
+    return 0;
+  return (sab - sa * sb / n) / sqrt ((saa - sa * sa / n) * (sbb - sb * sb / n));
+}
+
+static void
+test_impressions_align (void)
+{
+  g_autoptr(RlSynthFinger) f = rl_synth_finger_new (2024, RL_FINGER_LEFT_THUMB);
+  g_autoptr(RlSynthFinger) g = rl_synth_finger_new (2025, RL_FINGER_LEFT_THUMB);
+  RlSynthImpression a = { .dx = 12, .dy = -20, .rotation = 0.15f, .distortion = 0.5f, .pressure = 0.2f, .noise = 0.3f };
+  RlSynthImpression b = { .dx = -15, .dy = 18, .rotation = -0.12f, .distortion = 0.6f, .pressure = -0.2f, .noise = 0.3f };
+  g_autoptr(RlImage) ia = rl_synth_render (f, &a, NULL);
+  g_autoptr(RlImage) ib = rl_synth_render (f, &b, NULL);
+  g_autoptr(RlImage) ig = rl_synth_render (g, &b, NULL);
+  guint n_same, n_other;
+  double same, other;
+
+  g_assert_true (memcmp (ia->pixels, ib->pixels, (gsize) ia->width * ia->height) != 0);
+  same = aligned_correlation (f, &a, ia, f, &b, ib, &n_same);
+  other = aligned_correlation (f, &a, ia, g, &b, ig, &n_other);
+  g_test_message ("aligned correlation: same finger %.2f (%u px), other finger %.2f (%u px)",
+                  same, n_same, other, n_other);
+  g_assert_cmpuint (n_same, >, 5000);
+  g_assert_cmpfloat (same, >, 0.5);
+  g_assert_cmpfloat (fabs (other), <, 0.25);
+}
+
+static void
+test_image_statistics (void)
+{
+  for (guint64 seed = 300; seed < 306; seed++)
+    {
+      g_autoptr(RlSynthFinger) f = rl_synth_finger_new (seed, RL_FINGER_RIGHT_MIDDLE);
+      RlSynthImpression imp;
+      g_autoptr(RlImage) img = NULL;
+      enum { B = 16 };
+      guint fg_blocks = 0, blocks = 0, hist[256] = { 0 }, n_fg = 0, acc = 0;
+      int lo = -1, hi = -1;
+
+      rl_synth_impression_random (seed, &imp);
+      imp.partial = 0;
+      img = rl_synth_render (f, &imp, NULL);
+      /* Foreground = blocks with ridge/valley contrast. */
+      for (int by = 0; by + B <= img->height; by += B)
+        for (int bx = 0; bx + B <= img->width; bx += B)
+          {
+            double s = 0, ss = 0;
+            for (int y = by; y < by + B; y++)
+              for (int x = bx; x < bx + B; x++)
+                {
+                  double v = img->pixels[y * img->width + x];
+                  s += v;
+                  ss += v * v;
+                }
+            blocks++;
+            if (ss / (B * B) - (s / (B * B)) * (s / (B * B)) > 400)
+              {
+                fg_blocks++;
+                for (int y = by; y < by + B; y++)
+                  for (int x = bx; x < bx + B; x++)
+                    {
+                      hist[img->pixels[y * img->width + x]]++;
+                      n_fg++;
+                    }
+              }
+          }
+      for (int v = 0; v < 256; v++)
+        {
+          acc += hist[v];
+          if (lo < 0 && acc >= n_fg / 10)
+            lo = v;
+          if (hi < 0 && acc >= n_fg * 9 / 10)
+            hi = v;
+        }
+      g_test_message ("seed %" G_GUINT64_FORMAT ": foreground %.0f %%, ridge (10th pct) %d, valley (90th pct) %d",
+                      seed, 100.0 * fg_blocks / blocks, lo, hi);
+      g_assert_cmpfloat ((double) fg_blocks / blocks, >, 0.15);
+      g_assert_cmpfloat ((double) fg_blocks / blocks, <, 0.75);
+      g_assert_cmpint (hi - lo, >, 90);
+      g_assert_cmpint (lo, <, 120);
+      /* The background stays light, as on an optical scanner. */
+      g_assert_cmpint (img->pixels[0], >, 200);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/synth/deterministic", test_deterministic);
+  g_test_add_func ("/synth/bad-impression", test_bad_impression);
+  g_test_add_func ("/synth/orientation-and-period", test_orientation_and_period);
+  g_test_add_func ("/synth/singularities", test_singularities);
+  g_test_add_func ("/synth/impressions-align", test_impressions_align);
+  g_test_add_func ("/synth/image-statistics", test_image_statistics);
+  return g_test_run ();
+}
