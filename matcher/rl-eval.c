@@ -1,0 +1,430 @@
+/* rl-eval.c — FVC-protocol evaluation: the comparisons, the error rates and
+ * the score lists. The DET plot itself is drawn in rl-det-plot.c. */
+#define G_LOG_DOMAIN "rl-eval"
+
+#include "rl-eval.h"
+#include "rl-compare.h"
+// #include "rl-det-plot.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Error rates --------------------------------------------------------- */
+
+static int
+float_cmp (const void *a, const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* Sorted copies of both lists, and for any threshold t:
+ * FMR(t) = share of impostors with score ≥ t, FNMR(t) = share of genuine < t. */
+typedef struct {
+  float *gen, *imp;
+  guint  ng, ni;
+} Sorted;
+
+static void
+sorted_init (Sorted *s, const float *genuine, guint ng, const float *impostor, guint ni)
+{
+  s->gen = g_memdup2 (genuine, MAX (ng, 1) * sizeof (float));
+  s->imp = g_memdup2 (impostor, MAX (ni, 1) * sizeof (float));
+  s->ng = ng;
+  s->ni = ni;
+  qsort (s->gen, ng, sizeof (float), float_cmp);
+  qsort (s->imp, ni, sizeof (float), float_cmp);
+}
+
+static void
+sorted_clear (Sorted *s)
+{
+  g_free (s->gen);
+  g_free (s->imp);
+}
+
+/* Number of values < t in a sorted list. */
+static guint
+count_below (const float *v, guint n, float t)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (v[mid] < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static double
+fmr_at (const Sorted *s, float t)
+{
+  return s->ni ? (double) (s->ni - count_below (s->imp, s->ni, t)) / s->ni : 0.0;
+}
+
+static double
+fnmr_at (const Sorted *s, float t)
+{
+  return s->ng ? (double) count_below (s->gen, s->ng, t) / s->ng : 0.0;
+}
+
+/* Every distinct score, plus one above them all (nothing accepted). */
+static float *
+thresholds (const Sorted *s, guint *n_out)
+{
+  float *t = g_new (float, s->ng + s->ni + 1);
+  guint n = 0, k = 0;
+
+  memcpy (t, s->gen, s->ng * sizeof (float));
+  memcpy (t + s->ng, s->imp, s->ni * sizeof (float));
+  qsort (t, s->ng + s->ni, sizeof (float), float_cmp);
+  for (k = 0; k < s->ng + s->ni; k++)
+    if (n == 0 || t[k] != t[n - 1])
+      t[n++] = t[k];
+  t[n] = n ? nextafterf (t[n - 1], INFINITY) : 0.0f;
+  *n_out = n + 1;
+  return t;
+}
+
+void
+rl_error_rates_compute (const float *genuine, guint n_genuine,
+                        const float *impostor, guint n_impostor,
+                        RlErrorRates *out)
+{
+  Sorted s;
+  g_autofree float *t = NULL;
+  guint nt, i1 = 0, i2 = 0;
+  gboolean have1 = FALSE, have2 = FALSE;
+
+  g_return_if_fail (out != NULL);
+  memset (out, 0, sizeof *out);
+  out->n_genuine = n_genuine;
+  out->n_impostor = n_impostor;
+  if (n_genuine == 0 || n_impostor == 0)
+    return;
+
+  sorted_init (&s, genuine, n_genuine, impostor, n_impostor);
+  t = thresholds (&s, &nt);
+
+  /* FVC2000's EER: t1 = the highest threshold with FNMR ≤ FMR, t2 = the
+   * lowest with FNMR ≥ FMR; the EER interval comes from the closer one. */
+  for (guint k = 0; k < nt; k++)
+    {
+      double fm = fmr_at (&s, t[k]), fn = fnmr_at (&s, t[k]);
+
+      if (fn <= fm)
+        i1 = k, have1 = TRUE;
+      if (fn >= fm && !have2)
+        i2 = k, have2 = TRUE;
+    }
+  if (have1 && have2)
+    {
+      double fn1 = fnmr_at (&s, t[i1]), fm1 = fmr_at (&s, t[i1]);
+      double fn2 = fnmr_at (&s, t[i2]), fm2 = fmr_at (&s, t[i2]);
+
+      if (fn1 + fm1 <= fm2 + fn2)
+        out->eer_low = fn1, out->eer_high = fm1, out->eer_threshold = t[i1];
+      else
+        out->eer_low = fm2, out->eer_high = fn2, out->eer_threshold = t[i2];
+      out->eer = 0.5 * (out->eer_low + out->eer_high);
+    }
+
+  out->fnmr_at_fmr_1 = out->fnmr_at_fmr_01 = 1.0;
+  for (guint k = 0; k < nt; k++)
+    {
+      double fm = fmr_at (&s, t[k]), fn = fnmr_at (&s, t[k]);
+
+      if (fm <= 0.01 && fn < out->fnmr_at_fmr_1)
+        out->fnmr_at_fmr_1 = fn;
+      if (fm <= 0.001 && fn < out->fnmr_at_fmr_01)
+        out->fnmr_at_fmr_01 = fn;
+    }
+  /* ZeroFMR: the lowest threshold above every impostor score. */
+  out->zero_fmr = fnmr_at (&s, nextafterf (s.imp[s.ni - 1], INFINITY));
+  sorted_clear (&s);
+}
+
+guint
+rl_det_curve (const float *genuine, guint n_genuine,
+              const float *impostor, guint n_impostor,
+              double **fmr, double **fnmr, float **threshold)
+{
+  Sorted s;
+  float *t;
+  guint nt;
+
+  g_return_val_if_fail (fmr && fnmr && threshold, 0);
+  sorted_init (&s, genuine, n_genuine, impostor, n_impostor);
+  t = thresholds (&s, &nt);
+  *fmr = g_new (double, nt);
+  *fnmr = g_new (double, nt);
+  for (guint k = 0; k < nt; k++)
+    {
+      (*fmr)[k] = fmr_at (&s, t[k]);
+      (*fnmr)[k] = fnmr_at (&s, t[k]);
+    }
+  *threshold = t;
+  sorted_clear (&s);
+  return nt;
+}
+
+/* ---- The evaluation ------------------------------------------------------ */
+
+struct _RlEvaluation {
+  GPtrArray *templates;        /* RlTemplate*, owned */
+  GArray    *finger;           /* guint */
+  GArray    *impression;       /* guint */
+  guint      n_fingers;
+  double     extraction_ms;
+  GArray    *genuine;          /* float */
+  GArray    *impostor;
+  GArray    *genuine_pairs;    /* guint pairs (i, j) */
+  GArray    *impostor_pairs;
+  double     comparisons_per_second;
+  char       label[64];
+};
+
+static int
+label_cmp (gconstpointer a, gconstpointer b, gpointer data)
+{
+  RlEvaluation *ev = data;
+  guint i = *(const guint *) a, j = *(const guint *) b;
+  guint fi = g_array_index (ev->finger, guint, i), fj = g_array_index (ev->finger, guint, j);
+  guint ii = g_array_index (ev->impression, guint, i), ij = g_array_index (ev->impression, guint, j);
+
+  if (fi != fj)
+    return fi < fj ? -1 : 1;
+  return ii < ij ? -1 : ii > ij ? 1 : 0;
+}
+
+/* Orders the templates by finger, then impression, and counts fingers. */
+static void
+evaluation_sort (RlEvaluation *ev)
+{
+  guint n = ev->templates->len;
+  g_autofree guint *order = g_new (guint, MAX (n, 1));
+  GPtrArray *t = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
+  GArray *f = g_array_new (FALSE, FALSE, sizeof (guint));
+  GArray *im = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  g_qsort_with_data (order, n, sizeof (guint), label_cmp, ev);
+  for (guint k = 0; k < n; k++)
+    {
+      g_ptr_array_add (t, g_ptr_array_index (ev->templates, order[k]));
+      g_ptr_array_index (ev->templates, order[k]) = NULL;
+      g_array_append_val (f, g_array_index (ev->finger, guint, order[k]));
+      g_array_append_val (im, g_array_index (ev->impression, guint, order[k]));
+    }
+  g_ptr_array_unref (ev->templates);
+  g_array_unref (ev->finger);
+  g_array_unref (ev->impression);
+  ev->templates = t;
+  ev->finger = f;
+  ev->impression = im;
+  ev->n_fingers = 0;
+  for (guint k = 0; k < n; k++)
+    if (k == 0 || g_array_index (f, guint, k) != g_array_index (f, guint, k - 1))
+      ev->n_fingers++;
+}
+
+static RlEvaluation *
+evaluation_alloc (void)
+{
+  RlEvaluation *ev = g_new0 (RlEvaluation, 1);
+
+  ev->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
+  ev->finger = g_array_new (FALSE, FALSE, sizeof (guint));
+  ev->impression = g_array_new (FALSE, FALSE, sizeof (guint));
+  ev->genuine = g_array_new (FALSE, FALSE, sizeof (float));
+  ev->impostor = g_array_new (FALSE, FALSE, sizeof (float));
+  ev->genuine_pairs = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  ev->impostor_pairs = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  return ev;
+}
+
+RlEvaluation *
+rl_evaluation_new (RlTemplate **templates, const guint *finger, const guint *impression, guint n)
+{
+  RlEvaluation *ev;
+
+  g_return_val_if_fail (n == 0 || (templates && finger && impression), NULL);
+  ev = evaluation_alloc ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_ptr_array_add (ev->templates, rl_template_copy (templates[i]));
+      g_array_append_val (ev->finger, finger[i]);
+      g_array_append_val (ev->impression, impression[i]);
+    }
+  evaluation_sort (ev);
+  return ev;
+}
+
+void
+rl_evaluation_free (RlEvaluation *ev)
+{
+  if (ev == NULL)
+    return;
+  g_ptr_array_unref (ev->templates);
+  g_array_unref (ev->finger);
+  g_array_unref (ev->impression);
+  g_array_unref (ev->genuine);
+  g_array_unref (ev->impostor);
+  g_array_unref (ev->genuine_pairs);
+  g_array_unref (ev->impostor_pairs);
+  g_free (ev);
+}
+
+guint
+rl_evaluation_get_n_templates (RlEvaluation *ev)
+{
+  g_return_val_if_fail (ev != NULL, 0);
+  return ev->templates->len;
+}
+
+guint
+rl_evaluation_get_n_fingers (RlEvaluation *ev)
+{
+  g_return_val_if_fail (ev != NULL, 0);
+  return ev->n_fingers;
+}
+
+double
+rl_evaluation_get_extraction_ms (RlEvaluation *ev)
+{
+  g_return_val_if_fail (ev != NULL, 0);
+  return ev->extraction_ms;
+}
+
+double
+rl_evaluation_get_comparisons_per_second (RlEvaluation *ev)
+{
+  g_return_val_if_fail (ev != NULL, 0);
+  return ev->comparisons_per_second;
+}
+
+static void
+add_pair (GArray *pairs, guint i, guint j)
+{
+  guint p[2] = { i, j };
+
+  g_array_append_vals (pairs, p, 1);
+}
+
+void
+rl_evaluation_run (RlEvaluation *ev, RlEvalImpostors impostors, RlErrorRates *rates)
+{
+  guint n;
+  g_autofree RlPreparedTemplate **prepared = NULL;
+  gint64 start;
+  double seconds;
+
+  g_return_if_fail (ev != NULL);
+
+  n = ev->templates->len;
+  g_array_set_size (ev->genuine, 0);
+  g_array_set_size (ev->impostor, 0);
+  g_array_set_size (ev->genuine_pairs, 0);
+  g_array_set_size (ev->impostor_pairs, 0);
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      {
+        guint fi = g_array_index (ev->finger, guint, i), fj = g_array_index (ev->finger, guint, j);
+
+        if (fi == fj)
+          add_pair (ev->genuine_pairs, i, j);
+        else if (impostors == RL_EVAL_IMPOSTORS_ALL)
+          add_pair (ev->impostor_pairs, i, j);
+        else if ((i == 0 || g_array_index (ev->finger, guint, i - 1) != fi)
+                 && g_array_index (ev->finger, guint, j - 1) != fj)
+          /* both are their finger's first (lowest-numbered) impression */
+          add_pair (ev->impostor_pairs, i, j);
+      }
+
+  /* Comparisons per second count the whole 1:1 comparison of templates in
+   * memory, descriptor preparation included (it is done once per template
+   * and shared by all its comparisons, as in a 1:N search). */
+  start = g_get_monotonic_time ();
+  prepared = g_new0 (RlPreparedTemplate *, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    prepared[i] = rl_prepared_template_new (g_ptr_array_index (ev->templates, i));
+  for (guint k = 0; k < ev->genuine_pairs->len; k++)
+    {
+      const guint *p = &g_array_index (ev->genuine_pairs, guint, 2 * k);
+      float s = rl_compare_prepared (prepared[p[0]], prepared[p[1]], NULL);
+
+      g_array_append_val (ev->genuine, s);
+    }
+  for (guint k = 0; k < ev->impostor_pairs->len; k++)
+    {
+      const guint *p = &g_array_index (ev->impostor_pairs, guint, 2 * k);
+      float s = rl_compare_prepared (prepared[p[0]], prepared[p[1]], NULL);
+
+      g_array_append_val (ev->impostor, s);
+    }
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  ev->comparisons_per_second = (ev->genuine->len + ev->impostor->len) / MAX (seconds, 1e-9);
+  for (guint i = 0; i < n; i++)
+    rl_prepared_template_free (prepared[i]);
+
+  if (rates)
+    rl_error_rates_compute ((float *) ev->genuine->data, ev->genuine->len,
+                            (float *) ev->impostor->data, ev->impostor->len, rates);
+}
+
+const float *
+rl_evaluation_get_genuine (RlEvaluation *ev, guint *n)
+{
+  g_return_val_if_fail (ev != NULL, NULL);
+  if (n)
+    *n = ev->genuine->len;
+  return (const float *) ev->genuine->data;
+}
+
+const float *
+rl_evaluation_get_impostor (RlEvaluation *ev, guint *n)
+{
+  g_return_val_if_fail (ev != NULL, NULL);
+  if (n)
+    *n = ev->impostor->len;
+  return (const float *) ev->impostor->data;
+}
+
+static const char *
+pair_label (RlEvaluation *ev, GArray *pairs, guint k)
+{
+  const guint *p;
+
+  g_return_val_if_fail (k < pairs->len, NULL);
+  p = &g_array_index (pairs, guint, 2 * k);
+  g_snprintf (ev->label, sizeof ev->label, "%u_%u %u_%u",
+              g_array_index (ev->finger, guint, p[0]), g_array_index (ev->impression, guint, p[0]),
+              g_array_index (ev->finger, guint, p[1]), g_array_index (ev->impression, guint, p[1]));
+  return ev->label;
+}
+
+const char *
+rl_evaluation_get_genuine_label (RlEvaluation *ev, guint k)
+{
+  g_return_val_if_fail (ev != NULL, NULL);
+  return pair_label (ev, ev->genuine_pairs, k);
+}
+
+const char *
+rl_evaluation_get_impostor_label (RlEvaluation *ev, guint k)
+{
+  g_return_val_if_fail (ev != NULL, NULL);
+  return pair_label (ev, ev->impostor_pairs, k);
+}
