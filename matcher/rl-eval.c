@@ -4,7 +4,8 @@
 
 #include "rl-eval.h"
 #include "rl-compare.h"
-// #include "rl-det-plot.h"
+#include "rl-det-plot.h"
+#include "rl-template-io.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -254,6 +255,16 @@ evaluation_alloc (void)
   return ev;
 }
 
+/* An image file → its template. Extraction time is what the caller measures:
+ * loading, resampling to 500 ppi and extraction. */
+static RlTemplate *
+rl_evaluation_extract (const char *path, int ppi, GError **error)
+{
+  g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_FORMAT,
+               "%s: minutiae extraction from images is not available in this build yet", path);
+  return NULL;
+}
+
 RlEvaluation *
 rl_evaluation_new (RlTemplate **templates, const guint *finger, const guint *impression, guint n)
 {
@@ -269,6 +280,92 @@ rl_evaluation_new (RlTemplate **templates, const guint *finger, const guint *imp
     }
   evaluation_sort (ev);
   return ev;
+}
+
+/* "101_3.tif" → finger 101, impression 3. */
+static gboolean
+parse_name (const char *name, guint *finger, guint *impression)
+{
+  char *end;
+  guint64 f, i;
+
+  if (!g_ascii_isdigit (name[0]))
+    return FALSE;
+  f = g_ascii_strtoull (name, &end, 10);
+  if (*end != '_' || !g_ascii_isdigit (end[1]))
+    return FALSE;
+  i = g_ascii_strtoull (end + 1, &end, 10);
+  if (*end != '.' || f > G_MAXUINT || i > G_MAXUINT)
+    return FALSE;
+  *finger = (guint) f;
+  *impression = (guint) i;
+  return TRUE;
+}
+
+static int
+name_cmp (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+RlEvaluation *
+rl_evaluation_new_from_folder (const char *folder, int ppi, gboolean templates, GError **error)
+{
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (RlEvaluation) ev = NULL;
+  const char *name;
+  double extraction_us = 0;
+  guint n_images = 0;
+
+  g_return_val_if_fail (folder != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  dir = g_dir_open (folder, 0, error);
+  if (dir == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      guint f, i;
+
+      if (parse_name (name, &f, &i))
+        g_ptr_array_add (names, g_strdup (name));
+    }
+  if (names->len == 0)
+    {
+      g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_IO,
+                   "“%s” holds no files named FINGER_IMPRESSION.ext (such as 101_1.tif)", folder);
+      return NULL;
+    }
+  qsort (names->pdata, names->len, sizeof (char *), name_cmp);
+
+  ev = evaluation_alloc ();
+  for (guint k = 0; k < names->len; k++)
+    {
+      g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, k), NULL);
+      RlTemplate *tpl = NULL;
+      guint f = 0, i = 0;
+
+      parse_name (g_ptr_array_index (names, k), &f, &i);
+      if (templates)
+        tpl = rl_template_load (path, error);
+      else
+        {
+          gint64 start = g_get_monotonic_time ();
+
+          tpl = rl_evaluation_extract (path, ppi, error);
+          extraction_us += g_get_monotonic_time () - start;
+          n_images++;
+        }
+      if (tpl == NULL)
+        return NULL;
+      g_ptr_array_add (ev->templates, tpl);
+      g_array_append_val (ev->finger, f);
+      g_array_append_val (ev->impression, i);
+    }
+  ev->extraction_ms = n_images ? extraction_us / 1000.0 / n_images : 0.0;
+  evaluation_sort (ev);
+  return g_steal_pointer (&ev);
 }
 
 void
@@ -305,6 +402,27 @@ rl_evaluation_get_extraction_ms (RlEvaluation *ev)
 {
   g_return_val_if_fail (ev != NULL, 0);
   return ev->extraction_ms;
+}
+
+const RlTemplate *
+rl_evaluation_get_template (RlEvaluation *ev, guint index)
+{
+  g_return_val_if_fail (ev != NULL && index < ev->templates->len, NULL);
+  return g_ptr_array_index (ev->templates, index);
+}
+
+guint
+rl_evaluation_get_finger (RlEvaluation *ev, guint index)
+{
+  g_return_val_if_fail (ev != NULL && index < ev->templates->len, 0);
+  return g_array_index (ev->finger, guint, index);
+}
+
+guint
+rl_evaluation_get_impression (RlEvaluation *ev, guint index)
+{
+  g_return_val_if_fail (ev != NULL && index < ev->templates->len, 0);
+  return g_array_index (ev->impression, guint, index);
 }
 
 double
@@ -353,13 +471,12 @@ rl_evaluation_run (RlEvaluation *ev, RlEvalImpostors impostors, RlErrorRates *ra
           add_pair (ev->impostor_pairs, i, j);
       }
 
-  /* Comparisons per second count the whole 1:1 comparison of templates in
-   * memory, descriptor preparation included (it is done once per template
-   * and shared by all its comparisons, as in a 1:N search). */
-  start = g_get_monotonic_time ();
+  /* Descriptors are computed once per template (as a gallery holds them);
+   * comparisons per second count the comparisons of templates in memory. */
   prepared = g_new0 (RlPreparedTemplate *, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     prepared[i] = rl_prepared_template_new (g_ptr_array_index (ev->templates, i));
+  start = g_get_monotonic_time ();
   for (guint k = 0; k < ev->genuine_pairs->len; k++)
     {
       const guint *p = &g_array_index (ev->genuine_pairs, guint, 2 * k);
@@ -427,4 +544,74 @@ rl_evaluation_get_impostor_label (RlEvaluation *ev, guint k)
 {
   g_return_val_if_fail (ev != NULL, NULL);
   return pair_label (ev, ev->impostor_pairs, k);
+}
+
+static gboolean
+write_scores (RlEvaluation *ev, const char *folder, const char *name, gboolean genuine, GError **error)
+{
+  g_autoptr (GString) csv = g_string_new ("probe,candidate,score\n");
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  GArray *scores = genuine ? ev->genuine : ev->impostor;
+
+  for (guint k = 0; k < scores->len; k++)
+    {
+      const char *label = genuine ? rl_evaluation_get_genuine_label (ev, k) : rl_evaluation_get_impostor_label (ev, k);
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_auto (GStrv) parts = g_strsplit (label, " ", 2);
+
+      g_string_append_printf (csv, "%s,%s,%s\n", parts[0], parts[1],
+                              g_ascii_formatd (buf, sizeof buf, "%.4f", g_array_index (scores, float, k)));
+    }
+  return g_file_set_contents (path, csv->str, csv->len, error);
+}
+
+gboolean
+rl_evaluation_write (RlEvaluation *ev, const char *folder, const char *title, GError **error)
+{
+  g_autofree double *fmr = NULL;
+  g_autofree double *fnmr = NULL;
+  g_autofree float *t = NULL;
+  g_autoptr (GString) csv = g_string_new ("threshold,fmr,fnmr\n");
+  g_autofree char *det_csv = NULL, *det_svg = NULL, *det_png = NULL, *label = NULL;
+  RlErrorRates rates;
+  RlDetSeries series;
+  guint n;
+
+  g_return_val_if_fail (ev != NULL && folder != NULL, FALSE);
+
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "could not create the folder “%s”: %s", folder, g_strerror (saved));
+      return FALSE;
+    }
+  if (!write_scores (ev, folder, "genuine.csv", TRUE, error)
+      || !write_scores (ev, folder, "impostor.csv", FALSE, error))
+    return FALSE;
+
+  n = rl_det_curve ((float *) ev->genuine->data, ev->genuine->len,
+                    (float *) ev->impostor->data, ev->impostor->len, &fmr, &fnmr, &t);
+  for (guint k = 0; k < n; k++)
+    {
+      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (csv, "%s,%s,%s\n",
+                              g_ascii_formatd (a, sizeof a, "%.4f", t[k]),
+                              g_ascii_formatd (b, sizeof b, "%.6f", fmr[k]),
+                              g_ascii_formatd (c, sizeof c, "%.6f", fnmr[k]));
+    }
+  det_csv = g_build_filename (folder, "det.csv", NULL);
+  if (!g_file_set_contents (det_csv, csv->str, csv->len, error))
+    return FALSE;
+
+  rl_error_rates_compute ((float *) ev->genuine->data, ev->genuine->len,
+                          (float *) ev->impostor->data, ev->impostor->len, &rates);
+  label = g_strdup_printf ("%u genuine, %u impostor · EER %.2f %%", rates.n_genuine, rates.n_impostor, 100 * rates.eer);
+  series = (RlDetSeries) { label, fmr, fnmr, n, rates.eer };
+  det_svg = g_build_filename (folder, "det.svg", NULL);
+  det_png = g_build_filename (folder, "det.png", NULL);
+  return rl_det_plot_write (det_svg, title, &series, 1, error)
+         && rl_det_plot_write (det_png, title, &series, 1, error);
 }

@@ -56,6 +56,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlEvaluation, rl_evaluation_free)
 guint  rl_evaluation_get_n_templates (RlEvaluation *ev);
 guint  rl_evaluation_get_n_fingers (RlEvaluation *ev);
 double rl_evaluation_get_extraction_ms (RlEvaluation *ev);    /* mean per image, 0 for templates */
+/* Templates in finger, then impression order. */
+const RlTemplate *rl_evaluation_get_template (RlEvaluation *ev, guint index);
+guint  rl_evaluation_get_finger (RlEvaluation *ev, guint index);
+guint  rl_evaluation_get_impression (RlEvaluation *ev, guint index);
 
 /* Runs the comparisons. Fills the rates; the score lists stay available. */
 void rl_evaluation_run (RlEvaluation *ev, RlEvalImpostors impostors, RlErrorRates *rates);

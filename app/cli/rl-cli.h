@@ -16,7 +16,7 @@ int rl_cli_fail (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* Prints a GError to stderr, returns 1. */
 int rl_cli_fail_error (const GError *error);
 
-/* Matcher commands (cli-matcher.c) */
+/* Matcher commands (cli-matcher.c: extract; cli-compare.c: match, search, eval) */
 int rl_cli_extract (int argc, char **argv);
 int rl_cli_match   (int argc, char **argv);
 int rl_cli_search  (int argc, char **argv);

@@ -1,0 +1,22 @@
+/* rl-det-plot.h — a DET curve (FNMR against FMR, both on log scales) drawn
+ * with Cairo into an SVG or PNG file. The only Cairo user in the matcher. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char   *label;       /* legend, e.g. "FVC2002_DB1_B (EER 0.71 %)" */
+  const double *fmr;         /* n points */
+  const double *fnmr;
+  guint         n;
+  double        eer;         /* marked on the curve; < 0 for none */
+} RlDetSeries;
+
+/* Format from the extension: ".svg" or ".png". */
+gboolean rl_det_plot_write (const char *path, const char *title,
+                            const RlDetSeries *series, guint n_series,
+                            GError **error);
+
+G_END_DECLS
