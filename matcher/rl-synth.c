@@ -183,7 +183,9 @@ struct _RlSynthFinger {
   float period_mean;
 
   float *silhouette;            /* W*H, 1 on skin, soft edge */
-  float *ridges;                /* W*H, [-1, 1], > 0 on a ridge */
+  float *ridges;                /* W*H, [-1, 1], > 0 on a ridge; grown on first use */
+  guint64 grow_seed;
+  gsize   ridges_ready;
 };
 
 const char *
@@ -431,7 +433,7 @@ rl_synth_finger_get_singularities (const RlSynthFinger *finger, guint *n)
  * filtered in 8×8 blocks, each with the kernel of its centre: the inner loop
  * then runs over 8 contiguous floats per tap and vectorises. */
 
-#define KR 6                        /* kernel radius */
+#define KR 7                        /* kernel radius */
 #define KS (2 * KR + 1)
 #define N_ORIENT 36
 #define N_PERIOD 16
@@ -458,7 +460,7 @@ gabor_bank_init (void)
         /* Ridge direction in image coordinates and its normal. */
         float ux = cosf (theta), uy = -sinf (theta);
         float nx = -uy, ny = ux;
-        float sa = 0.45f * period, sl = 3.6f;     /* σ across / along the ridges */
+        float sa = 0.45f * period, sl = 4.6f;     /* σ across / along the ridges */
         double env_sum = 0, k_sum = 0, resp = 0;
 
         sa = clampf (sa, 2.8f, 4.2f);
@@ -640,6 +642,22 @@ grow_ridges (RlSynthFinger *f, Rng *r)
     memcpy (f->ridges + y * W, a + (gsize) (y + PAD) * PW + PAD, sizeof (float) * W);
 }
 
+/* The master ridge pattern, grown once, thread-safely, on first use. */
+static const float *
+finger_ridges (const RlSynthFinger *finger)
+{
+  RlSynthFinger *f = (RlSynthFinger *) finger;
+
+  if (g_once_init_enter (&f->ridges_ready))
+    {
+      Rng r;
+      rng_init (&r, f->grow_seed);
+      grow_ridges (f, &r);
+      g_once_init_leave (&f->ridges_ready, 1);
+    }
+  return f->ridges;
+}
+
 RlSynthFinger *
 rl_synth_finger_new (guint64 seed, RlFingerPosition position)
 {
@@ -656,13 +674,15 @@ rl_synth_finger_new (guint64 seed, RlFingerPosition position)
 
   /* Fingertip outline: a plain impression of a fingertip at 500 ppi is about
    * 230–290 px wide and 300–400 px tall. */
-  f->left = (float) rng_range (&r, 112, 138);
-  f->right = (float) rng_range (&r, 112, 138);
-  f->top = (float) rng_range (&r, 125, 165);
-  f->bottom = (float) rng_range (&r, 95, 135);
-  f->band = (float) rng_range (&r, 10, 40);
+  f->left = (float) rng_range (&r, 112, 140);
+  f->right = (float) rng_range (&r, 112, 140);
+  f->top = (float) rng_range (&r, 135, 175);
+  f->bottom = (float) rng_range (&r, 100, 150);
+  f->band = (float) rng_range (&r, 25, 70);
   f->cx = (float) (W / 2.0 + rng_gauss (&r) * 6);
-  f->cy = (float) (H / 2.0 - (f->top - f->bottom) / 2.0 + rng_gauss (&r) * 6);
+  /* The tip near the top of the image; the lower phalanx may run off the
+   * bottom edge, as on a live-scan platen. */
+  f->cy = (float) (rng_range (&r, 30, 65) + f->top + f->band);
 
   place_singularities (f, &r);
   f->theta0 = (float) (rng_gauss (&r) * 0.06);
@@ -674,7 +694,7 @@ rl_synth_finger_new (guint64 seed, RlFingerPosition position)
   for (guint i = 0; i < f->n_model; i++)
     f->top_sing_y = MIN (f->top_sing_y, f->model[i].y);
   noise_init (&f->orient_noise, &r, 90);
-  f->orient_wobble = (float) rng_range (&r, 0.05, 0.12);
+  f->orient_wobble = (float) rng_range (&r, 0.03, 0.08);
 
   f->period0 = (float) rng_range (&r, 8.2, 10.0);
   noise_init (&f->period_noise, &r, 110);
@@ -703,7 +723,8 @@ rl_synth_finger_new (guint64 seed, RlFingerPosition position)
       }
   f->period_mean = (float) (sum / MAX (count, 1));
 
-  grow_ridges (f, &r);
+  /* The ridges are grown on first use: ground truth alone is cheap. */
+  f->grow_seed = rng_next (&r);
   return f;
 }
 
@@ -722,13 +743,15 @@ rl_synth_finger_free (RlSynthFinger *finger)
 RlImage *
 rl_synth_finger_render_master (const RlSynthFinger *finger)
 {
+  const float *ridges;
   RlImage *img;
 
   g_return_val_if_fail (finger != NULL, NULL);
+  ridges = finger_ridges (finger);
   img = rl_image_new (W, H, 500);
   for (int i = 0; i < W * H; i++)
     {
-      float v = finger->ridges[i] * finger->silhouette[i];
+      float v = ridges[i] * finger->silhouette[i];
       img->pixels[i] = (guint8) lroundf (clampf (127.5f - 127.5f * v, 0.f, 255.f));
     }
   return img;
@@ -762,7 +785,7 @@ typedef struct {
   float  cosr, sinr;
   float  distortion_px;
   Noise  dist_x, dist_y;
-  Noise  pressure_noise, blotch, grain, edge;
+  Noise  pressure_noise, blotch, grain, edge, wobble;
   float  contact_rx, contact_ry;
   float  cut_nx, cut_ny, cut_d;   /* partial: keep n·q < d */
   float  background, ridge_grey, valley_grey;
@@ -824,6 +847,7 @@ capture_init_textures (Capture *c, const RlSynthImpression *imp)
   noise_init (&c->blotch, r, 5);
   noise_init (&c->grain, r, 2.2f);
   noise_init (&c->edge, r, 22);
+  noise_init (&c->wobble, r, 3.5f);
 
   /* A firmer press flattens more of the fingertip onto the glass. */
   c->contact_rx = (float) (0.92 + 0.08 * c->v.pressure + rng_gauss (r) * 0.03);
@@ -851,6 +875,7 @@ capture_clear (Capture *c)
   noise_clear (&c->blotch);
   noise_clear (&c->grain);
   noise_clear (&c->edge);
+  noise_clear (&c->wobble);
 }
 
 /* Elastic skin distortion at a finger point: none near the contact centre,
@@ -954,6 +979,52 @@ sample_bilinear (const float *img, float x, float y)
   return (p[0] * (1 - tx) + p[1] * tx) * (1 - ty) + (p[W] * (1 - tx) + p[W + 1] * tx) * ty;
 }
 
+/* Sensor noise needs one Gaussian number per pixel: draw them from a table
+ * (filled once from a fixed seed) instead of paying log/sqrt/cos each time. */
+#define GAUSS_TABLE_BITS 12
+static float gauss_table[1 << GAUSS_TABLE_BITS];
+
+static void
+gauss_table_ensure (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      Rng r;
+      rng_init (&r, 0x6A09E667F3BCC908ull);
+      for (int i = 0; i < 1 << GAUSS_TABLE_BITS; i++)
+        gauss_table[i] = (float) rng_gauss (&r);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static inline float
+fast_gauss (Rng *r)
+{
+  return gauss_table[rng_next (r) >> (64 - GAUSS_TABLE_BITS)];
+}
+
+/* Sweat pores: permanent features of the skin, so they sit at the same
+ * finger position in every impression. One candidate per 6-px cell, placed
+ * and kept by a hash of the cell. */
+static inline float
+pore_at (const RlSynthFinger *f, float fx, float fy)
+{
+  const float cell = 6.f;
+  int cx = (int) floorf (fx / cell), cy = (int) floorf (fy / cell);
+  guint64 h = f->seed ^ ((guint64) (guint32) cx << 32 | (guint32) cy);
+  float px, py, d2;
+
+  h = splitmix64 (&h);
+  if ((h & 0xff) > 70)
+    return 1.f;
+  px = (cx + 0.2f + 0.6f * (float) ((h >> 8) & 0xff) / 255.f) * cell;
+  py = (cy + 0.2f + 0.6f * (float) ((h >> 16) & 0xff) / 255.f) * cell;
+  d2 = (fx - px) * (fx - px) + (fy - py) * (fy - py);
+  return d2 < 1.0f ? 0.35f : d2 < 2.2f ? 0.7f : 1.f;
+}
+
 RlImage *
 rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impression, GError **error)
 {
@@ -961,6 +1032,7 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
   g_autofree float *grey = NULL;
   g_autofree float *tmp = NULL;
   Capture c;
+  const float *ridges;
   float dry, wet, noise_sigma;
 
   g_return_val_if_fail (finger != NULL, NULL);
@@ -980,6 +1052,8 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
       return NULL;
     }
 
+  ridges = finger_ridges (finger);
+  gauss_table_ensure ();
   capture_init (&c, finger, impression);
   capture_init_textures (&c, impression);
   dry = MAX (0.f, -c.v.pressure);
@@ -990,41 +1064,53 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++)
       {
-        float fx, fy, v, alpha, ridge, thr, local, qx, qy, rad, cut;
+        float fx, fy, v, alpha, ridge, thr, local, qx, qy, rad, cut, rim;
 
         capture_to_finger (&c, x + 0.5f, y + 0.5f, &fx, &fy);
-        v = sample_bilinear (finger->ridges, fx, fy);
         alpha = sample_bilinear (finger->silhouette, fx, fy);
+        if (alpha <= 0.f)
+          {
+            /* Off the finger: only the platen shows. */
+            grey[y * W + x] = c.background;
+            continue;
+          }
+        v = sample_bilinear (ridges, fx, fy);
 
         /* Contact area: an ellipse a little inside the silhouette with a
          * ragged edge where the skin lifts off the glass. */
         qx = (fx - c.cx) / ((fx < c.cx ? finger->left : finger->right) * c.contact_rx);
         qy = (fy - c.cy) / ((fy < c.cy ? finger->top + finger->band : finger->bottom + finger->band) * c.contact_ry);
-        rad = sqrtf (qx * qx + qy * qy) + 0.06f * noise_at (&c.edge, fx, fy);
-        alpha *= smoothstep (1.0f, 0.88f, rad);
+        rad = sqrtf (qx * qx + qy * qy) + 0.07f * noise_at (&c.edge, fx, fy);
+        rim = smoothstep (0.75f, 1.0f, rad);
+        alpha *= smoothstep (1.02f, 0.95f, rad);
         if (c.v.partial > 0)
           {
             cut = (x - c.cx - c.v.dx) * c.cut_nx + (y - c.cy - c.v.dy) * c.cut_ny
                   + 10.f * noise_at (&c.edge, fy, fx);
-            alpha *= smoothstep (c.cut_d + 6.f, c.cut_d - 6.f, cut);
+            alpha *= smoothstep (c.cut_d + 4.f, c.cut_d - 4.f, cut);
+            rim = MAX (rim, smoothstep (c.cut_d - 30.f, c.cut_d, cut));
           }
 
         /* Pressure moves the ridge/valley threshold: dry skin prints thin
          * ridges, over-pressed skin thick ones that merge. Uneven pressure
-         * over the pad varies it slowly. */
+         * over the pad varies it slowly, and the rim, where the skin lifts
+         * off, presses least. Fine noise makes ridge edges irregular. */
         local = noise_at (&c.pressure_noise, fx, fy);
-        thr = -0.45f * c.v.pressure - 0.12f * local + 0.25f * (1.f - alpha);
-        ridge = smoothstep (thr - 0.35f, thr + 0.35f, v);
+        thr = -0.45f * c.v.pressure - 0.12f * local;
+        if (impression != NULL)
+          thr += 0.4f * rim + 0.18f * noise_at (&c.wobble, fx, fy);
+        ridge = smoothstep (thr - 0.22f, thr + 0.22f, v);
 
         if (impression != NULL)
           {
-            /* Skin texture: pores and uneven inking break ridges up, much
-             * more on dry fingers. */
+            /* Skin texture: pores, and dry or lifting skin breaks ridges up. */
+            float dry_here = clampf (dry + 0.8f * rim + 0.2f * MAX (0.f, -local), 0.f, 1.f);
             float b = noise_at (&c.blotch, fx, fy);
             float g = noise_at (&c.grain, fx, fy);
-            float gap = smoothstep (0.55f - 0.7f * dry, 0.8f - 0.6f * dry, b);
-            ridge *= 1.f - gap * (0.35f + 0.6f * dry);
-            ridge *= 0.82f + 0.18f * g;
+            float gap = smoothstep (0.6f - 0.8f * dry_here, 0.85f - 0.7f * dry_here, b);
+            ridge *= 1.f - gap * (0.3f + 0.7f * dry_here);
+            ridge *= pore_at (finger, fx, fy);
+            ridge *= 0.8f + 0.2f * g;
             ridge = clampf (ridge * (1.f + 0.3f * wet), 0.f, 1.f);
           }
 
@@ -1055,7 +1141,7 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
     {
       float v = grey[i];
       if (noise_sigma > 0)
-        v += noise_sigma * (float) rng_gauss (&c.rng) * (0.4f + 0.6f * (1.f - v / 255.f));
+        v += noise_sigma * fast_gauss (&c.rng) * (0.4f + 0.6f * (1.f - v / 255.f));
       img->pixels[i] = (guint8) lroundf (clampf (v, 0.f, 255.f));
     }
   capture_clear (&c);

@@ -156,7 +156,7 @@ test_orientation_and_period (void)
   g_autoptr(GArray) orient_err = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) period_err = g_array_new (FALSE, FALSE, sizeof (double));
 
-  for (guint64 seed = 100; seed < 104; seed++)
+  for (guint64 seed = 100; seed < 103; seed++)
     {
       g_autoptr(RlSynthFinger) f = rl_synth_finger_new (seed, (RlFingerPosition) (seed % 10 + 1));
       g_autoptr(GError) error = NULL;
@@ -190,8 +190,8 @@ test_orientation_and_period (void)
           }
     }
 
-  g_assert_cmpuint (orient_err->len, >, 200);
-  g_assert_cmpuint (period_err->len, >, 150);
+  g_assert_cmpuint (orient_err->len, >, 150);
+  g_assert_cmpuint (period_err->len, >, 100);
   g_test_message ("orientation error: median %.1f°, 90th percentile %.1f° over %u blocks",
                   DEG (percentile (orient_err, 0.5)), DEG (percentile (orient_err, 0.9)), orient_err->len);
   g_test_message ("period error: median %.1f %%, 90th percentile %.1f %% over %u blocks",
@@ -317,7 +317,7 @@ test_impressions_align (void)
 static void
 test_image_statistics (void)
 {
-  for (guint64 seed = 300; seed < 306; seed++)
+  for (guint64 seed = 300; seed < 304; seed++)
     {
       g_autoptr(RlSynthFinger) f = rl_synth_finger_new (seed, RL_FINGER_RIGHT_MIDDLE);
       RlSynthImpression imp;
