@@ -1,13 +1,120 @@
+/* cli-store.c — workspace commands: users, audit, demo. */
 #define G_LOG_DOMAIN "ridgeline-cli"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rl-cli.h"
 #include "rl-store.h"
 
+static char *
+format_time (gint64 t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+  return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%SZ") : g_strdup ("?");
+}
+
+static int
+audit_verify (RlStore *store, const char *expect_head)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlAuditReport) report = rl_store_verify_audit (store, &error);
+
+  if (report == NULL)
+    return rl_cli_fail_error (error);
+  if (report->problem != NULL)
+    {
+      printf (_("TAMPERED: %s\n"), report->problem);
+      printf (_("%" G_GUINT64_FORMAT " rows read; the chain breaks at row %" G_GINT64_FORMAT "\n"),
+              report->n_rows, report->first_bad_id);
+      return 1;
+    }
+  if (expect_head != NULL && g_ascii_strcasecmp (expect_head, report->head_hash) != 0)
+    {
+      printf (_("TAMPERED: the chain is consistent but its head %s is not the expected %s "
+                "(rows were rewritten or removed since)\n"), report->head_hash, expect_head);
+      return 1;
+    }
+  printf (_("OK: %" G_GUINT64_FORMAT " rows, hash chain intact\nhead %s\n"), report->n_rows, report->head_hash);
+  return 0;
+}
+
+static int
+audit_list (RlStore *store, const char *kind, gint64 object_id, const char *username, int limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  gint64 user_id = 0;
+
+  if (username != NULL)
+    {
+      g_autoptr(RlUser) user = rl_store_get_user_by_name (store, username, &error);
+      if (user == NULL)
+        return rl_cli_fail_error (error);
+      user_id = user->id;
+    }
+  if (!(entries = rl_store_list_audit (store, kind, object_id, user_id, limit < 0 ? 0 : (guint) limit, &error)))
+    return rl_cli_fail_error (error);
+  for (guint i = entries->len; i > 0; i--)
+    {
+      RlAuditEntry *e = g_ptr_array_index (entries, i - 1);
+      g_autofree char *at = format_time (e->at);
+      g_autofree char *object = e->object_id ? g_strdup_printf ("%s#%" G_GINT64_FORMAT, e->object_kind, e->object_id)
+                                             : g_strdup (e->object_kind);
+
+      printf ("%6" G_GINT64_FORMAT "  %s  %-12s %-28s %-22s", e->id, at, e->username[0] ? e->username : "(system)",
+              e->action, object);
+      if (e->purpose[0])
+        printf (_("  purpose: %s"), e->purpose);
+      if (e->details[0])
+        printf ("  %s", e->details);
+      printf ("\n");
+    }
+  return 0;
+}
+
+int
+rl_cli_audit (int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *expect_head = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *username = NULL;
+  gint64 object_id = 0;
+  int limit = 50;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(RlStore) store = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Workspace file"), N_("PATH") },
+    { "expect-head", 0, 0, G_OPTION_ARG_STRING, &expect_head, N_("verify: the head hash written down earlier"), N_("HASH") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("list: only rows about this kind of object (identity, search, ...)"), N_("KIND") },
+    { "id", 0, 0, G_OPTION_ARG_INT64, &object_id, N_("list: only rows about this object id"), N_("ID") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &username, N_("list: only rows by this user"), N_("NAME") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("list: at most this many rows, newest (0 = all; default 50)"), N_("N") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("verify|list"));
+  g_option_context_set_summary (context,
+                                _("Check the hash chain of the workspace’s audit log (verify: exit status 1 and the row "
+                                  "when a row was edited or deleted), or list its rows (list)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return rl_cli_fail_error (error), 2;
+  if (argc != 2 || (strcmp (argv[1], "verify") != 0 && strcmp (argv[1], "list") != 0))
+    return rl_cli_fail (_("say “audit verify” or “audit list”")), 2;
+  if (db == NULL)
+    return rl_cli_fail (_("--db PATH is required")), 2;
+  if (!(store = rl_store_open (db, &error)))
+    return rl_cli_fail_error (error);
+  if (strcmp (argv[1], "verify") == 0)
+    return audit_verify (store, expect_head);
+  return audit_list (store, kind, object_id, username, limit);
+}
+
 int rl_cli_demo  (int argc, char **argv) { return rl_cli_fail (_("“demo” is not available yet")); }
-int rl_cli_audit (int argc, char **argv) { return rl_cli_fail (_("“audit” is not available yet")); }
 
 int
 rl_cli_users (int argc, char **argv)
@@ -34,7 +141,8 @@ rl_cli_users (int argc, char **argv)
   for (guint i = 0; i < users->len; i++)
     {
       RlUser *u = g_ptr_array_index (users, i);
-      printf ("%-16s %-28s %-14s %s\n", u->username, u->display_name, rl_role_to_id (u->role), u->agency);
+      printf ("%-16s %-28s %-14s %s%s\n", u->username, u->display_name, rl_role_to_id (u->role), u->agency,
+              u->active ? "" : _(" (disabled)"));
     }
   return 0;
 }
