@@ -760,7 +760,7 @@ stroke_with_halo (cairo_t *cr, const GdkRGBA *color, double alpha, double width)
 static double
 symbol_radius (RlPrintView *self)
 {
-  return CLAMP (2.2 * self->zoom, 4.5, 9.0);
+  return CLAMP (2.6 * self->zoom, 5.0, 10.0);
 }
 
 static void
@@ -838,8 +838,8 @@ draw_label (RlPrintView   *self,
   pango_cairo_show_layout (cr, layout);
 }
 
-static const GdkRGBA ending_color = { 1.0f, 0.33f, 0.27f, 1.0f };
-static const GdkRGBA bifurcation_color = { 0.30f, 0.72f, 1.0f, 1.0f };
+static const GdkRGBA ending_color = { 0.95f, 0.16f, 0.16f, 1.0f };
+static const GdkRGBA bifurcation_color = { 0.10f, 0.55f, 1.0f, 1.0f };
 static const GdkRGBA other_color = { 0.85f, 0.85f, 0.85f, 1.0f };
 static const GdkRGBA core_color = { 0.93f, 0.40f, 1.0f, 1.0f };
 static const GdkRGBA delta_color = { 1.0f, 0.78f, 0.10f, 1.0f };
@@ -929,10 +929,10 @@ draw_minutiae (RlPrintView *self, cairo_t *cr, PangoLayout *layout, int width, i
         if (x < -margin || y < -margin || x > width + margin || y > height + margin)
           continue;
         /* Reliability as opacity; 0 means "not reported" in ISO records. */
-        alpha = 0.4 + 0.6 * MIN (m->reliability ? m->reliability : 100, 100) / 100.0;
+        alpha = 0.7 + 0.3 * MIN (m->reliability ? m->reliability : 100, 100) / 100.0;
         if (number == 0)
           {
-            draw_minutia (self, cr, x, y, m->angle, m->kind, kind_color (m->kind), alpha, 1.75);
+            draw_minutia (self, cr, x, y, m->angle, m->kind, kind_color (m->kind), alpha, 2.0);
           }
         else
           {
