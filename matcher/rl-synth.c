@@ -510,6 +510,7 @@ grow_ridges (RlSynthFinger *f, Rng *r)
   g_autofree guint8 *inside = g_new0 (guint8, BW * BH);   /* block touches the growth area */
   g_autofree guint8 *alive = g_new0 (guint8, BW * BH);    /* block holds some signal */
   g_autofree guint8 *grow = g_new0 (guint8, BW * BH);
+  g_autofree guint8 *changed = g_new0 (guint8, BW * BH);  /* block moved in the last round */
   g_autofree guint8 *mask = g_new0 (guint8, (gsize) W * H);
   g_autofree guint8 *has_skin = g_new0 (guint8, BW * BH);
   int n_seeds = 0, iterations = 16;
@@ -553,6 +554,7 @@ grow_ridges (RlSynthFinger *f, Rng *r)
             for (int k = -1; k <= 1; k++)
               a[(sy + j + PAD) * PW + sx + k + PAD] = v;
           alive[(sy / BLK) * BW + sx / BLK] = 1;
+          changed[(sy / BLK) * BW + sx / BLK] = 1;
           n_seeds++;
         }
   }
@@ -562,7 +564,7 @@ grow_ridges (RlSynthFinger *f, Rng *r)
    * unreached (a front can need longer to arrive in a corner). */
   for (int it = 0; it < iterations + 12; it++)
     {
-      int unreached = 0;
+      int unreached = 0, n_changed = 0;
 
       /* Gain above 1 and clamping make the pattern saturate to ±1 ridges and
        * valleys that grow outwards from the seeds by about a kernel radius
@@ -579,7 +581,7 @@ grow_ridges (RlSynthFinger *f, Rng *r)
             for (int k = -1; k <= 1; k++)
               {
                 int nx = bx + k, ny = by + j;
-                if (nx >= 0 && ny >= 0 && nx < BW && ny < BH && alive[ny * BW + nx])
+                if (nx >= 0 && ny >= 0 && nx < BW && ny < BH && changed[ny * BW + nx])
                   {
                     grow[i] = 1;
                     break;
@@ -587,7 +589,6 @@ grow_ridges (RlSynthFinger *f, Rng *r)
               }
         }
 
-      memset (b, 0, sizeof (float) * PW * PH);
       for (int by = 0; by < BH; by++)
         for (int bx = 0; bx < BW; bx++)
           {
@@ -596,8 +597,16 @@ grow_ridges (RlSynthFinger *f, Rng *r)
             int x0 = bx * BLK + PAD, y0 = by * BLK + PAD;
             gboolean any = FALSE;
 
+            float change = 0;
+
             if (!grow[by * BW + bx])
-              continue;
+              {
+                /* Nothing changed around this block: it stays as it is. */
+                for (int y = 0; y < BLK; y++)
+                  memcpy (b + (gsize) (y0 + y) * PW + x0, a + (gsize) (y0 + y) * PW + x0, sizeof (float) * BLK);
+                changed[by * BW + bx] = 0;
+                continue;
+              }
             for (int ky = 0; ky < KS; ky++)
               for (int kx = 0; kx < KS; kx++)
                 {
@@ -624,16 +633,19 @@ grow_ridges (RlSynthFinger *f, Rng *r)
                      * is covered. */
                     if (it >= 6 && fabsf (v) < 0.03f)
                       v = rng_uniform (r) < 0.5 ? -0.5f : 0.5f;
+                    change = MAX (change, fabsf (v - a[(gsize) (iy + PAD) * PW + ix + PAD]));
                     b[(gsize) (iy + PAD) * PW + ix + PAD] = v;
                     any |= fabsf (v) > 0.02f;
                   }
               }
             alive[by * BW + bx] = any;
+            changed[by * BW + bx] = change > 2e-3f;
+            n_changed += changed[by * BW + bx];
           }
       { float *t = a; a = b; b = t; }
       for (int i = 0; i < BW * BH; i++)
         unreached += has_skin[i] && !alive[i];
-      if (it + 1 >= iterations && unreached == 0)
+      if ((it + 1 >= iterations && unreached == 0) || n_changed == 0)
         break;
     }
 
@@ -686,7 +698,7 @@ rl_synth_finger_new (guint64 seed, RlFingerPosition position)
 
   place_singularities (f, &r);
   f->theta0 = (float) (rng_gauss (&r) * 0.06);
-  f->loop_stretch = (float) rng_range (&r, 0.75, 1.0);
+  f->loop_stretch = (float) (f->klass == RL_SYNTH_CLASS_WHORL ? rng_range (&r, 0.6, 0.85) : rng_range (&r, 0.75, 1.0));
   f->arch_height = (float) rng_range (&r, 0.5, 1.1);
   f->arch_width = (float) rng_range (&r, 45, 75);
   f->tip_weight = (float) rng_range (&r, 0.45, 0.8);
@@ -696,7 +708,8 @@ rl_synth_finger_new (guint64 seed, RlFingerPosition position)
   noise_init (&f->orient_noise, &r, 90);
   f->orient_wobble = (float) rng_range (&r, 0.03, 0.08);
 
-  f->period0 = (float) rng_range (&r, 8.2, 10.0);
+  /* Mean ridge period 0.4–0.5 mm: 7.8–9.8 px at 500 ppi. */
+  f->period0 = (float) rng_range (&r, 7.6, 9.4);
   noise_init (&f->period_noise, &r, 110);
 
   for (guint i = 0; i < f->n_model; i++)
@@ -771,7 +784,7 @@ rl_synth_impression_random (guint64 seed, RlSynthImpression *out)
   out->dy = (float) clampd (rng_gauss (&r) * 22, -55, 55);
   out->rotation = (float) clampd (rng_gauss (&r) * 0.14, -0.4, 0.4);
   out->distortion = (float) rng_range (&r, 0.1, 0.8);
-  out->pressure = (float) clampd (rng_gauss (&r) * 0.4, -1, 1);
+  out->pressure = (float) clampd (0.1 + rng_gauss (&r) * 0.35, -1, 1);
   out->noise = (float) rng_range (&r, 0.05, 0.6);
   out->partial = rng_uniform (&r) < 0.2 ? (float) rng_range (&r, 0.1, 0.45) : 0.f;
 }
@@ -785,7 +798,8 @@ typedef struct {
   float  cosr, sinr;
   float  distortion_px;
   Noise  dist_x, dist_y;
-  Noise  pressure_noise, blotch, grain, edge, wobble;
+  Noise  pressure_noise, blotch, grain, edge, wobble, smudge;
+  float  smudge_level;
   float  contact_rx, contact_ry;
   float  cut_nx, cut_ny, cut_d;   /* partial: keep n·q < d */
   float  background, ridge_grey, valley_grey;
@@ -848,6 +862,9 @@ capture_init_textures (Capture *c, const RlSynthImpression *imp)
   noise_init (&c->grain, r, 2.2f);
   noise_init (&c->edge, r, 22);
   noise_init (&c->wobble, r, 3.5f);
+  /* Uneven illumination and residue on the platen. */
+  noise_init (&c->smudge, r, 70);
+  c->smudge_level = imp ? (float) rng_range (r, 1, 2 + 4 * c->v.noise) : 0.f;
 
   /* A firmer press flattens more of the fingertip onto the glass. */
   c->contact_rx = (float) (0.92 + 0.08 * c->v.pressure + rng_gauss (r) * 0.03);
@@ -876,6 +893,7 @@ capture_clear (Capture *c)
   noise_clear (&c->grain);
   noise_clear (&c->edge);
   noise_clear (&c->wobble);
+  noise_clear (&c->smudge);
 }
 
 /* Elastic skin distortion at a finger point: none near the contact centre,
@@ -1071,7 +1089,7 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
         if (alpha <= 0.f)
           {
             /* Off the finger: only the platen shows. */
-            grey[y * W + x] = c.background;
+            grey[y * W + x] = c.background + c.smudge_level * noise_at (&c.smudge, x, y);
             continue;
           }
         v = sample_bilinear (ridges, fx, fy);
@@ -1096,7 +1114,8 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
          * over the pad varies it slowly, and the rim, where the skin lifts
          * off, presses least. Fine noise makes ridge edges irregular. */
         local = noise_at (&c.pressure_noise, fx, fy);
-        thr = -0.45f * c.v.pressure - 0.12f * local;
+        /* Ridges print a little wider than valleys at normal pressure. */
+        thr = -0.08f - 0.45f * c.v.pressure - 0.12f * local;
         if (impression != NULL)
           thr += 0.4f * rim + 0.18f * noise_at (&c.wobble, fx, fy);
         ridge = smoothstep (thr - 0.22f, thr + 0.22f, v);
@@ -1107,8 +1126,8 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
             float dry_here = clampf (dry + 0.8f * rim + 0.2f * MAX (0.f, -local), 0.f, 1.f);
             float b = noise_at (&c.blotch, fx, fy);
             float g = noise_at (&c.grain, fx, fy);
-            float gap = smoothstep (0.6f - 0.8f * dry_here, 0.85f - 0.7f * dry_here, b);
-            ridge *= 1.f - gap * (0.3f + 0.7f * dry_here);
+            float gap = smoothstep (0.62f - 0.8f * dry_here, 0.88f - 0.7f * dry_here, b);
+            ridge *= 1.f - gap * (0.25f + 0.75f * dry_here);
             ridge *= pore_at (finger, fx, fy);
             ridge *= 0.8f + 0.2f * g;
             ridge = clampf (ridge * (1.f + 0.3f * wet), 0.f, 1.f);
@@ -1117,7 +1136,8 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
         {
           float valley = c.valley_grey - 25.f * wet * (0.5f + 0.5f * local);
           float fg = c.ridge_grey * ridge + valley * (1.f - ridge);
-          grey[y * W + x] = c.background + alpha * (fg - c.background);
+          float bg = c.background + c.smudge_level * noise_at (&c.smudge, x, y);
+          grey[y * W + x] = bg + alpha * (fg - bg);
         }
       }
 
