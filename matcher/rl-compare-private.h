@@ -8,27 +8,28 @@ G_BEGIN_DECLS
 
 /* Pairs index minutiae with 8 bits in the inner loop. */
 #define RL_COMPARE_MAX_MINUTIAE 128
-/* 64-bit words per cylinder descriptor. */
-#define RL_CYL_WORDS 5
-#define RL_HULL_MAX_EDGES 32
+/* 64-bit words per cylinder descriptor: one cache line holds two. */
+#define RL_CYL_WORDS 4
+#define RL_HULL_MAX_EDGES 24
 
 typedef struct {
   float nx, ny, c;
 } RlHullEdge;
 
+/* One block: this header, then the per-minutia arrays. Minutiae are kept
+ * sorted by y so that a comparison finds the ones near a point with a
+ * binary search instead of a scan. */
 struct _RlPreparedTemplate {
-  gsize       size;          /* bytes of the whole block */
-  guint       n;             /* minutiae kept (≤ RL_COMPARE_MAX_MINUTIAE) */
-  guint       n_edges;
+  guint32     size;          /* bytes of the whole block */
+  guint16     n;             /* minutiae kept (≤ RL_COMPARE_MAX_MINUTIAE) */
+  guint16     n_edges;
   RlHullEdge  edges[RL_HULL_MAX_EDGES];
   guint64    *cyl;           /* n × RL_CYL_WORDS: descriptor bits */
-  guint64    *valid;         /* n × RL_CYL_WORDS: bits inside the print */
-  float      *x, *y;         /* y up */
+  float      *x, *y;         /* y up; sorted by y */
   float      *theta;         /* radians [0, 2π) */
   guint16    *index;         /* into the source template's minutiae */
-  guint16    *cyl_count;
+  guint16    *cyl_count;     /* bits set in each descriptor; 0 = not matchable */
   guint8     *kind;
-  guint8     *matchable;
 };
 
 G_END_DECLS

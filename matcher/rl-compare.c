@@ -24,7 +24,7 @@
 #define CYL_SIDE          8
 #endif
 #ifndef CYL_DIRS
-#define CYL_DIRS          5
+#define CYL_DIRS          4
 #endif
 #define CELL_SIZE         (2.0f * CYL_RADIUS / CYL_SIDE)
 /* A neighbour lights the cells whose centre is closer than this (px)... */
@@ -54,7 +54,7 @@
 #define SIM_MIN           0.25f   /* local similarity below this is no candidate */
 #endif
 #ifndef N_SEEDS
-#define N_SEEDS           12
+#define N_SEEDS           10
 #endif
 #ifndef SEED_DIST_TOL
 #define SEED_DIST_TOL     12.0f   /* px at the seed ... */
@@ -81,6 +81,9 @@
 static guint cyl_n_cells;
 static float cyl_cell_x[CYL_SIDE * CYL_SIDE];
 static float cyl_cell_y[CYL_SIDE * CYL_SIDE];
+static int   cyl_cell_at[CYL_SIDE][CYL_SIDE];     /* row, col → cell or -1 */
+/* 1 / k for the bit counts of two descriptors: no division in the loop */
+static float reciprocal[2 * RL_CYL_WORDS * 64 + 1];
 
 static void
 cylinder_geometry_init (void)
@@ -97,25 +100,31 @@ cylinder_geometry_init (void)
             float cx = (col + 0.5f) * CELL_SIZE - CYL_RADIUS;
             float cy = (row + 0.5f) * CELL_SIZE - CYL_RADIUS;
 
+            cyl_cell_at[row][col] = -1;
             if (cx * cx + cy * cy > CYL_RADIUS * CYL_RADIUS)
               continue;
+            cyl_cell_at[row][col] = n;
             cyl_cell_x[n] = cx;
             cyl_cell_y[n] = cy;
             n++;
           }
       g_assert (n * CYL_DIRS <= RL_CYL_WORDS * 64);
       cyl_n_cells = n;
+      reciprocal[0] = 0;
+      for (guint k = 1; k < G_N_ELEMENTS (reciprocal); k++)
+        reciprocal[k] = 1.0f / k;
       g_once_init_leave (&initialised, 1);
     }
 }
 
-/* Angle difference folded into [0, π]. */
+/* Angle difference folded into [0, π], for angles within (-4π, 4π). */
 static inline float
 angle_distance (float a, float b)
 {
   float d = fabsf (a - b);
 
-  d = fmodf (d, 2.0f * (float) G_PI);
+  while (d > 2.0f * (float) G_PI)
+    d -= 2.0f * (float) G_PI;
   return d > (float) G_PI ? 2.0f * (float) G_PI - d : d;
 }
 
@@ -154,7 +163,7 @@ point_cmp (const void *a, const void *b)
 static void
 hull_build (RlPreparedTemplate *p)
 {
-  g_autofree Point *pts = g_new (Point, p->n);
+  g_autofree Point *pts = g_new (Point, MAX (p->n, 1));
   g_autofree Point *hull = g_new (Point, 2 * p->n + 1);
   guint n = p->n, k = 0;
 
@@ -177,13 +186,15 @@ hull_build (RlPreparedTemplate *p)
         k--;
       hull[k++] = pts[i - 1];
     }
-  /* hull[k-1] == hull[0]; counter-clockwise in (x, y-up) coordinates. */
+  /* hull[k-1] == hull[0]; counter-clockwise in (x, y-up) coordinates.
+   * A hull with more edges than we keep loses its shortest ones' corners:
+   * keep every edge while there is room, then only the longer ones. */
   for (guint i = 0; i + 1 < k && p->n_edges < RL_HULL_MAX_EDGES; i++)
     {
       float ex = hull[i + 1].x - hull[i].x, ey = hull[i + 1].y - hull[i].y;
       float len = sqrtf (ex * ex + ey * ey);
 
-      if (len < 1e-3f)
+      if (len < 1e-3f || (k - 1 > RL_HULL_MAX_EDGES && len < 8.0f))
         continue;
       /* Inward normal of a counter-clockwise polygon: (-ey, ex). */
       p->edges[p->n_edges].nx = -ey / len;
@@ -196,20 +207,18 @@ hull_build (RlPreparedTemplate *p)
 static inline gboolean
 hull_contains (const RlPreparedTemplate *p, float x, float y, float margin)
 {
-  if (p->n_edges == 0)
-    return TRUE;   /* too few minutiae to know the extent: don't exclude */
   for (guint e = 0; e < p->n_edges; e++)
     if (p->edges[e].nx * x + p->edges[e].ny * y + p->edges[e].c < -margin)
       return FALSE;
-  return TRUE;
+  return TRUE;   /* also with too few minutiae to know the extent */
 }
 
 /* ---- Preparing a template ---------------------------------------------- */
 
-typedef struct { guint16 index; guint8 reliability; } Ranked;
+typedef struct { guint16 index; guint8 reliability; float y; } Ranked;
 
 static int
-ranked_cmp (const void *a, const void *b)
+ranked_by_reliability (const void *a, const void *b)
 {
   const Ranked *p = a, *q = b;
 
@@ -218,17 +227,33 @@ ranked_cmp (const void *a, const void *b)
   return p->index - q->index;
 }
 
+static int
+ranked_by_y (const void *a, const void *b)
+{
+  const Ranked *p = a, *q = b;
+
+  if (p->y != q->y)
+    return p->y < q->y ? -1 : 1;
+  return p->index - q->index;
+}
+
+static inline void
+set_bit (guint64 *bits, guint bit)
+{
+  bits[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
+}
+
 static void
 cylinder_build (RlPreparedTemplate *p, guint i)
 {
   guint64 *bits = p->cyl + (gsize) i * RL_CYL_WORDS;
-  guint64 *valid = p->valid + (gsize) i * RL_CYL_WORDS;
+  guint64 valid[RL_CYL_WORDS] = { 0 };
   float c = cosf (p->theta[i]), s = sinf (p->theta[i]);
-  guint n_valid = 0, n_neighbours = 0;
+  guint n_valid = 0, n_neighbours = 0, count = 0;
 
   memset (bits, 0, RL_CYL_WORDS * sizeof (guint64));
-  memset (valid, 0, RL_CYL_WORDS * sizeof (guint64));
 
+  /* The cells that lie on the print. */
   for (guint cell = 0; cell < cyl_n_cells; cell++)
     {
       float gx = p->x[i] + c * cyl_cell_x[cell] - s * cyl_cell_y[cell];
@@ -238,15 +263,13 @@ cylinder_build (RlPreparedTemplate *p, guint i)
         continue;
       n_valid++;
       for (guint d = 0; d < CYL_DIRS; d++)
-        {
-          guint bit = cell * CYL_DIRS + d;
-          valid[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
-        }
+        set_bit (valid, cell * CYL_DIRS + d);
     }
 
   for (guint j = 0; j < p->n; j++)
     {
       float dx, dy, u, v, dtheta;
+      int col0, col1, row0, row1;
 
       if (j == i)
         continue;
@@ -260,26 +283,38 @@ cylinder_build (RlPreparedTemplate *p, guint i)
       v = -s * dx + c * dy;
       dtheta = angle_wrap (p->theta[j] - p->theta[i]);
 
-      for (guint cell = 0; cell < cyl_n_cells; cell++)
-        {
-          float ex = u - cyl_cell_x[cell], ey = v - cyl_cell_y[cell];
+      /* only the cells within reach */
+      col0 = MAX (0, (int) floorf ((u - CELL_REACH + CYL_RADIUS) / CELL_SIZE));
+      col1 = MIN (CYL_SIDE - 1, (int) floorf ((u + CELL_REACH + CYL_RADIUS) / CELL_SIZE));
+      row0 = MAX (0, (int) floorf ((v - CELL_REACH + CYL_RADIUS) / CELL_SIZE));
+      row1 = MIN (CYL_SIDE - 1, (int) floorf ((v + CELL_REACH + CYL_RADIUS) / CELL_SIZE));
+      for (int row = row0; row <= row1; row++)
+        for (int col = col0; col <= col1; col++)
+          {
+            int cell = cyl_cell_at[row][col];
+            float ex, ey;
 
-          if (ex * ex + ey * ey > CELL_REACH * CELL_REACH)
-            continue;
-          for (guint d = 0; d < CYL_DIRS; d++)
-            {
-              float centre = (d + 0.5f) * 2.0f * (float) G_PI / CYL_DIRS;
-              guint bit = cell * CYL_DIRS + d;
-
-              if (angle_distance (dtheta, centre) < DIR_REACH)
-                bits[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
-            }
-        }
+            if (cell < 0)
+              continue;
+            ex = u - cyl_cell_x[cell];
+            ey = v - cyl_cell_y[cell];
+            if (ex * ex + ey * ey > CELL_REACH * CELL_REACH)
+              continue;
+            for (guint d = 0; d < CYL_DIRS; d++)
+              if (angle_distance (dtheta, (d + 0.5f) * 2.0f * (float) G_PI / CYL_DIRS) < DIR_REACH)
+                set_bit (bits, cell * CYL_DIRS + d);
+          }
     }
 
   for (guint w = 0; w < RL_CYL_WORDS; w++)
-    bits[w] &= valid[w];
-  p->matchable[i] = n_neighbours >= MIN_NEIGHBOURS && n_valid >= MIN_VALID_SHARE * cyl_n_cells;
+    {
+      bits[w] &= valid[w];
+      count += __builtin_popcountll (bits[w]);
+    }
+  /* A descriptor that says too little is not compared (count 0). */
+  if (n_neighbours < MIN_NEIGHBOURS || n_valid < MIN_VALID_SHARE * cyl_n_cells)
+    count = 0;
+  p->cyl_count[i] = count;
 }
 
 RlPreparedTemplate *
@@ -301,30 +336,29 @@ rl_prepared_template_new (const RlTemplate *tpl)
   n = MIN (tpl->n_minutiae, RL_COMPARE_MAX_MINUTIAE);
   ranked = g_new (Ranked, MAX (tpl->n_minutiae, 1));
   for (guint i = 0; i < tpl->n_minutiae; i++)
-    ranked[i] = (Ranked) { (guint16) MIN (i, G_MAXUINT16), tpl->minutiae[i].reliability };
+    ranked[i] = (Ranked) { (guint16) MIN (i, G_MAXUINT16), tpl->minutiae[i].reliability, -tpl->minutiae[i].y };
   if (tpl->n_minutiae > n)
-    qsort (ranked, tpl->n_minutiae, sizeof (Ranked), ranked_cmp);
+    qsort (ranked, tpl->n_minutiae, sizeof (Ranked), ranked_by_reliability);
+  qsort (ranked, n, sizeof (Ranked), ranked_by_y);
 
   /* One block: the struct, then the arrays, words first for alignment. */
   size = sizeof (RlPreparedTemplate)
-         + 2 * (gsize) n * RL_CYL_WORDS * sizeof (guint64)
+         + (gsize) n * RL_CYL_WORDS * sizeof (guint64)
          + 3 * (gsize) n * sizeof (float)
          + (gsize) n * sizeof (guint16) * 2
-         + 2 * (gsize) n;
+         + (gsize) n;
   block = g_malloc0 (size);
   p = (RlPreparedTemplate *) block;
   p->size = size;
   p->n = n;
   block += sizeof (RlPreparedTemplate);
   p->cyl = (guint64 *) block;          block += (gsize) n * RL_CYL_WORDS * sizeof (guint64);
-  p->valid = (guint64 *) block;        block += (gsize) n * RL_CYL_WORDS * sizeof (guint64);
   p->x = (float *) block;              block += n * sizeof (float);
   p->y = (float *) block;              block += n * sizeof (float);
   p->theta = (float *) block;          block += n * sizeof (float);
   p->index = (guint16 *) block;        block += n * sizeof (guint16);
   p->cyl_count = (guint16 *) block;    block += n * sizeof (guint16);
-  p->kind = block;                     block += n;
-  p->matchable = block;
+  p->kind = block;
 
   for (guint i = 0; i < n; i++)
     {
@@ -333,22 +367,15 @@ rl_prepared_template_new (const RlTemplate *tpl)
       p->index[i] = ranked[i].index;
       /* y up, so that angles (counter-clockwise on paper) and rotations
        * follow the usual mathematical conventions. */
-      p->x[i] = m->x;
-      p->y[i] = -m->y;
-      p->theta[i] = angle_wrap (m->angle);
+      p->x[i] = isfinite (m->x) ? m->x : 0.0f;
+      p->y[i] = isfinite (m->y) ? -m->y : 0.0f;
+      p->theta[i] = isfinite (m->angle) ? angle_wrap (m->angle) : 0.0f;
       p->kind[i] = m->kind;
     }
 
   hull_build (p);
   for (guint i = 0; i < n; i++)
-    {
-      guint count = 0;
-
-      cylinder_build (p, i);
-      for (guint w = 0; w < RL_CYL_WORDS; w++)
-        count += __builtin_popcountll (p->cyl[(gsize) i * RL_CYL_WORDS + w]);
-      p->cyl_count[i] = count;
-    }
+    cylinder_build (p, i);
   return p;
 }
 
@@ -374,59 +401,92 @@ rl_prepared_template_get_size (const RlPreparedTemplate *prepared)
 
 /* ---- Local similarity ---------------------------------------------------- */
 
-/* Similarity of two cylinders over the cells valid in both:
- * 1 - |a xor b| / (|a| + |b|). Pairs whose common area is too small get 0. */
-static inline float
-cylinder_similarity (const RlPreparedTemplate *a, guint i, const RlPreparedTemplate *b, guint j)
-{
-  const guint64 *ca = a->cyl + (gsize) i * RL_CYL_WORDS, *va = a->valid + (gsize) i * RL_CYL_WORDS;
-  const guint64 *cb = b->cyl + (gsize) j * RL_CYL_WORDS, *vb = b->valid + (gsize) j * RL_CYL_WORDS;
-  guint n_a = 0, n_b = 0, n_x = 0, n_v = 0;
-
-  for (guint w = 0; w < RL_CYL_WORDS; w++)
-    {
-      guint64 v = va[w] & vb[w];
-
-      n_v += __builtin_popcountll (v);
-      n_a += __builtin_popcountll (ca[w] & v);
-      n_b += __builtin_popcountll (cb[w] & v);
-      n_x += __builtin_popcountll ((ca[w] ^ cb[w]) & v);
+/* Similarity of every probe descriptor with every candidate descriptor,
+ * 1 - |a xor b| / (|a| + |b|), into sim (na × nb); the best pair of each
+ * probe minutia into best_b / best_sim. This is the hot loop: four xor +
+ * popcount per pair, no branch, no division. */
+#define SIMILARITY_BODY                                                              \
+  for (guint i = 0; i < a->n; i++)                                                   \
+    {                                                                                \
+      const guint64 *ca = a->cyl + (gsize) i * RL_CYL_WORDS;                         \
+      guint64 a0 = ca[0], a1 = ca[1], a2 = ca[2], a3 = ca[3];                        \
+      guint na = a->cyl_count[i];                                                    \
+      float *row = sim + (gsize) i * b->n, best = 0, second = 0;                     \
+      guint arg = 0, arg2 = 0;                                                       \
+                                                                                     \
+      for (guint j = 0; j < b->n; j++)                                               \
+        {                                                                            \
+          const guint64 *cb = b->cyl + (gsize) j * RL_CYL_WORDS;                     \
+          guint x = __builtin_popcountll (a0 ^ cb[0]) + __builtin_popcountll (a1 ^ cb[1]) \
+                    + __builtin_popcountll (a2 ^ cb[2]) + __builtin_popcountll (a3 ^ cb[3]); \
+          guint nb = b->cyl_count[j];                                                \
+          float s = (na && nb) ? 1.0f - x * reciprocal[na + nb] : 0.0f;              \
+                                                                                     \
+          row[j] = s;                                                                \
+          if (s > second)                                                            \
+            {                                                                        \
+              if (s > best)                                                          \
+                second = best, arg2 = arg, best = s, arg = j;                        \
+              else                                                                   \
+                second = s, arg2 = j;                                                \
+            }                                                                        \
+        }                                                                            \
+      top[2 * i] = (Candidate) { best, (guint8) i, (guint8) arg };                   \
+      top[2 * i + 1] = (Candidate) { second, (guint8) i, (guint8) arg2 };            \
     }
-  if (n_v < MIN_VALID_SHARE * cyl_n_cells * CYL_DIRS || n_a + n_b == 0)
-    return 0.0f;
-  return 1.0f - (float) n_x / (float) (n_a + n_b);
-}
-
-/* ---- Consolidation ------------------------------------------------------- */
 
 typedef struct {
   float  sim;
   guint8 a, b;
 } Candidate;
 
-static int
-candidate_cmp (const void *p, const void *q)
-{
-  const Candidate *x = p, *y = q;
+G_STATIC_ASSERT (RL_CYL_WORDS == 4);
 
-  if (x->sim != y->sim)
-    return x->sim > y->sim ? -1 : 1;
-  if (x->a != y->a)
-    return x->a - y->a;
-  return x->b - y->b;
+static void
+similarities_generic (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
+                      float *sim, Candidate *top)
+{
+  SIMILARITY_BODY
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* The same loop compiled for the POPCNT instruction, chosen at run time:
+ * without it every popcount is a dozen instructions. */
+__attribute__ ((target ("popcnt")))
+static void
+similarities_popcnt (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
+                     float *sim, Candidate *top)
+{
+  SIMILARITY_BODY
+}
+#endif
+
+typedef void (*SimilarityFunc) (const RlPreparedTemplate *, const RlPreparedTemplate *, float *, Candidate *);
+
+static SimilarityFunc
+similarity_func (void)
+{
+  static SimilarityFunc func = NULL;
+
+  if (G_UNLIKELY (func == NULL))
+    {
+      SimilarityFunc f = similarities_generic;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+      __builtin_cpu_init ();
+      if (__builtin_cpu_supports ("popcnt"))
+        f = similarities_popcnt;
+#endif
+      g_atomic_pointer_set (&func, f);
+    }
+  return func;
+}
+
+/* ---- Consolidation ------------------------------------------------------- */
 
 typedef struct {
-  float cos_r, sin_r;   /* rotation probe → candidate */
-  float tx, ty;         /* then translation */
-} Transform;
-
-static inline void
-transform_apply (const Transform *t, float x, float y, float *ox, float *oy)
-{
-  *ox = t->cos_r * x - t->sin_r * y + t->tx;
-  *oy = t->sin_r * x + t->cos_r * y + t->ty;
-}
+  float  cost;
+  guint8 a, b;
+} Match;
 
 typedef struct {
   guint8 a[RL_COMPARE_MAX_MINUTIAE];
@@ -436,55 +496,121 @@ typedef struct {
   float  weight;
 } Pairing;
 
-/* Greedy pairing along one seed: candidates in order of local similarity
- * join when they land near their mate, with a tolerance that grows with the
- * distance from the seed. */
-static void
-consolidate_seed (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
-                  const Candidate *cands, guint n_cands, const Candidate *seed,
-                  Pairing *out)
+/* A rigid motion of the probe into the candidate's frame. */
+typedef struct {
+  float cos_r, sin_r, rot;
+  float tx, ty;
+} Transform;
+
+static inline void
+transform_apply (const Transform *t, float x, float y, float *ox, float *oy)
 {
+  *ox = t->cos_r * x - t->sin_r * y + t->tx;
+  *oy = t->sin_r * x + t->cos_r * y + t->ty;
+}
+
+/* First candidate minutia with y ≥ v (they are sorted by y). */
+static inline guint
+lower_bound (const float *y, guint n, float v)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (y[mid] < v)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+typedef struct {
+  const RlPreparedTemplate *a, *b;
+  const float *sim;
+  float ax[RL_COMPARE_MAX_MINUTIAE], ay[RL_COMPARE_MAX_MINUTIAE];   /* probe, moved */
+  Match matches[4 * RL_COMPARE_MAX_MINUTIAE];
+} Scratch;
+
+static int
+match_cmp (const void *p, const void *q)
+{
+  const Match *x = p, *y = q;
+
+  if (x->cost != y->cost)
+    return x->cost < y->cost ? -1 : 1;
+  if (x->a != y->a)
+    return x->a - y->a;
+  return x->b - y->b;
+}
+
+/* Pairs probe minutiae, moved by t, with candidate minutiae that lie within
+ * a tolerance growing with the distance from (cx, cy) — skin stretches more
+ * far from where it is pressed — and point the same way; closest and most
+ * alike first, each minutia at most once. */
+static void
+pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float growth, float sim_gate, Pairing *out)
+{
+  const RlPreparedTemplate *a = s->a, *b = s->b;
   guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
-  float rot = b->theta[seed->b] - a->theta[seed->a];
-  float c = cosf (rot), s = sinf (rot);
-  float ax0 = a->x[seed->a], ay0 = a->y[seed->a], bx0 = b->x[seed->b], by0 = b->y[seed->b];
+  guint n_matches = 0;
 
   out->n = 0;
   out->weight = 0;
-  for (guint k = 0; k < n_cands; k++)
+  for (guint i = 0; i < a->n; i++)
     {
-      const Candidate *cd = &cands[k];
-      float px, py, ex, ey, rx, ry, r2, tol;
+      float px, py, rx, ry, tol, theta;
 
-      if (used_a[cd->a] || used_b[cd->b])
+      transform_apply (t, a->x[i], a->y[i], &px, &py);
+      s->ax[i] = px;
+      s->ay[i] = py;
+      rx = px - cx;
+      ry = py - cy;
+      tol = tol0 + growth * sqrtf (rx * rx + ry * ry);
+      theta = a->theta[i] + t->rot;
+      for (guint j = lower_bound (b->y, b->n, py - tol); j < b->n && b->y[j] <= py + tol; j++)
+        {
+          float ex = px - b->x[j], ey = py - b->y[j], d2 = ex * ex + ey * ey, ad, sm;
+
+          if (d2 > tol * tol)
+            continue;
+          ad = angle_distance (theta, b->theta[j]);
+          if (ad > ANGLE_TOL)
+            continue;
+          sm = s->sim[i * b->n + j];
+          if (sm < sim_gate)
+            continue;
+          if (n_matches < G_N_ELEMENTS (s->matches))
+            s->matches[n_matches++] = (Match) { sqrtf (d2) / tol + ad / ANGLE_TOL - 2.0f * sm, (guint8) i, (guint8) j };
+        }
+    }
+  qsort (s->matches, n_matches, sizeof (Match), match_cmp);
+  for (guint k = 0; k < n_matches; k++)
+    {
+      const Match *m = &s->matches[k];
+      float sm;
+
+      if (used_a[m->a] || used_b[m->b])
         continue;
-      px = c * (a->x[cd->a] - ax0) - s * (a->y[cd->a] - ay0) + bx0;
-      py = s * (a->x[cd->a] - ax0) + c * (a->y[cd->a] - ay0) + by0;
-      ex = px - b->x[cd->b];
-      ey = py - b->y[cd->b];
-      rx = b->x[cd->b] - bx0;
-      ry = b->y[cd->b] - by0;
-      r2 = rx * rx + ry * ry;
-      tol = SEED_DIST_TOL + SEED_DIST_GROWTH * sqrtf (r2);
-      if (ex * ex + ey * ey > tol * tol)
-        continue;
-      if (angle_distance (a->theta[cd->a] + rot, b->theta[cd->b]) > ANGLE_TOL)
-        continue;
-      used_a[cd->a] = used_b[cd->b] = 1;
-      out->a[out->n] = cd->a;
-      out->b[out->n] = cd->b;
-      out->sim[out->n] = cd->sim;
+      used_a[m->a] = used_b[m->b] = 1;
+      sm = s->sim[m->a * b->n + m->b];
+      out->a[out->n] = m->a;
+      out->b[out->n] = m->b;
+      out->sim[out->n] = sm;
+      out->weight += 0.5f + 0.5f * sm;
       out->n++;
-      out->weight += cd->sim;
     }
 }
 
-/* Least-squares rigid transform from the pairs (2-D Procrustes). */
+/* Least-squares rigid transform from the pairs (2-D Procrustes), weighted
+ * by local similarity; (cx, cy) gets the pairs' centre in the candidate. */
 static void
 fit_transform (const RlPreparedTemplate *a, const RlPreparedTemplate *b, const Pairing *pg, Transform *t,
-               float *cx_b, float *cy_b)
+               float *cx, float *cy)
 {
-  float max = 0, may = 0, mbx = 0, mby = 0, wsum = 0, sxx = 0, sxy = 0, rot;
+  float max = 0, may = 0, mbx = 0, mby = 0, wsum = 0, sxx = 0, sxy = 0;
 
   for (guint k = 0; k < pg->n; k++)
     {
@@ -504,135 +630,156 @@ fit_transform (const RlPreparedTemplate *a, const RlPreparedTemplate *b, const P
       sxx += w * (ux * vx + uy * vy);
       sxy += w * (ux * vy - uy * vx);
     }
-  rot = atan2f (sxy, sxx);
-  t->cos_r = cosf (rot);
-  t->sin_r = sinf (rot);
+  t->rot = atan2f (sxy, sxx);
+  t->cos_r = cosf (t->rot);
+  t->sin_r = sinf (t->rot);
   t->tx = mbx - (t->cos_r * max - t->sin_r * may);
   t->ty = mby - (t->sin_r * max + t->cos_r * may);
-  *cx_b = mbx;
-  *cy_b = mby;
+  *cx = mbx;
+  *cy = mby;
 }
 
-typedef struct {
-  float  cost;
-  guint8 a, b;
-} Close;
-
 static int
-close_cmp (const void *p, const void *q)
+candidate_cmp (const void *p, const void *q)
 {
-  const Close *x = p, *y = q;
+  const Candidate *x = p, *y = q;
 
-  if (x->cost != y->cost)
-    return x->cost < y->cost ? -1 : 1;
+  if (x->sim != y->sim)
+    return x->sim > y->sim ? -1 : 1;
   if (x->a != y->a)
     return x->a - y->a;
   return x->b - y->b;
 }
 
+/* Greedy pairing along one seed over the candidate pairs (each probe
+ * minutia's two most alike), in order of local similarity: a pair joins
+ * when it lands near its mate, within a tolerance that grows with the
+ * distance from the seed. Cheap: it only tells which seed is right. */
+static void
+consolidate_seed (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
+                  const Candidate *cands, guint n_cands, const Candidate *seed, Pairing *out)
+{
+  guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
+  float rot = b->theta[seed->b] - a->theta[seed->a];
+  float c = cosf (rot), s = sinf (rot);
+  float ax0 = a->x[seed->a], ay0 = a->y[seed->a], bx0 = b->x[seed->b], by0 = b->y[seed->b];
+
+  out->n = 0;
+  out->weight = 0;
+  for (guint k = 0; k < n_cands; k++)
+    {
+      const Candidate *cd = &cands[k];
+      float ux, uy, ex, ey, rx, ry, tol;
+
+      if (used_a[cd->a] || used_b[cd->b])
+        continue;
+      ux = a->x[cd->a] - ax0;
+      uy = a->y[cd->a] - ay0;
+      rx = b->x[cd->b] - bx0;
+      ry = b->y[cd->b] - by0;
+      ex = c * ux - s * uy - rx;
+      ey = s * ux + c * uy - ry;
+      tol = SEED_DIST_TOL + SEED_DIST_GROWTH * sqrtf (rx * rx + ry * ry);
+      if (ex * ex + ey * ey > tol * tol)
+        continue;
+      if (angle_distance (a->theta[cd->a] + rot, b->theta[cd->b]) > ANGLE_TOL)
+        continue;
+      used_a[cd->a] = used_b[cd->b] = 1;
+      out->a[out->n] = cd->a;
+      out->b[out->n] = cd->b;
+      out->sim[out->n] = cd->sim;
+      out->n++;
+      out->weight += 0.5f + 0.5f * cd->sim;
+    }
+}
+
+static RlComparison *
+comparison_new (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb, const Pairing *pg, float score)
+{
+  RlComparison *c = g_new0 (RlComparison, 1);
+  guint order[RL_COMPARE_MAX_MINUTIAE];
+
+  c->score = score;
+  c->n_pairs = pg->n;
+  c->pairs = g_new0 (RlMinutiaPair, MAX (pg->n, 1));
+  /* strongest first: insertion sort on the local similarity */
+  for (guint k = 0; k < pg->n; k++)
+    {
+      guint p = k;
+
+      while (p > 0 && pg->sim[order[p - 1]] < pg->sim[k])
+        {
+          order[p] = order[p - 1];
+          p--;
+        }
+      order[p] = k;
+    }
+  for (guint k = 0; k < pg->n; k++)
+    {
+      c->pairs[k].probe = pa->index[pg->a[order[k]]];
+      c->pairs[k].candidate = pb->index[pg->b[order[k]]];
+      c->pairs[k].strength = CLAMP (pg->sim[order[k]], 0.0f, 1.0f);
+    }
+  return c;
+}
+
 float
 rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb, RlComparison **out_comparison)
 {
-  guint na, nb, n_cands = 0, n_close = 0, best = 0;
-  g_autofree float *sim = NULL;
-  g_autofree Candidate *cands = NULL;
-  g_autofree Close *close = NULL;
-  Pairing *pairings = NULL;
-  Pairing final = { 0 };
+  float sim_stack[64 * 64];
+  g_autofree float *sim_heap = NULL;
+  g_autofree Scratch *scratch = NULL;
+  float *sim;
+  Candidate top[2 * RL_COMPARE_MAX_MINUTIAE];
+  guint n_cands = 0;
+  Pairing cur, best = { 0 }, final = { 0 };
   Transform t;
-  float rot, cx, cy, score = 0.0f, ov_a = 0, ov_b = 0;
-  float ta_x[RL_COMPARE_MAX_MINUTIAE], ta_y[RL_COMPARE_MAX_MINUTIAE];
-  guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
+  float cx, cy, score = 0.0f, ov_a = 0, ov_b = 0;
 
   if (out_comparison)
     *out_comparison = NULL;
   g_return_val_if_fail (pa != NULL && pb != NULL, 0.0f);
 
-  na = pa->n;
-  nb = pb->n;
-  if (na < 2 || nb < 2)
+  if (pa->n < 2 || pb->n < 2)
     goto done;
 
-  /* 1. Local similarities; keep the promising pairs. */
-  sim = g_new (float, na * nb);
-  cands = g_new (Candidate, na * nb);
-  for (guint i = 0; i < na; i++)
-    {
-      if (!pa->matchable[i])
-        {
-          for (guint j = 0; j < nb; j++)
-            sim[i * nb + j] = 0;
-          continue;
-        }
-      for (guint j = 0; j < nb; j++)
-        {
-          float s = pb->matchable[j] ? cylinder_similarity (pa, i, pb, j) : 0.0f;
-
-          sim[i * nb + j] = s;
-          if (s >= SIM_MIN)
-            cands[n_cands++] = (Candidate) { s, (guint8) i, (guint8) j };
-        }
-    }
+  /* 1. Local similarities, and each probe minutia's two best mates. */
+  sim = (gsize) pa->n * pb->n <= G_N_ELEMENTS (sim_stack) ? sim_stack
+        : (sim_heap = g_new (float, (gsize) pa->n * pb->n));
+  similarity_func () (pa, pb, sim, top);
+  for (guint k = 0; k < 2u * pa->n; k++)
+    if (top[k].sim >= SIM_MIN)
+      top[n_cands++] = top[k];
   if (n_cands == 0)
     goto done;
-  qsort (cands, n_cands, sizeof (Candidate), candidate_cmp);
+  qsort (top, n_cands, sizeof (Candidate), candidate_cmp);
 
-  /* 2.–3. Consolidate each seed, keep the heaviest. */
-  pairings = g_new (Pairing, 2);
-  for (guint k = 0, tried = 0; k < n_cands && tried < N_SEEDS; k++)
+  /* 2.–3. The most alike pairs seed alignments; keep the heaviest. */
+  for (guint k = 0; k < MIN (n_cands, N_SEEDS); k++)
     {
-      Pairing *cur = &pairings[tried == 0 ? 0 : 1];
-
-      consolidate_seed (pa, pb, cands, n_cands, &cands[k], cur);
-      if (tried > 0 && cur->weight > pairings[0].weight)
-        pairings[0] = *cur;
-      tried++;
+      consolidate_seed (pa, pb, top, n_cands, &top[k], &cur);
+      if (cur.weight > best.weight)
+        best = cur;
     }
-  best = 0;
-  if (pairings[best].n < 2)
+  if (best.n < 2)
     goto done;
+  scratch = g_new (Scratch, 1);
+  scratch->a = pa;
+  scratch->b = pb;
+  scratch->sim = sim;
 
-  /* 4. Refine the transform on the pairs, then pair again over every
-   * minutia, closest first, with a tolerance growing from the centre. */
-  fit_transform (pa, pb, &pairings[best], &t, &cx, &cy);
-  rot = atan2f (t.sin_r, t.cos_r);
-  for (guint i = 0; i < na; i++)
-    transform_apply (&t, pa->x[i], pa->y[i], &ta_x[i], &ta_y[i]);
-  close = g_new (Close, na * nb);
-  for (guint i = 0; i < na; i++)
-    for (guint j = 0; j < nb; j++)
-      {
-        float ex = ta_x[i] - pb->x[j], ey = ta_y[i] - pb->y[j];
-        float rx = pb->x[j] - cx, ry = pb->y[j] - cy;
-        float tol = FINAL_DIST_TOL + FINAL_DIST_GROWTH * sqrtf (rx * rx + ry * ry);
-        float d2 = ex * ex + ey * ey, ad;
+  /* 4. Refine the transform on those pairs and pair again, now every
+   * minutia, whatever its local similarity. */
+  fit_transform (pa, pb, &best, &t, &cx, &cy);
+  pair_up (scratch, &t, cx, cy, FINAL_DIST_TOL, FINAL_DIST_GROWTH, -1.0f, &final);
 
-        if (d2 > tol * tol)
-          continue;
-        ad = angle_distance (pa->theta[i] + rot, pb->theta[j]);
-        if (ad > ANGLE_TOL)
-          continue;
-        close[n_close++] = (Close) { sqrtf (d2) / tol + ad / ANGLE_TOL - sim[i * nb + j], (guint8) i, (guint8) j };
-      }
-  qsort (close, n_close, sizeof (Close), close_cmp);
-  for (guint k = 0; k < n_close; k++)
+  /* 5. How many minutiae each print shows inside the other's extent: the
+   * pairs count against those, not against all minutiae, so that a partial
+   * print is not penalised for what it cannot show. */
+  for (guint i = 0; i < pa->n; i++)
+    ov_a += hull_contains (pb, scratch->ax[i], scratch->ay[i], OVERLAP_MARGIN);
+  for (guint j = 0; j < pb->n; j++)
     {
-      if (used_a[close[k].a] || used_b[close[k].b])
-        continue;
-      used_a[close[k].a] = used_b[close[k].b] = 1;
-      final.a[final.n] = close[k].a;
-      final.b[final.n] = close[k].b;
-      final.sim[final.n] = sim[close[k].a * nb + close[k].b];
-      final.weight += 0.5f + 0.5f * final.sim[final.n];
-      final.n++;
-    }
-
-  /* 5. How many minutiae each print shows inside the other's extent. */
-  for (guint i = 0; i < na; i++)
-    ov_a += hull_contains (pb, ta_x[i], ta_y[i], OVERLAP_MARGIN);
-  for (guint j = 0; j < nb; j++)
-    {
-      /* inverse transform of candidate minutiae into the probe's frame */
       float dx = pb->x[j] - t.tx, dy = pb->y[j] - t.ty;
       float x = t.cos_r * dx + t.sin_r * dy, y = -t.sin_r * dx + t.cos_r * dy;
 
@@ -640,39 +787,11 @@ rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb,
     }
   ov_a = MAX (ov_a, MIN_OVERLAP);
   ov_b = MAX (ov_b, MIN_OVERLAP);
-  score = 100.0f * final.weight * final.weight / (ov_a * ov_b);
-  score = MIN (score, 100.0f);
+  score = MIN (100.0f * final.weight * final.weight / (ov_a * ov_b), 100.0f);
 
 done:
   if (out_comparison)
-    {
-      RlComparison *c = g_new0 (RlComparison, 1);
-      g_autofree guint *order = g_new (guint, MAX (final.n, 1));
-
-      c->score = score;
-      c->n_pairs = final.n;
-      c->pairs = g_new0 (RlMinutiaPair, MAX (final.n, 1));
-      /* strongest first: insertion sort on the local similarity */
-      for (guint k = 0; k < final.n; k++)
-        {
-          guint p = k;
-
-          while (p > 0 && final.sim[order[p - 1]] < final.sim[k])
-            {
-              order[p] = order[p - 1];
-              p--;
-            }
-          order[p] = k;
-        }
-      for (guint k = 0; k < final.n; k++)
-        {
-          c->pairs[k].probe = pa->index[final.a[order[k]]];
-          c->pairs[k].candidate = pb->index[final.b[order[k]]];
-          c->pairs[k].strength = final.sim[order[k]];
-        }
-      *out_comparison = c;
-    }
-  g_free (pairings);
+    *out_comparison = comparison_new (pa, pb, &final, score);
   return score;
 }
 
