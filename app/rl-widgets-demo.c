@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "rl-compare.h"
 #include "rl-comparison-view.h"
 #include "rl-image-io.h"
 #include "rl-template-io.h"
@@ -21,6 +22,7 @@ static char *opt_screenshot;
 static double opt_zoom;
 static char *opt_layers;
 static char *opt_tool;
+static int opt_pairs = -1;
 static char **opt_files;
 
 typedef struct {
@@ -42,6 +44,7 @@ update_counts (Demo *demo)
   text = g_strdup_printf (_("Probe %u minutiae  ·  Candidate %u minutiae  ·  %u correspondences"), np, nc, nk);
   gtk_label_set_text (demo->counts, text);
   gtk_range_set_range (GTK_RANGE (demo->pairs_scale), 0, MAX (nm, 1));
+  gtk_range_set_value (GTK_RANGE (demo->pairs_scale), rl_comparison_view_get_visible_pairs (demo->comparison));
   gtk_widget_set_sensitive (GTK_WIDGET (demo->pairs_scale), nm > 0);
 }
 
@@ -353,6 +356,25 @@ activate (GtkApplication *app, gpointer user_data)
   gtk_box_append (GTK_BOX (toolbar_view), build_footer (demo));
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (demo->window), toolbar_view);
 
+  /* The matcher's paired minutiae, as the examiner would get them with a candidate. */
+  if (probe_tpl != NULL && candidate_tpl != NULL)
+    {
+      g_autoptr(RlComparison) result = NULL;
+      float score = rl_compare (probe_tpl, candidate_tpl, &result);
+
+      rl_comparison_view_set_comparison (demo->comparison, result);
+      g_free (title);
+      {
+        g_autofree char *a = g_path_get_basename (probe_path);
+        g_autofree char *b = g_path_get_basename (candidate_path);
+        title = g_strdup_printf (_("%s  ↔  %s  ·  score %.1f  ·  est. false-match rate %.1e"),
+                                 a, b, score, rl_score_to_fmr (score));
+      }
+      adw_window_title_set_subtitle (ADW_WINDOW_TITLE (adw_header_bar_get_title_widget (ADW_HEADER_BAR (header))), title);
+    }
+  if (opt_pairs >= 0)
+    rl_comparison_view_set_visible_pairs (demo->comparison, (guint) opt_pairs);
+
   g_signal_connect_swapped (demo->comparison, "changed", G_CALLBACK (update_counts), demo);
   g_signal_connect_swapped (demo->comparison, "notify::n-matcher-pairs", G_CALLBACK (update_counts), demo);
   g_signal_connect_swapped (rl_comparison_view_get_probe_view (demo->comparison), "notify::measure-distance",
@@ -394,6 +416,7 @@ main (int argc, char **argv)
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &opt_screenshot, "Save a PNG of the window and quit", "FILE" },
     { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &opt_zoom, "Start at this zoom", "Z" },
     { "layers", 0, 0, G_OPTION_ARG_STRING, &opt_layers, "Layers to show: quality,enhanced,skeleton,mask,invert", "LIST" },
+    { "pairs", 0, 0, G_OPTION_ARG_INT, &opt_pairs, "Show this many of the strongest correspondences", "N" },
     { "tool", 0, 0, G_OPTION_ARG_STRING, &opt_tool, "Start with this tool: navigate, add-ending, add-bifurcation, measure", "TOOL" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, "[PROBE CANDIDATE [PROBE-TPL CANDIDATE-TPL]]" },
     { NULL }

@@ -230,6 +230,25 @@ rl_comparison_view_set_matcher_pairs (RlComparisonView       *self,
   chart_changed (self);
 }
 
+void
+rl_comparison_view_set_comparison (RlComparisonView *self, const RlComparison *comparison)
+{
+  g_autofree RlCorrespondence *pairs = NULL;
+  guint n;
+
+  g_return_if_fail (RL_IS_COMPARISON_VIEW (self));
+
+  n = comparison != NULL ? comparison->n_pairs : 0;
+  pairs = g_new0 (RlCorrespondence, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      pairs[i].probe = comparison->pairs[i].probe;
+      pairs[i].candidate = comparison->pairs[i].candidate;
+      pairs[i].strength = comparison->pairs[i].strength;
+    }
+  rl_comparison_view_set_matcher_pairs (self, pairs, n);
+}
+
 gboolean
 rl_comparison_view_link (RlComparisonView *self, guint probe, guint candidate)
 {

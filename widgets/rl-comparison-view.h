@@ -15,6 +15,7 @@
 
 #include <gtk/gtk.h>
 
+#include "rl-compare.h"
 #include "rl-print-view.h"
 #include "rl-types.h"
 
@@ -51,6 +52,10 @@ void              rl_comparison_view_set_prints           (RlComparisonView *sel
 void              rl_comparison_view_set_matcher_pairs    (RlComparisonView       *self,
                                                            const RlCorrespondence *pairs,
                                                            guint                   n_pairs);
+
+/* The same from the matcher's own result (its pairs; the score is not shown here). */
+void              rl_comparison_view_set_comparison       (RlComparisonView       *self,
+                                                           const RlComparison     *comparison);
 
 /* Charting by hand. Linking a minutia that already has a correspondence
  * replaces it. Returns FALSE if an index is out of range. */
