@@ -511,6 +511,8 @@ grow_ridges (RlSynthFinger *f, Rng *r)
   g_autofree guint8 *alive = g_new0 (guint8, BW * BH);    /* block holds some signal */
   g_autofree guint8 *grow = g_new0 (guint8, BW * BH);
   g_autofree guint8 *changed = g_new0 (guint8, BW * BH);  /* block moved in the last round */
+  g_autofree guint8 *fine = g_new0 (guint8, BW * BH);     /* one kernel per pixel */
+  g_autofree const float **pixel_kernel = g_new0 (const float *, (gsize) W * H);
   g_autofree guint8 *mask = g_new0 (guint8, (gsize) W * H);
   g_autofree guint8 *has_skin = g_new0 (guint8, BW * BH);
   int n_seeds = 0, iterations = 16;
@@ -536,6 +538,28 @@ grow_ridges (RlSynthFinger *f, Rng *r)
         kernel[by * BW + bx] = gabor_bank[o][p];
         inside[by * BW + bx] = silhouette_radius (f, x, y) < 1.12f;
       }
+
+  /* Around cores and deltas the orientation turns too fast for one kernel
+   * per block: there every pixel gets its own (otherwise the ridges do not
+   * close around the core and minutiae pile up next to it). */
+  for (guint i = 0; i < f->n_model; i++)
+    for (int by = 0; by < BH; by++)
+      for (int bx = 0; bx < BW; bx++)
+        {
+          float dx = bx * BLK + BLK / 2.f - f->model[i].x, dy = by * BLK + BLK / 2.f - f->model[i].y;
+          if (dx * dx + dy * dy > 36.f * 36.f || fine[by * BW + bx])
+            continue;
+          fine[by * BW + bx] = 1;
+          for (int y = by * BLK; y < MIN (H, by * BLK + BLK); y++)
+            for (int x = bx * BLK; x < bx * BLK + BLK; x++)
+              {
+                float theta = rl_synth_finger_orientation_at (f, x + 0.5f, y + 0.5f);
+                float period = rl_synth_finger_ridge_period_at (f, x + 0.5f, y + 0.5f);
+                int o = (int) lroundf (theta / (float) G_PI * N_ORIENT) % N_ORIENT;
+                int p = (int) clampf (lroundf ((period - PERIOD_MIN) / PERIOD_STEP), 0, N_PERIOD - 1);
+                pixel_kernel[y * W + x] = gabor_bank[o][p];
+              }
+        }
 
   /* Seeds: small random blobs, one per cell of a jittered grid so that the
    * growing fronts cover the finger evenly. Fewer seeds → longer ridges and
@@ -607,6 +631,19 @@ grow_ridges (RlSynthFinger *f, Rng *r)
                 changed[by * BW + bx] = 0;
                 continue;
               }
+            if (fine[by * BW + bx])
+              for (int y = 0; y < BLK && by * BLK + y < H; y++)
+                for (int x = 0; x < BLK; x++)
+                  {
+                    const float *kp = pixel_kernel[(by * BLK + y) * W + bx * BLK + x];
+                    const float *src = a + (gsize) (y0 + y - KR) * PW + x0 + x - KR;
+                    float sum = 0;
+                    for (int ky = 0; ky < KS; ky++)
+                      for (int kx = 0; kx < KS; kx++)
+                        sum += kp[ky * KS + kx] * src[ky * PW + kx];
+                    acc[y * BLK + x] = sum;
+                  }
+            else
             for (int ky = 0; ky < KS; ky++)
               for (int kx = 0; kx < KS; kx++)
                 {
@@ -631,7 +668,7 @@ grow_ridges (RlSynthFinger *f, Rng *r)
                     /* Where fronts of opposite phase cancel, nothing would
                      * ever grow back: kick such dead spots once the finger
                      * is covered. */
-                    if (it >= 6 && fabsf (v) < 0.03f)
+                    if ((it == 6 || it == 10) && fabsf (v) < 0.03f)
                       v = rng_uniform (r) < 0.5 ? -0.5f : 0.5f;
                     change = MAX (change, fabsf (v - a[(gsize) (iy + PAD) * PW + ix + PAD]));
                     b[(gsize) (iy + PAD) * PW + ix + PAD] = v;
@@ -1043,6 +1080,30 @@ pore_at (const RlSynthFinger *f, float fx, float fy)
   return d2 < 1.0f ? 0.35f : d2 < 2.2f ? 0.7f : 1.f;
 }
 
+/* How firmly the skin at finger point (fx, fy), seen at image pixel (x, y),
+ * touches the platen: 1 in contact, 0 off; *rim rises towards the edge of
+ * the contact area, where the skin lifts off. The contact area is an ellipse
+ * a little inside the silhouette with a ragged edge, minus the part that a
+ * partial impression misses. */
+static float
+contact_at (const Capture *c, const RlSynthFinger *finger, float x, float y, float fx, float fy, float *rim)
+{
+  float qx = (fx - c->cx) / ((fx < c->cx ? finger->left : finger->right) * c->contact_rx);
+  float qy = (fy - c->cy) / ((fy < c->cy ? finger->top + finger->band : finger->bottom + finger->band) * c->contact_ry);
+  float rad = sqrtf (qx * qx + qy * qy) + 0.07f * noise_at (&c->edge, fx, fy);
+  float alpha = smoothstep (1.02f, 0.95f, rad);
+
+  *rim = smoothstep (0.75f, 1.0f, rad);
+  if (c->v.partial > 0)
+    {
+      float cut = (x - c->cx - c->v.dx) * c->cut_nx + (y - c->cy - c->v.dy) * c->cut_ny
+                  + 10.f * noise_at (&c->edge, fy, fx);
+      alpha *= smoothstep (c->cut_d + 4.f, c->cut_d - 4.f, cut);
+      *rim = MAX (*rim, smoothstep (c->cut_d - 30.f, c->cut_d, cut));
+    }
+  return alpha;
+}
+
 RlImage *
 rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impression, GError **error)
 {
@@ -1082,7 +1143,7 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++)
       {
-        float fx, fy, v, alpha, ridge, thr, local, qx, qy, rad, cut, rim;
+        float fx, fy, v, alpha, ridge, thr, local, rim;
 
         capture_to_finger (&c, x + 0.5f, y + 0.5f, &fx, &fy);
         alpha = sample_bilinear (finger->silhouette, fx, fy);
@@ -1094,20 +1155,7 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
           }
         v = sample_bilinear (ridges, fx, fy);
 
-        /* Contact area: an ellipse a little inside the silhouette with a
-         * ragged edge where the skin lifts off the glass. */
-        qx = (fx - c.cx) / ((fx < c.cx ? finger->left : finger->right) * c.contact_rx);
-        qy = (fy - c.cy) / ((fy < c.cy ? finger->top + finger->band : finger->bottom + finger->band) * c.contact_ry);
-        rad = sqrtf (qx * qx + qy * qy) + 0.07f * noise_at (&c.edge, fx, fy);
-        rim = smoothstep (0.75f, 1.0f, rad);
-        alpha *= smoothstep (1.02f, 0.95f, rad);
-        if (c.v.partial > 0)
-          {
-            cut = (x - c.cx - c.v.dx) * c.cut_nx + (y - c.cy - c.v.dy) * c.cut_ny
-                  + 10.f * noise_at (&c.edge, fy, fx);
-            alpha *= smoothstep (c.cut_d + 4.f, c.cut_d - 4.f, cut);
-            rim = MAX (rim, smoothstep (c.cut_d - 30.f, c.cut_d, cut));
-          }
+        alpha *= contact_at (&c, finger, x + 0.5f, y + 0.5f, fx, fy, &rim);
 
         /* Pressure moves the ridge/valley threshold: dry skin prints thin
          * ridges, over-pressed skin thick ones that merge. Uneven pressure
@@ -1166,4 +1214,206 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
     }
   capture_clear (&c);
   return g_steal_pointer (&img);
+}
+
+/* ---------------------------------------------------------------------------
+ * Ground-truth minutiae: read off the master ridge pattern (ridges > 0),
+ * thinned to one-pixel lines (Zhang and Suen), by the crossing number. */
+
+static void
+thin_ridges (guint8 *img)
+{
+  g_autofree guint32 *marked = g_new (guint32, (gsize) W * H);
+  gboolean changed = TRUE;
+
+  while (changed)
+    {
+      changed = FALSE;
+      for (int pass = 0; pass < 2; pass++)
+        {
+          guint n = 0;
+          for (int y = 1; y < H - 1; y++)
+            for (int x = 1; x < W - 1; x++)
+              {
+                const guint8 *q = img + y * W + x;
+                int p2, p3, p4, p5, p6, p7, p8, p9, b, a;
+                if (!q[0])
+                  continue;
+                p2 = q[-W]; p3 = q[-W + 1]; p4 = q[1]; p5 = q[W + 1];
+                p6 = q[W]; p7 = q[W - 1]; p8 = q[-1]; p9 = q[-W - 1];
+                b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
+                if (b < 2 || b > 6)
+                  continue;
+                a = (!p2 && p3) + (!p3 && p4) + (!p4 && p5) + (!p5 && p6) +
+                    (!p6 && p7) + (!p7 && p8) + (!p8 && p9) + (!p9 && p2);
+                if (a != 1)
+                  continue;
+                if (pass == 0 ? (p2 && p4 && p6) || (p4 && p6 && p8) : (p2 && p4 && p8) || (p2 && p6 && p8))
+                  continue;
+                marked[n++] = (guint32) (y * W + x);
+              }
+          for (guint i = 0; i < n; i++)
+            img[marked[i]] = 0;
+          changed |= n > 0;
+        }
+    }
+}
+
+RlTemplate *
+rl_synth_finger_get_template (const RlSynthFinger *finger)
+{
+  const float *ridges;
+  g_autofree guint8 *skel = NULL;
+  g_autoptr(GArray) found = NULL;
+  g_autofree gboolean *drop = NULL;
+  RlTemplate *tpl;
+  guint n = 0;
+  static const int nx[8] = { 0, 1, 1, 1, 0, -1, -1, -1 };
+  static const int ny[8] = { -1, -1, 0, 1, 1, 1, 0, -1 };
+
+  g_return_val_if_fail (finger != NULL, NULL);
+
+  ridges = finger_ridges (finger);
+  skel = g_new0 (guint8, (gsize) W * H);
+  for (int y = 1; y < H - 1; y++)
+    for (int x = 1; x < W - 1; x++)
+      skel[y * W + x] = ridges[y * W + x] > 0.f && silhouette_radius (finger, x + 0.5f, y + 0.5f) < 1.f;
+  thin_ridges (skel);
+
+  found = g_array_new (FALSE, TRUE, sizeof (RlMinutia));
+  for (int y = 1; y < H - 1; y++)
+    for (int x = 1; x < W - 1; x++)
+      {
+        int cn = 0;
+        RlMinutia m = { 0 };
+        if (!skel[y * W + x])
+          continue;
+        for (int i = 0; i < 8; i++)
+          cn += skel[(y + ny[i]) * W + x + nx[i]] != skel[(y + ny[(i + 1) % 8]) * W + x + nx[(i + 1) % 8]];
+        cn /= 2;
+        if (cn != 1 && cn != 3)
+          continue;
+        /* Lines end at the edge of the skin: not minutiae. */
+        if (silhouette_radius (finger, x + 0.5f, y + 0.5f) > 0.9f)
+          continue;
+        m.x = x + 0.5f;
+        m.y = y + 0.5f;
+        m.kind = cn == 1 ? RL_MINUTIA_ENDING : RL_MINUTIA_BIFURCATION;
+        m.reliability = 100;
+        g_array_append_val (found, m);
+      }
+
+  /* Two minutiae within a few pixels are a tiny island, hole or spur of the
+   * thinning, not something an examiner would mark: drop both. */
+  drop = g_new0 (gboolean, found->len + 1);
+  for (guint i = 0; i < found->len; i++)
+    for (guint j = i + 1; j < found->len; j++)
+      {
+        RlMinutia *a = &g_array_index (found, RlMinutia, i), *b = &g_array_index (found, RlMinutia, j);
+        if ((a->x - b->x) * (a->x - b->x) + (a->y - b->y) * (a->y - b->y) < 36.f)
+          drop[i] = drop[j] = TRUE;
+      }
+
+  tpl = rl_template_new (found->len, finger->n_visible);
+  for (guint i = 0; i < found->len; i++)
+    {
+      RlMinutia m = g_array_index (found, RlMinutia, i);
+      float theta = rl_synth_finger_orientation_at (finger, m.x, m.y);
+      float dx = cosf (theta), dy = -sinf (theta);
+      float fwd = 0, back = 0, sense, angle;
+
+      if (drop[i])
+        continue;
+      /* Along the ridge direction, one way is ridge and the other is not:
+       * a ridge ending points into its ridge, a bifurcation into the valley
+       * between its branches (rl-types.h). */
+      for (int r = 3; r <= 7; r += 2)
+        {
+          fwd += sample_bilinear (ridges, m.x + r * dx, m.y + r * dy);
+          back += sample_bilinear (ridges, m.x - r * dx, m.y - r * dy);
+        }
+      sense = (m.kind == RL_MINUTIA_ENDING) == (fwd > back) ? 1.f : -1.f;
+      angle = atan2f (-sense * dy, sense * dx);
+      if (angle < 0)
+        angle += 2.f * (float) G_PI;
+      if (angle >= 2.f * (float) G_PI)
+        angle = 0;
+      m.angle = angle;
+      tpl->minutiae[n++] = m;
+    }
+  tpl->n_minutiae = n;
+  memcpy (tpl->singularities, finger->visible, sizeof (RlSingularity) * finger->n_visible);
+  tpl->width = W;
+  tpl->height = H;
+  tpl->finger = (guint8) finger->position;
+  tpl->impression = RL_IMPRESSION_PLAIN;
+  tpl->quality = 100;
+  return tpl;
+}
+
+/* Maps a direction at a finger point through the capture, from the images
+ * of two nearby points (the distortion bends directions too). */
+static float
+capture_angle (const Capture *c, float fx, float fy, float angle, float x, float y)
+{
+  float x2, y2, a;
+
+  finger_to_capture (c, fx + 4.f * cosf (angle), fy - 4.f * sinf (angle), &x2, &y2);
+  a = atan2f (-(y2 - y), x2 - x);
+  if (a < 0)
+    a += 2.f * (float) G_PI;
+  if (a >= 2.f * (float) G_PI)
+    a = 0;
+  return a;
+}
+
+RlTemplate *
+rl_synth_impression_get_template (const RlSynthFinger *finger, const RlSynthImpression *impression)
+{
+  g_autoptr(RlTemplate) master = NULL;
+  RlTemplate *tpl;
+  Capture c;
+  guint n = 0, ns = 0;
+
+  g_return_val_if_fail (finger != NULL, NULL);
+
+  master = rl_synth_finger_get_template (finger);
+  tpl = rl_template_new (master->n_minutiae, master->n_singularities);
+  capture_init (&c, finger, impression);
+  capture_init_textures (&c, impression);
+  for (guint i = 0; i < master->n_minutiae; i++)
+    {
+      RlMinutia m = master->minutiae[i];
+      float x, y, rim;
+
+      finger_to_capture (&c, m.x, m.y, &x, &y);
+      if (x < 0 || y < 0 || x >= W || y >= H || contact_at (&c, finger, x, y, m.x, m.y, &rim) < 0.5f || rim > 0.6f)
+        continue;
+      m.angle = capture_angle (&c, m.x, m.y, m.angle, x, y);
+      m.x = x;
+      m.y = y;
+      tpl->minutiae[n++] = m;
+    }
+  for (guint i = 0; i < master->n_singularities; i++)
+    {
+      RlSingularity s = master->singularities[i];
+      float x, y, rim;
+
+      finger_to_capture (&c, s.x, s.y, &x, &y);
+      if (x < 0 || y < 0 || x >= W || y >= H || contact_at (&c, finger, x, y, s.x, s.y, &rim) < 0.5f)
+        continue;
+      s.angle = capture_angle (&c, s.x, s.y, s.angle, x, y);
+      s.x = x;
+      s.y = y;
+      tpl->singularities[ns++] = s;
+    }
+  tpl->n_minutiae = n;
+  tpl->n_singularities = ns;
+  tpl->width = W;
+  tpl->height = H;
+  tpl->finger = (guint8) finger->position;
+  tpl->impression = RL_IMPRESSION_PLAIN;
+  tpl->quality = 100;
+  capture_clear (&c);
+  return tpl;
 }

@@ -78,6 +78,13 @@ RlImage     *rl_synth_finger_render_master      (const RlSynthFinger *finger);
  * finger; finger_to_impression: its inverse (solved iteratively, ~0.01 px). */
 void rl_synth_impression_to_finger (const RlSynthFinger *finger, const RlSynthImpression *impression,
                                     float x, float y, float *finger_x, float *finger_y);
+/* Ground-truth minutiae (and singularities) of the master finger, in finger
+ * coordinates, read off its ridge pattern; and the same minutiae where an
+ * impression shows them (mapped through its transform, only those in good
+ * contact). Angles as rl-types.h. What a perfect extractor would find. */
+RlTemplate *rl_synth_finger_get_template     (const RlSynthFinger *finger);
+RlTemplate *rl_synth_impression_get_template (const RlSynthFinger *finger, const RlSynthImpression *impression);
+
 void rl_synth_finger_to_impression (const RlSynthFinger *finger, const RlSynthImpression *impression,
                                     float finger_x, float finger_y, float *x, float *y);
 

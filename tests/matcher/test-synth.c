@@ -393,6 +393,63 @@ test_image_statistics (void)
     }
 }
 
+/* Ground-truth minutiae: a plausible number, on the ridge skeleton, pointing
+ * the way rl-types.h says; and the impression's share of them lands where the
+ * finger's minutiae are seen. */
+static void
+test_ground_truth_minutiae (void)
+{
+  for (guint64 seed = 100; seed < 103; seed++)
+    {
+      const RlSynthFinger *f = shared_finger (seed);
+      g_autoptr(RlTemplate) tpl = rl_synth_finger_get_template (f);
+      g_autoptr(RlImage) neutral = rl_synth_render (f, NULL, NULL);
+      RlSynthImpression imp = { .dx = 10, .dy = -8, .rotation = 0.2f, .distortion = 0.4f, .noise = 0.2f };
+      g_autoptr(RlTemplate) seen = rl_synth_impression_get_template (f, &imp);
+      guint on_ridge = 0, endings = 0, pointing_right = 0;
+
+      g_test_message ("seed %" G_GUINT64_FORMAT ": %u minutiae on the finger, %u in the impression",
+                      seed, tpl->n_minutiae, seen->n_minutiae);
+      g_assert_cmpuint (tpl->n_minutiae, >=, 25);
+      g_assert_cmpuint (tpl->n_minutiae, <=, 120);
+      g_assert_cmpuint (seen->n_minutiae, >=, 15);
+      g_assert_cmpuint (seen->n_minutiae, <=, tpl->n_minutiae);
+      g_assert_cmpuint (tpl->width, ==, RL_SYNTH_WIDTH);
+
+      for (guint i = 0; i < tpl->n_minutiae; i++)
+        {
+          const RlMinutia *m = &tpl->minutiae[i];
+          int x = (int) m->x, y = (int) m->y;
+          /* 7 px along the minutia's direction: ridge for an ending (it
+           * points into its ridge), valley for a bifurcation (between its
+           * branches). */
+          int ax = (int) lroundf (m->x + 7 * cosf (m->angle)), ay = (int) lroundf (m->y - 7 * sinf (m->angle));
+          gboolean ridge_ahead = neutral->pixels[ay * neutral->width + ax] < 128;
+
+          g_assert_true (rl_synth_finger_contains (f, m->x, m->y));
+          g_assert_cmpfloat (m->angle, >=, 0);
+          g_assert_cmpfloat (m->angle, <, 2 * G_PI);
+          on_ridge += neutral->pixels[y * neutral->width + x] < 128;
+          endings += m->kind == RL_MINUTIA_ENDING;
+          pointing_right += ridge_ahead == (m->kind == RL_MINUTIA_ENDING);
+        }
+      g_assert_cmpuint (on_ridge, >=, tpl->n_minutiae * 8 / 10);
+      g_assert_cmpuint (pointing_right, >=, tpl->n_minutiae * 8 / 10);
+      g_assert_cmpuint (endings, >, 0);
+      g_assert_cmpuint (endings, <, tpl->n_minutiae);
+
+      /* Each minutia seen in the impression is one of the finger's, moved by the known transform. */
+      for (guint i = 0; i < seen->n_minutiae; i++)
+        {
+          float fx, fy, best = G_MAXFLOAT;
+          rl_synth_impression_to_finger (f, &imp, seen->minutiae[i].x, seen->minutiae[i].y, &fx, &fy);
+          for (guint j = 0; j < tpl->n_minutiae; j++)
+            best = MIN (best, hypotf (tpl->minutiae[j].x - fx, tpl->minutiae[j].y - fy));
+          g_assert_cmpfloat (best, <, 0.1f);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,6 +460,7 @@ main (int argc, char **argv)
   g_test_add_func ("/synth/singularities", test_singularities);
   g_test_add_func ("/synth/impressions-align", test_impressions_align);
   g_test_add_func ("/synth/image-statistics", test_image_statistics);
+  g_test_add_func ("/synth/ground-truth-minutiae", test_ground_truth_minutiae);
   int status = g_test_run ();
 
   g_clear_pointer (&shared_fingers, g_hash_table_unref);
