@@ -84,8 +84,12 @@ rl_enhance_orientation (RlExtractCtx *c)
   g_autofree float *gxy = g_new0 (float, nb);
   g_autofree float *vx = g_new0 (float, nb);
   g_autofree float *vy = g_new0 (float, nb);
-  const float *p = c->norm;
+  g_autofree float *p = g_memdup2 (c->norm, sizeof (float) * c->w * c->h);
   int w = c->w;
+
+  /* Pores, sensor noise and dust would otherwise dominate the gradients;
+   * a ridge period is about 9 pixels, so this keeps the ridges. */
+  blur_or_die (p, c->w, c->h, 1.2);
 
   for (int y = 1; y < c->h - 1; y++)
     {
@@ -161,7 +165,7 @@ static int
 label_components (const uint8_t *m, int bw, int bh, uint8_t val, int *labels, int **sizes)
 {
   int n = 0;
-  g_autofree int *stack = g_new (int, (gsize) bw * bh);
+  g_autofree int *stack = g_new (int, (gsize) MAX (bw * bh, 1));
   GArray *sz = g_array_new (FALSE, TRUE, sizeof (int));
   int zero = 0;
 
@@ -210,6 +214,9 @@ rl_enhance_segment (RlExtractCtx *c)
   float thr;
   int n, largest = 0;
 
+  if (c->w <= 0 || c->h <= 0 || nb <= 0)
+    return FALSE;
+
   /* The contrast threshold follows the print's own contrast (a light dry
    * print has little), but never below what sensor noise gives. */
   qsort (sorted, nb, sizeof (float), cmp_float);
@@ -237,7 +244,7 @@ rl_enhance_segment (RlExtractCtx *c)
   /* Fill holes: background components not touching the image border. */
   n = label_components (c->bmask, bw, bh, 0, labels, &sizes);
   {
-    g_autofree uint8_t *touches = g_new0 (uint8_t, n + 1);
+    g_autofree uint8_t *touches = g_new0 (uint8_t, (gsize) MAX (n, 0) + 1);
     for (int x = 0; x < bw; x++)
       touches[labels[x]] = touches[labels[(bh - 1) * bw + x]] = 1;
     for (int y = 0; y < bh; y++)
@@ -253,7 +260,7 @@ rl_enhance_segment (RlExtractCtx *c)
   if (nfg < 64)
     return FALSE;
 
-  c->mask = g_new0 (uint8_t, (gsize) c->w * c->h);
+  c->mask = g_new0 (uint8_t, (gsize) c->w * (gsize) c->h);
   for (int y = 0; y < c->h; y++)
     for (int x = 0; x < c->w; x++)
       c->mask[(gsize) y * c->w + x] = c->bmask[(y / RL_BLOCK) * bw + x / RL_BLOCK];
@@ -261,7 +268,9 @@ rl_enhance_segment (RlExtractCtx *c)
   /* Chessboard distance to the background (or the image edge), two passes. */
   {
     int w = c->w, h = c->h;
-    uint8_t *d = c->border_dist = g_new (uint8_t, (gsize) w * h);
+    /* (Clamped only to tell the compiler the size is sane.) */
+    gsize npx = (gsize) CLAMP (w, 1, 1 << 15) * (gsize) CLAMP (h, 1, 1 << 15);
+    uint8_t *d = c->border_dist = g_new (uint8_t, npx);
     for (int y = 0; y < h; y++)
       for (int x = 0; x < w; x++)
         {

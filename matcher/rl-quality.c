@@ -25,7 +25,8 @@ rl_quality_blocks (RlExtractCtx *c)
       {
         int k = by * bw + bx;
         double sne = 0, snn = 0, see = 0;
-        float clarity, q, median_dev;
+        int dark = 0, all = 0;
+        float clarity, q, median_dev, balance;
         if (!c->bmask[k])
           continue;
         /* Correlation between the normalised image and its enhancement. */
@@ -35,6 +36,8 @@ rl_quality_blocks (RlExtractCtx *c)
               gsize i = (gsize) y * c->w + x;
               float nv = c->norm[i], ev = c->enh[i];
               sne += nv * ev;
+              dark += nv > 0;
+              all++;
               snn += nv * nv;
               see += ev * ev;
             }
@@ -44,6 +47,11 @@ rl_quality_blocks (RlExtractCtx *c)
           + 0.35f * ramp (c->coherence[k], 0.15f, 0.7f)
           + 0.20f * (1 - ramp (median_dev, 0.1f, 0.4f));
         q *= 0.5f + 0.5f * ramp (c->contrast[k], 4.0f, 20.0f);
+        /* Ridges and valleys about equally wide in a good impression; an
+         * over-pressed one has wide ridges and thin valleys, a dry one the
+         * reverse. */
+        balance = (float) dark / MAX (all, 1);
+        q *= 1.0f - 0.5f * ramp (fabsf (balance - 0.5f), 0.15f, 0.3f);
         c->bquality[k] = (uint8_t) CLAMP (lrintf (100 * q), 0, 100);
       }
 }

@@ -130,7 +130,8 @@ rl_singularities_detect (RlExtractCtx *c)
         }
       g_array_index (clusters, Cluster, clusters->len - 1) = cl;
     }
-  qsort (clusters->data, clusters->len, sizeof (Cluster), cmp_cluster);
+  if (clusters->len > 1)
+    qsort (clusters->data, clusters->len, sizeof (Cluster), cmp_cluster);
 
   for (guint i = 0; i < clusters->len; i++)
     {
