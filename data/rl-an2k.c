@@ -1632,3 +1632,61 @@ rl_an2k_record_get_minutiae (RlAn2kRecord *record, guint image_height, GError **
   }
   return g_steal_pointer (&tpl);
 }
+
+RlAn2kRecord *
+rl_an2k_transaction_add_minutiae (RlAn2kTransaction *transaction, const RlTemplate *tpl, GError **error)
+{
+  RlAn2kRecord *record;
+  RlAn2kField *mrc;
+  guint idc = 1;
+  /* 500 ppi pixels to 0.01 mm, origin bottom-left (see get_minutiae). */
+  const double to_units = 25.4 / 500.0 * 100.0;
+  guint height;
+
+  g_return_val_if_fail (transaction != NULL && tpl != NULL, NULL);
+  if (tpl->n_minutiae > 9999)
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_TOO_LARGE, _("%u minutiae is over the 9999 a Type-9 record holds"),
+                   tpl->n_minutiae);
+      return NULL;
+    }
+  height = tpl->height;
+  for (guint i = 0; i < tpl->n_minutiae; i++)
+    height = MAX (height, (guint) ceilf (tpl->minutiae[i].y) + 1);
+  for (guint i = 1; i < transaction->records->len; i++)
+    {
+      RlAn2kRecord *other = g_ptr_array_index (transaction->records, i);
+      if (other->type != 2 && rl_an2k_record_get_idc (other) >= idc)
+        idc = rl_an2k_record_get_idc (other) + 1;
+    }
+  if (idc > 99)
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_TOO_LARGE, _("a transaction holds at most 99 images"));
+      return NULL;
+    }
+  record = rl_an2k_transaction_add_record (transaction, 9, idc);
+  rl_an2k_record_set_uint (record, 3, tpl->impression <= 29 ? tpl->impression : 0);
+  rl_an2k_record_set_text (record, 4, "S");
+  rl_an2k_record_set_uint (record, 6, tpl->finger <= 10 ? tpl->finger : 0);
+  rl_an2k_record_set_uint (record, 10, tpl->n_minutiae);
+  rl_an2k_record_set_uint (record, 11, 0);
+  if (tpl->n_minutiae == 0)
+    return record;
+  mrc = rl_an2k_record_set_field (record, 12);
+  for (guint i = 0; i < tpl->n_minutiae; i++)
+    {
+      const RlMinutia *m = &tpl->minutiae[i];
+      guint x = (guint) CLAMP (lround (m->x * to_units), 0, 9999);
+      guint y = (guint) CLAMP (lround ((height - m->y) * to_units), 0, 9999);
+      guint theta = (guint) lround (m->angle * 180.0 / G_PI) % 360;
+      char index[16], position[16], quality[16];
+      const char *items[] = { index, position, quality,
+                              m->kind == RL_MINUTIA_ENDING ? "A" : m->kind == RL_MINUTIA_BIFURCATION ? "B" : "D" };
+
+      g_snprintf (index, sizeof index, "%u", i + 1);
+      g_snprintf (position, sizeof position, "%04u%04u%03u", x, y, theta);
+      g_snprintf (quality, sizeof quality, "%u", 2 + MIN (m->reliability, 100) * 61u / 100);
+      rl_an2k_field_add_subfield (mrc, items, 4);
+    }
+  return record;
+}

@@ -162,6 +162,7 @@ typedef struct {
 } RlAn2kImage;
 
 void rl_an2k_image_clear (RlAn2kImage *image);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlAn2kImage, rl_an2k_image_clear)
 
 /* Fills image from a Type-4, 13 or 14 record (the transaction gives Type-1's
  * resolution for Type-4). Errors name the field that is missing or wrong. */
@@ -179,5 +180,8 @@ RlAn2kRecord *rl_an2k_transaction_add_fingerprint (RlAn2kTransaction *transactio
  * in Ridgeline's conventions (500 ppi pixels, y down: image_height is the
  * height of the print in pixels at 500 ppi, 0 if unknown). */
 RlTemplate *rl_an2k_record_get_minutiae (RlAn2kRecord *record, guint image_height, GError **error);
+/* Appends a Type-9 record (standard format) with the template's minutiae. */
+RlAn2kRecord *rl_an2k_transaction_add_minutiae (RlAn2kTransaction *transaction, const RlTemplate *tpl,
+                                                GError **error);
 
 G_END_DECLS

@@ -19,6 +19,8 @@ static const struct {
   { "demo",    rl_cli_demo,    N_("Build a demo workspace") },
   { "audit",   rl_cli_audit,   N_("Check the workspace's audit log (audit verify)") },
   { "users",   rl_cli_users,   N_("List the workspace's users") },
+  { "import",  rl_cli_import,  N_("Import ANSI/NIST-ITL transactions and print images into a workspace") },
+  { "export",  rl_cli_export,  N_("Write an encounter or identity as an ANSI/NIST-ITL transaction") },
 };
 
 int
