@@ -93,7 +93,7 @@ bench_frames (GtkWindow *window, RlComparisonView *view, const char *label)
 {
   static const struct { const char *name; double zoom, rotation; } cases[] = {
     { "fit", 0, 0 }, { "1:1", 1, 0 }, { "2x", 2, 0 }, { "4x (sharp pixels)", 4, 0 },
-    { "10x (pixel grid)", 10, 0 }, { "1:1 rotated 30°", 1, 30 },
+    { "10x (pixel grid)", 10, 0 }, { "1:1 rotated 30°", 1, 30 }, { "1:1, no overlays", 1, 0 },
   };
   GtkWidget *widget = GTK_WIDGET (view);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
@@ -105,10 +105,31 @@ bench_frames (GtkWindow *window, RlComparisonView *view, const char *label)
 
   g_print ("\n%s — comparison view %d × %d, renderer %s\n", label, w, h, G_OBJECT_TYPE_NAME (renderer));
   g_print ("  %-20s %12s %12s %12s %12s\n", "view", "build med", "render med", "frame med", "frame p95");
+  {
+    /* What the renderer costs for a frame with nothing in it (to texture,
+     * read back): the floor under every row below. */
+    GskRenderNode *empty = gsk_color_node_new (&(GdkRGBA) { 0.1f, 0.1f, 0.1f, 1 }, &GRAPHENE_RECT_INIT (0, 0, w, h));
+    double m, p;
+
+    for (int i = 0; i < opt_frames; i++)
+      {
+        double t0 = now_ms ();
+        g_object_unref (gsk_renderer_render_texture (renderer, empty, &GRAPHENE_RECT_INIT (0, 0, w, h)));
+        total[i] = now_ms () - t0;
+      }
+    gsk_render_node_unref (empty);
+    percentiles (total, opt_frames, &m, &p);
+    g_print ("  %-20s %12s %9.2f ms %9.2f ms %9.2f ms\n", "(empty frame)", "", m, m, p);
+  }
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
       double m1, p1, m2, p2, m3, p3;
 
+      gboolean overlays = !g_str_has_suffix (cases[c].name, "no overlays");
+
+      for (int side = 0; side < 2; side++)
+        g_object_set (side ? rl_comparison_view_get_candidate_view (view) : probe,
+                      "show-minutiae", overlays, "show-singularities", overlays, NULL);
       gtk_widget_activate_action (widget, "comparison.fit", NULL);
       if (cases[c].zoom > 0)
         rl_print_view_set_view (probe, cases[c].zoom, cases[c].rotation,

@@ -5,11 +5,17 @@
 
 G_BEGIN_DECLS
 
-/* One image layer, uploaded once: a GdkTexture for the GPU path and a Cairo
- * surface over the same pixels for the sharp-pixel path at high zoom. */
+/* One image layer, uploaded once: for each level of a mipmap (level k is
+ * the image halved k times) a GdkTexture for the GPU path and a Cairo
+ * surface over the same pixels for the Cairo paths. Drawing a zoomed-out
+ * print from a smaller level keeps ridges from turning into moiré (they are
+ * only ~9 px apart at 500 ppi) and costs less to filter. */
+#define RL_PRINT_LAYER_LEVELS 5
+
 typedef struct {
-  GdkTexture      *texture;
-  cairo_surface_t *surface;
+  int              n_levels;
+  GdkTexture      *texture[RL_PRINT_LAYER_LEVELS];
+  cairo_surface_t *surface[RL_PRINT_LAYER_LEVELS];
 } RlPrintLayer;
 
 typedef enum {
@@ -52,6 +58,9 @@ struct _RlPrintView {
   double        drag_ox, drag_oy;  /* current offset */
   double        drag_cx, drag_cy;  /* centre when a pan began */
   double        pinch_zoom;
+
+  /* Tests: draw through texture nodes whatever the renderer. */
+  gboolean      force_textures;
 
   /* Measuring line, image coordinates. */
   gboolean      has_measure;

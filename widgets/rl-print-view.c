@@ -70,24 +70,65 @@ static guint signals[N_SIGNALS];
 static void
 layer_clear (RlPrintLayer *layer)
 {
-  g_clear_object (&layer->texture);
-  g_clear_pointer (&layer->surface, cairo_surface_destroy);
+  for (int k = 0; k < layer->n_levels; k++)
+    {
+      g_clear_object (&layer->texture[k]);
+      g_clear_pointer (&layer->surface[k], cairo_surface_destroy);
+    }
+  layer->n_levels = 0;
 }
 
-/* Builds the texture and the surface over one premultiplied BGRA buffer
- * (Cairo's ARGB32 in memory on little- and big-endian alike is what
- * GDK_MEMORY_DEFAULT describes). */
+/* Wraps one premultiplied BGRA buffer as a texture and a surface (Cairo's
+ * ARGB32 in memory is what GDK_MEMORY_DEFAULT describes). Takes argb. */
 static void
-layer_set_pixels (RlPrintLayer *layer, guint32 *argb, int width, int height)
+layer_add_level (RlPrintLayer *layer, guint32 *argb, int width, int height)
 {
   static const cairo_user_data_key_t bytes_key;
   GBytes *bytes = g_bytes_new_take (argb, (gsize) width * height * 4);
+  int k = layer->n_levels++;
 
+  layer->texture[k] = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, (gsize) width * 4);
+  layer->surface[k] = cairo_image_surface_create_for_data ((unsigned char *) g_bytes_get_data (bytes, NULL),
+                                                           CAIRO_FORMAT_ARGB32, width, height, width * 4);
+  cairo_surface_set_user_data (layer->surface[k], &bytes_key, bytes, (cairo_destroy_func_t) g_bytes_unref);
+}
+
+/* Level 0 from argb, then 2×2 box-filtered halvings (of premultiplied
+ * values, which is the correct average) down to about 64 px. */
+static void
+layer_set_pixels (RlPrintLayer *layer, guint32 *argb, int width, int height)
+{
   layer_clear (layer);
-  layer->texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, (gsize) width * 4);
-  layer->surface = cairo_image_surface_create_for_data ((unsigned char *) g_bytes_get_data (bytes, NULL),
-                                                        CAIRO_FORMAT_ARGB32, width, height, width * 4);
-  cairo_surface_set_user_data (layer->surface, &bytes_key, bytes, (cairo_destroy_func_t) g_bytes_unref);
+  layer_add_level (layer, argb, width, height);
+  while (layer->n_levels < RL_PRINT_LAYER_LEVELS && MIN (width, height) >= 128)
+    {
+      int w2 = (width + 1) / 2, h2 = (height + 1) / 2;
+      guint32 *half = g_new (guint32, (gsize) w2 * h2);
+
+      for (int y = 0; y < h2; y++)
+        {
+          const guint32 *r0 = argb + (gsize) (2 * y) * width;
+          const guint32 *r1 = argb + (gsize) MIN (2 * y + 1, height - 1) * width;
+
+          for (int x = 0; x < w2; x++)
+            {
+              int x0 = 2 * x, x1 = MIN (2 * x + 1, width - 1);
+              guint32 a = r0[x0], b = r0[x1], c = r1[x0], d = r1[x1], out = 0;
+
+              for (int shift = 0; shift < 32; shift += 8)
+                {
+                  guint sum = ((a >> shift) & 0xff) + ((b >> shift) & 0xff) +
+                              ((c >> shift) & 0xff) + ((d >> shift) & 0xff);
+                  out |= ((sum + 2) / 4) << shift;
+                }
+              half[(gsize) y * w2 + x] = out;
+            }
+        }
+      layer_add_level (layer, half, w2, h2);
+      argb = half;
+      width = w2;
+      height = h2;
+    }
 }
 
 static void
@@ -1032,40 +1073,66 @@ draw_grid (RlPrintView *self, cairo_t *cr, int width, int height)
       cairo_line_to (cr, x1, y);
     }
   cairo_restore (cr);
+  cairo_save (cr);
+  /* Upright, the lines fall on whole pixels: skip antialiasing, which is
+   * most of the cost of a few hundred full-height lines. */
+  if (fmod (self->rotation, 90.0) == 0.0)
+    cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   cairo_set_line_width (cr, 1);
   cairo_set_source_rgba (cr, 0.55, 0.6, 0.65, 0.45);
   cairo_stroke (cr);
+  cairo_restore (cr);
 }
 
-/* Draws a layer with transform already pushed (texture path). */
-static void
-append_layer_texture (GtkSnapshot *snapshot, RlPrintLayer *layer, const RlImage *image)
+/* The mipmap level to draw at this zoom: the smallest one that still has
+ * at least one texel per screen pixel... halved: zoom · 2^k ≥ ½. */
+static int
+layer_level (RlPrintView *self, RlPrintLayer *layer)
 {
-  if (layer->texture == NULL)
+  int k = 0;
+
+  while (k + 1 < layer->n_levels && self->zoom * (1 << (k + 1)) <= 1.0)
+    k++;
+  return k;
+}
+
+/* Draws a layer with the image transform already applied (GPU path). */
+static void
+append_layer_texture (RlPrintView *self, GtkSnapshot *snapshot, RlPrintLayer *layer)
+{
+  if (layer->n_levels == 0)
     return;
-  gtk_snapshot_append_texture (snapshot, layer->texture,
-                               &GRAPHENE_RECT_INIT (0, 0, image->width, image->height));
+  gtk_snapshot_append_texture (snapshot, layer->texture[layer_level (self, layer)],
+                               &GRAPHENE_RECT_INIT (0, 0, self->image->width, self->image->height));
 }
 
-/* Draws a layer as sharp pixels with Cairo, in widget coordinates. */
+/* Draws a layer with Cairo in widget coordinates: sharp pixels when zoomed
+ * in, and with the Cairo renderer at every zoom (its texture nodes convert
+ * and filter the whole texture on each frame). */
 static void
-append_layer_sharp (RlPrintView *self, GtkSnapshot *snapshot, RlPrintLayer *layer, int width, int height)
+append_layer_cairo (RlPrintView *self, GtkSnapshot *snapshot, RlPrintLayer *layer, int width, int height)
 {
+  gboolean sharp = self->zoom >= RL_PRINT_VIEW_SHARP_ZOOM;
   cairo_t *cr;
   double mx, my;
+  int k;
 
-  if (layer->surface == NULL)
+  if (layer->n_levels == 0)
     return;
+  k = sharp ? 0 : layer_level (self, layer);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   widget_center (self, &mx, &my);
   cairo_translate (cr, mx, my);
   cairo_rotate (cr, self->rotation * G_PI / 180.0);
   cairo_scale (cr, self->zoom, self->zoom);
   cairo_translate (cr, -self->cx, -self->cy);
-  cairo_set_source_surface (cr, layer->surface, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
   cairo_rectangle (cr, 0, 0, self->image->width, self->image->height);
-  cairo_fill (cr);
+  cairo_clip (cr);
+  cairo_scale (cr, 1 << k, 1 << k);
+  cairo_set_source_surface (cr, layer->surface[k], 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), sharp ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_paint (cr);
   cairo_destroy (cr);
 }
 
@@ -1090,6 +1157,15 @@ push_adjust (RlPrintView *self, GtkSnapshot *snapshot)
   gtk_snapshot_push_color_matrix (snapshot, &matrix, &offset);
 }
 
+static gboolean
+renderer_is_cairo (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+}
+
 static void
 rl_print_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -1112,23 +1188,23 @@ rl_print_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  base = self->show_enhanced && self->enhanced.texture != NULL ? &self->enhanced : &self->base;
-  if (self->show_mask && self->mask.texture != NULL)
+  base = self->show_enhanced && self->enhanced.n_levels > 0 ? &self->enhanced : &self->base;
+  if (self->show_mask && self->mask.n_levels > 0)
     layers[n_layers++] = &self->mask;
-  if (self->show_quality && self->quality.texture != NULL)
+  if (self->show_quality && self->quality.n_levels > 0)
     layers[n_layers++] = &self->quality;
-  if (self->show_skeleton && self->skeleton_layer.texture != NULL)
+  if (self->show_skeleton && self->skeleton_layer.n_levels > 0)
     layers[n_layers++] = &self->skeleton_layer;
 
   adjust = self->contrast != 1.0 || self->invert;
-  if (sharp)
+  if (sharp || (renderer_is_cairo (widget) && !self->force_textures))
     {
       push_adjust (self, snapshot);
-      append_layer_sharp (self, snapshot, base, width, height);
+      append_layer_cairo (self, snapshot, base, width, height);
       if (adjust)
         gtk_snapshot_pop (snapshot);
       for (guint i = 0; i < n_layers; i++)
-        append_layer_sharp (self, snapshot, layers[i], width, height);
+        append_layer_cairo (self, snapshot, layers[i], width, height);
     }
   else
     {
@@ -1141,11 +1217,11 @@ rl_print_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       gtk_snapshot_scale (snapshot, self->zoom, self->zoom);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-self->cx, -self->cy));
       push_adjust (self, snapshot);
-      append_layer_texture (snapshot, base, self->image);
+      append_layer_texture (self, snapshot, base);
       if (adjust)
         gtk_snapshot_pop (snapshot);
       for (guint i = 0; i < n_layers; i++)
-        append_layer_texture (snapshot, layers[i], self->image);
+        append_layer_texture (self, snapshot, layers[i]);
       gtk_snapshot_restore (snapshot);
     }
 

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "rl-print-view.h"
+#include "rl-print-view-private.h"
 #include "rl-measure.h"
 #include "widget-test-util.h"
 
@@ -228,6 +228,8 @@ test_rotation_agrees (Fixture *f, gconstpointer data)
     for (int x = 70; x < 76; x++)
       image->pixels[y * IMG_W + x] = 0;
   rl_print_view_set_image (f->view, image);
+  /* Both ways of drawing the print: Cairo surfaces and GSK texture nodes. */
+  f->view->force_textures = GPOINTER_TO_INT (data);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -248,6 +250,38 @@ test_rotation_agrees (Fixture *f, gconstpointer data)
           g_assert_cmpint (r, >, 180);
         }
     }
+}
+
+/* Zoomed out, the print is drawn from a smaller mipmap level: a flat area
+ * keeps its grey and the picture stays where the geometry says. */
+static void
+test_zoomed_out (Fixture *f, gconstpointer data)
+{
+  static const double zooms[] = { 0.5, 0.3, 0.12 };
+  g_autoptr(RlImage) image = rl_image_new (IMG_W, IMG_H, 500);
+
+  memset (image->pixels, 200, IMG_W * IMG_H);
+  for (int y = 0; y < IMG_H; y++)
+    for (int x = 0; x < IMG_W / 2; x++)
+      image->pixels[y * IMG_W + x] = 40;
+  rl_print_view_set_image (f->view, image);
+  for (int t = 0; t < 2; t++)
+    for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+      {
+        g_autoptr(RlTestPixels) px = NULL;
+        double wx, wy;
+        int r, g, b;
+
+        f->view->force_textures = t;
+        rl_print_view_set_view (f->view, zooms[i], 0, IMG_W / 2.0, IMG_H / 2.0);
+        px = rl_test_render (GTK_WIDGET (f->view));
+        rl_print_view_image_to_widget (f->view, IMG_W * 0.2, IMG_H / 2.0, &wx, &wy);
+        rl_test_pixel (px, (int) wx, (int) wy, &r, &g, &b);
+        g_assert_cmpint (abs (r - 40), <=, 3);
+        rl_print_view_image_to_widget (f->view, IMG_W * 0.8, IMG_H / 2.0, &wx, &wy);
+        rl_test_pixel (px, (int) wx, (int) wy, &r, &g, &b);
+        g_assert_cmpint (abs (r - 200), <=, 3);
+      }
 }
 
 static void
@@ -382,6 +416,9 @@ main (int argc, char **argv)
   ADD ("/print-view/hidden-layer", test_hidden_layer);
   ADD ("/print-view/skeleton-layer", test_skeleton_layer);
   ADD ("/print-view/rotation-agrees", test_rotation_agrees);
+  g_test_add ("/print-view/rotation-agrees-textures", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_rotation_agrees, fixture_tear_down);
+  ADD ("/print-view/zoomed-out", test_zoomed_out);
   ADD ("/print-view/keyboard-navigation", test_keyboard_navigation);
   ADD ("/print-view/zoom-at-keeps-point", test_zoom_at_keeps_point);
   ADD ("/print-view/charting", test_charting);
