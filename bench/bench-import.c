@@ -1,6 +1,6 @@
 /* bench-import — import throughput in transactions per minute.
  *
- *   bench-import [N_TRANSACTIONS] [PRINTS_PER_TRANSACTION]
+ *   bench-import [N_TRANSACTIONS] [PRINTS_PER_TRANSACTION] [--templates]
  *
  * Writes N ten-print transactions (Type-1, Type-2, Type-4 WSQ) with our own
  * writer into a temporary folder, then imports them into a fresh workspace
@@ -8,7 +8,8 @@
  * transaction, resumability check included). The WSQ images are the four in
  * ../shared/interchange/wsq (made different per print so that the store
  * does not deduplicate them); without them, random bytes of the same size.
- * Template extraction is not included (see docs/benchmarks.md).
+ * With --templates every print is decoded and its template extracted, as
+ * `ridgeline-cli import` does by default.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -17,6 +18,8 @@
 #include <string.h>
 
 #include "rl-an2k.h"
+#include "rl-extract.h"
+#include "rl-image-io.h"
 #include "rl-import.h"
 #include "rl-store.h"
 
@@ -54,11 +57,23 @@ load_wsq (void)
   return images;
 }
 
+static RlTemplate *
+make_template (GBytes *encoded, const char *format, int ppi, gpointer user_data, GError **error)
+{
+  g_autoptr(RlImage) image = rl_image_load_from_data (g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
+                                                      ppi, error);
+
+  return image ? rl_extract_template (image, error) : NULL;
+}
+
 int
 main (int argc, char **argv)
 {
-  guint n = argc > 1 ? (guint) atoi (argv[1]) : 200;
-  guint prints = argc > 2 ? (guint) atoi (argv[2]) : 10;
+  gboolean templates = argc > 1 && strcmp (argv[argc - 1], "--templates") == 0;
+  RlImportOptions options = { .make_template = templates ? make_template : NULL };
+  guint n = argc > 1 + templates ? (guint) atoi (argv[1]) : 200;
+  guint prints = argc > 2 + templates ? (guint) atoi (argv[2]) : 10;
+  guint n_templates = 0;
   g_autofree char *dir = g_dir_make_tmp ("bench-import-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "ws.db", NULL);
   g_autoptr(GPtrArray) images = load_wsq ();
@@ -134,19 +149,24 @@ main (int argc, char **argv)
 
       if (g_stat (files->pdata[i], &st) == 0)
         bytes += (guint64) st.st_size;
-      if (!rl_import_file (store, files->pdata[i], NULL, &result, &error))
+      if (!rl_import_file (store, files->pdata[i], &options, &result, &error))
         {
           fprintf (stderr, "%s\n", error->message);
           return 1;
         }
       imported++;
       samples += result.n_samples;
+      n_templates += result.n_templates;
+      if (i == 0 && result.notes)
+        for (guint k = 0; k < result.notes->len && k < 2; k++)
+          fprintf (stderr, "note: %s\n", (const char *) result.notes->pdata[k]);
       rl_import_result_clear (&result);
     }
   t1 = g_get_monotonic_time ();
   {
     double seconds = (double) (t1 - t0) / G_USEC_PER_SEC;
-    printf ("imported %u transactions (%u prints, %.1f MB) in %.2f s\n", imported, samples, bytes / 1e6, seconds);
+    printf ("imported %u transactions (%u prints, %u templates extracted, %.1f MB) in %.2f s\n", imported, samples,
+            n_templates, bytes / 1e6, seconds);
     printf ("throughput: %.0f transactions per minute, %.0f prints per second\n", imported / seconds * 60.0,
             samples / seconds);
   }

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "rl-cli.h"
+#include "rl-extract.h"
+#include "rl-image-io.h"
 #include "rl-import.h"
 #include "rl-store.h"
 
@@ -60,6 +62,16 @@ progress (guint done, guint total, const char *name)
   fflush (stderr);
 }
 
+/* Decodes the stored image and extracts its template, for search. */
+static RlTemplate *
+make_template (GBytes *encoded, const char *format, int ppi, gpointer user_data, GError **error)
+{
+  g_autoptr(RlImage) image = rl_image_load_from_data (g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
+                                                      ppi, error);
+
+  return image ? rl_extract_template (image, error) : NULL;
+}
+
 static gboolean
 sign_in (RlStore *store, const char *username, GError **error)
 {
@@ -82,7 +94,7 @@ rl_cli_import (int argc, char **argv)
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *db = NULL, *as = NULL, *agency = NULL;
   g_auto(GStrv) paths = NULL;
-  gboolean quiet = FALSE, verbose = FALSE, tty;
+  gboolean quiet = FALSE, verbose = FALSE, no_templates = FALSE, tty;
   guint n_imported = 0, n_skipped = 0, n_samples = 0, n_templates = 0;
   gint64 start;
   RlImportOptions options = { 0 };
@@ -90,6 +102,8 @@ rl_cli_import (int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Workspace file (created when missing)"), N_("PATH") },
     { "as", 0, 0, G_OPTION_ARG_STRING, &as, N_("Import on behalf of this user (default: the system)"), N_("USER") },
     { "agency", 0, 0, G_OPTION_ARG_STRING, &agency, N_("Attribute every encounter to this agency code"), N_("CODE") },
+    { "no-templates", 0, 0, G_OPTION_ARG_NONE, &no_templates,
+      N_("Store the prints without extracting templates (faster; they cannot be searched until extracted)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress bar"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("List every note (e.g. each XML element not read)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
@@ -103,7 +117,10 @@ rl_cli_import (int argc, char **argv)
       "TIFF) from files and folders. Each transaction becomes one encounter with its samples, all or\n"
       "nothing. An image is described by a sidecar NAME.json or by its name, FINGER_IMPRESSION.ext\n"
       "(as in the FVC sets: one identity per finger). Files imported before are skipped, so an\n"
-      "interrupted import can simply be run again."));
+      "interrupted import can simply be run again.\n\n"
+      "A sidecar NAME.json may hold: identity (reference), finger (1–10), impression, ppi, family_name,\n"
+      "given_names, date_of_birth (YYYY-MM-DD), sex (F/M/X/U), nationality (3 letters), agency, purpose,\n"
+      "case_reference, date (ISO 8601), ground_truth."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return rl_cli_fail_error (error), 2;
   if (db == NULL || paths == NULL || paths[0] == NULL)
@@ -113,6 +130,8 @@ rl_cli_import (int argc, char **argv)
   if (store == NULL || !sign_in (store, as, &error))
     return rl_cli_fail_error (error);
   options.agency_code = agency;
+  if (!no_templates)
+    options.make_template = make_template;
 
   for (guint i = 0; paths[i]; i++)
     {
