@@ -1,18 +1,21 @@
 /* bench-extract — extraction speed and minutiae agreement on the FVC sets.
  *
- *   bench-extract [SHARED_DIR] [--repeat N]
+ *   bench-extract [SHARED_DIR] [--repeat N] [--eval] [--set NAME]
  *
  * For every image of every set in SHARED_DIR/fingerprints (default
  * ../shared, or $RIDGELINE_SHARED): the time to decode the file and the time
  * to extract (both wall clock, one thread), the minutiae count and quality;
  * then, where SHARED_DIR/interchange/iso19794-2 holds the commercial
  * extractor's record for the image, how many of its minutiae ours find
- * within 10 px and 30° (recall) and how many of ours it has (precision). */
+ * within 10 px and 30° (recall) and how many of ours it has (precision).
+ * With --eval, also the accuracy our templates give with Ridgeline's
+ * comparison (FVC protocol and all impostor pairs). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib.h>
 
+#include "rl-eval.h"
 #include "rl-extract.h"
 #include "rl-image-io.h"
 #include "rl-template-io.h"
@@ -68,11 +71,17 @@ main (int argc, char **argv)
 {
   const char *shared = g_getenv ("RIDGELINE_SHARED");
   int repeat = 1;
+  gboolean eval = FALSE;
+  const char *only = NULL;
 
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--repeat") == 0 && i + 1 < argc)
         repeat = MAX (1, atoi (argv[++i]));
+      else if (strcmp (argv[i], "--eval") == 0)
+        eval = TRUE;
+      else if (strcmp (argv[i], "--set") == 0 && i + 1 < argc)
+        only = argv[++i];
       else
         shared = argv[i];
     }
@@ -83,7 +92,12 @@ main (int argc, char **argv)
           "recall", "precis.", "kind ok", "flipped");
   for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
     {
+      if (only != NULL && strcmp (only, sets[s].name) != 0)
+        continue;
       double t_load = 0, t_ext = 0, n_min = 0, qual = 0;
+      g_autoptr(GPtrArray) tpls = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
+      g_autoptr(GArray) fingers = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_autoptr(GArray) imps = g_array_new (FALSE, FALSE, sizeof (guint));
       guint images = 0, theirs = 0, ours = 0, found = 0, found_kind = 0, found_flip = 0, iso_images = 0;
       for (int f = 101; f <= 110; f++)
         for (int k = 1; k <= 8; k++)
@@ -122,6 +136,12 @@ main (int argc, char **argv)
               }
             tpl = rl_extraction_get_template (ex);
             images++;
+            {
+              guint fu = (guint) f, ku = (guint) k;
+              g_ptr_array_add (tpls, rl_template_copy (tpl));
+              g_array_append_val (fingers, fu);
+              g_array_append_val (imps, ku);
+            }
             t_load += (t1 - t0) / 1000.0;
             t_ext += (t2 - t1) / 1000.0 / repeat;
             n_min += tpl->n_minutiae;
@@ -161,6 +181,29 @@ main (int argc, char **argv)
               t_load / images, t_ext / images, n_min / images, qual / images,
               theirs ? 100.0 * found / theirs : 0, ours ? 100.0 * found / ours : 0,
               found ? 100.0 * found_kind / found : 0, theirs ? 100.0 * found_flip / theirs : 0);
+      if (eval)
+        {
+          g_autoptr(RlEvaluation) ev = rl_evaluation_new ((RlTemplate **) tpls->pdata, (guint *) fingers->data,
+                                                          (guint *) imps->data, tpls->len);
+          RlErrorRates fvc, all;
+          rl_evaluation_run (ev, RL_EVAL_IMPOSTORS_FVC, &fvc);
+          rl_evaluation_run (ev, RL_EVAL_IMPOSTORS_ALL, &all);
+          if (g_getenv ("RL_BENCH_WORST"))
+            {
+              guint ng, ni;
+              const float *g = rl_evaluation_get_genuine (ev, &ng);
+              const float *im = rl_evaluation_get_impostor (ev, &ni);
+              float thr = all.eer_threshold;
+              for (guint k = 0; k < ng; k++)
+                if (g[k] < thr)
+                  printf ("   low genuine %5.1f %s\n", g[k], rl_evaluation_get_genuine_label (ev, k));
+              for (guint k = 0; k < ni; k++)
+                if (im[k] >= thr)
+                  printf ("   high impostor %5.1f %s\n", im[k], rl_evaluation_get_impostor_label (ev, k));
+            }
+          printf ("%-14s   EER %5.2f%% (FVC)  %5.2f%% (all)  FNMR@FMR1%% %5.2f%%  @0.1%% %5.2f%%  ZeroFMR %5.2f%%\n",
+                  "", 100 * fvc.eer, 100 * all.eer, 100 * all.fnmr_at_fmr_1, 100 * all.fnmr_at_fmr_01, 100 * all.zero_fmr);
+        }
     }
   return 0;
 }

@@ -303,13 +303,15 @@ rl_enhance_segment (RlExtractCtx *c)
 }
 
 /* Ridge period per block from the "x-signature": the normalised image
- * averaged along the ridge direction, sampled across it; the period is the
- * mean distance between its peaks. Blocks where it cannot be measured get
- * a smooth fill from their neighbours. */
+ * averaged along the ridge direction, sampled across it. The period is the
+ * lag of the signature's first strong autocorrelation peak: unlike counting
+ * peaks, that is not fooled by pores and by the bright specks of an
+ * over-pressed print, which split a ridge in two. Blocks where it cannot be
+ * measured get a smooth fill from their neighbours. */
 void
 rl_enhance_period (RlExtractCtx *c)
 {
-  enum { ACROSS = 32, ALONG = 6 };
+  enum { ACROSS = 40, ALONG = 6, LAG_MIN = 4, LAG_MAX = 16 };
   int bw = c->bw, bh = c->bh, nb = bw * bh, nvalid = 0;
   g_autofree float *num = g_new0 (float, nb);
   g_autofree float *den = g_new0 (float, nb);
@@ -323,10 +325,10 @@ rl_enhance_period (RlExtractCtx *c)
     for (int bx = 0; bx < bw; bx++)
       {
         int k = by * bw + bx;
-        float sig[ACROSS];
+        float sig[ACROSS], ac[LAG_MAX + 2];
         float cx = bx * RL_BLOCK + RL_BLOCK / 2.0f, cy = by * RL_BLOCK + RL_BLOCK / 2.0f;
-        float ct, st;
-        int peaks[ACROSS], np = 0;
+        float ct, st, mean = 0, var = 0, best = -1;
+        int lag = -1;
 
         if (!c->bmask[k])
           continue;
@@ -334,7 +336,7 @@ rl_enhance_period (RlExtractCtx *c)
         st = sinf (c->orient[k]);
         for (int a = 0; a < ACROSS; a++)
           {
-            float off = a - ACROSS / 2.0f, s = 0;
+            float off = a - ACROSS / 2.0f, sum = 0;
             int cnt = 0;
             for (int l = -ALONG; l <= ALONG; l++)
               {
@@ -343,23 +345,49 @@ rl_enhance_period (RlExtractCtx *c)
                 int y = (int) lrintf (cy + off * ct + l * st);
                 if (x < 0 || y < 0 || x >= c->w || y >= c->h)
                   continue;
-                s += c->norm[(gsize) y * c->w + x];
+                sum += c->norm[(gsize) y * c->w + x];
                 cnt++;
               }
-            sig[a] = cnt ? s / cnt : 0;
+            sig[a] = cnt ? sum / cnt : 0;
+            mean += sig[a];
           }
-        for (int a = 1; a < ACROSS - 1; a++)
-          if (sig[a] > sig[a - 1] && sig[a] >= sig[a + 1] && sig[a] > 0.1f)
-            peaks[np++] = a;
-        if (np >= 2)
+        mean /= ACROSS;
+        for (int a = 0; a < ACROSS; a++)
           {
-            float t = (float) (peaks[np - 1] - peaks[0]) / (np - 1);
-            if (t >= 4.0f && t <= 16.0f)
+            sig[a] -= mean;
+            var += sig[a] * sig[a];
+          }
+        if (var < 1e-3f)
+          continue;
+        for (int l = LAG_MIN - 1; l <= LAG_MAX + 1; l++)
+          {
+            float sum = 0;
+            for (int a = 0; a + l < ACROSS; a++)
+              sum += sig[a] * sig[a + l];
+            ac[l - (LAG_MIN - 1)] = sum / var * ACROSS / (ACROSS - l);
+          }
+        for (int l = LAG_MIN; l <= LAG_MAX; l++)
+          best = MAX (best, ac[l - (LAG_MIN - 1)]);
+        /* The first local maximum close to the best one: a multiple of the
+         * period correlates as well as the period itself. */
+        for (int l = LAG_MIN; l <= LAG_MAX; l++)
+          {
+            float v = ac[l - (LAG_MIN - 1)], prev = ac[l - LAG_MIN], next = ac[l - LAG_MIN + 2];
+            if (v >= prev && v >= next && v >= 0.85f * best)
               {
-                c->period_raw[k] = t;
-                nvalid++;
+                /* Parabolic refinement to a fraction of a pixel. */
+                float d = prev - 2 * v + next;
+                float frac = d < 0 ? 0.5f * (prev - next) / d : 0;
+                lag = l;
+                if (best > 0.25f)
+                  {
+                    c->period_raw[k] = l + CLAMP (frac, -0.5f, 0.5f);
+                    nvalid++;
+                  }
+                break;
               }
           }
+        (void) lag;
       }
 
   if (nvalid > 0)

@@ -24,8 +24,29 @@ typedef struct {
   int      x, y;
   int      kind;         /* 1 ending, 3 bifurcation (crossing number) */
   float    angle;        /* image coordinates (y down), [0, 2π) */
-  gboolean removed;
+  int      removed;      /* 0: kept, else the Removal that took it out */
 } Candidate;
+
+/* Why a candidate was dropped (counted in the debug log for tuning). */
+typedef enum {
+  KEPT = 0,
+  R_NO_BRANCH,
+  R_SHORT_RIDGE,
+  R_SPUR,
+  R_BRIDGE,
+  R_LAKE,
+  R_BREAK,
+  R_EDGE,
+  R_LOW_QUALITY,
+  R_CLUSTER,
+  R_COUNT
+} Removal;
+
+static const char *removal_names[R_COUNT] = {
+  "kept", "no branch", "short ridge", "spur", "bridge", "lake", "break", "edge", "low quality", "cluster",
+};
+
+#define REMOVE(cand, why) G_STMT_START { if (!(cand)->removed) (cand)->removed = (why); } G_STMT_END
 
 typedef struct {
   int x, y;              /* where the trace stopped */
@@ -180,7 +201,7 @@ rl_minutiae_detect (RlExtractCtx *c)
     for (int x = 2; x < w - 2; x++)
       {
         int k = cn[y * w + x];
-        Candidate m = { x, y, k, 0, FALSE };
+        Candidate m = { x, y, k, 0, KEPT };
         if (!s[y * w + x] || (k != 1 && k != 3))
           continue;
         g_array_append_val (cand, m);
@@ -198,28 +219,28 @@ rl_minutiae_detect (RlExtractCtx *c)
       if (m->kind == 1)
         {
           Trace t;
+          Candidate *o;
           if (nb < 1)
             {
-              m->removed = TRUE;
+              REMOVE (m, R_NO_BRANCH);
               continue;
             }
           trace_ridge (s, cn, w, h, m->x, m->y, bx[0], by[0], (int) (2.0f * period), &t);
           m->angle = rl_wrap_2pi (atan2f ((float) (t.dir_y - m->y), (float) (t.dir_x - m->x)));
+          o = at[t.y * w + t.x] ? &g_array_index (cand, Candidate, at[t.y * w + t.x] - 1) : NULL;
           if (t.stop == 1 && t.steps < 1.6f * period)
             {
               /* A short ridge or a speck: both its ends are false. */
-              int j = at[t.y * w + t.x];
-              m->removed = TRUE;
-              if (j)
-                g_array_index (cand, Candidate, j - 1).removed = TRUE;
+              REMOVE (m, R_SHORT_RIDGE);
+              if (o)
+                REMOVE (o, R_SHORT_RIDGE);
             }
           else if (t.stop == 3 && t.steps < 1.0f * period)
             {
               /* A spur off a ridge: the ending and its bifurcation are false. */
-              int j = at[t.y * w + t.x];
-              m->removed = TRUE;
-              if (j)
-                g_array_index (cand, Candidate, j - 1).removed = TRUE;
+              REMOVE (m, R_SPUR);
+              if (o)
+                REMOVE (o, R_SPUR);
             }
         }
       else
@@ -230,22 +251,35 @@ rl_minutiae_detect (RlExtractCtx *c)
           int bi = 0, bj = 1;
           if (nb != 3)
             {
-              m->removed = TRUE;
+              REMOVE (m, R_NO_BRANCH);
               continue;
             }
           for (int b = 0; b < 3; b++)
             {
-              trace_ridge (s, cn, w, h, m->x, m->y, bx[b], by[b], (int) (1.2f * period), &t[b]);
+              Candidate *o;
+              trace_ridge (s, cn, w, h, m->x, m->y, bx[b], by[b], (int) (3.0f * period), &t[b]);
               a[b] = atan2f ((float) (t[b].dir_y - m->y), (float) (t[b].dir_x - m->x));
+              o = at[t[b].y * w + t[b].x] ? &g_array_index (cand, Candidate, at[t[b].y * w + t[b].x] - 1) : NULL;
               if (t[b].stop == 3 && t[b].steps < 1.2f * period)
                 {
-                  /* A bridge between two ridges, or the rim of a small lake. */
-                  int j = at[t[b].y * w + t[b].x];
-                  m->removed = TRUE;
-                  if (j)
-                    g_array_index (cand, Candidate, j - 1).removed = TRUE;
+                  /* A bridge between two ridges. */
+                  REMOVE (m, R_BRIDGE);
+                  if (o)
+                    REMOVE (o, R_BRIDGE);
                 }
             }
+          /* A small lake (an island in a ridge): two branches meet again at
+           * one bifurcation. */
+          for (int p = 0; p < 3; p++)
+            for (int q = p + 1; q < 3; q++)
+              if (t[p].stop == 3 && t[q].stop == 3 &&
+                  ABS (t[p].x - t[q].x) <= 1 && ABS (t[p].y - t[q].y) <= 1)
+                {
+                  Candidate *o = at[t[p].y * w + t[p].x] ? &g_array_index (cand, Candidate, at[t[p].y * w + t[p].x] - 1) : NULL;
+                  REMOVE (m, R_LAKE);
+                  if (o)
+                    REMOVE (o, R_LAKE);
+                }
           /* The two branches closest in direction are the fork; the minutia
            * points between them. */
           for (int p = 0; p < 3; p++)
@@ -302,7 +336,8 @@ rl_minutiae_detect (RlExtractCtx *c)
           link = atan2f (dy, dx);
           if (d > 3 && angle_diff (link, m->angle + (float) G_PI) > (float) (G_PI / 4))
             continue;
-          m->removed = o->removed = TRUE;
+          REMOVE (m, R_BREAK);
+          REMOVE (o, R_BREAK);
           break;
         }
     }
@@ -314,8 +349,10 @@ rl_minutiae_detect (RlExtractCtx *c)
       int bq = c->bquality[(m->y / RL_BLOCK) * c->bw + m->x / RL_BLOCK];
       if (m->removed)
         continue;
-      if (c->border_dist[m->y * w + m->x] < EDGE_MARGIN || bq < MIN_QUALITY)
-        m->removed = TRUE;
+      if (c->border_dist[m->y * w + m->x] < EDGE_MARGIN)
+        REMOVE (m, R_EDGE);
+      else if (bq < MIN_QUALITY)
+        REMOVE (m, R_LOW_QUALITY);
     }
   {
     g_autofree int *close = g_new0 (int, cand->len);
@@ -349,7 +386,7 @@ rl_minutiae_detect (RlExtractCtx *c)
       }
     for (guint i = 0; i < cand->len; i++)
       if (close[i] >= 3)
-        g_array_index (cand, Candidate, i).removed = TRUE;
+        REMOVE (&g_array_index (cand, Candidate, i), R_CLUSTER);
   }
 
   for (guint i = 0; i < cand->len; i++)
@@ -368,5 +405,14 @@ rl_minutiae_detect (RlExtractCtx *c)
       r.reliability = (uint8_t) CLAMP (bq, 1, 100);
       g_array_append_val (out, r);
     }
+  {
+    int counts[R_COUNT] = { 0 };
+    g_autoptr(GString) msg = g_string_new (NULL);
+    for (guint i = 0; i < cand->len; i++)
+      counts[g_array_index (cand, Candidate, i).removed]++;
+    for (int r = 0; r < R_COUNT; r++)
+      g_string_append_printf (msg, "%s%s %d", r ? ", " : "", removal_names[r], counts[r]);
+    g_debug ("minutiae candidates %u: %s", cand->len, msg->str);
+  }
   return out;
 }

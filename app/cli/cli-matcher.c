@@ -53,6 +53,24 @@ draw_orientation (RlExtraction *ex)
   return img;
 }
 
+/* The ridge period per block as grey: 4 px black … 16 px white. */
+static RlImage *
+draw_period (RlExtraction *ex)
+{
+  const RlImage *base = rl_extraction_get_image (ex);
+  int bs, cols, rows;
+  const float *t = rl_extraction_get_ridge_period (ex, &bs, &cols, &rows);
+  RlImage *img = rl_image_new (base->width, base->height, 500);
+
+  for (int y = 0; y < img->height; y++)
+    for (int x = 0; x < img->width; x++)
+      {
+        float v = t[(y / bs) * cols + x / bs];
+        img->pixels[(gsize) y * img->width + x] = isnan (v) ? 0 : (uint8_t) CLAMP ((v - 4) * 255 / 12, 1, 255);
+      }
+  return img;
+}
+
 /* The print with its minutiae drawn: a square for an ending, a circle for a
  * bifurcation, a tail along the direction; cores and deltas as crosses. */
 static RlImage *
@@ -107,10 +125,12 @@ dump_intermediates (RlExtraction *ex, const char *dir, GError **error)
 {
   g_autoptr(RlImage) orient = draw_orientation (ex);
   g_autoptr(RlImage) marked = draw_minutiae (ex);
+  g_autoptr(RlImage) period = draw_period (ex);
   const struct { const char *name; const RlImage *img; } files[] = {
     { "image.png", rl_extraction_get_image (ex) },
     { "mask.png", rl_extraction_get_mask (ex) },
     { "orientation.png", orient },
+    { "period.png", period },
     { "enhanced.png", rl_extraction_get_enhanced (ex) },
     { "skeleton.png", rl_extraction_get_skeleton (ex) },
     { "quality.png", NULL },
@@ -215,7 +235,7 @@ rl_cli_extract (int argc, char **argv)
     { "ppi", 0, 0, G_OPTION_ARG_INT, &ppi, N_("Resolution of the image in pixels per inch (default 500)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the template as JSON"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the template to FILE (.iso: ISO/IEC 19794-2, .ansi: ANSI 378, else Ridgeline's own)"), N_("FILE") },
-    { "dump-dir", 0, 0, G_OPTION_ARG_FILENAME, &dump_dir, N_("Write the intermediate images (mask, orientation, enhanced, skeleton, quality, minutiae) as PNG into DIR"), N_("DIR") },
+    { "dump-dir", 0, 0, G_OPTION_ARG_FILENAME, &dump_dir, N_("Write the intermediate images (mask, orientation, period, enhanced, skeleton, quality, minutiae) as PNG into DIR"), N_("DIR") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, N_("IMAGE") },
     { NULL }
   };
