@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "rl-cv.h"
+#include "rl-wsq.h"
 
 /* A file bigger than this cannot be a sane print image even uncompressed
  * (4000 × 4000 × 16-bit + headers); refuse before reading it all. */
@@ -19,6 +20,7 @@ typedef enum {
   FMT_TIFF,
   FMT_BMP,
   FMT_PGM,
+  FMT_WSQ,
 } ImageFormat;
 
 static const char *
@@ -31,6 +33,7 @@ format_name (ImageFormat f)
     case FMT_TIFF: return "TIFF";
     case FMT_BMP: return "BMP";
     case FMT_PGM: return "PGM";
+    case FMT_WSQ: return "WSQ";
     default: return "unknown";
     }
 }
@@ -40,6 +43,8 @@ sniff_format (const guint8 *d, gsize len)
 {
   if (len >= 8 && memcmp (d, "\x89PNG\r\n\x1a\n", 8) == 0)
     return FMT_PNG;
+  if (rl_wsq_has_magic (d, len))
+    return FMT_WSQ;
   if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
     return FMT_JPEG;
   if (len >= 4 && (memcmp (d, "II*\0", 4) == 0 || memcmp (d, "MM\0*", 4) == 0))
@@ -340,12 +345,32 @@ pgm_encode (const RlImage *image)
   return g_bytes_new_take (out, hl + n);
 }
 
+/* --- WSQ (rl-wsq.c) ---------------------------------------------------- */
+
+/* ppi 0: the resolution the file's NIST_COM comment gives (500 without one). */
+static RlImage *
+wsq_decode (const guint8 *d, gsize len, int ppi, GError **error)
+{
+  g_autoptr(RlImage) image = rl_wsq_decode (d, len, error);
+
+  if (image == NULL)
+    return NULL;
+  if (!check_size (image->width, image->height, "WSQ image", error))
+    return NULL;
+  if (ppi != 0)
+    image->ppi = ppi;
+  else if (image->ppi < 100 || image->ppi > 4000)
+    image->ppi = 500;
+  return g_steal_pointer (&image);
+}
+
 /* --- public API -------------------------------------------------------- */
 
 RlImage *
 rl_image_load_from_data (const guint8 *data, gsize len, int ppi, GError **error)
 {
   ImageFormat f;
+  gboolean ppi_given;
   gint64 w, h;
   guint8 *pixels = NULL;
   int dw = 0, dh = 0;
@@ -355,6 +380,7 @@ rl_image_load_from_data (const guint8 *data, gsize len, int ppi, GError **error)
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  ppi_given = ppi != 0;
   if (ppi == 0)
     ppi = 500;
   if (ppi < 100 || ppi > 4000)
@@ -374,12 +400,14 @@ rl_image_load_from_data (const guint8 *data, gsize len, int ppi, GError **error)
     {
       g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_FORMAT,
                    "not an image Ridgeline can read (first bytes %02x %02x %02x %02x); "
-                   "expected PNG, JPEG, TIFF, BMP or PGM",
+                   "expected PNG, JPEG, TIFF, BMP, PGM or WSQ",
                    data[0], len > 1 ? data[1] : 0, len > 2 ? data[2] : 0, len > 3 ? data[3] : 0);
       return NULL;
     }
   if (f == FMT_PGM)
     return pgm_decode (data, len, ppi, error);
+  if (f == FMT_WSQ)
+    return wsq_decode (data, len, ppi_given ? ppi : 0, error);
 
   if (!peek_size (data, len, f, &w, &h, error))
     return NULL;
@@ -521,11 +549,13 @@ rl_image_encode (const RlImage *image, const char *format, GError **error)
 
   if (g_ascii_strcasecmp (format, "pgm") == 0)
     return pgm_encode (image);
+  if (g_ascii_strcasecmp (format, "wsq") == 0)
+    return rl_wsq_encode (image, RL_WSQ_DEFAULT_BITRATE, error);
   ext = cv_extension (format);
   if (ext == NULL)
     {
       g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_INVALID,
-                   "cannot write images as “%s”; use png, tiff, jpeg, bmp or pgm", format);
+                   "cannot write images as “%s”; use png, tiff, jpeg, bmp, pgm or wsq", format);
       return NULL;
     }
   if (rl_cv_encode_grey (image->pixels, image->width, image->height, ext, &data, &len, err, sizeof err) != 0)

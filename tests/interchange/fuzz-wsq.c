@@ -20,6 +20,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       g_autoptr (GBytes) again = rl_wsq_encode (image, 0.75f, &error);
       g_assert_no_error (error);
+      g_assert_nonnull (again);
     }
   return 0;
 }

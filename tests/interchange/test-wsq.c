@@ -5,6 +5,9 @@
 #include <glib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "rl-image-io.h"
 #include "rl-wsq.h"
 #include "wsq-test-util.h"
 
@@ -319,6 +322,61 @@ test_random_damage (void)
   g_rand_free (rand);
 }
 
+/* The matcher's image loader takes WSQ like any other format. */
+static void
+test_image_io_reads_and_writes_wsq (void)
+{
+  g_autoptr (RlImage) original = wsq_test_synthetic_print (200, 180, 21);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (RlImage) loaded = NULL;
+  g_autoptr (RlImage) reloaded = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rl-wsq-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "print.wsq", NULL);
+
+  original->ppi = 1000;
+  bytes = rl_image_encode (original, "wsq", &error);
+  g_assert_no_error (error);
+  g_assert_true (rl_wsq_has_magic (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+
+  /* ppi 0: the file's own resolution; an explicit ppi wins. */
+  loaded = rl_image_load_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->width, ==, 200);
+  g_assert_cmpint (loaded->height, ==, 180);
+  g_assert_cmpint (loaded->ppi, ==, 1000);
+  g_assert_cmpfloat (wsq_test_psnr (original, loaded), >, 25.0);
+  g_clear_pointer (&loaded, rl_image_free);
+  loaded = rl_image_load_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->ppi, ==, 500);
+
+  /* Saving by extension, then loading the file. */
+  g_assert_true (rl_image_save (loaded, path, &error));
+  g_assert_no_error (error);
+  reloaded = rl_image_load (path, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reloaded->width, ==, 200);
+  g_assert_cmpfloat (wsq_test_psnr (loaded, reloaded), >, 25.0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_image_io_reports_bad_wsq (void)
+{
+  g_autoptr (GBytes) bytes = encode_synthetic (96, 96, 23, 0.75f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlImage) image = NULL;
+
+  /* Truncated: the codec's error, with its byte offset, comes through. */
+  image = rl_image_load_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes) / 2, 0, &error);
+  g_assert_null (image);
+  g_assert_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "WSQ"));
+  g_assert_nonnull (strstr (error->message, "byte"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -327,6 +385,8 @@ main (int argc, char **argv)
   g_test_add_func ("/wsq/round-trip/bitrate", test_bitrate_trades_size_for_quality);
   g_test_add_func ("/wsq/round-trip/resolution-and-blank", test_resolution_and_blank);
   g_test_add_func ("/wsq/encode/bad-arguments", test_encoder_rejects_bad_arguments);
+  g_test_add_func ("/wsq/image-io/read-write", test_image_io_reads_and_writes_wsq);
+  g_test_add_func ("/wsq/image-io/bad-wsq", test_image_io_reports_bad_wsq);
   g_test_add_func ("/wsq/bad-input/not-wsq", test_not_wsq);
   g_test_add_func ("/wsq/bad-input/truncated", test_truncated_everywhere);
   g_test_add_func ("/wsq/bad-input/wrong-lengths", test_wrong_lengths);
