@@ -15,6 +15,7 @@
 
 #include "rl-compare.h"
 #include "rl-comparison-view.h"
+#include "rl-extract.h"
 #include "rl-image-io.h"
 #include "rl-template-io.h"
 
@@ -23,6 +24,7 @@ static double opt_zoom;
 static char *opt_layers;
 static char *opt_tool;
 static int opt_pairs = -1;
+static gboolean opt_iso;
 static char **opt_files;
 
 typedef struct {
@@ -295,6 +297,8 @@ activate (GtkApplication *app, gpointer user_data)
   g_autoptr(RlTemplate) probe_tpl = NULL;
   g_autoptr(RlTemplate) candidate_tpl = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(RlExtraction) probe_ex = NULL;
+  g_autoptr(RlExtraction) candidate_ex = NULL;
   g_autofree char *title = NULL;
   GtkWidget *toolbar_view, *header;
   guint n_files = opt_files ? g_strv_length (opt_files) : 0;
@@ -322,11 +326,20 @@ activate (GtkApplication *app, gpointer user_data)
   probe = rl_image_load (probe_path, 0, &error);
   if (probe != NULL)
     candidate = rl_image_load (candidate_path, 0, &error);
-  if (probe != NULL && candidate != NULL && probe_tpl_path != NULL)
+  if (probe != NULL && candidate != NULL)
+    probe_ex = rl_extract (probe, &error);
+  if (probe_ex != NULL)
+    candidate_ex = rl_extract (candidate, &error);
+  if (candidate_ex != NULL && opt_iso && probe_tpl_path != NULL)
     {
       probe_tpl = rl_template_load (probe_tpl_path, &error);
       if (probe_tpl != NULL)
         candidate_tpl = rl_template_load (candidate_tpl_path, &error);
+    }
+  else if (candidate_ex != NULL)
+    {
+      probe_tpl = rl_template_copy (rl_extraction_get_template (probe_ex));
+      candidate_tpl = rl_template_copy (rl_extraction_get_template (candidate_ex));
     }
   if (error != NULL)
     {
@@ -342,7 +355,14 @@ activate (GtkApplication *app, gpointer user_data)
 
   demo->comparison = RL_COMPARISON_VIEW (rl_comparison_view_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (demo->comparison), TRUE);
-  rl_comparison_view_set_prints (demo->comparison, probe, probe_tpl, candidate, candidate_tpl);
+  /* The extractor's layers (enhanced, skeleton, mask, quality) on both
+   * sides; the minutiae are the extractor's or, with --iso, the templates'. */
+  rl_comparison_view_set_extractions (demo->comparison, probe_ex, candidate_ex);
+  if (opt_iso)
+    {
+      rl_print_view_set_template (rl_comparison_view_get_probe_view (demo->comparison), probe_tpl);
+      rl_print_view_set_template (rl_comparison_view_get_candidate_view (demo->comparison), candidate_tpl);
+    }
 
   {
     g_autofree char *a = g_path_get_basename (probe_path);
@@ -416,6 +436,7 @@ main (int argc, char **argv)
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &opt_screenshot, "Save a PNG of the window and quit", "FILE" },
     { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &opt_zoom, "Start at this zoom", "Z" },
     { "layers", 0, 0, G_OPTION_ARG_STRING, &opt_layers, "Layers to show: quality,enhanced,skeleton,mask,invert", "LIST" },
+    { "iso", 0, 0, G_OPTION_ARG_NONE, &opt_iso, "Chart the templates given (or the shared ISO ones) instead of our extractor's", NULL },
     { "pairs", 0, 0, G_OPTION_ARG_INT, &opt_pairs, "Show this many of the strongest correspondences", "N" },
     { "tool", 0, 0, G_OPTION_ARG_STRING, &opt_tool, "Start with this tool: navigate, add-ending, add-bifurcation, measure", "TOOL" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, "[PROBE CANDIDATE [PROBE-TPL CANDIDATE-TPL]]" },

@@ -190,6 +190,18 @@ rl_comparison_view_set_prints (RlComparisonView *self,
 }
 
 void
+rl_comparison_view_set_extractions (RlComparisonView *self, RlExtraction *probe, RlExtraction *candidate)
+{
+  g_return_if_fail (RL_IS_COMPARISON_VIEW (self));
+  g_return_if_fail (probe != NULL && candidate != NULL);
+
+  g_array_set_size (self->pairs, 0);
+  rl_print_view_set_extraction (self->views[0], probe);
+  rl_print_view_set_extraction (self->views[1], candidate);
+  chart_changed (self);
+}
+
+void
 rl_comparison_view_set_matcher_pairs (RlComparisonView       *self,
                                       const RlCorrespondence *pairs,
                                       guint                   n_pairs)

@@ -47,6 +47,11 @@ void              rl_comparison_view_set_prints           (RlComparisonView *sel
                                                            const RlImage    *candidate_image,
                                                            const RlTemplate *candidate_template);
 
+/* Both prints from the extractor (image, template and every layer). */
+void              rl_comparison_view_set_extractions      (RlComparisonView *self,
+                                                           RlExtraction     *probe,
+                                                           RlExtraction     *candidate);
+
 /* The matcher's paired minutiae, any order (they are ranked strongest first
  * here). Charted correspondences are kept. visible-pairs is set to show all. */
 void              rl_comparison_view_set_matcher_pairs    (RlComparisonView       *self,

@@ -177,7 +177,7 @@ layer_set_mask (RlPrintLayer *layer, const RlImage *image)
   layer_set_pixels (layer, argb, image->width, image->height);
 }
 
-/* Quality 0..100: red (unusable) through amber to green (good), translucent
+/* Quality 1..100: red (unusable) through amber to green (good), translucent
  * so the ridges stay visible underneath. */
 static void
 layer_set_quality (RlPrintLayer *layer, const RlImage *image)
@@ -193,6 +193,9 @@ layer_set_quality (RlPrintLayer *layer, const RlImage *image)
       guint g = t < 0.5 ? (guint) (60 + 340 * t) : 210;
       lut[q] = premultiplied (r, g, 40, 96);
     }
+  /* 0 is "no print here" (the extractor's background): left clear so the
+   * canvas is not flooded red around every print. */
+  lut[0] = 0;
   for (gsize i = 0; i < n; i++)
     argb[i] = lut[MIN (image->pixels[i], 100)];
   layer_set_pixels (layer, argb, image->width, image->height);
@@ -549,6 +552,20 @@ rl_print_view_set_template (RlPrintView *self, const RlTemplate *tpl)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+rl_print_view_set_extraction (RlPrintView *self, RlExtraction *extraction)
+{
+  g_return_if_fail (RL_IS_PRINT_VIEW (self));
+  g_return_if_fail (extraction != NULL);
+
+  rl_print_view_set_image (self, rl_extraction_get_image (extraction));
+  rl_print_view_set_template (self, rl_extraction_get_template (extraction));
+  rl_print_view_set_enhanced (self, rl_extraction_get_enhanced (extraction));
+  rl_print_view_set_skeleton (self, rl_extraction_get_skeleton (extraction));
+  rl_print_view_set_mask (self, rl_extraction_get_mask (extraction));
+  rl_print_view_set_quality_map (self, rl_extraction_get_quality_map (extraction));
+}
+
 const RlMinutia *
 rl_print_view_get_minutiae (RlPrintView *self, guint *n_minutiae)
 {
@@ -697,11 +714,11 @@ rl_print_view_set_marks (RlPrintView *self, const guint *minutia, const guint *n
 void
 rl_print_view_mark_color (guint number, GdkRGBA *color)
 {
-  /* Twelve hues far apart, bright enough for a dark canvas and a grey print,
+  /* Ten hues far apart, bright enough for a dark canvas and a grey print,
    * none of them the minutia symbols' red or blue. */
   static const guint32 palette[] = {
-    0xffd43b, 0x69db7c, 0xff8cc6, 0x3bc9db, 0xffa94d, 0xb197fc,
-    0xc0eb75, 0xf783ac, 0x63e6be, 0xffe066, 0x91a7ff, 0xe599f7,
+    0xffd43b, 0x69db7c, 0xff8cc6, 0x3bc9db, 0xffa94d,
+    0xb197fc, 0xc0eb75, 0xf1f3f5, 0x63e6be, 0x74c0fc,
   };
   guint32 rgb;
 

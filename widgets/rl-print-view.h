@@ -13,6 +13,7 @@
 
 #include <gtk/gtk.h>
 
+#include "rl-extract.h"
 #include "rl-types.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,10 @@ void              rl_print_view_set_enhanced       (RlPrintView *self, const RlI
 void              rl_print_view_set_skeleton       (RlPrintView *self, const RlImage *skeleton);   /* 0 = ridge */
 void              rl_print_view_set_mask           (RlPrintView *self, const RlImage *mask);       /* 255 = print */
 void              rl_print_view_set_quality_map    (RlPrintView *self, const RlImage *quality);    /* 0..100 */
+
+/* Everything at once from the extractor: its 500 ppi image, template,
+ * enhanced image, skeleton, mask and quality map. */
+void              rl_print_view_set_extraction     (RlPrintView *self, RlExtraction *extraction);
 
 /* The minutiae as charted now (the template's, plus the examiner's edits). */
 const RlMinutia  *rl_print_view_get_minutiae       (RlPrintView *self, guint *n_minutiae);
