@@ -57,6 +57,7 @@ struct _RlPrintView {
   double        drag_x, drag_y;    /* widget point where the drag began */
   double        drag_ox, drag_oy;  /* current offset */
   double        drag_cx, drag_cy;  /* centre when a pan began */
+  double        drag_mx, drag_my;  /* the minutia's position when a move began */
   double        pinch_zoom;
 
   /* Tests: draw through texture nodes whatever the renderer. */

@@ -1341,7 +1341,8 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, RlPrintView *self)
       self->drag = RL_PRINT_DRAG_NONE;
       return;
     }
-  if (button != GDK_BUTTON_PRIMARY)
+  /* Middle or right button pans in every tool (0: no button, a synthesised drag). */
+  if (button != 0 && button != GDK_BUTTON_PRIMARY)
     {
       self->drag = RL_PRINT_DRAG_PAN;
       return;
@@ -1352,6 +1353,8 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, RlPrintView *self)
     {
       rl_print_view_set_selected_minutia (self, picked);
       self->drag = self->editable ? RL_PRINT_DRAG_MOVE_MINUTIA : RL_PRINT_DRAG_NONE;
+      self->drag_mx = g_array_index (self->minutiae, RlMinutia, picked).x;
+      self->drag_my = g_array_index (self->minutiae, RlMinutia, picked).y;
       return;
     }
 
@@ -1400,8 +1403,14 @@ drag_update_cb (GtkGestureDrag *gesture, double ox, double oy, RlPrintView *self
       /* A click on a symbol selects it; only a real drag moves it. */
       if (self->selected >= 0 && hypot (ox, oy) >= 3)
         {
+          double ix0, iy0;
+
+          /* Keep the grab offset: the symbol moves with the pointer, it does
+           * not jump under it. */
+          rl_print_view_widget_to_image (self, self->drag_x, self->drag_y, &ix0, &iy0);
           rl_print_view_widget_to_image (self, self->drag_x + ox, self->drag_y + oy, &ix, &iy);
-          rl_print_view_move_minutia (self, (guint) self->selected, ix, iy);
+          rl_print_view_move_minutia (self, (guint) self->selected,
+                                      self->drag_mx + (ix - ix0), self->drag_my + (iy - iy0));
         }
       break;
     case RL_PRINT_DRAG_MEASURE:

@@ -371,6 +371,86 @@ test_charting (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (rl_print_view_get_minutiae (f->view, NULL)[0].x, ==, 120.0f);
 }
 
+static GtkGesture *
+drag_gesture (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_DRAG (c))
+        return GTK_GESTURE (c);
+    }
+  g_assert_not_reached ();
+}
+
+/* A press at (x, y), a move by (dx, dy) and a release, through the view's
+ * own drag gesture handlers. */
+static void
+drag (Fixture *f, double x, double y, double dx, double dy)
+{
+  GtkGesture *gesture = drag_gesture (GTK_WIDGET (f->view));
+
+  g_signal_emit_by_name (gesture, "drag-begin", x, y);
+  g_signal_emit_by_name (gesture, "drag-update", dx / 2, dy / 2);
+  g_signal_emit_by_name (gesture, "drag-update", dx, dy);
+  g_signal_emit_by_name (gesture, "drag-end", dx, dy);
+}
+
+/* The examiner's charting by pointer: a click-and-drag in the ending tool
+ * adds an ending there pointing along the drag; dragging it moves it; a
+ * drag in navigate mode pans. */
+static void
+test_pointer_charting (Fixture *f, gconstpointer data)
+{
+  const RlMinutia *m;
+  double cx0, cy0, cx1, cy1;
+
+  g_object_set (f->view, "tool", RL_PRINT_TOOL_ADD_ENDING, NULL);
+  /* Widget (150, 120) is image (100, 70); dragging up points at π/2. */
+  drag (f, 150, 120, 0, -30);
+  g_assert_cmpuint (rl_print_view_get_n_minutiae (f->view), ==, 1);
+  m = &rl_print_view_get_minutiae (f->view, NULL)[0];
+  g_assert_cmpfloat_with_epsilon (m->x, 100, 1e-4);
+  g_assert_cmpfloat_with_epsilon (m->y, 70, 1e-4);
+  g_assert_cmpfloat_with_epsilon (m->angle, G_PI / 2, 1e-4);
+  g_assert_cmpint (m->kind, ==, RL_MINUTIA_ENDING);
+  g_assert_cmpint (rl_print_view_get_selected_minutia (f->view), ==, 0);
+
+  /* Bifurcation tool, plain click: pointing right. */
+  g_object_set (f->view, "tool", RL_PRINT_TOOL_ADD_BIFURCATION, NULL);
+  drag (f, 250, 200, 0, 0);
+  g_assert_cmpuint (rl_print_view_get_n_minutiae (f->view), ==, 2);
+  m = &rl_print_view_get_minutiae (f->view, NULL)[1];
+  g_assert_cmpint (m->kind, ==, RL_MINUTIA_BIFURCATION);
+  g_assert_cmpfloat (m->angle, ==, 0.0f);
+
+  /* Dragging the first one moves it by the drag, in image pixels. */
+  g_object_set (f->view, "tool", RL_PRINT_TOOL_NAVIGATE, NULL);
+  drag (f, 151, 121, 12, -8);
+  m = &rl_print_view_get_minutiae (f->view, NULL)[0];
+  g_assert_cmpfloat_with_epsilon (m->x, 112, 1e-4);
+  g_assert_cmpfloat_with_epsilon (m->y, 62, 1e-4);
+  g_assert_cmpuint (rl_print_view_get_n_minutiae (f->view), ==, 2);
+
+  /* A drag on empty print pans. */
+  rl_print_view_get_center (f->view, &cx0, &cy0);
+  drag (f, 300, 100, 25, 10);
+  rl_print_view_get_center (f->view, &cx1, &cy1);
+  g_assert_cmpfloat_with_epsilon (cx0 - cx1, 25, 1e-6);
+  g_assert_cmpfloat_with_epsilon (cy0 - cy1, 10, 1e-6);
+
+  /* The measuring tool: a drag gives a measurement. */
+  g_object_set (f->view, "tool", RL_PRINT_TOOL_MEASURE, NULL);
+  drag (f, 100, 100, 50, 0);
+  {
+    double mm;
+    g_assert_true (rl_print_view_get_measure (f->view, &mm, NULL));
+    g_assert_cmpfloat_with_epsilon (mm, 50 * 25.4 / 500, 1e-9);
+  }
+}
+
 /* The measuring tool on the real print view reports mm and ridges of
  * synthetic stripes. */
 static void
@@ -422,6 +502,7 @@ main (int argc, char **argv)
   ADD ("/print-view/keyboard-navigation", test_keyboard_navigation);
   ADD ("/print-view/zoom-at-keeps-point", test_zoom_at_keeps_point);
   ADD ("/print-view/charting", test_charting);
+  ADD ("/print-view/pointer-charting", test_pointer_charting);
   ADD ("/print-view/measure", test_measure_in_view);
 #undef ADD
   return g_test_run ();
