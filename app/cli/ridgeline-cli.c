@@ -21,6 +21,7 @@ static const struct {
   { "users",   rl_cli_users,   N_("List the workspace's users") },
   { "import",  rl_cli_import,  N_("Import ANSI/NIST-ITL transactions and print images into a workspace") },
   { "export",  rl_cli_export,  N_("Write an encounter or identity as an ANSI/NIST-ITL transaction") },
+  { "convert", rl_cli_convert, N_("Convert a print image between WSQ, PNG, PGM, TIFF, JPEG and BMP") },
 };
 
 int

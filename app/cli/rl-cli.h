@@ -31,4 +31,7 @@ int rl_cli_users   (int argc, char **argv);
 int rl_cli_import  (int argc, char **argv);
 int rl_cli_export  (int argc, char **argv);
 
+/* Image conversion, WSQ (cli-interchange.c) */
+int rl_cli_convert (int argc, char **argv);
+
 G_END_DECLS
