@@ -12,7 +12,7 @@
 /* How far (pixels) a ridge is followed to measure a minutia's direction. */
 #define DIR_STEPS 10
 /* Minutiae closer than this to the print's edge are the edge cutting ridges. */
-#define EDGE_MARGIN 12
+#define EDGE_MARGIN 8
 /* Below this local quality (0..100) a minutia is more likely noise. */
 #define MIN_QUALITY 12
 
@@ -228,14 +228,14 @@ rl_minutiae_detect (RlExtractCtx *c)
           trace_ridge (s, cn, w, h, m->x, m->y, bx[0], by[0], (int) (2.0f * period), &t);
           m->angle = rl_wrap_2pi (atan2f ((float) (t.dir_y - m->y), (float) (t.dir_x - m->x)));
           o = at[t.y * w + t.x] ? &g_array_index (cand, Candidate, at[t.y * w + t.x] - 1) : NULL;
-          if (t.stop == 1 && t.steps < 1.6f * period)
+          if (t.stop == 1 && t.steps < 0.8f * period)
             {
               /* A short ridge or a speck: both its ends are false. */
               REMOVE (m, R_SHORT_RIDGE);
               if (o)
                 REMOVE (o, R_SHORT_RIDGE);
             }
-          else if (t.stop == 3 && t.steps < 1.0f * period)
+          else if (t.stop == 3 && t.steps < 0.5f * period)
             {
               /* A spur off a ridge: the ending and its bifurcation are false. */
               REMOVE (m, R_SPUR);
@@ -260,7 +260,7 @@ rl_minutiae_detect (RlExtractCtx *c)
               trace_ridge (s, cn, w, h, m->x, m->y, bx[b], by[b], (int) (3.0f * period), &t[b]);
               a[b] = atan2f ((float) (t[b].dir_y - m->y), (float) (t[b].dir_x - m->x));
               o = at[t[b].y * w + t[b].x] ? &g_array_index (cand, Candidate, at[t[b].y * w + t[b].x] - 1) : NULL;
-              if (t[b].stop == 3 && t[b].steps < 1.2f * period)
+              if (t[b].stop == 3 && t[b].steps < 0.8f * period)
                 {
                   /* A bridge between two ridges. */
                   REMOVE (m, R_BRIDGE);
