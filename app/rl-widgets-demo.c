@@ -12,6 +12,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdio.h>
 
 #include "rl-compare.h"
 #include "rl-comparison-view.h"
@@ -25,6 +26,7 @@ static char *opt_layers;
 static char *opt_tool;
 static int opt_pairs = -1;
 static gboolean opt_iso;
+static char *opt_measure;
 static char **opt_files;
 
 typedef struct {
@@ -412,6 +414,13 @@ activate (GtkApplication *app, gpointer user_data)
       g_type_class_unref (tools);
     }
 
+  if (opt_measure != NULL)
+    {
+      double c[4];
+      if (sscanf (opt_measure, "%lf,%lf,%lf,%lf", &c[0], &c[1], &c[2], &c[3]) == 4)
+        rl_print_view_set_measure (rl_comparison_view_get_probe_view (demo->comparison), c[0], c[1], c[2], c[3]);
+    }
+
   gtk_window_present (demo->window);
   gtk_widget_grab_focus (GTK_WIDGET (rl_comparison_view_get_probe_view (demo->comparison)));
 
@@ -437,6 +446,7 @@ main (int argc, char **argv)
     { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &opt_zoom, "Start at this zoom", "Z" },
     { "layers", 0, 0, G_OPTION_ARG_STRING, &opt_layers, "Layers to show: quality,enhanced,skeleton,mask,invert", "LIST" },
     { "iso", 0, 0, G_OPTION_ARG_NONE, &opt_iso, "Chart the templates given (or the shared ISO ones) instead of our extractor's", NULL },
+    { "measure", 0, 0, G_OPTION_ARG_STRING, &opt_measure, "Measure on the probe from X0,Y0 to X1,Y1 (image pixels)", "X0,Y0,X1,Y1" },
     { "pairs", 0, 0, G_OPTION_ARG_INT, &opt_pairs, "Show this many of the strongest correspondences", "N" },
     { "tool", 0, 0, G_OPTION_ARG_STRING, &opt_tool, "Start with this tool: navigate, add-ending, add-bifurcation, measure", "TOOL" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, "[PROBE CANDIDATE [PROBE-TPL CANDIDATE-TPL]]" },

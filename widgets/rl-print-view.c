@@ -1279,6 +1279,17 @@ rl_print_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   g_object_unref (layout);
   cairo_destroy (cr);
   gtk_snapshot_pop (snapshot);
+
+  /* Which print the keys act on, for keyboard-only work. */
+  if (gtk_widget_has_focus (widget))
+    {
+      static const GdkRGBA accent = { 0.21f, 0.52f, 0.89f, 1.0f };
+      GskRoundedRect outline;
+
+      gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, width, height), 0);
+      gtk_snapshot_append_border (snapshot, &outline, (float[4]) { 2, 2, 2, 2 },
+                                  (GdkRGBA[4]) { accent, accent, accent, accent });
+    }
 }
 
 static void
@@ -1493,6 +1504,12 @@ leave_cb (GtkEventControllerMotion *controller, RlPrintView *self)
 }
 
 static void
+focus_changed_cb (GtkEventControllerFocus *controller, RlPrintView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
 pinch_begin_cb (GtkGesture *gesture, GdkEventSequence *sequence, RlPrintView *self)
 {
   self->pinch_zoom = self->zoom;
@@ -1688,7 +1705,7 @@ static void
 rl_print_view_init (RlPrintView *self)
 {
   GtkGesture *drag, *pinch;
-  GtkEventController *scroll, *motion;
+  GtkEventController *scroll, *motion, *focus;
 
   self->minutiae = g_array_new (FALSE, FALSE, sizeof (RlMinutia));
   self->singularities = g_array_new (FALSE, FALSE, sizeof (RlSingularity));
@@ -1722,6 +1739,11 @@ rl_print_view_init (RlPrintView *self)
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect (focus, "enter", G_CALLBACK (focus_changed_cb), self);
+  g_signal_connect (focus, "leave", G_CALLBACK (focus_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
