@@ -196,7 +196,7 @@ typedef struct {
   RlAn2kTransaction *transaction;
   RlAn2kRecord      *record;          /* the record being read, or NULL */
   guint              record_depth;
-  const char        *stack[MAX_DEPTH];
+  char              *stack[MAX_DEPTH];  /* owned; not interned: input names are unbounded */
   guint              depth;
   gboolean           leaf[MAX_DEPTH]; /* no child element seen */
   GString           *text;
@@ -415,7 +415,8 @@ start_element (GMarkupParseContext *context, const char *element_name, const cha
         r->vector_x = r->vector_y = r->vector_pressure = 0;
     }
 
-  r->stack[r->depth] = g_intern_string (name);
+  g_free (r->stack[r->depth]);
+  r->stack[r->depth] = g_strdup (name);
   r->leaf[r->depth] = TRUE;
   r->depth++;
 }
@@ -597,6 +598,16 @@ end_element (GMarkupParseContext *context, const char *element_name, gpointer us
   if (r->record && leaf && r->depth >= r->record_depth)
     {
       g_autofree char *value = g_strstrip (g_strdup (r->text->str));
+
+      /* The traditional encoding's separators (and other control
+       * characters) cannot be in a value. */
+      for (const char *p = value; *p; p++)
+        if ((guchar) *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+          {
+            set_position_error (context, error, RL_AN2K_ERROR_SYNTAX,
+                                _("%s holds control character 0x%02x"), name, (guchar) *p);
+            return;
+          }
       r->depth++;   /* the leaf is part of its own context */
       if (!leaf_value (context, r, name, value, error))
         {
@@ -619,6 +630,7 @@ end_element (GMarkupParseContext *context, const char *element_name, gpointer us
     end_group (r);
   if (r->record && r->depth + 1 == r->record_depth)
     end_record (r);
+  g_clear_pointer (&r->stack[r->depth], g_free);
 }
 
 static int
@@ -685,6 +697,20 @@ rl_an2k_read_xml (const char *text, gsize len, GError **error)
     }
   if (ok)
     {
+      /* The same checks as for the traditional encoding (version, CNT,
+       * header ranges...): encode it and read that back. */
+      g_autoptr(GBytes) encoded = rl_an2k_write (transaction, &local);
+      g_autoptr(RlAn2kTransaction) check = encoded ? rl_an2k_read (encoded, &local) : NULL;
+
+      if (check == NULL)
+        {
+          g_set_error (error, RL_AN2K_ERROR, local->code,
+                       _("the XML does not make a valid transaction: %s"), local->message);
+          ok = FALSE;
+        }
+    }
+  if (ok)
+    {
       g_autofree gpointer *names = NULL;
       guint n = 0;
 
@@ -695,6 +721,8 @@ rl_an2k_read_xml (const char *text, gsize len, GError **error)
                                                                       (const char *) names[i]));
     }
 
+  for (guint i = 0; i < MAX_DEPTH; i++)
+    g_free (r.stack[i]);
   g_string_free (r.text, TRUE);
   g_hash_table_unref (r.unmapped);
   g_clear_pointer (&r.group_items, g_ptr_array_unref);

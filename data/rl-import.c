@@ -402,6 +402,20 @@ purpose_for_tot (const char *tot)
   return RL_PURPOSE_OTHER;
 }
 
+/* Text fields of older transactions are often Latin-1 (or 7-bit ASCII with
+ * stray bytes); the store holds UTF-8. Takes text. */
+static char *
+as_utf8 (char *text)
+{
+  char *converted;
+
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return text;
+  converted = g_convert (text, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  g_free (text);
+  return converted ? converted : g_strdup ("");
+}
+
 static const char *
 sex_code (const char *sex)
 {
@@ -417,7 +431,7 @@ rl_import_transaction (RlStore *store, RlAn2kTransaction *t, const char *source,
                        const RlImportOptions *options, RlImportResult *result, GError **error)
 {
   RlAn2kRecord *type1 = rl_an2k_transaction_get_record (t, 0), *type2 = rl_an2k_transaction_find_record (t, 2);
-  g_autofree char *family = NULL, *given = NULL, *dob = NULL, *reference = NULL;
+  g_autofree char *family = NULL, *given = NULL, *dob = NULL, *reference = NULL, *tcn = NULL;
   RlEncounter encounter = { 0 };
   gboolean has_prints = FALSE;
   GPtrArray *warnings = rl_an2k_transaction_get_warnings (t);
@@ -491,6 +505,8 @@ rl_import_transaction (RlStore *store, RlAn2kTransaction *t, const char *source,
       if (reference && strlen (reference) > 32)
         g_clear_pointer (&reference, g_free);
     }
+  family = as_utf8 (family);
+  given = as_utf8 (given);
   encounter.family_name = family ? g_strstrip (family) : (char *) "";
   encounter.given_names = given ? g_strstrip (given) : (char *) "";
   encounter.date_of_birth = dob ? dob : (char *) "";
@@ -498,7 +514,8 @@ rl_import_transaction (RlStore *store, RlAn2kTransaction *t, const char *source,
   encounter.occurred_at = date_to_unix (rl_an2k_record_get_text (type1, 5));
   if (encounter.occurred_at == 0)
     encounter.occurred_at = rl_store_now (store);
-  encounter.case_reference = (char *) (rl_an2k_record_get_text (type1, 9) ? rl_an2k_record_get_text (type1, 9) : "");
+  tcn = as_utf8 (g_strdup (rl_an2k_record_get_text (type1, 9) ? rl_an2k_record_get_text (type1, 9) : ""));
+  encounter.case_reference = tcn;
   encounter.place = (char *) "";
 
   if (!rl_store_begin (store, error))

@@ -227,8 +227,52 @@ test_export_round_trip (void)
       g_assert_cmpint (a->finger, ==, b->finger);
       g_assert_cmpint (a->impression, ==, b->impression);
     }
+  /* The identity (both encounters, under one reference when SID is given;
+   * here two identities, so export the first): Type-1, 2 and its prints. */
+  {
+    g_autoptr(RlAn2kTransaction) whole = rl_export_identity (store, result.identity_id, &options, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rl_an2k_transaction_get_n_records (whole), ==, 4);
+  }
+  /* Exports are audited with their purpose. */
+  {
+    g_autoptr(GPtrArray) audit = rl_store_list_audit (store, "encounter", result.encounter_id, 0, 0, &error);
+    gboolean found = FALSE;
+    for (guint i = 0; i < audit->len; i++)
+      {
+        RlAuditEntry *e = audit->pdata[i];
+        found |= g_str_equal (e->action, "export.an2k") && g_str_equal (e->purpose, "test case 7");
+      }
+    g_assert_true (found);
+  }
   rl_import_result_clear (&result);
   rl_import_result_clear (&result2);
+}
+
+/* A Latin-1 name in an old transaction arrives as UTF-8; 2.015 (SID) puts
+ * two transactions of the same person under one identity. */
+static void
+test_latin1_and_sid (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(RlStore) store = new_store (dir);
+  g_autoptr(RlAn2kTransaction) a = make_transaction ("M\xdcLLER", 1, FALSE);
+  g_autoptr(RlAn2kTransaction) b = make_transaction ("MULLER", 1, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlEncounter) e = NULL;
+  RlImportResult ra = { 0 }, rb = { 0 };
+
+  rl_an2k_record_set_text (rl_an2k_transaction_find_record (a, 2), 15, "NY12345");
+  rl_an2k_record_set_text (rl_an2k_transaction_find_record (b, 2), 15, "NY12345");
+  g_assert_true (rl_import_transaction (store, a, "a.an2", NULL, NULL, &ra, &error));
+  g_assert_no_error (error);
+  g_assert_true (rl_import_transaction (store, b, "b.an2", NULL, NULL, &rb, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ra.identity_id, ==, rb.identity_id);
+  e = rl_store_get_encounter (store, ra.encounter_id, &error);
+  g_assert_cmpstr (e->family_name, ==, "M\xc3\x9cLLER");
+  rl_import_result_clear (&ra);
+  rl_import_result_clear (&rb);
 }
 
 /* Minutiae-only samples go out as Type-9 and come back. */
@@ -409,6 +453,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/import/export-round-trip", test_export_round_trip);
   g_test_add_func ("/import/minutiae-export", test_minutiae_export);
+  g_test_add_func ("/import/latin1-and-sid", test_latin1_and_sid);
   g_test_add_func ("/import/image-files", test_image_files);
   g_test_add_func ("/import/shared-files", test_shared_files);
   return g_test_run ();
