@@ -212,6 +212,63 @@ test_skeleton_layer (Fixture *f, gconstpointer data)
   g_assert_cmpint (abs (r - b), <=, 2);
 }
 
+/* The enhanced image replaces the print while shown; the mask veils the
+ * background; the quality map tints the print green where quality is good
+ * and leaves "no print" (0) clear. */
+static void
+test_image_layers (Fixture *f, gconstpointer data)
+{
+  g_autoptr(RlImage) enhanced = rl_image_new (IMG_W, IMG_H, 500);
+  g_autoptr(RlImage) mask = rl_image_new (IMG_W, IMG_H, 500);
+  g_autoptr(RlImage) quality = rl_image_new (IMG_W, IMG_H, 500);
+  int r, g, b, grey_in, grey_out;
+
+  memset (enhanced->pixels, 10, IMG_W * IMG_H);
+  for (int y = 0; y < IMG_H; y++)
+    for (int x = 0; x < IMG_W; x++)
+      {
+        mask->pixels[y * IMG_W + x] = x < IMG_W / 2 ? 0 : 255;       /* left half is background */
+        quality->pixels[y * IMG_W + x] = y < IMG_H / 2 ? 0 : 100;    /* top half: no print */
+      }
+  rl_print_view_set_enhanced (f->view, enhanced);
+  rl_print_view_set_mask (f->view, mask);
+  rl_print_view_set_quality_map (f->view, quality);
+
+  /* Image (50, 50) is widget (100, 100): left, top. Image (250, 150) is widget (300, 200). */
+  grey_out = image_grey_at_widget (f, 100, 100);
+  grey_in = image_grey_at_widget (f, 300, 200);
+  {
+    g_autoptr(RlTestPixels) px = rl_test_render (GTK_WIDGET (f->view));
+    rl_test_pixel (px, 100, 100, &r, &g, &b);
+    g_assert_cmpint (abs (r - grey_out), <=, 2);     /* all hidden by default */
+  }
+
+  g_object_set (f->view, "show-enhanced", TRUE, NULL);
+  {
+    g_autoptr(RlTestPixels) px = rl_test_render (GTK_WIDGET (f->view));
+    rl_test_pixel (px, 300, 200, &r, &g, &b);
+    g_assert_cmpint (r, <=, 12);
+  }
+  g_object_set (f->view, "show-enhanced", FALSE, "show-mask", TRUE, NULL);
+  {
+    g_autoptr(RlTestPixels) px = rl_test_render (GTK_WIDGET (f->view));
+    rl_test_pixel (px, 100, 100, &r, &g, &b);
+    g_assert_cmpint (r, <, grey_out - 20);           /* background veiled */
+    g_assert_cmpint (b, >, r);                       /* with a blue-grey cast */
+    rl_test_pixel (px, 300, 200, &r, &g, &b);
+    g_assert_cmpint (abs (r - grey_in), <=, 2);      /* print untouched */
+  }
+  g_object_set (f->view, "show-mask", FALSE, "show-quality", TRUE, NULL);
+  {
+    g_autoptr(RlTestPixels) px = rl_test_render (GTK_WIDGET (f->view));
+    rl_test_pixel (px, 300, 200, &r, &g, &b);
+    g_assert_cmpint (g, >, r + 15);                  /* good quality: green */
+    rl_test_pixel (px, 300, 100, &r, &g, &b);
+    g_assert_cmpint (abs (r - image_grey_at_widget (f, 300, 100)), <=, 2);
+    g_assert_cmpint (abs (g - r), <=, 2);            /* quality 0: clear */
+  }
+}
+
 /* GSK's rotation of the print and the overlay geometry must agree: a dark
  * block lands where image_to_widget says, at several angles and zooms
  * (the texture path and the sharp-pixel path). */
@@ -495,6 +552,7 @@ main (int argc, char **argv)
   ADD ("/print-view/minutia-overlay", test_minutia_overlay);
   ADD ("/print-view/hidden-layer", test_hidden_layer);
   ADD ("/print-view/skeleton-layer", test_skeleton_layer);
+  ADD ("/print-view/image-layers", test_image_layers);
   ADD ("/print-view/rotation-agrees", test_rotation_agrees);
   g_test_add ("/print-view/rotation-agrees-textures", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_rotation_agrees, fixture_tear_down);
