@@ -5,6 +5,7 @@
  *   R / ⇧R      rotate 90° clockwise / anticlockwise [ / ]  rotate 1°
  *   I           invert                               G   pixel grid
  *   Delete      delete the selected minutia          Esc clear selection and measure
+ *   N / P       select the next / previous minutia (and bring it into view)
  */
 #define G_LOG_DOMAIN "rl-widgets"
 
@@ -65,6 +66,29 @@ delete_selected (GtkWidget *widget, const char *action_name, GVariant *param)
     rl_print_view_remove_minutia (self, (guint) self->selected);
 }
 
+/* Keyboard-only charting: step through the minutiae; one that is off
+ * screen is brought to the middle. */
+static void
+select_step (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  RlPrintView *self = RL_PRINT_VIEW (widget);
+  int n = (int) self->minutiae->len, step = g_variant_get_int32 (param), next;
+  const RlMinutia *m;
+  double wx, wy;
+
+  if (n == 0 || !self->show_minutiae)
+    return;
+  if (self->selected < 0)
+    next = step > 0 ? 0 : n - 1;
+  else
+    next = ((self->selected + step) % n + n) % n;
+  rl_print_view_set_selected_minutia (self, next);
+  m = &g_array_index (self->minutiae, RlMinutia, next);
+  rl_print_view_image_to_widget (self, m->x, m->y, &wx, &wy);
+  if (wx < 24 || wy < 24 || wx > gtk_widget_get_width (widget) - 24 || wy > gtk_widget_get_height (widget) - 24)
+    rl_print_view_set_center (self, m->x, m->y);
+}
+
 static void
 cancel (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -90,6 +114,7 @@ _rl_print_view_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "view.rotate", "d", rotate);
   gtk_widget_class_install_action (widget_class, "view.delete-selected", NULL, delete_selected);
   gtk_widget_class_install_action (widget_class, "view.cancel", NULL, cancel);
+  gtk_widget_class_install_action (widget_class, "view.select-step", "i", select_step);
   gtk_widget_class_install_property_action (widget_class, "view.invert", "invert");
   gtk_widget_class_install_property_action (widget_class, "view.pixel-grid", "pixel-grid");
   gtk_widget_class_install_property_action (widget_class, "view.show-minutiae", "show-minutiae");
@@ -122,4 +147,6 @@ _rl_print_view_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "view.delete-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "view.delete-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "view.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "view.select-step", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "view.select-step", "i", -1);
 }

@@ -263,6 +263,42 @@ test_charting_counts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (rl_comparison_view_get_n_correspondences (f->cmp), ==, 0);
 }
 
+/* A whole chart from the keyboard: N/P pick a minutia on each side, L
+ * links them, U unlinks, Delete removes. */
+static void
+test_keyboard_charting (Fixture *f, gconstpointer data)
+{
+  g_assert_true (rl_test_press_key (GTK_WIDGET (f->probe), "n"));
+  g_assert_cmpint (rl_print_view_get_selected_minutia (f->probe), ==, 0);
+  g_assert_true (rl_test_press_key (GTK_WIDGET (f->probe), "n"));
+  g_assert_cmpint (rl_print_view_get_selected_minutia (f->probe), ==, 1);
+  g_assert_true (rl_test_press_key (GTK_WIDGET (f->candidate), "p"));
+  g_assert_cmpint (rl_print_view_get_selected_minutia (f->candidate), ==, 2);
+  g_assert_true (rl_test_press_key (GTK_WIDGET (f->candidate), "p"));
+  g_assert_cmpint (rl_print_view_get_selected_minutia (f->candidate), ==, 1);
+  g_assert_true (rl_test_press_key (GTK_WIDGET (f->cmp), "l"));
+  {
+    g_autofree RlCorrespondence *c = NULL;
+    guint n;
+
+    c = rl_comparison_view_get_correspondences (f->cmp, &n);
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpuint (c[0].probe, ==, 1);
+    g_assert_cmpuint (c[0].candidate, ==, 1);
+  }
+  /* Wrapping around, then far off screen: the view brings it into sight. */
+  rl_print_view_set_view (f->probe, 8.0, 0, 10, 10);
+  g_assert_true (rl_test_press_key (GTK_WIDGET (f->probe), "n"));
+  g_assert_cmpint (rl_print_view_get_selected_minutia (f->probe), ==, 2);
+  {
+    double cx, cy;
+    const RlMinutia *m = &rl_print_view_get_minutiae (f->probe, NULL)[2];
+    rl_print_view_get_center (f->probe, &cx, &cy);
+    g_assert_cmpfloat (cx, ==, m->x);
+    g_assert_cmpfloat (cy, ==, m->y);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -273,6 +309,7 @@ main (int argc, char **argv)
   ADD ("/comparison-view/linked-navigation", test_linked_navigation);
   ADD ("/comparison-view/correspondences-drawn", test_correspondences_drawn);
   ADD ("/comparison-view/charting-counts", test_charting_counts);
+  ADD ("/comparison-view/keyboard-charting", test_keyboard_charting);
 #undef ADD
   return g_test_run ();
 }
