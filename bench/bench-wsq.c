@@ -69,6 +69,7 @@ bench_one (const char *label, const RlImage *original, GBytes *wsq_in, int runs)
       dec_cpu[i] = cpu_ms () - c0;
       dec_wall[i] = g_get_monotonic_time () / 1e3 - w0;
       g_assert_no_error (error);
+      g_assert_nonnull (image);
     }
   printf ("| %-28s | %4d × %-4d | %7" G_GSIZE_FORMAT " | %6.2f ms | %6.2f ms | %6.2f ms | %6.2f ms |\n",
           label, original->width, original->height, size,

@@ -6,6 +6,9 @@
 #include <glib.h>
 #include <stdlib.h>
 
+#include "rl-compare.h"
+#include "rl-extract.h"
+#include "rl-image-io.h"
 #include "rl-wsq.h"
 #include "wsq-test-util.h"
 
@@ -116,6 +119,36 @@ test_reencode_reference (void)
   g_assert_cmpfloat (wsq_test_psnr (first, second), >, 30.0);
 }
 
+/* The matcher takes WSQ files directly: a print loaded from NIST's WSQ file
+ * matches the same print loaded from the uncompressed original, far above
+ * the threshold for a one-in-ten-thousand false-match rate. */
+static void
+test_matcher_takes_wsq (void)
+{
+  g_autofree char *wsq_path = path_for (names[3], ".wsq");
+  g_autofree char *orig_path = path_for (names[3], ".original.pgm");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlImage) from_wsq = rl_image_load (wsq_path, 0, &error);
+  g_autoptr (RlImage) original = NULL;
+  g_autoptr (RlTemplate) a = NULL;
+  g_autoptr (RlTemplate) b = NULL;
+  float score;
+
+  g_assert_no_error (error);
+  original = rl_image_load (orig_path, 0, &error);
+  g_assert_no_error (error);
+  a = rl_extract_template (from_wsq, &error);
+  g_assert_no_error (error);
+  b = rl_extract_template (original, &error);
+  g_assert_no_error (error);
+  score = rl_compare (a, b, NULL);
+  g_test_message ("%s: %u minutiae from the WSQ file, %u from the original, score %.1f "
+                  "(threshold at FMR 1e-4: %.1f)", names[3], a->n_minutiae, b->n_minutiae,
+                  score, rl_score_for_fmr (1e-4));
+  g_assert_cmpuint (a->n_minutiae, >, 10);
+  g_assert_cmpfloat (score, >, rl_score_for_fmr (1e-4));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -131,5 +164,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wsq/reference/decoder-matches-nbis", test_decoder_matches_nbis);
   g_test_add_func ("/wsq/reference/encoder-psnr-vs-nbis", test_encoder_psnr_vs_nbis);
   g_test_add_func ("/wsq/reference/reencode", test_reencode_reference);
+  g_test_add_func ("/wsq/reference/matcher-takes-wsq", test_matcher_takes_wsq);
   return g_test_run ();
 }
