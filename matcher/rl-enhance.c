@@ -220,7 +220,7 @@ rl_enhance_segment (RlExtractCtx *c)
   /* The contrast threshold follows the print's own contrast (a light dry
    * print has little), but never below what sensor noise gives. */
   qsort (sorted, nb, sizeof (float), cmp_float);
-  thr = MAX (7.0f, 0.3f * sorted[(int) (nb * 0.95)]);
+  thr = MAX (7.0f, 0.2f * sorted[(int) (nb * 0.95)]);
 
   c->bmask = g_new0 (uint8_t, nb);
   for (int k = 0; k < nb; k++)

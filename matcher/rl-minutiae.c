@@ -14,7 +14,7 @@
 /* Minutiae closer than this to the print's edge are the edge cutting ridges. */
 #define EDGE_MARGIN 8
 /* Below this local quality (0..100) a minutia is more likely noise. */
-#define MIN_QUALITY 12
+#define MIN_QUALITY 30
 
 /* Ring offsets, clockwise from N, matching the neighbourhood bit order. */
 static const int DX[8] = { 0, 1, 1, 1, 0, -1, -1, -1 };

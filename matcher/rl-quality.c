@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "rl-cv.h"
 #include "rl-extract-private.h"
 
 static float
@@ -17,9 +18,11 @@ ramp (float v, float lo, float hi)
 void
 rl_quality_blocks (RlExtractCtx *c)
 {
-  int bw = c->bw, bh = c->bh;
+  int bw = c->bw, bh = c->bh, nb = bw * bh;
+  g_autofree float *qf = g_new0 (float, nb);
+  g_autofree float *wf = g_new0 (float, nb);
 
-  c->bquality = g_new0 (uint8_t, (gsize) bw * bh);
+  c->bquality = g_new0 (uint8_t, (gsize) nb);
   for (int by = 0; by < bh; by++)
     for (int bx = 0; bx < bw; bx++)
       {
@@ -52,8 +55,17 @@ rl_quality_blocks (RlExtractCtx *c)
          * reverse. */
         balance = (float) dark / MAX (all, 1);
         q *= 1.0f - 0.5f * ramp (fabsf (balance - 0.5f), 0.15f, 0.3f);
-        c->bquality[k] = (uint8_t) CLAMP (lrintf (100 * q), 0, 100);
+        qf[k] = 100 * q;
+        wf[k] = 1;
       }
+
+  /* One 8 × 8 block is too small to judge: average over about three
+   * blocks, within the print only. */
+  rl_cv_gaussian_blur_f32 (qf, bw, bh, 1.2, NULL, 0);
+  rl_cv_gaussian_blur_f32 (wf, bw, bh, 1.2, NULL, 0);
+  for (int k = 0; k < nb; k++)
+    if (c->bmask[k])
+      c->bquality[k] = (uint8_t) CLAMP (lrintf (qf[k] / MAX (wf[k], 1e-3f)), 0, 100);
 }
 
 int
