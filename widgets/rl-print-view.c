@@ -966,13 +966,78 @@ mark_number (RlPrintView *self, guint minutia)
   return 0;
 }
 
+typedef struct {
+  graphene_rect_t rect;
+  guint           number;
+} PlacedLabel;
+
+static gboolean
+overlaps_any (const GArray *placed, const graphene_rect_t *rect)
+{
+  for (guint i = 0; i < placed->len; i++)
+    if (graphene_rect_intersection (&g_array_index (placed, PlacedLabel, i).rect, rect, NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* Puts a correspondence number beside its minutia: at the corner facing away
+ * from the direction tick, or the next corner that does not cover a label
+ * already placed (dense charts stay readable). */
+static void
+place_label (RlPrintView *self, PangoLayout *layout, GArray *placed, guint number,
+             double x, double y, double angle)
+{
+  double r = symbol_radius (self), dx, dy, w, h;
+  int tw, th, order[4] = { 0, 1, 2, 3 };
+  double score[4];
+  char text[16];
+  PlacedLabel label = { .number = number };
+  /* Corners: NE, NW, SE, SW, as offsets of the label's centre. */
+  static const double corner[4][2] = { { 1, -1 }, { -1, -1 }, { 1, 1 }, { -1, 1 } };
+
+  g_snprintf (text, sizeof text, "%u", number);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  w = tw + 6;
+  h = th;
+  image_dir_to_widget (self, cos (angle), -sin (angle), &dx, &dy);
+  for (int k = 0; k < 4; k++)
+    score[k] = corner[k][0] * dx + corner[k][1] * dy;
+  /* Four entries: a tiny insertion sort by how much the corner faces the tick. */
+  for (int i = 1; i < 4; i++)
+    for (int j = i; j > 0 && score[order[j]] < score[order[j - 1]]; j--)
+      {
+        int t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  for (int i = 0; i < 4; i++)
+    {
+      int k = order[i];
+      double lx = corner[k][0] > 0 ? x + r + 1 : x - r - 1 - w;
+      double ly = corner[k][1] > 0 ? y + r - 2 : y - r + 2 - h;
+
+      graphene_rect_init (&label.rect, lx, ly, w, h);
+      if (!overlaps_any (placed, &label.rect))
+        break;
+      if (i == 3)
+        {
+          k = order[0];
+          graphene_rect_init (&label.rect, corner[k][0] > 0 ? x + r + 1 : x - r - 1 - w,
+                              corner[k][1] > 0 ? y + r - 2 : y - r + 2 - h, w, h);
+        }
+    }
+  g_array_append_val (placed, label);
+}
+
 static void
 draw_minutiae (RlPrintView *self, cairo_t *cr, PangoLayout *layout, int width, int height)
 {
   double r = symbol_radius (self);
   double margin = r * 5;
+  g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (PlacedLabel));
 
-  /* Unmarked first, then marked on top so numbers are never covered. */
+  /* Unmarked first, then marked on top, then their numbers over everything. */
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < self->minutiae->len; i++)
       {
@@ -994,12 +1059,9 @@ draw_minutiae (RlPrintView *self, cairo_t *cr, PangoLayout *layout, int width, i
           }
         else
           {
-            char text[16];
-
             rl_print_view_mark_color ((guint) number, &mark);
             draw_minutia (self, cr, x, y, m->angle, m->kind, &mark, 1.0, 2.5);
-            g_snprintf (text, sizeof text, "%d", number);
-            draw_label (self, cr, layout, text, x + r + 2, y - r - 14, &mark, &label_ink);
+            place_label (self, layout, placed, (guint) number, x, y, m->angle);
           }
         if ((int) i == self->selected)
           {
@@ -1011,6 +1073,17 @@ draw_minutiae (RlPrintView *self, cairo_t *cr, PangoLayout *layout, int width, i
             cairo_set_dash (cr, NULL, 0, 0);
           }
       }
+
+  for (guint i = 0; i < placed->len; i++)
+    {
+      const PlacedLabel *label = &g_array_index (placed, PlacedLabel, i);
+      GdkRGBA mark;
+      char text[16];
+
+      rl_print_view_mark_color (label->number, &mark);
+      g_snprintf (text, sizeof text, "%u", label->number);
+      draw_label (self, cr, layout, text, label->rect.origin.x, label->rect.origin.y, &mark, &label_ink);
+    }
 }
 
 static void

@@ -162,17 +162,22 @@ count_colour (const RlTestPixels *px, int x0, int y0, int x1, int y1, const GdkR
   return n;
 }
 
+/* The label of a correspondence: pixels of its colour around the minutia,
+ * and the number's dark ink among them (the flat test print has no dark
+ * pixels of its own). Returns 0 when either is missing. */
 static int
 mark_pixels_near (RlPrintView *view, const RlTestPixels *px, guint minutia, guint number)
 {
   const RlMinutia *m = &rl_print_view_get_minutiae (view, NULL)[minutia];
-  GdkRGBA colour;
+  GdkRGBA colour, ink = { 0, 0, 0, 1 };
   double wx, wy;
+  int coloured, dark;
 
   rl_print_view_mark_color (number, &colour);
   rl_print_view_image_to_widget (view, m->x, m->y, &wx, &wy);
-  /* The numbered label sits above and to the right of the symbol. */
-  return count_colour (px, (int) wx, (int) wy - 30, (int) wx + 30, (int) wy, &colour, 20);
+  coloured = count_colour (px, (int) wx - 35, (int) wy - 35, (int) wx + 35, (int) wy + 35, &colour, 20);
+  dark = count_colour (px, (int) wx - 35, (int) wy - 35, (int) wx + 35, (int) wy + 35, &ink, 40);
+  return dark >= 4 ? coloured : 0;
 }
 
 static void
