@@ -11,6 +11,7 @@
  * With --eval, also the accuracy our templates give with Ridgeline's
  * comparison (FVC protocol and all impostor pairs). */
 #include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib.h>
@@ -26,6 +27,14 @@ static const struct { const char *name; int ppi; } sets[] = {
   { "FVC2004_DB1_B", 500 },
   { "FVC2004_DB3_B", 512 },
 };
+
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
 
 static float
 adiff (float a, float b)
@@ -77,7 +86,7 @@ main (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--repeat") == 0 && i + 1 < argc)
-        repeat = MAX (1, atoi (argv[++i]));
+        repeat = atoi (argv[++i]);
       else if (strcmp (argv[i], "--eval") == 0)
         eval = TRUE;
       else if (strcmp (argv[i], "--set") == 0 && i + 1 < argc)
@@ -87,14 +96,15 @@ main (int argc, char **argv)
     }
   if (shared == NULL)
     shared = "../shared";
+  repeat = MAX (repeat, 1);
 
-  printf ("%-14s %6s %9s %9s %8s %7s | %7s %7s %7s %7s\n", "set", "images", "load ms", "extract", "minutiae", "quality",
+  printf ("%-14s %6s %9s %9s %9s %8s %7s | %7s %7s %7s %7s\n", "set", "images", "load ms", "extract", "cpu ms", "minutiae", "quality",
           "recall", "precis.", "kind ok", "flipped");
   for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
     {
       if (only != NULL && strcmp (only, sets[s].name) != 0)
         continue;
-      double t_load = 0, t_ext = 0, n_min = 0, qual = 0;
+      double t_load = 0, t_ext = 0, t_cpu = 0, n_min = 0, qual = 0;
       g_autoptr(GPtrArray) tpls = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
       g_autoptr(GArray) fingers = g_array_new (FALSE, FALSE, sizeof (guint));
       g_autoptr(GArray) imps = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -110,6 +120,7 @@ main (int argc, char **argv)
             RlExtraction *ex = NULL;
             const RlTemplate *tpl;
             gint64 t0, t1, t2;
+            double c1, c2;
 
             if (!g_file_test (path, G_FILE_TEST_EXISTS))
               continue;
@@ -121,6 +132,7 @@ main (int argc, char **argv)
                 fprintf (stderr, "%s\n", error->message);
                 continue;
               }
+            c1 = cpu_ms ();
             for (int r = 0; r < repeat; r++)
               {
                 rl_extraction_free (ex);
@@ -129,6 +141,7 @@ main (int argc, char **argv)
                   break;
               }
             t2 = g_get_monotonic_time ();
+            c2 = cpu_ms ();
             if (ex == NULL)
               {
                 fprintf (stderr, "%s: %s\n", path, error->message);
@@ -144,6 +157,7 @@ main (int argc, char **argv)
             }
             t_load += (t1 - t0) / 1000.0;
             t_ext += (t2 - t1) / 1000.0 / repeat;
+            t_cpu += (c2 - c1) / repeat;
             n_min += tpl->n_minutiae;
             qual += tpl->quality;
 
@@ -177,8 +191,8 @@ main (int argc, char **argv)
           printf ("%-14s absent\n", sets[s].name);
           continue;
         }
-      printf ("%-14s %6u %9.2f %9.2f %8.1f %7.1f | %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n", sets[s].name, images,
-              t_load / images, t_ext / images, n_min / images, qual / images,
+      printf ("%-14s %6u %9.2f %9.2f %9.2f %8.1f %7.1f | %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n", sets[s].name, images,
+              t_load / images, t_ext / images, t_cpu / images, n_min / images, qual / images,
               theirs ? 100.0 * found / theirs : 0, ours ? 100.0 * found / ours : 0,
               found ? 100.0 * found_kind / found : 0, theirs ? 100.0 * found_flip / theirs : 0);
       if (eval)
