@@ -141,6 +141,7 @@ main (int argc, char **argv)
       fprintf (stderr, "%s\n", error->message);
       return 1;
     }
+  options.imported = rl_import_load_history (store, &error);
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < files->len; i++)
     {
@@ -176,7 +177,7 @@ main (int argc, char **argv)
   for (guint i = 0; i < files->len; i++)
     {
       RlImportResult result = { 0 };
-      if (!rl_import_file (store, files->pdata[i], NULL, &result, &error) || !result.skipped)
+      if (!rl_import_file (store, files->pdata[i], &options, &result, &error) || !result.skipped)
         {
           fprintf (stderr, "second run did not skip %s\n", (const char *) files->pdata[i]);
           return 1;
@@ -186,6 +187,7 @@ main (int argc, char **argv)
   t1 = g_get_monotonic_time ();
   printf ("re-run (all skipped): %.0f files per minute\n", files->len / ((double) (t1 - t0) / G_USEC_PER_SEC) * 60.0);
 
+  g_clear_pointer (&options.imported, g_hash_table_unref);
   g_clear_pointer (&store, rl_store_close);
   for (guint i = 0; i < files->len; i++)
     g_unlink (files->pdata[i]);

@@ -74,6 +74,46 @@ rl_import_was_imported (RlStore *store, const char *file_sha256, gboolean *out_i
   return TRUE;
 }
 
+GHashTable *
+rl_import_load_history (RlStore *store, GError **error)
+{
+  g_autoptr(GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  stmt = rl_store_stmt (store, "SELECT json_extract(details, '$.sha256') FROM audit_log "
+                               "WHERE object_kind = 'encounter' AND action = 'import.file'", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (sqlite3_column_text (stmt, 0))
+      g_hash_table_add (set, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return rl_store_fail (store, error, _("Cannot read the import history")), NULL;
+  return g_steal_pointer (&set);
+}
+
+/* Checks the caller's set when there is one, else the audit log. */
+static gboolean
+was_imported (RlStore *store, const RlImportOptions *options, const char *sha256, gboolean *out, GError **error)
+{
+  if (options && options->imported)
+    {
+      *out = g_hash_table_contains (options->imported, sha256);
+      return TRUE;
+    }
+  return rl_import_was_imported (store, sha256, out, error);
+}
+
+static void
+remember (const RlImportOptions *options, const char *sha256)
+{
+  if (options && options->imported && sha256)
+    g_hash_table_add (options->imported, g_strdup (sha256));
+}
+
 static gint64
 find_identity (RlStore *store, const char *reference, GError **error)
 {
@@ -446,7 +486,7 @@ rl_import_transaction (RlStore *store, RlAn2kTransaction *t, const char *source,
   if (file_sha256)
     {
       gboolean done = FALSE;
-      if (!rl_import_was_imported (store, file_sha256, &done, error))
+      if (!was_imported (store, options, file_sha256, &done, error))
         return FALSE;
       if (done)
         {
@@ -557,6 +597,7 @@ rl_import_transaction (RlStore *store, RlAn2kTransaction *t, const char *source,
     goto fail;
   if (!rl_store_commit (store, error))
     goto fail;
+  remember (options, file_sha256);
   return TRUE;
 
 fail:
@@ -765,6 +806,7 @@ import_image_file (RlStore *store, const char *path, GBytes *bytes, const char *
     goto fail;
   if (!rl_store_commit (store, error))
     goto fail;
+  remember (options, file_sha256);
   return TRUE;
 
 fail:
@@ -808,7 +850,7 @@ rl_import_file (RlStore *store, const char *path, const RlImportOptions *options
   bytes = g_mapped_file_get_bytes (mapped);
   data = g_bytes_get_data (bytes, &len);
   sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
-  if (!rl_import_was_imported (store, sha256, &done, error))
+  if (!was_imported (store, options, sha256, &done, error))
     return FALSE;
   if (done)
     {

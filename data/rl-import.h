@@ -32,6 +32,9 @@ typedef struct {
   const char          *agency_code;     /* NULL: the transaction's ORI (1.008), then "IMPORT" */
   RlImportTemplateFunc make_template;   /* NULL: no templates at import */
   gpointer             user_data;
+  /* NULL, or the SHA-256 set from rl_import_load_history: checked instead
+   * of the audit log, and kept up to date (bulk imports). */
+  GHashTable          *imported;
 } RlImportOptions;
 
 typedef struct {
@@ -54,6 +57,9 @@ gboolean rl_import_file        (RlStore *store, const char *path, const RlImport
 gboolean rl_import_transaction (RlStore *store, RlAn2kTransaction *transaction, const char *source,
                                 const char *file_sha256, const RlImportOptions *options,
                                 RlImportResult *result, GError **error);
+/* The SHA-256 (hex) of every file imported before, as a set (one query:
+ * use it for bulk imports instead of one look-up per file). */
+GHashTable *rl_import_load_history (RlStore *store, GError **error);
 /* Whether a file with that SHA-256 (hex) was imported before. */
 gboolean rl_import_was_imported (RlStore *store, const char *file_sha256, gboolean *out_imported, GError **error);
 

@@ -130,6 +130,9 @@ rl_cli_import (int argc, char **argv)
   if (store == NULL || !sign_in (store, as, &error))
     return rl_cli_fail_error (error);
   options.agency_code = agency;
+  options.imported = rl_import_load_history (store, &error);
+  if (options.imported == NULL)
+    return rl_cli_fail_error (error);
   if (!no_templates)
     options.make_template = make_template;
 
@@ -217,6 +220,7 @@ rl_cli_import (int argc, char **argv)
           printf ("  %s\n", (const char *) notes->pdata[i]);
       }
   }
+  g_hash_table_unref (options.imported);
   return rejected->len ? 1 : 0;
 }
 

@@ -381,14 +381,27 @@ test_image_files (void)
   g_assert_cmpuint (count_encounters (store), ==, 4);
   g_assert_cmpuint (rl_store_count_identities (store, NULL), ==, 3);
 
-  /* Second run: every file is skipped. */
-  for (guint i = 0; i < 4; i++)
+  /* Second run: every file is skipped, whether checked against the audit
+   * log one by one or against the history loaded once. */
+  for (guint pass = 0; pass < 2; pass++)
     {
-      g_autofree char *path = g_build_filename (set, names[i], NULL);
-      RlImportResult result = { 0 };
-      g_assert_true (rl_import_file (store, path, NULL, &result, &error));
-      g_assert_true (result.skipped);
-      rl_import_result_clear (&result);
+      RlImportOptions options = { 0 };
+
+      if (pass == 1)
+        {
+          options.imported = rl_import_load_history (store, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (g_hash_table_size (options.imported), ==, 4);
+        }
+      for (guint i = 0; i < 4; i++)
+        {
+          g_autofree char *path = g_build_filename (set, names[i], NULL);
+          RlImportResult result = { 0 };
+          g_assert_true (rl_import_file (store, path, &options, &result, &error));
+          g_assert_true (result.skipped);
+          rl_import_result_clear (&result);
+        }
+      g_clear_pointer (&options.imported, g_hash_table_unref);
     }
   g_assert_cmpuint (count_encounters (store), ==, 4);
 }
