@@ -7,6 +7,22 @@ G_BEGIN_DECLS
 #define RL_TYPE_APPLICATION (rl_application_get_type ())
 G_DECLARE_FINAL_TYPE (RlApplication, rl_application, RL, APPLICATION, AdwApplication)
 
-RlApplication *rl_application_new (void);
+/* Where the workspace path came from, in order of precedence. */
+typedef enum {
+  RL_WORKSPACE_SOURCE_CHOSEN,       /* chosen in this run (preferences, error page) */
+  RL_WORKSPACE_SOURCE_COMMAND_LINE, /* --workspace PATH */
+  RL_WORKSPACE_SOURCE_ENVIRONMENT,  /* RIDGELINE_DB */
+  RL_WORKSPACE_SOURCE_SETTINGS,     /* the workspace-path GSettings key */
+  RL_WORKSPACE_SOURCE_DEFAULT,      /* $XDG_DATA_HOME/ridgeline/workspace.db */
+} RlWorkspaceSource;
+
+RlApplication *rl_application_new                 (void);
+GSettings     *rl_application_get_settings        (RlApplication *self);
+/* The workspace file windows open, and where that choice came from. */
+char          *rl_application_dup_workspace_path  (RlApplication *self, RlWorkspaceSource *out_source);
+/* Opens path in every window (signing out) and remembers it in GSettings. */
+void           rl_application_open_workspace      (RlApplication *self, const char *path);
+/* Asks for a workspace file with a native file chooser, then opens it. */
+void           rl_application_choose_workspace    (RlApplication *self, GtkWindow *parent);
 
 G_END_DECLS

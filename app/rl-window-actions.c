@@ -15,9 +15,45 @@ rl_window_actions_about (GtkWidget  *widget,
                          "application-name", _("Ridgeline"),
                          "application-icon", RL_APP_ID,
                          "version", RL_VERSION,
+                         "developer-name", _("The Ridgeline developers"),
                          "developers", developers,
+                         "comments", _("Review what automated 1:N fingerprint matching says before it changes "
+                                       "someone’s life: candidate review, derogatory hits, matcher tuning "
+                                       "and a tamper-evident audit log."),
+                         "website", "https://ridgeline.example.org",
+                         "issue-url", "https://ridgeline.example.org/issues",
+                         "copyright", "© 2026 The Ridgeline developers",
                          "license-type", GTK_LICENSE_GPL_3_0,
                          NULL);
+}
+
+static void
+rl_window_actions_page (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  RlWindow *self = RL_WINDOW (widget);
+  const char *page_id = g_variant_get_string (param, NULL);
+
+  if (!rl_window_show_page (self, page_id))
+    gtk_widget_error_bell (widget);
+}
+
+static void
+rl_window_actions_sign_out (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *param)
+{
+  _rl_window_sign_out (RL_WINDOW (widget));
+}
+
+void
+_rl_window_update_actions (RlWindow *self)
+{
+  gboolean signed_in = self->session != NULL && rl_session_get_user (self->session) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.page", signed_in);
 }
 
 void
@@ -26,4 +62,6 @@ _rl_window_class_actions_init (RlWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   gtk_widget_class_install_action (widget_class, "win.about", NULL, rl_window_actions_about);
+  gtk_widget_class_install_action (widget_class, "win.page", "s", rl_window_actions_page);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, rl_window_actions_sign_out);
 }

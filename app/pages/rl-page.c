@@ -1,0 +1,127 @@
+#define G_LOG_DOMAIN "ridgeline"
+
+#include "rl-page.h"
+
+typedef struct {
+  RlSession *session;
+} RlPagePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (RlPage, rl_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+rl_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (rl_page_parent_class)->map (widget);
+  rl_page_reload (RL_PAGE (widget));
+}
+
+static void
+rl_page_dispose (GObject *object)
+{
+  RlPage *self = RL_PAGE (object);
+  RlPagePrivate *priv = rl_page_get_instance_private (self);
+
+  g_clear_object (&priv->session);
+  G_OBJECT_CLASS (rl_page_parent_class)->dispose (object);
+}
+
+static void
+rl_page_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, rl_page_get_session (RL_PAGE (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_page_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      rl_page_set_session (RL_PAGE (object), g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_page_class_init (RlPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rl_page_dispose;
+  object_class->get_property = rl_page_get_property;
+  object_class->set_property = rl_page_set_property;
+  widget_class->map = rl_page_map;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, RL_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rl_page_init (RlPage *self)
+{
+}
+
+RlSession *
+rl_page_get_session (RlPage *self)
+{
+  RlPagePrivate *priv = rl_page_get_instance_private (self);
+
+  g_return_val_if_fail (RL_IS_PAGE (self), NULL);
+  return priv->session;
+}
+
+void
+rl_page_set_session (RlPage    *self,
+                     RlSession *session)
+{
+  RlPagePrivate *priv = rl_page_get_instance_private (self);
+
+  g_return_if_fail (RL_IS_PAGE (self));
+  g_return_if_fail (session == NULL || RL_IS_SESSION (session));
+
+  if (g_set_object (&priv->session, session))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        rl_page_reload (self);
+    }
+}
+
+void
+rl_page_reload (RlPage *self)
+{
+  RlPagePrivate *priv = rl_page_get_instance_private (self);
+
+  g_return_if_fail (RL_IS_PAGE (self));
+
+  if (priv->session == NULL || rl_session_get_user (priv->session) == NULL)
+    return;
+  if (RL_PAGE_GET_CLASS (self)->reload)
+    RL_PAGE_GET_CLASS (self)->reload (self, priv->session);
+}

@@ -1,0 +1,182 @@
+#define G_LOG_DOMAIN "ridgeline"
+
+#include <glib/gi18n.h>
+
+#include "rl-session.h"
+
+struct _RlSession {
+  GObject  parent_instance;
+
+  RlStore *store;
+  RlUser  *user;
+  char    *role_summary;
+};
+
+G_DEFINE_FINAL_TYPE (RlSession, rl_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_SIGNED_IN,
+  PROP_DISPLAY_NAME,
+  PROP_ROLE_SUMMARY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+rl_session_finalize (GObject *object)
+{
+  RlSession *self = RL_SESSION (object);
+
+  g_clear_pointer (&self->user, rl_user_free);
+  g_clear_pointer (&self->store, rl_store_close);
+  g_clear_pointer (&self->role_summary, g_free);
+  G_OBJECT_CLASS (rl_session_parent_class)->finalize (object);
+}
+
+static void
+rl_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  RlSession *self = RL_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, rl_session_get_path (self));
+      break;
+    case PROP_SIGNED_IN:
+      g_value_set_boolean (value, self->user != NULL);
+      break;
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, rl_session_get_display_name (self));
+      break;
+    case PROP_ROLE_SUMMARY:
+      g_value_set_string (value, rl_session_get_role_summary (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_session_class_init (RlSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rl_session_finalize;
+  object_class->get_property = rl_session_get_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIGNED_IN] =
+    g_param_spec_boolean ("signed-in", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLE_SUMMARY] =
+    g_param_spec_string ("role-summary", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rl_session_init (RlSession *self)
+{
+}
+
+RlSession *
+rl_session_new (RlStore *store)
+{
+  RlSession *self;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
+  self = g_object_new (RL_TYPE_SESSION, NULL);
+  self->store = store;
+  return self;
+}
+
+RlStore *
+rl_session_get_store (RlSession *self)
+{
+  g_return_val_if_fail (RL_IS_SESSION (self), NULL);
+  return self->store;
+}
+
+const char *
+rl_session_get_path (RlSession *self)
+{
+  g_return_val_if_fail (RL_IS_SESSION (self), NULL);
+  return rl_store_get_path (self->store);
+}
+
+const RlUser *
+rl_session_get_user (RlSession *self)
+{
+  g_return_val_if_fail (RL_IS_SESSION (self), NULL);
+  return self->user;
+}
+
+static void
+notify_user (RlSession *self)
+{
+  g_clear_pointer (&self->role_summary, g_free);
+  if (self->user != NULL)
+    /* TRANSLATORS: the signed-in user's role and agency, e.g. "Supervisor · CBP" */
+    self->role_summary = g_strdup_printf (_("%s · %s"), rl_role_to_label (self->user->role), self->user->agency);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE_SUMMARY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+}
+
+gboolean
+rl_session_sign_in (RlSession   *self,
+                    const char  *username,
+                    GError     **error)
+{
+  RlUser *user;
+
+  g_return_val_if_fail (RL_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (username != NULL, FALSE);
+
+  if (!(user = rl_store_get_user_by_name (self->store, username, error)))
+    return FALSE;
+  g_clear_pointer (&self->user, rl_user_free);
+  self->user = user;
+  g_debug ("Signed in as %s (%s) to %s", user->username, rl_role_to_id (user->role), rl_session_get_path (self));
+  notify_user (self);
+  return TRUE;
+}
+
+void
+rl_session_sign_out (RlSession *self)
+{
+  g_return_if_fail (RL_IS_SESSION (self));
+
+  if (self->user == NULL)
+    return;
+  g_clear_pointer (&self->user, rl_user_free);
+  notify_user (self);
+}
+
+const char *
+rl_session_get_display_name (RlSession *self)
+{
+  g_return_val_if_fail (RL_IS_SESSION (self), NULL);
+  return self->user ? self->user->display_name : "";
+}
+
+const char *
+rl_session_get_role_summary (RlSession *self)
+{
+  g_return_val_if_fail (RL_IS_SESSION (self), NULL);
+  return self->role_summary ? self->role_summary : "";
+}

@@ -1,0 +1,28 @@
+/* rl-session.h — an open workspace and who is signed in to it.
+ *
+ * The window owns one session per open workspace; pages read the store and
+ * the signed-in user from it and reload when "user" changes. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "rl-store.h"
+
+G_BEGIN_DECLS
+
+#define RL_TYPE_SESSION (rl_session_get_type ())
+G_DECLARE_FINAL_TYPE (RlSession, rl_session, RL, SESSION, GObject)
+
+/* Takes ownership of store. */
+RlSession    *rl_session_new              (RlStore *store);
+RlStore      *rl_session_get_store        (RlSession *self);
+const char   *rl_session_get_path         (RlSession *self);
+/* The signed-in user, or NULL when nobody is signed in. */
+const RlUser *rl_session_get_user         (RlSession *self);
+gboolean      rl_session_sign_in          (RlSession *self, const char *username, GError **error);
+void          rl_session_sign_out         (RlSession *self);
+/* Translated "Display Name" and "Role · AGENCY" of the signed-in user, "" if none. */
+const char   *rl_session_get_display_name (RlSession *self);
+const char   *rl_session_get_role_summary (RlSession *self);
+
+G_END_DECLS

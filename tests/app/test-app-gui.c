@@ -1,0 +1,559 @@
+/* The real Ridgeline app (RlApplication, the same code as the `ridgeline`
+ * binary) on a workspace under Xvfb: sign in, visit every page the role
+ * allows, screenshot each one and check it is not blank; role limits;
+ * sign-out; window state; errors for bad workspace files.
+ *
+ * Nothing here waits for a time: each step runs the main loop until the
+ * window has painted a frame after the change. Animations are off so a
+ * frame shows the end state. Screenshots go to tests/app/screenshots/ in
+ * the build tree. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "rl-application.h"
+#include "rl-window-private.h"
+#include "rl-table-view.h"
+
+typedef void (*Script) (RlApplication *app, RlWindow *window, gpointer data);
+
+typedef struct {
+  Script   script;
+  gpointer data;
+  gboolean ran;
+} RunContext;
+
+static char *screenshot_dir;
+
+/* ---- workspace ------------------------------------------------------- */
+
+static const struct { const char *username, *name, *role, *agency; } people[] = {
+  { "dreyes",  "Dana Reyes",     "supervisor",   "CBP" },
+  { "mokafor", "Michael Okafor", "examiner",     "FBI" },
+  { "lchen",   "Lin Chen",       "analyst",      "CBP" },
+  { "pnovak",  "Petra Novak",    "data-steward", "FBI" },
+};
+
+static char *
+make_workspace (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rl-gui-XXXXXX", NULL);
+  char *path = g_build_filename (dir, "workspace.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) store = rl_store_create (path, &error);
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_clear_pointer (&store, rl_store_close);
+
+  /* The store has no call to add users yet: write them as the schema says. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO agency (id, code, name) VALUES "
+                                     "(1, 'CBP', 'Customs and Border Protection'), "
+                                     "(2, 'FBI', 'Federal Bureau of Investigation')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      char *sql = sqlite3_mprintf ("INSERT INTO user (username, display_name, role, agency_id) "
+                                              "VALUES (%Q, %Q, %Q, (SELECT id FROM agency WHERE code = %Q))",
+                                              people[i].username, people[i].name, people[i].role, people[i].agency);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_free (sql);
+    }
+  sqlite3_close (db);
+  return path;
+}
+
+/* ---- driving the app -------------------------------------------------- */
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Runs the main loop until the widget's window has painted a new frame. */
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (native)))
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (native));
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (GTK_WIDGET (native));
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+}
+
+static gboolean
+find_by_predicate (GtkWidget  *widget,
+                   gboolean  (*match) (GtkWidget *, gconstpointer),
+                   gconstpointer data,
+                   GtkWidget **out)
+{
+  if (match (widget, data))
+    {
+      *out = widget;
+      return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (find_by_predicate (child, match, data, out))
+      return TRUE;
+  return FALSE;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             gboolean (*match) (GtkWidget *, gconstpointer),
+             gconstpointer data)
+{
+  GtkWidget *found = NULL;
+
+  find_by_predicate (root, match, data, &found);
+  return found;
+}
+
+static gboolean
+is_row_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_label (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_sidebar_row_labelled (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LIST_BOX_ROW (widget) && gtk_widget_has_css_class (widget, "sidebar-row") &&
+         find_widget (widget, is_label, text) != NULL;
+}
+
+static gboolean
+is_table_view (GtkWidget *widget, gconstpointer data)
+{
+  return RL_IS_TABLE_VIEW (widget);
+}
+
+static void
+sign_in (RlWindow   *window,
+         const char *display_name)
+{
+  GtkWidget *row;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
+  row = find_widget (GTK_WIDGET (window->sign_in_view), is_row_titled, display_name);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate (row));
+  wait_for_frame (GTK_WIDGET (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "session");
+  /* The header shows who is signed in. */
+  g_assert_cmpstr (gtk_label_get_text (window->user_label), ==, display_name);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (window->user_button)));
+}
+
+static GtkWidget *
+sidebar_row (RlWindow   *window,
+             const char *title)
+{
+  GtkWidget *row = find_widget (GTK_WIDGET (window->sidebar_list), is_sidebar_row_labelled, title);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+/* ---- screenshots ------------------------------------------------------ */
+
+static GdkTexture *
+take_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  GdkTexture *texture;
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (screenshot_dir, file, NULL);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    g_test_message ("%s: mapped %d visible %d opacity %.2f drawable %d size %dx%d", name,
+                    gtk_widget_get_mapped (widget), gtk_widget_get_visible (widget),
+                    gtk_widget_get_opacity (widget), gtk_widget_is_drawable (widget), width, height);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return texture;
+}
+
+/* Not blank: the picture as a whole varies, and inside `area` (the page's
+ * content) a fair share of pixels differ from that area's background. */
+static void
+assert_not_blank (GdkTexture            *texture,
+                  const graphene_rect_t *area,
+                  const char            *name)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  double sum = 0, sum2 = 0;
+  int x0 = MAX (0, (int) area->origin.x), y0 = MAX (0, (int) area->origin.y);
+  int x1 = MIN (width, (int) (area->origin.x + area->size.width));
+  int y1 = MIN (height, (int) (area->origin.y + area->size.height));
+  guint32 background;
+  guint64 differing = 0, total = 0;
+  double variance;
+
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guchar *p = pixels + y * stride + x * 4;
+        double luma = 0.114 * p[0] + 0.587 * p[1] + 0.299 * p[2];
+        sum += luma;
+        sum2 += luma * luma;
+      }
+  variance = sum2 / ((double) width * height) - (sum / ((double) width * height)) * (sum / ((double) width * height));
+  g_test_message ("%s: luminance variance %.1f", name, variance);
+  g_assert_cmpfloat (variance, >, 25.0);
+
+  g_assert_cmpint (x1 - x0, >, 16);
+  g_assert_cmpint (y1 - y0, >, 16);
+  /* The area's background is the colour of its top-left corner pixel after
+   * a few pixels of margin. */
+  memcpy (&background, pixels + (y0 + 4) * stride + (x0 + 4) * 4, 4);
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        const guchar *p = pixels + y * stride + x * 4;
+        const guchar *b = (const guchar *) &background;
+        total++;
+        if (ABS (p[0] - b[0]) + ABS (p[1] - b[1]) + ABS (p[2] - b[2]) > 48)
+          differing++;
+      }
+  g_test_message ("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " content pixels differ from the background",
+                  name, differing, total);
+  g_assert_cmpuint (differing, >, total / 400);
+}
+
+static void
+screenshot_and_check (GtkWidget  *window,
+                      GtkWidget  *content,
+                      const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  graphene_rect_t area;
+
+  wait_for_frame (window);
+  wait_for_frame (window);
+  texture = take_screenshot (window, name);
+  g_assert_true (gtk_widget_compute_bounds (content, window, &area));
+  assert_not_blank (texture, &area, name);
+}
+
+/* ---- running ---------------------------------------------------------- */
+
+static void
+on_activate (RlApplication *app,
+             RunContext    *ctx)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (RL_IS_WINDOW (window));
+  wait_for_frame (GTK_WIDGET (window));
+  ctx->script (app, RL_WINDOW (window), ctx->data);
+  ctx->ran = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static void
+run_app (const char *workspace,
+         Script      script,
+         gpointer    data)
+{
+  g_autoptr(RlApplication) app = rl_application_new ();
+  char *argv[] = { "ridgeline", "--workspace", (char *) workspace, NULL };
+  RunContext ctx = { script, data, FALSE };
+  int status;
+
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), &ctx);
+  status = g_application_run (G_APPLICATION (app), 3, argv);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (ctx.ran);
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static const struct { const char *id, *title; } all_pages[] = {
+  { "queue", "Work Queue" },
+  { "searches", "Searches" },
+  { "identities", "Identities" },
+  { "hits", "Hits" },
+  { "tuning", "Tuning" },
+  { "audit", "Audit Log" },
+  { "users", "Users" },
+};
+
+/* A visible toplevel of this type other than the main window. */
+static GtkWindow *
+find_other_window (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+supervisor_script (RlApplication *app,
+                   RlWindow      *window,
+                   gpointer       data)
+{
+  GtkWidget *table;
+  GtkWindow *other;
+
+  screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->sign_in_view), "sign-in");
+  sign_in (window, "Dana Reyes");
+
+  /* A supervisor sees every page; visit each one from the sidebar. */
+  for (guint i = 0; i < G_N_ELEMENTS (all_pages); i++)
+    {
+      GtkWidget *row = sidebar_row (window, all_pages[i].title);
+
+      g_assert_true (gtk_widget_get_visible (row));
+      g_assert_true (gtk_widget_activate (row));
+      wait_for_frame (GTK_WIDGET (window));
+      g_assert_cmpstr (rl_window_get_page (window), ==, all_pages[i].id);
+      g_assert_cmpstr (gtk_stack_get_visible_child_name (window->page_stack), ==, all_pages[i].id);
+      g_assert_cmpstr (adw_window_title_get_title (window->page_title), ==, all_pages[i].title);
+      screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->page_stack), all_pages[i].id);
+    }
+
+  /* The Users page lists the workspace's users from the store. */
+  table = find_widget (gtk_stack_get_visible_child (window->page_stack), is_table_view, NULL);
+  g_assert_nonnull (table);
+  g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), ==, G_N_ELEMENTS (people));
+
+  /* Alt+N shortcuts go through win.page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.page", "s", "tuning"));
+  wait_for_frame (GTK_WIDGET (window));
+  g_assert_cmpstr (rl_window_get_page (window), ==, "tuning");
+
+  /* Preferences and keyboard shortcuts windows. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  other = find_other_window (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (other);
+  screenshot_and_check (GTK_WIDGET (other), GTK_WIDGET (other), "preferences");
+  gtk_window_destroy (other);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  other = find_other_window (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (other);
+  screenshot_and_check (GTK_WIDGET (other), GTK_WIDGET (other), "shortcuts");
+  gtk_widget_set_visible (GTK_WIDGET (other), FALSE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.about", NULL));
+  other = find_other_window (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (other);
+  screenshot_and_check (GTK_WIDGET (other), GTK_WIDGET (other), "about");
+  gtk_window_destroy (other);
+
+  /* Sign out returns to the sign-in view. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  wait_for_frame (GTK_WIDGET (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
+  g_assert_null (rl_window_get_page (window));
+}
+
+static void
+test_supervisor_visits_every_page (void)
+{
+  g_autofree char *path = make_workspace ();
+
+  run_app (path, supervisor_script, NULL);
+}
+
+static void
+examiner_script (RlApplication *app,
+                 RlWindow      *window,
+                 gpointer       data)
+{
+  const char *visible[] = { "Work Queue", "Searches", "Identities" };
+  const char *hidden[] = { "Hits", "Tuning", "Audit Log", "Users" };
+  const char *before;
+
+  sign_in (window, "Michael Okafor");
+  for (guint i = 0; i < G_N_ELEMENTS (visible); i++)
+    g_assert_true (gtk_widget_get_visible (sidebar_row (window, visible[i])));
+  for (guint i = 0; i < G_N_ELEMENTS (hidden); i++)
+    g_assert_false (gtk_widget_get_visible (sidebar_row (window, hidden[i])));
+
+  /* Nor can the examiner reach them by shortcut. */
+  before = rl_window_get_page (window);
+  g_assert_nonnull (before);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.page", "s", "tuning");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.page", "s", "audit");
+  wait_for_frame (GTK_WIDGET (window));
+  g_assert_cmpstr (rl_window_get_page (window), ==, before);
+  g_assert_false (rl_window_show_page (window, "audit"));
+  screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->page_stack), "examiner");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  wait_for_frame (GTK_WIDGET (window));
+
+  /* The data steward's pages are the audit log and the users. */
+  sign_in (window, "Petra Novak");
+  g_assert_false (gtk_widget_get_visible (sidebar_row (window, "Work Queue")));
+  g_assert_true (gtk_widget_get_visible (sidebar_row (window, "Audit Log")));
+  g_assert_true (gtk_widget_get_visible (sidebar_row (window, "Users")));
+}
+
+static void
+test_examiner_sees_only_examiner_pages (void)
+{
+  g_autofree char *path = make_workspace ();
+
+  run_app (path, examiner_script, NULL);
+}
+
+static void
+visit_identities_script (RlApplication *app,
+                         RlWindow      *window,
+                         gpointer       data)
+{
+  sign_in (window, "Dana Reyes");
+  g_assert_true (rl_window_show_page (window, "identities"));
+  wait_for_frame (GTK_WIDGET (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  wait_for_frame (GTK_WIDGET (window));
+}
+
+static void
+restored_script (RlApplication *app,
+                 RlWindow      *window,
+                 gpointer       data)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+  sign_in (window, "Dana Reyes");
+  g_assert_cmpstr (rl_window_get_page (window), ==, "identities");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  /* An analyst has no Work Queue; the last page is shown when allowed. */
+  sign_in (window, "Lin Chen");
+  g_assert_cmpstr (rl_window_get_page (window), ==, "identities");
+}
+
+static void
+test_window_state_is_restored (void)
+{
+  g_autofree char *path = make_workspace ();
+
+  run_app (path, visit_identities_script, NULL);
+  run_app (path, restored_script, NULL);
+}
+
+typedef struct {
+  const char *title;
+  const char *screenshot;
+} ErrorExpectation;
+
+static void
+error_script (RlApplication *app,
+              RlWindow      *window,
+              gpointer       data)
+{
+  const ErrorExpectation *expect = data;
+  GtkWidget *button;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "error");
+  g_assert_cmpstr (adw_status_page_get_title (window->error_page), ==, expect->title);
+  g_assert_nonnull (adw_status_page_get_description (window->error_page));
+  button = adw_status_page_get_child (window->error_page);
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.choose-workspace");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  if (expect->screenshot)
+    screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->error_page), expect->screenshot);
+
+  /* Choosing a good workspace from here leads to the sign-in view. */
+  {
+    g_autofree char *good = make_workspace ();
+    rl_application_open_workspace (app, good);
+    wait_for_frame (GTK_WIDGET (window));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
+  }
+}
+
+static void
+test_bad_workspaces (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rl-gui-bad-XXXXXX", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.db", NULL);
+  g_autofree char *junk = g_build_filename (dir, "junk.db", NULL);
+  g_autofree char *newer = g_build_filename (dir, "newer.db", NULL);
+  ErrorExpectation not_found = { "No Workspace Found", "error-missing" };
+  ErrorExpectation corrupt = { "Not a Ridgeline Workspace", NULL };
+  ErrorExpectation too_new = { "Workspace From a Newer Ridgeline", NULL };
+  GString *text = g_string_new (NULL);
+  sqlite3 *db = NULL;
+
+  for (int i = 0; i < 200; i++)
+    g_string_append (text, "this is not a database. ");
+  g_assert_true (g_file_set_contents (junk, text->str, text->len, NULL));
+  g_string_free (text, TRUE);
+  g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (x); PRAGMA user_version=9999", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  run_app (missing, error_script, &not_found);
+  run_app (junk, error_script, &corrupt);
+  run_app (newer, error_script, &too_new);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: run under xvfb-run\n");
+      return 77;
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  screenshot_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                     "app", "screenshots", NULL);
+  g_mkdir_with_parents (screenshot_dir, 0755);
+
+  g_test_add_func ("/app/gui/supervisor-visits-every-page", test_supervisor_visits_every_page);
+  g_test_add_func ("/app/gui/examiner-sees-only-examiner-pages", test_examiner_sees_only_examiner_pages);
+  g_test_add_func ("/app/gui/window-state-is-restored", test_window_state_is_restored);
+  g_test_add_func ("/app/gui/bad-workspaces", test_bad_workspaces);
+  return g_test_run ();
+}
