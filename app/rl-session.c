@@ -149,6 +149,12 @@ rl_session_sign_in (RlSession   *self,
 
   if (!(user = rl_store_get_user_by_name (self->store, username, error)))
     return FALSE;
+  /* What the user does from now on is done, and audited, in their name. */
+  if (!rl_store_set_actor (self->store, user->id, error))
+    {
+      rl_user_free (user);
+      return FALSE;
+    }
   g_clear_pointer (&self->user, rl_user_free);
   self->user = user;
   g_debug ("Signed in as %s (%s) to %s", user->username, rl_role_to_id (user->role), rl_session_get_path (self));
@@ -163,6 +169,7 @@ rl_session_sign_out (RlSession *self)
 
   if (self->user == NULL)
     return;
+  rl_store_set_actor (self->store, 0, NULL);
   g_clear_pointer (&self->user, rl_user_free);
   notify_user (self);
 }

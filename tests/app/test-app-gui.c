@@ -42,26 +42,22 @@ make_workspace (void)
   char *path = g_build_filename (dir, "workspace.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(RlStore) store = rl_store_create (path, &error);
-  sqlite3 *db = NULL;
+  gint64 cbp, fbi;
 
   g_assert_no_error (error);
-  g_clear_pointer (&store, rl_store_close);
-
-  /* The store has no call to add users yet: write them as the schema says. */
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO agency (id, code, name) VALUES "
-                                     "(1, 'CBP', 'Customs and Border Protection'), "
-                                     "(2, 'FBI', 'Federal Bureau of Investigation')",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  cbp = rl_store_add_agency (store, "CBP", "Customs and Border Protection", &error);
+  g_assert_no_error (error);
+  fbi = rl_store_add_agency (store, "FBI", "Federal Bureau of Investigation", &error);
+  g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (people); i++)
     {
-      char *sql = sqlite3_mprintf ("INSERT INTO user (username, display_name, role, agency_id) "
-                                              "VALUES (%Q, %Q, %Q, (SELECT id FROM agency WHERE code = %Q))",
-                                              people[i].username, people[i].name, people[i].role, people[i].agency);
-      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-      sqlite3_free (sql);
+      RlRole role;
+
+      g_assert_true (rl_role_from_id (people[i].role, &role));
+      rl_store_add_user (store, people[i].username, people[i].name, role,
+                         g_str_equal (people[i].agency, "CBP") ? cbp : fbi, &error);
+      g_assert_no_error (error);
     }
-  sqlite3_close (db);
   return path;
 }
 
