@@ -4,6 +4,10 @@
 
 #include "rl-audit-page.h"
 #include "rl-table-view.h"
+#include "rl-format.h"
+
+/* The page shows the newest entries; the chain check covers all of them. */
+#define MAX_ENTRIES 5000
 
 struct _RlAuditPage {
   RlPage parent_instance;
@@ -20,7 +24,50 @@ rl_audit_page_reload (RlPage    *page,
 {
   RlAuditPage *self = RL_AUDIT_PAGE (page);
 
-  rl_table_view_set_rows (self->table, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(RlAuditReport) report = NULL;
+  g_autoptr(GListStore) rows = NULL;
+  g_autofree char *count = NULL;
+  RlStore *store = rl_session_get_store (session);
+
+  if (!(entries = rl_store_list_audit (store, NULL, 0, 0, MAX_ENTRIES, &error)))
+    {
+      rl_table_view_show_message (self->table, "dialog-error-symbolic",
+                                  _("Cannot Read the Audit Log"), error->message);
+      return;
+    }
+  rows = g_list_store_new (RL_TYPE_TEXT_ROW);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const RlAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *time = rl_format_time (entry->at);
+      g_autofree char *record = entry->object_kind && *entry->object_kind
+                                ? g_strdup_printf ("%s #%" G_GINT64_FORMAT, entry->object_kind, entry->object_id)
+                                : g_strdup ("");
+      g_autofree char *hash = g_strndup (entry->hash ? entry->hash : "", 12);
+      const char *user = entry->user_id ? entry->username : _("System");
+      g_autoptr(RlTextRow) row = rl_text_row_new (time, user, entry->action, record,
+                                                  entry->purpose ? entry->purpose : "", hash, NULL);
+
+      g_list_store_append (rows, row);
+    }
+
+  /* Check the whole chain each time the page is shown: it is what makes the
+   * log worth reading. */
+  report = rl_store_verify_audit (store, &error);
+  if (report == NULL)
+    rl_table_view_set_status (self->table, "dialog-error-symbolic", error->message, "error");
+  else if (report->problem != NULL)
+    rl_table_view_set_status (self->table, "dialog-warning-symbolic", report->problem, "error");
+  else
+    rl_table_view_set_status (self->table, "security-high-symbolic", _("Hash chain intact"), "success");
+
+  if (report != NULL && report->n_rows > entries->len)
+    count = g_strdup_printf (_("Newest %u of %" G_GUINT64_FORMAT " entries"), entries->len, report->n_rows);
+  else
+    count = g_strdup_printf (ngettext ("%u entry", "%u entries", entries->len), entries->len);
+  rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
 }
 
 static void
@@ -52,4 +99,11 @@ static void
 rl_audit_page_init (RlAuditPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  rl_table_view_add_column (self->table, _("Time"), 0, RL_TEXT_COLUMN_NUMERIC);
+  rl_table_view_add_column (self->table, _("User"), 1, 0);
+  rl_table_view_add_column (self->table, _("Action"), 2, RL_TEXT_COLUMN_MONO);
+  rl_table_view_add_column (self->table, _("Record"), 3, 0);
+  rl_table_view_add_column (self->table, _("Stated Purpose"), 4, RL_TEXT_COLUMN_EXPAND);
+  rl_table_view_add_column (self->table, _("Hash"), 5, RL_TEXT_COLUMN_MONO | RL_TEXT_COLUMN_DIM);
 }

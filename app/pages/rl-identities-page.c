@@ -4,6 +4,10 @@
 
 #include "rl-identities-page.h"
 #include "rl-table-view.h"
+#include "rl-format.h"
+
+/* A list is for browsing; beyond this many rows, filtering is the way in. */
+#define MAX_IDENTITIES 10000
 
 struct _RlIdentitiesPage {
   RlPage parent_instance;
@@ -20,7 +24,38 @@ rl_identities_page_reload (RlPage    *page,
 {
   RlIdentitiesPage *self = RL_IDENTITIES_PAGE (page);
 
-  rl_table_view_set_rows (self->table, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) identities = NULL;
+  g_autoptr(GListStore) rows = NULL;
+  g_autofree char *count = NULL;
+  RlStore *store = rl_session_get_store (session);
+  guint total;
+
+  if (!(identities = rl_store_list_identities (store, NULL, 0, MAX_IDENTITIES, &error)))
+    {
+      rl_table_view_show_message (self->table, "dialog-error-symbolic",
+                                  _("Cannot Read the Identities"), error->message);
+      return;
+    }
+  total = rl_store_count_identities (store, NULL);
+  rows = g_list_store_new (RL_TYPE_TEXT_ROW);
+  for (guint i = 0; i < identities->len; i++)
+    {
+      const RlIdentity *identity = g_ptr_array_index (identities, i);
+      g_autofree char *encounters = g_strdup_printf ("%u", identity->n_encounters);
+      g_autofree char *derogatory = identity->n_derogatory ? g_strdup_printf ("%u", identity->n_derogatory) : g_strdup ("");
+      g_autofree char *last_seen = rl_format_time (identity->last_seen);
+      g_autoptr(RlTextRow) row = rl_text_row_new (identity->reference, identity->family_name, identity->given_names,
+                                                  identity->date_of_birth, identity->nationality, identity->sex,
+                                                  encounters, derogatory, last_seen, NULL);
+
+      g_list_store_append (rows, row);
+    }
+  if (total > identities->len)
+    count = g_strdup_printf (_("First %u of %u identities"), identities->len, total);
+  else
+    count = g_strdup_printf (ngettext ("%u identity", "%u identities", identities->len), identities->len);
+  rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
 }
 
 static void
@@ -52,4 +87,14 @@ static void
 rl_identities_page_init (RlIdentitiesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  rl_table_view_add_column (self->table, _("Reference"), 0, RL_TEXT_COLUMN_MONO);
+  rl_table_view_add_column (self->table, _("Family Name"), 1, RL_TEXT_COLUMN_EXPAND);
+  rl_table_view_add_column (self->table, _("Given Names"), 2, RL_TEXT_COLUMN_EXPAND);
+  rl_table_view_add_column (self->table, _("Date of Birth"), 3, RL_TEXT_COLUMN_NUMERIC);
+  rl_table_view_add_column (self->table, _("Nationality"), 4, 0);
+  rl_table_view_add_column (self->table, _("Sex"), 5, 0);
+  rl_table_view_add_column (self->table, _("Encounters"), 6, RL_TEXT_COLUMN_NUMERIC);
+  rl_table_view_add_column (self->table, _("Derogatory"), 7, RL_TEXT_COLUMN_NUMERIC);
+  rl_table_view_add_column (self->table, _("Last Seen"), 8, RL_TEXT_COLUMN_NUMERIC | RL_TEXT_COLUMN_DIM);
 }

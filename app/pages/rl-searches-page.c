@@ -4,6 +4,7 @@
 
 #include "rl-searches-page.h"
 #include "rl-table-view.h"
+#include "rl-format.h"
 
 struct _RlSearchesPage {
   RlPage parent_instance;
@@ -14,13 +15,62 @@ struct _RlSearchesPage {
 
 G_DEFINE_FINAL_TYPE (RlSearchesPage, rl_searches_page, RL_TYPE_PAGE)
 
+void
+rl_searches_table_add_columns (RlTableView *table)
+{
+  rl_table_view_add_column (table, _("Search"), 0, RL_TEXT_COLUMN_MONO);
+  rl_table_view_add_column (table, _("Submitted"), 1, RL_TEXT_COLUMN_NUMERIC);
+  rl_table_view_add_column (table, _("Status"), 2, 0);
+  rl_table_view_add_column (table, _("Why Reviewed"), 3, RL_TEXT_COLUMN_EXPAND);
+  rl_table_view_add_column (table, _("Priority"), 4, RL_TEXT_COLUMN_NUMERIC);
+  rl_table_view_add_column (table, _("Agency"), 5, 0);
+  rl_table_view_add_column (table, _("Probe Finger"), 6, 0);
+  rl_table_view_add_column (table, _("Quality"), 7, RL_TEXT_COLUMN_NUMERIC);
+  rl_table_view_add_column (table, _("Candidates"), 8, RL_TEXT_COLUMN_NUMERIC);
+  rl_table_view_add_column (table, _("Best Score"), 9, RL_TEXT_COLUMN_NUMERIC);
+}
+
+RlTextRow *
+rl_searches_table_row_new (const RlSearch *search)
+{
+  g_autofree char *id = g_strdup_printf ("S-%06" G_GINT64_FORMAT, search->id);
+  g_autofree char *created = rl_format_time (search->created_at);
+  g_autofree char *priority = g_strdup_printf ("%d", search->priority);
+  g_autofree char *quality = search->probe_quality >= 0 ? g_strdup_printf ("%d", search->probe_quality) : g_strdup ("");
+  g_autofree char *n_candidates = g_strdup_printf ("%u", search->n_candidates);
+  g_autofree char *best = rl_format_score (search->best_score);
+
+  return rl_text_row_new (id, created, rl_search_status_to_label (search->status),
+                          rl_search_reason_to_label (search->reason), priority,
+                          search->agency ? search->agency : "", rl_format_finger (search->probe_finger),
+                          quality, n_candidates, best, NULL);
+}
+
 static void
 rl_searches_page_reload (RlPage    *page,
                      RlSession *session)
 {
   RlSearchesPage *self = RL_SEARCHES_PAGE (page);
 
-  rl_table_view_set_rows (self->table, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) searches = NULL;
+  g_autoptr(GListStore) rows = NULL;
+  g_autofree char *count = NULL;
+
+  if (!(searches = rl_store_list_searches (rl_session_get_store (session), 0, &error)))
+    {
+      rl_table_view_show_message (self->table, "dialog-error-symbolic",
+                                  _("Cannot Read the Searches"), error->message);
+      return;
+    }
+  rows = g_list_store_new (RL_TYPE_TEXT_ROW);
+  for (guint i = 0; i < searches->len; i++)
+    {
+      g_autoptr(RlTextRow) row = rl_searches_table_row_new (g_ptr_array_index (searches, i));
+      g_list_store_append (rows, row);
+    }
+  count = g_strdup_printf (ngettext ("%u search", "%u searches", searches->len), searches->len);
+  rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
 }
 
 static void
@@ -52,4 +102,6 @@ static void
 rl_searches_page_init (RlSearchesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  rl_searches_table_add_columns (self->table);
 }

@@ -12,6 +12,9 @@ struct _RlTableView {
   GtkStack          *stack;
   GtkSearchEntry    *search_entry;
   GtkLabel          *count_label;
+  GtkWidget         *status_box;
+  GtkImage          *status_icon;
+  GtkLabel          *status_label;
   GtkColumnView     *column_view;
   AdwStatusPage     *empty_page;
 
@@ -202,6 +205,9 @@ rl_table_view_class_init (RlTableViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTableView, stack);
   gtk_widget_class_bind_template_child (widget_class, RlTableView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, RlTableView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, RlTableView, status_box);
+  gtk_widget_class_bind_template_child (widget_class, RlTableView, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, RlTableView, status_label);
   gtk_widget_class_bind_template_child (widget_class, RlTableView, column_view);
   gtk_widget_class_bind_template_child (widget_class, RlTableView, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
@@ -267,6 +273,27 @@ rl_table_view_show_message (RlTableView *self,
   adw_status_page_set_title (self->empty_page, title);
   adw_status_page_set_description (self->empty_page, description);
   gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+void
+rl_table_view_set_status (RlTableView *self,
+                          const char  *icon_name,
+                          const char  *text,
+                          const char  *css_class)
+{
+  static const char *classes[] = { "success", "warning", "error" };
+
+  g_return_if_fail (RL_IS_TABLE_VIEW (self));
+
+  gtk_widget_set_visible (self->status_box, text != NULL);
+  gtk_image_set_from_icon_name (self->status_icon, icon_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_icon), icon_name != NULL);
+  gtk_label_set_text (self->status_label, text ? text : "");
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    if (g_strcmp0 (classes[i], css_class) == 0)
+      gtk_widget_add_css_class (self->status_box, classes[i]);
+    else
+      gtk_widget_remove_css_class (self->status_box, classes[i]);
 }
 
 guint

@@ -26,6 +26,12 @@ void        rl_table_view_show_message    (RlTableView *self,
                                            const char  *icon_name,
                                            const char  *title,
                                            const char  *description);
+/* A short status beside the count (e.g. "Hash chain intact"); css_class
+ * "success", "warning" or "error" colours it. NULL text hides it. */
+void        rl_table_view_set_status      (RlTableView *self,
+                                           const char  *icon_name,
+                                           const char  *text,
+                                           const char  *css_class);
 guint       rl_table_view_get_n_rows      (RlTableView *self);  /* after filtering */
 GtkColumnView *rl_table_view_get_column_view (RlTableView *self);
 

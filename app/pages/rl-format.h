@@ -1,0 +1,17 @@
+/* rl-format.h — how the pages write times, fingers and ids. */
+#pragma once
+
+#include <glib.h>
+
+#include "rl-types.h"
+
+G_BEGIN_DECLS
+
+/* "2026-11-23 14:05" in local time; "" for 0. */
+char       *rl_format_time   (gint64 unix_time);
+/* Translated "Right index" etc. */
+const char *rl_format_finger (RlFingerPosition finger);
+/* "0.734" or "" when score is 0 (no candidate). */
+char       *rl_format_score  (float score);
+
+G_END_DECLS
