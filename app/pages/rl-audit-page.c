@@ -64,7 +64,11 @@ rl_audit_page_reload (RlPage    *page,
     rl_table_view_set_status (self->table, "security-high-symbolic", _("Hash chain intact"), "success");
 
   if (report != NULL && report->n_rows > entries->len)
-    count = g_strdup_printf (_("Newest %u of %" G_GUINT64_FORMAT " entries"), entries->len, report->n_rows);
+    {
+      /* A literal G_GUINT64_FORMAT would cut the message short for xgettext. */
+      g_autofree char *total = g_strdup_printf ("%" G_GUINT64_FORMAT, report->n_rows);
+      count = g_strdup_printf (_("Newest %u of %s entries"), entries->len, total);
+    }
   else
     count = g_strdup_printf (ngettext ("%u entry", "%u entries", entries->len), entries->len);
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
