@@ -42,6 +42,8 @@ enum {
   WSQ_DHT = 0xA6,
   WSQ_DRT = 0xA7,
   WSQ_COM = 0xA8,
+  WSQ_RST0 = 0xB0,   /* restart markers RST0-RST7 inside coded data */
+  WSQ_RST7 = 0xB7,
 };
 
 #define WSQ_N_SUBBANDS    64   /* in the DQT */
@@ -715,8 +717,16 @@ wsq_read_table (WsqDecoder *d, guint marker, GError **error)
     case WSQ_DHT: return wsq_read_dht (d, error);
     case WSQ_COM: return wsq_read_com (d, error);
     case WSQ_DRT:
-      return wsq_fail (error, RL_MATCHER_ERROR_FORMAT, d->r.pos - 2,
-                       "restart intervals (DRT marker FF A7) are not supported");
+      {
+        /* The interval only tells an encoder where to put restart markers;
+         * the decoder resynchronises at each one it meets. */
+        WsqReader seg;
+        guint interval;
+
+        return wsq_segment (d, "DRT (restart interval)", 4, &seg, error) &&
+               wsq_u16 (&seg, "DRT restart interval", &interval, error) &&
+               wsq_segment_end (&seg, "DRT", error);
+      }
     default:
       return wsq_fail (error, RL_MATCHER_ERROR_CORRUPT, d->r.pos - 2,
                        "marker FF %02X is not allowed here", marker);
@@ -858,6 +868,23 @@ wsq_bits (WsqBits *b, int n, guint *out, GError **error)
   return TRUE;
 }
 
+/* At a restart marker (RST0-7) the coded data starts afresh on a byte
+ * boundary: skip the marker and drop what is left of the current byte. */
+static gboolean
+wsq_skip_restart (WsqBits *b)
+{
+  WsqReader *r = b->r;
+
+  if (r->pos + 1 < r->len && r->data[r->pos] == 0xFF &&
+      r->data[r->pos + 1] >= WSQ_RST0 && r->data[r->pos + 1] <= WSQ_RST7)
+    {
+      r->pos += 2;
+      b->left = 0;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* Decodes one block's entropy-coded data, up to the next marker. */
 static gboolean
 wsq_decode_block (WsqDecoder *d, const WsqHuffTable *t, WsqCursor *cursor, GError **error)
@@ -871,6 +898,8 @@ wsq_decode_block (WsqDecoder *d, const WsqHuffTable *t, WsqCursor *cursor, GErro
       int code, len = 1;
       guint symbol, extra;
 
+      if (bit == WSQ_BITS_MARKER && wsq_skip_restart (&bits))
+        continue;
       if (bit == WSQ_BITS_MARKER)
         return TRUE;
       if (bit == WSQ_BITS_END)
@@ -885,12 +914,18 @@ wsq_decode_block (WsqDecoder *d, const WsqHuffTable *t, WsqCursor *cursor, GErro
           bit = wsq_bit (&bits);
           /* A marker inside a code: the rest was the last byte's padding. */
           if (bit == WSQ_BITS_MARKER)
-            return TRUE;
+            break;
           if (bit == WSQ_BITS_END)
             return wsq_fail (error, RL_MATCHER_ERROR_CORRUPT, d->r.pos,
                              "the coded data ends without an end-of-image marker");
           code = (code << 1) | bit;
           len++;
+        }
+      if (bit == WSQ_BITS_MARKER)
+        {
+          if (wsq_skip_restart (&bits))
+            continue;
+          return TRUE;
         }
       symbol = t->values[t->valptr[len] + code - t->mincode[len]];
 

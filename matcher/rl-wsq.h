@@ -8,6 +8,12 @@
  *
  * Agencies exchange fingerprints as WSQ files, on their own or inside
  * ANSI/NIST-ITL Type-4 and Type-14 records.
+ *
+ * The decoder reads any file made with odd-length (symmetric) filters, such
+ * as every file made with the FBI's 9/7 pair, with or without restart
+ * markers; files using even-length filters are refused with a clear error.
+ * The encoder follows the spec's Part 3 (FBI encoder number one), so its
+ * files match NIST's reference encoder in size and quality.
  */
 #pragma once
 

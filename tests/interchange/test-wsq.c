@@ -297,6 +297,41 @@ test_bad_tables (void)
   assert_bad (d, len, "marker");
 }
 
+/* A restart interval (DRT) and restart markers (RST0-7) between coded
+ * bytes are accepted: the image decodes exactly as without them. */
+static void
+test_restart_markers (void)
+{
+  g_autoptr (GBytes) bytes = encode_synthetic (120, 100, 19, 0.75f);
+  gsize len;
+  const guint8 *orig = g_bytes_get_data (bytes, &len);
+  gssize sob = find_marker (orig, len, 0xA3, 0);
+  gssize after = find_marker (orig, len, 0xA3, 1);
+  g_autoptr (GByteArray) d = g_byte_array_new ();
+  static const guint8 drt[] = { 0xFF, 0xA7, 0x00, 0x04, 0x00, 0x10 };
+  static const guint8 rst[] = { 0xFF, 0xB3 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlImage) plain = NULL;
+  g_autoptr (RlImage) restarted = NULL;
+  gssize next;
+
+  g_assert_cmpint (sob, >, 0);
+  g_assert_cmpint (after, >, sob);
+  /* The marker that ends the first block (a DHT or the second SOB). */
+  next = find_marker (orig, len, 0xA6, 1) > sob ? find_marker (orig, len, 0xA6, 1) : after;
+  g_byte_array_append (d, orig, 2);
+  g_byte_array_append (d, drt, sizeof drt);
+  g_byte_array_append (d, orig + 2, (guint) (next - 2));
+  g_byte_array_append (d, rst, sizeof rst);
+  g_byte_array_append (d, orig + next, (guint) (len - (gsize) next));
+
+  plain = rl_wsq_decode (orig, len, &error);
+  g_assert_no_error (error);
+  restarted = rl_wsq_decode (d->data, d->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (plain->pixels, 120 * 100, restarted->pixels, 120 * 100);
+}
+
 /* Damage at every byte: errors or (for harmless changes) images of the
  * declared size; never a crash. ASan/UBSan watch the rest. */
 static void
@@ -393,5 +428,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wsq/bad-input/lying-headers", test_lying_headers);
   g_test_add_func ("/wsq/bad-input/bad-tables", test_bad_tables);
   g_test_add_func ("/wsq/bad-input/random-damage", test_random_damage);
+  g_test_add_func ("/wsq/decode/restart-markers", test_restart_markers);
   return g_test_run ();
 }
