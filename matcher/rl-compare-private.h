@@ -33,3 +33,22 @@ struct _RlPreparedTemplate {
 };
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* The pre-filter's view of a probe: its most informative descriptors. */
+#define RL_PREFILTER_MINUTIAE 8
+
+typedef struct {
+  guint   n;
+  guint64 cyl[RL_PREFILTER_MINUTIAE * RL_CYL_WORDS];
+  guint16 count[RL_PREFILTER_MINUTIAE];
+} RlPrefilterProbe;
+
+void  rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *probe);
+/* Coarse similarity: for each of the probe's chosen descriptors, its best
+ * match among the candidate's, summed. No alignment: a fraction of a full
+ * comparison's cost. */
+float rl_prefilter_score (const RlPrefilterProbe *q, const RlPreparedTemplate *candidate);
+
+G_END_DECLS

@@ -818,3 +818,85 @@ rl_comparison_free (RlComparison *c)
   g_free (c->pairs);
   g_free (c);
 }
+
+/* ---- Pre-filter ------------------------------------------------------------ */
+
+void
+rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *probe)
+{
+  guint8 chosen[RL_COMPARE_MAX_MINUTIAE] = { 0 };
+
+  g_return_if_fail (q != NULL && probe != NULL);
+
+  /* the descriptors with the most neighbours say the most */
+  q->n = 0;
+  while (q->n < RL_PREFILTER_MINUTIAE)
+    {
+      guint best = G_MAXUINT, best_count = 0;
+
+      for (guint i = 0; i < probe->n; i++)
+        if (!chosen[i] && probe->cyl_count[i] > best_count)
+          best = i, best_count = probe->cyl_count[i];
+      if (best == G_MAXUINT)
+        break;
+      chosen[best] = 1;
+      memcpy (q->cyl + q->n * RL_CYL_WORDS, probe->cyl + (gsize) best * RL_CYL_WORDS, RL_CYL_WORDS * sizeof (guint64));
+      q->count[q->n] = best_count;
+      q->n++;
+    }
+}
+
+#define PREFILTER_BODY                                                               \
+  float total = 0;                                                                   \
+                                                                                     \
+  for (guint m = 0; m < q->n; m++)                                                   \
+    {                                                                                \
+      guint64 a0 = q->cyl[m * 4], a1 = q->cyl[m * 4 + 1], a2 = q->cyl[m * 4 + 2], a3 = q->cyl[m * 4 + 3]; \
+      guint na = q->count[m];                                                        \
+      float best = 0;                                                                \
+                                                                                     \
+      for (guint j = 0; j < c->n; j++)                                               \
+        {                                                                            \
+          const guint64 *cb = c->cyl + (gsize) j * RL_CYL_WORDS;                     \
+          guint x = __builtin_popcountll (a0 ^ cb[0]) + __builtin_popcountll (a1 ^ cb[1]) \
+                    + __builtin_popcountll (a2 ^ cb[2]) + __builtin_popcountll (a3 ^ cb[3]); \
+          guint nb = c->cyl_count[j];                                                \
+          float s = nb ? 1.0f - x * reciprocal[na + nb] : 0.0f;                      \
+                                                                                     \
+          best = MAX (best, s);                                                      \
+        }                                                                            \
+      total += best;                                                                 \
+    }                                                                                \
+  return total;
+
+static float
+prefilter_generic (const RlPrefilterProbe *q, const RlPreparedTemplate *c)
+{
+  PREFILTER_BODY
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__ ((target ("popcnt")))
+static float
+prefilter_popcnt (const RlPrefilterProbe *q, const RlPreparedTemplate *c)
+{
+  PREFILTER_BODY
+}
+#endif
+
+float
+rl_prefilter_score (const RlPrefilterProbe *q, const RlPreparedTemplate *candidate)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static int have_popcnt = -1;
+
+  if (G_UNLIKELY (have_popcnt < 0))
+    {
+      __builtin_cpu_init ();
+      have_popcnt = __builtin_cpu_supports ("popcnt") ? 1 : 0;
+    }
+  if (have_popcnt)
+    return prefilter_popcnt (q, candidate);
+#endif
+  return prefilter_generic (q, candidate);
+}

@@ -1,0 +1,45 @@
+/* rl-gallery.h — 1:N search of a gallery of templates held in memory.
+ *
+ * Templates are prepared once when added (descriptors computed, minutiae
+ * sorted for the comparison's lookups) and searched on every core. With the
+ * pre-filter, a coarse score first ranks the whole gallery — the probe's
+ * most informative minutiae against each template's descriptors, best mate
+ * only, no alignment — and only the best share of the gallery gets the full
+ * comparison. */
+#pragma once
+
+#include <glib.h>
+
+#include "rl-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct _RlGallery RlGallery;
+
+typedef struct {
+  gint64 id;
+  float  score;      /* rl_compare() score, 0..100 */
+} RlCandidate;
+
+RlGallery *rl_gallery_new    (void);
+void       rl_gallery_add    (RlGallery *g, gint64 id, const RlTemplate *tpl);
+/* Adds n templates at once, preparing them on every core. */
+void       rl_gallery_add_many (RlGallery *g, const gint64 *ids, RlTemplate *const *templates, guint n);
+guint      rl_gallery_size   (RlGallery *g);
+/* An RlCandidate array, best first, at most max_candidates long. */
+GArray    *rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates,
+                              gboolean use_prefilter, GError **error);
+void       rl_gallery_free   (RlGallery *g);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlGallery, rl_gallery_free)
+
+/* Bytes the gallery's templates occupy in memory (index included). */
+guint64    rl_gallery_get_memory_size (RlGallery *g);
+/* Threads a search uses (default: one per processor). */
+void       rl_gallery_set_n_threads   (RlGallery *g, guint n_threads);
+/* Share of the gallery that passes the pre-filter to the full comparison
+ * (default 0.03); at least a few hundred templates always pass. */
+void       rl_gallery_set_prefilter_share (RlGallery *g, double share);
+/* Full comparisons the last search made (for benchmarks). */
+guint      rl_gallery_get_last_n_compared (RlGallery *g);
+
+G_END_DECLS
