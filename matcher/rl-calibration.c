@@ -15,6 +15,8 @@
 
 typedef struct { float score; double fmr; } CalibrationPoint;
 
+#define RL_FMR_FLOOR 1e-8
+
 #include "rl-calibration-table.h"
 
 double
@@ -35,7 +37,9 @@ rl_score_to_fmr (float score)
   {
     double slope = (log (calibration[n - 1].fmr) - log (calibration[n - 2].fmr))
                    / (calibration[n - 1].score - calibration[n - 2].score);
-    return MAX (exp (log (calibration[n - 1].fmr) + slope * (score - calibration[n - 1].score)), 1e-12);
+    /* Beyond the data the tail is a model, not a measurement: stop at a
+     * floor rather than promise astronomically small rates. */
+    return MAX (exp (log (calibration[n - 1].fmr) + slope * (score - calibration[n - 1].score)), RL_FMR_FLOOR);
   }
 }
 
@@ -47,7 +51,7 @@ rl_score_for_fmr (double target_fmr)
 
   if (!(target_fmr < 1.0))
     return calibration[0].score;
-  target_fmr = MAX (target_fmr, 1e-12);
+  target_fmr = MAX (target_fmr, RL_FMR_FLOOR);
   /* rl_score_to_fmr is monotonic: bisect it. */
   if (rl_score_to_fmr (hi) > target_fmr)
     return hi;

@@ -74,6 +74,10 @@
 #ifndef OVERLAP_MARGIN
 #define OVERLAP_MARGIN    10.0f
 #endif
+/* What a pair adds to an alignment's weight: alike neighbourhoods count more. */
+#ifndef PAIR_WEIGHT
+#define PAIR_WEIGHT(sim)  (0.5f + 0.5f * (sim))
+#endif
 #ifndef MIN_OVERLAP
 #define MIN_OVERLAP       12.0f   /* fewer minutiae in the overlap than this say little */
 #endif
@@ -599,7 +603,7 @@ pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float g
       out->a[out->n] = m->a;
       out->b[out->n] = m->b;
       out->sim[out->n] = sm;
-      out->weight += 0.5f + 0.5f * sm;
+      out->weight += PAIR_WEIGHT (sm);
       out->n++;
     }
 }
@@ -689,7 +693,7 @@ consolidate_seed (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
       out->b[out->n] = cd->b;
       out->sim[out->n] = cd->sim;
       out->n++;
-      out->weight += 0.5f + 0.5f * cd->sim;
+      out->weight += PAIR_WEIGHT (cd->sim);
     }
 }
 

@@ -46,7 +46,9 @@ void   rl_comparison_free (RlComparison *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlComparison, rl_comparison_free)
 
 /* Estimated false-match rate of a score (the share of impostor comparisons
- * that score at least this much), and the threshold for a target FMR. */
+ * that score at least this much), and the threshold for a target FMR.
+ * Measured down to about 1e-4 (see rl-calibration-table.h); below that the
+ * tail is extrapolated exponentially, and never below 1e-8. */
 double rl_score_to_fmr  (float score);
 float  rl_score_for_fmr (double target_fmr);
 

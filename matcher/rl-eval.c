@@ -6,6 +6,8 @@
 #include "rl-compare.h"
 #include "rl-det-plot.h"
 #include "rl-template-io.h"
+#include "rl-image-io.h"
+#include "rl-extract.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -260,9 +262,24 @@ evaluation_alloc (void)
 static RlTemplate *
 rl_evaluation_extract (const char *path, int ppi, GError **error)
 {
-  g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_FORMAT,
-               "%s: minutiae extraction from images is not available in this build yet", path);
-  return NULL;
+  g_autoptr (RlImage) image = NULL;
+  g_autoptr (GError) local = NULL;
+  RlTemplate *tpl;
+
+  image = rl_image_load (path, ppi, &local);
+  if (image != NULL)
+    tpl = rl_extract_template (image, &local);
+  else
+    tpl = NULL;
+  if (tpl == NULL)
+    {
+      /* name the file: the loaders' messages may not */
+      if (strstr (local->message, path) != NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error (error, local->domain, local->code, "%s: %s", path, local->message);
+    }
+  return tpl;
 }
 
 RlEvaluation *

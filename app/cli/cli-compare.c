@@ -10,6 +10,10 @@
 #include "rl-compare.h"
 #include "rl-eval.h"
 #include "rl-template-io.h"
+#include "rl-image-io.h"
+#include "rl-extract.h"
+#include "rl-gallery.h"
+#include "rl-store.h"
 
 /* A template file (any format Ridgeline reads) or an image to extract. */
 static RlTemplate *
@@ -20,11 +24,19 @@ load_print (const char *path, int ppi, GError **error)
 
   if (!g_file_get_contents (path, &data, &len, error))
     return NULL;
+  g_autoptr (RlImage) image = NULL;
+  g_autoptr (GError) local = NULL;
+  RlTemplate *tpl;
+
   if (rl_template_detect_format ((const guint8 *) data, len) != RL_TEMPLATE_FORMAT_UNKNOWN)
-    return rl_template_from_data ((const guint8 *) data, len, error);
-  g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_FORMAT,
-               _("%s: not a template, and minutiae extraction from images is not available in this build yet"), path);
-  return NULL;
+    tpl = rl_template_from_data ((const guint8 *) data, len, &local);
+  else if ((image = rl_image_load_from_data ((const guint8 *) data, len, ppi, &local)) != NULL)
+    tpl = rl_extract_template (image, &local);
+  else
+    tpl = NULL;
+  if (tpl == NULL)
+    g_set_error (error, local->domain, local->code, "%s: %s", path, local->message);
+  return tpl;
 }
 
 static const char *
@@ -95,10 +107,178 @@ rl_cli_match (int argc, char **argv)
   return 0;
 }
 
+typedef struct {
+  RlGallery *gallery;
+  GArray    *identity;   /* gint64 per gallery entry, by sample id order */
+  GArray    *sample;
+  GArray    *finger;     /* int */
+  guint      n_bad;
+} DbLoad;
+
+static gboolean
+add_stored_template (gint64 sample_id, gint64 identity_id, int finger, const guint8 *data, gsize len, gpointer user_data)
+{
+  DbLoad *load = user_data;
+  g_autoptr (RlTemplate) tpl = rl_template_deserialize (data, len, NULL);
+
+  if (tpl == NULL)
+    {
+      load->n_bad++;
+      return TRUE;
+    }
+  rl_gallery_add (load->gallery, sample_id, tpl);
+  g_array_append_val (load->sample, sample_id);
+  g_array_append_val (load->identity, identity_id);
+  g_array_append_val (load->finger, finger);
+  return TRUE;
+}
+
+static int
+search_db (RlTemplate *probe, const char *db, guint k, gboolean prefilter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlStore) store = NULL;
+  g_autoptr (RlGallery) gallery = rl_gallery_new ();
+  g_autoptr (GArray) cands = NULL;
+  g_autoptr (GArray) identity = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) sample = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) finger = g_array_new (FALSE, FALSE, sizeof (int));
+  DbLoad load = { gallery, identity, sample, finger, 0 };
+  gint64 start;
+
+  if (!(store = rl_store_open (db, &error)))
+    return rl_cli_fail_error (error);
+  start = g_get_monotonic_time ();
+  if (!rl_store_foreach_template (store, add_stored_template, &load, &error))
+    return rl_cli_fail_error (error);
+  printf (_("gallery: %u templates from %s (%.1f s to load)"), rl_gallery_size (gallery), db,
+          (g_get_monotonic_time () - start) / 1e6);
+  if (load.n_bad > 0)
+    printf (_(", %u unreadable templates skipped"), load.n_bad);
+  printf ("\n");
+
+  start = g_get_monotonic_time ();
+  if (!(cands = rl_gallery_search (gallery, probe, k, prefilter, &error)))
+    return rl_cli_fail_error (error);
+  printf (_("searched in %.3f s (%u full comparisons%s)\n"), (g_get_monotonic_time () - start) / 1e6,
+          rl_gallery_get_last_n_compared (gallery), prefilter ? _(", after the pre-filter") : "");
+  printf ("%-5s %-10s %-10s %-7s %-8s %s\n", _("rank"), _("sample"), _("identity"), _("finger"), _("score"), _("est. FMR"));
+  for (guint r = 0; r < cands->len; r++)
+    {
+      const RlCandidate *c = &g_array_index (cands, RlCandidate, r);
+      guint i;
+
+      /* samples arrive in id order: find the entry by binary search */
+      guint lo = 0, hi = sample->len;
+      while (lo < hi)
+        {
+          guint mid = (lo + hi) / 2;
+          if (g_array_index (sample, gint64, mid) < c->id)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      i = lo;
+      printf ("%-5u %-10" G_GINT64_FORMAT " %-10" G_GINT64_FORMAT " %-7d %-8.2f %.2g\n", r + 1, c->id,
+              i < sample->len ? g_array_index (identity, gint64, i) : (gint64) -1,
+              i < sample->len ? g_array_index (finger, int, i) : 0, c->score, rl_score_to_fmr (c->score));
+    }
+  return 0;
+}
+
+static int
+name_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static int
+search_folder (RlTemplate *probe, const char *folder, int ppi, guint k, gboolean prefilter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (RlGallery) gallery = rl_gallery_new ();
+  g_autoptr (GArray) cands = NULL;
+  const char *name;
+  gint64 start;
+
+  if (!(dir = g_dir_open (folder, 0, &error)))
+    return rl_cli_fail_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, name_cmp);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
+      g_autoptr (GError) local = NULL;
+      g_autoptr (RlTemplate) tpl = NULL;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      if (!(tpl = load_print (path, ppi, &local)))
+        {
+          fprintf (stderr, _("ridgeline-cli: skipped %s\n"), local->message);
+          continue;
+        }
+      rl_gallery_add (gallery, i, tpl);
+    }
+  printf (_("gallery: %u prints from %s (%.1f s to load)\n"), rl_gallery_size (gallery), folder,
+          (g_get_monotonic_time () - start) / 1e6);
+  start = g_get_monotonic_time ();
+  if (!(cands = rl_gallery_search (gallery, probe, k, prefilter, &error)))
+    return rl_cli_fail_error (error);
+  printf (_("searched in %.3f s (%u full comparisons)\n"), (g_get_monotonic_time () - start) / 1e6,
+          rl_gallery_get_last_n_compared (gallery));
+  printf ("%-5s %-8s %-10s %s\n", _("rank"), _("score"), _("est. FMR"), _("print"));
+  for (guint r = 0; r < cands->len; r++)
+    {
+      const RlCandidate *c = &g_array_index (cands, RlCandidate, r);
+
+      printf ("%-5u %-8.2f %-10.2g %s\n", r + 1, c->score, rl_score_to_fmr (c->score),
+              (const char *) g_ptr_array_index (names, c->id));
+    }
+  return 0;
+}
+
 int
 rl_cli_search (int argc, char **argv)
 {
-  return rl_cli_fail (_("“search” is not available yet"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (RlTemplate) probe = NULL;
+  g_autofree char *db = NULL, *gallery = NULL;
+  int ppi = 0, k = 10;
+  gboolean exhaustive = FALSE;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Search the templates of this workspace"), N_("PATH") },
+    { "gallery", 'g', 0, G_OPTION_ARG_FILENAME, &gallery, N_("Search the prints (images or templates) in this folder"), N_("DIR") },
+    { "candidates", 'k', 0, G_OPTION_ARG_INT, &k, N_("Length of the candidate list (default 10)"), N_("N") },
+    { "ppi", 0, 0, G_OPTION_ARG_INT, &ppi, N_("Resolution of the images (default 500)"), N_("N") },
+    { "no-prefilter", 0, 0, G_OPTION_ARG_NONE, &exhaustive, N_("Compare the probe with every template in full"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("PROBE"));
+  g_option_context_set_summary (context,
+    _("Search a print (image or template) 1:N against a workspace's templates (--db) or a\n"
+      "folder of prints (--gallery) and list the best candidates with their scores and\n"
+      "estimated false-match rates."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return rl_cli_fail_error (error), 2;
+  if (argc != 2)
+    return rl_cli_fail (_("give one probe: search PROBE --db PATH | --gallery DIR")), 2;
+  if ((db == NULL) == (gallery == NULL))
+    return rl_cli_fail (_("give either --db PATH or --gallery DIR")), 2;
+  if (k < 1 || k > 100000)
+    return rl_cli_fail (_("-k %d is outside 1–100000"), k), 2;
+  if (ppi < 0 || ppi > 5000)
+    return rl_cli_fail (_("--ppi %d is outside 1–5000"), ppi), 2;
+  if (!(probe = load_print (argv[1], ppi, &error)))
+    return rl_cli_fail_error (error);
+  return db ? search_db (probe, db, k, !exhaustive) : search_folder (probe, gallery, ppi, k, !exhaustive);
 }
 
 static void
