@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "rl-cli.h"
+#include "rl-demo.h"
 #include "rl-store.h"
+
+#include <glib/gstdio.h>
 
 static char *
 format_time (gint64 t)
@@ -114,7 +117,96 @@ rl_cli_audit (int argc, char **argv)
   return audit_list (store, kind, object_id, username, limit);
 }
 
-int rl_cli_demo  (int argc, char **argv) { return rl_cli_fail (_("“demo” is not available yet")); }
+static void
+demo_progress (const char *stage, guint done, guint total, gpointer user_data)
+{
+  fprintf (stderr, "\r%s: %u/%u%s", stage, done, total, done == total ? "\n" : "");
+  fflush (stderr);
+}
+
+static void
+remove_workspace (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+int
+rl_cli_demo (int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *import_dir = NULL;
+  gint64 seed = 1;
+  int n_identities = 200, n_threads = 0;
+  gboolean quiet = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(RlStore) store = NULL;
+  RlDemoOptions options = { 0 };
+  gint64 start;
+  GStatBuf st;
+  const GOptionEntry entries[] = {
+    { "identities", 'n', 0, G_OPTION_ARG_INT, &n_identities, N_("Synthetic identities to create (default 200)"), N_("N") },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Seed: the same seed gives the same workspace (default 1)"), N_("S") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Workspace file to create (default: $RIDGELINE_DB, else ~/.local/share/ridgeline/workspace.db)"), N_("PATH") },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_dir, N_("Also enroll the real prints in DIR (FINGER_IMPRESSION.tif, one identity per finger)"), N_("DIR") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads, N_("Rendering threads (default: one per processor)"), N_("N") },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress output"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                _("Build a demo workspace: users across roles and agencies, identities with multi-year "
+                                  "encounter histories, biographic inconsistencies, derogatory records and synthetic "
+                                  "fingerprints. The same seed gives the same workspace."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return rl_cli_fail_error (error), 2;
+  if (argc > 1)
+    return rl_cli_fail (_("unexpected argument “%s”"), argv[1]), 2;
+  if (n_identities < 0 || n_identities > 1000000)
+    return rl_cli_fail (_("--identities must be 0 to 1000000")), 2;
+  if (n_threads < 0 || n_threads > 64)
+    return rl_cli_fail (_("--threads must be 0 to 64")), 2;
+  if (db == NULL && g_getenv ("RIDGELINE_DB") != NULL)
+    db = g_strdup (g_getenv ("RIDGELINE_DB"));
+  if (db == NULL)
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "ridgeline", NULL);
+      g_mkdir_with_parents (dir, 0700);
+      db = g_build_filename (dir, "workspace.db", NULL);
+    }
+
+  start = g_get_monotonic_time ();
+  if (!(store = rl_store_create (db, &error)))
+    return rl_cli_fail_error (error);
+  options.n_identities = n_identities;
+  options.seed = (guint64) seed;
+  options.import_dir = import_dir;
+  options.n_threads = n_threads;
+  options.progress = quiet ? NULL : demo_progress;
+  if (!rl_demo_build (store, &options, &error))
+    {
+      g_clear_pointer (&store, rl_store_close);
+      remove_workspace (db);
+      return rl_cli_fail_error (error);
+    }
+  g_clear_pointer (&store, rl_store_close);
+  if (!quiet)
+    {
+      g_autoptr(RlStore) check = rl_store_open (db, &error);
+      guint identities = check ? rl_store_count_identities (check, NULL) : 0;
+      gint64 size = g_stat (db, &st) == 0 ? (gint64) st.st_size : -1;
+      printf (_("Created %s: %u identities in %.1f s, %.1f MB\n"), db, identities,
+              (g_get_monotonic_time () - start) / 1e6, size / 1e6);
+    }
+  return 0;
+}
 
 int
 rl_cli_users (int argc, char **argv)

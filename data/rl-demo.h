@@ -1,0 +1,38 @@
+/* rl-demo.h — builds a believable demo workspace.
+ *
+ * Users across roles and agencies; identities with multi-year encounter
+ * histories across agencies and purposes, with the biographic
+ * inconsistencies real records have (spellings, dates of birth); derogatory
+ * records on a fraction of them, some restricted; fingerprint samples whose
+ * images come from the synthetic generator (matcher/rl-synth.h); optionally
+ * real prints enrolled from a folder (FINGER_IMPRESSION.ext, one identity per
+ * finger). The same seed gives the same workspace, byte for byte in its
+ * tables.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "rl-store.h"
+
+G_BEGIN_DECLS
+
+typedef void (*RlDemoProgressFunc) (const char *stage, guint done, guint total, gpointer user_data);
+
+typedef struct {
+  guint        n_identities;   /* synthetic identities */
+  guint64      seed;
+  const char  *import_dir;     /* NULL or a folder of FINGER_IMPRESSION.ext prints */
+  guint        n_threads;      /* 0: one per processor */
+  RlDemoProgressFunc progress; /* nullable */
+  gpointer     progress_data;
+} RlDemoOptions;
+
+/* Fills an empty workspace (error if it already holds identities). Runs in
+ * one transaction: on error nothing is left behind. */
+gboolean rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error);
+
+/* The demo's "now": the fixed moment the history leads up to. */
+gint64   rl_demo_now (void);
+
+G_END_DECLS
