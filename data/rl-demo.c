@@ -1143,6 +1143,18 @@ rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error)
 
   if (!rl_store_begin (store, error))
     return FALSE;
+  if (options->without_prints)
+    for (guint i = 0; i < plan->encounters->len; i++)
+      {
+        PlanEncounter *e = plan->encounters->pdata[i];
+        for (guint k = 0; k < e->samples->len; k++)
+          {
+            PlanSample *s = &g_array_index (e->samples, PlanSample, k);
+            g_free (s->file);
+            g_free (s->ground_truth);
+          }
+        g_array_set_size (e->samples, 0);
+      }
   if (!write_setup (store, &w, error) || !render_prints (store, plan, options, error))
     goto fail;
   for (guint i = 0; i < plan->events->len; i++)

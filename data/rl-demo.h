@@ -24,6 +24,7 @@ typedef struct {
   guint64      seed;
   const char  *import_dir;     /* NULL or a folder of FINGER_IMPRESSION.ext prints */
   guint        n_threads;      /* 0: one per processor */
+  gboolean     without_prints; /* biographic history only: no samples (fast; for tests and timeline benchmarks) */
   RlDemoProgressFunc progress; /* nullable */
   gpointer     progress_data;
 } RlDemoOptions;

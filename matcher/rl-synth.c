@@ -442,7 +442,7 @@ rl_synth_finger_get_singularities (const RlSynthFinger *finger, guint *n)
 #define BLK 8
 #define PAD 8                       /* ≥ KR, keeps rows aligned */
 #define PW (W + 2 * PAD)
-#define PH (H + 2 * PAD)
+#define PH (BH * BLK + 2 * PAD)      /* whole blocks: the last block row reads past H */
 #define BW ((W + BLK - 1) / BLK)
 #define BH ((H + BLK - 1) / BLK)
 

@@ -142,7 +142,7 @@ rl_cli_demo (int argc, char **argv)
   g_autofree char *import_dir = NULL;
   gint64 seed = 1;
   int n_identities = 200, n_threads = 0;
-  gboolean quiet = FALSE;
+  gboolean quiet = FALSE, no_prints = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(RlStore) store = NULL;
@@ -155,6 +155,7 @@ rl_cli_demo (int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Workspace file to create (default: $RIDGELINE_DB, else ~/.local/share/ridgeline/workspace.db)"), N_("PATH") },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_dir, N_("Also enroll the real prints in DIR (FINGER_IMPRESSION.tif, one identity per finger)"), N_("DIR") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads, N_("Rendering threads (default: one per processor)"), N_("N") },
+    { "no-prints", 0, 0, G_OPTION_ARG_NONE, &no_prints, N_("Biographic history only, no fingerprints (fast)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress output"), NULL },
     { NULL }
   };
@@ -189,6 +190,7 @@ rl_cli_demo (int argc, char **argv)
   options.seed = (guint64) seed;
   options.import_dir = import_dir;
   options.n_threads = n_threads;
+  options.without_prints = no_prints;
   options.progress = quiet ? NULL : demo_progress;
   if (!rl_demo_build (store, &options, &error))
     {
