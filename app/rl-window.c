@@ -190,12 +190,14 @@ show_error (RlWindow     *self,
 {
   const char *title = _("Cannot Open the Workspace");
   const char *hint = _("Choose another workspace file.");
+  const char *command = NULL;
   g_autofree char *description = NULL;
 
   if (g_error_matches (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND))
     {
       title = _("No Workspace Found");
-      hint = _("Choose a workspace file, or create a demo workspace with “ridgeline-cli demo --db PATH”.");
+      hint = _("Choose a workspace file, or create a demo workspace with this command:");
+      command = "ridgeline-cli demo --db PATH";
     }
   else if (g_error_matches (error, RL_STORE_ERROR, RL_STORE_ERROR_TOO_NEW))
     {
@@ -208,7 +210,10 @@ show_error (RlWindow     *self,
       hint = _("The file is damaged or is not a workspace. Choose another workspace file.");
     }
 
-  description = g_markup_printf_escaped ("%s\n\n%s", error->message, hint);
+  if (command != NULL)
+    description = g_markup_printf_escaped ("%s\n\n%s\n<tt>%s</tt>", error->message, hint, command);
+  else
+    description = g_markup_printf_escaped ("%s\n\n%s", error->message, hint);
   adw_status_page_set_title (self->error_page, title);
   adw_status_page_set_description (self->error_page, description);
   gtk_stack_set_visible_child_name (self->main_stack, "error");

@@ -24,7 +24,7 @@ rl_searches_table_add_columns (RlTableView *table)
   rl_table_view_add_column (table, _("Why Reviewed"), 3, RL_TEXT_COLUMN_EXPAND);
   rl_table_view_add_column (table, _("Priority"), 4, RL_TEXT_COLUMN_NUMERIC);
   rl_table_view_add_column (table, _("Agency"), 5, 0);
-  rl_table_view_add_column (table, _("Probe Finger"), 6, 0);
+  rl_table_view_add_column (table, _("Finger"), 6, 0);
   rl_table_view_add_column (table, _("Quality"), 7, RL_TEXT_COLUMN_NUMERIC);
   rl_table_view_add_column (table, _("Candidates"), 8, RL_TEXT_COLUMN_NUMERIC);
   rl_table_view_add_column (table, _("Best Score"), 9, RL_TEXT_COLUMN_NUMERIC);

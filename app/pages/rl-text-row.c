@@ -78,7 +78,9 @@ setup_cell (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), (flags & RL_TEXT_COLUMN_NUMERIC) ? 1.0f : 0.0f);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Only the wide columns give way: ids, times and figures stay whole. */
+  if (flags & RL_TEXT_COLUMN_EXPAND)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (flags & RL_TEXT_COLUMN_NUMERIC)
     gtk_widget_add_css_class (label, "numeric");
   if (flags & RL_TEXT_COLUMN_DIM)

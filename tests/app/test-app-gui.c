@@ -35,6 +35,31 @@ static const struct { const char *username, *name, *role, *agency; } people[] = 
   { "pnovak",  "Petra Novak",    "data-steward", "FBI" },
 };
 
+static const struct { const char *family, *given, *dob, *nationality, *sex, *place; } persons[] = {
+  { "Haddad",    "Samir",        "1984-03-12", "LBN", "M", "JFK Terminal 4" },
+  { "Kowalski",  "Anna Maria",   "1991-07-30", "POL", "F", "Chicago O'Hare" },
+  { "Okonkwo",   "Chidi",        "1979-11-02", "NGA", "M", "Houston Field Office" },
+  { "Marín",     "Lucía",        "2001-01-19", "MEX", "F", "San Ysidro" },
+  { "Nguyen",    "Van Thanh",    "1968-05-25", "VNM", "M", "Newark Liberty" },
+  { "Haddad",    "Sameer",       "1984-03-21", "LBN", "M", "Detroit Metro" },
+};
+
+static gint64
+add_sample_for (RlStore *store, gint64 encounter, RlFingerPosition finger, int quality)
+{
+  g_autoptr(GError) error = NULL;
+  RlSample sample = { .encounter_id = encounter, .finger = finger, .impression = RL_IMPRESSION_PLAIN,
+                      .ppi = 500, .quality = quality, .source = (char *) "gui test" };
+  gint64 id = rl_store_add_sample (store, &sample, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+/* A small workspace built through the store's API: two agencies, one user
+ * of each role, six identities (two of them the same man, spelled two ways),
+ * a matcher release, a search awaiting review with its candidates, and a
+ * hit. */
 static char *
 make_workspace (void)
 {
@@ -42,9 +67,16 @@ make_workspace (void)
   char *path = g_build_filename (dir, "workspace.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(RlStore) store = rl_store_create (path, &error);
-  gint64 cbp, fbi;
+  gint64 cbp, fbi, release, probe = 0, search;
+  gint64 samples[G_N_ELEMENTS (persons)], identities[G_N_ELEMENTS (persons)];
+  RlStoreCandidateIn candidates[3];
+  g_autoptr(GPtrArray) listed = NULL;
+  const RlSearchCandidate *first;
+  gint64 probe_encounter = 0;
+  RlHit hit = { 0 };
 
   g_assert_no_error (error);
+  rl_store_set_time (store, 1763900000);  /* 2025-11-23: the same history on every run */
   cbp = rl_store_add_agency (store, "CBP", "Customs and Border Protection", &error);
   g_assert_no_error (error);
   fbi = rl_store_add_agency (store, "FBI", "Federal Bureau of Investigation", &error);
@@ -58,6 +90,55 @@ make_workspace (void)
                          g_str_equal (people[i].agency, "CBP") ? cbp : fbi, &error);
       g_assert_no_error (error);
     }
+
+  for (guint i = 0; i < G_N_ELEMENTS (persons); i++)
+    {
+      RlEncounter encounter = {
+        .agency_id = i % 3 == 2 ? fbi : cbp,
+        .occurred_at = 1600000000 + (gint64) i * 8640000,
+        .purpose = i % 3 == 2 ? RL_PURPOSE_ARREST_BOOKING : RL_PURPOSE_BORDER_CROSSING,
+        .place = (char *) persons[i].place,
+        .case_reference = (char *) "",
+        .family_name = (char *) persons[i].family,
+        .given_names = (char *) persons[i].given,
+        .date_of_birth = (char *) persons[i].dob,
+        .nationality = (char *) persons[i].nationality,
+        .sex = (char *) persons[i].sex,
+      };
+      gint64 encounter_id;
+
+      identities[i] = rl_store_add_identity (store, NULL, &error);
+      g_assert_no_error (error);
+      encounter.identity_id = identities[i];
+      encounter_id = rl_store_add_encounter (store, &encounter, &error);
+      g_assert_no_error (error);
+      samples[i] = add_sample_for (store, encounter_id, RL_FINGER_RIGHT_INDEX, 40 + 9 * (int) i);
+      if (i == G_N_ELEMENTS (persons) - 1)
+        probe = samples[i], probe_encounter = encounter_id;
+    }
+
+  release = rl_store_add_release (store, "2026.11-1", "{\"match_threshold\": 0.42}", 0, &error);
+  g_assert_no_error (error);
+  candidates[0] = (RlStoreCandidateIn) { samples[0], 0.388f };
+  candidates[1] = (RlStoreCandidateIn) { samples[3], 0.214f };
+  candidates[2] = (RlStoreCandidateIn) { samples[1], 0.173f };
+  search = rl_store_add_search (store, probe, release, RL_SEARCH_PENDING, RL_SEARCH_REASON_GREY_ZONE, 2,
+                                candidates, G_N_ELEMENTS (candidates), &error);
+  g_assert_no_error (error);
+
+  /* The probe's encounter matched Haddad, Samir (candidate 1): a hit. */
+  listed = rl_store_list_candidates (store, search, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, G_N_ELEMENTS (candidates));
+  first = g_ptr_array_index (listed, 0);
+  hit.search_id = search;
+  hit.encounter_id = probe_encounter;
+  hit.identity_id = first->identity_id;
+  hit.candidate_id = first->id;
+  hit.score = first->score;
+  hit.status = RL_HIT_OPEN;
+  rl_store_add_hit (store, &hit, &error);
+  g_assert_no_error (error);
   return path;
 }
 
