@@ -13,6 +13,14 @@ typedef struct {
   double zoom, rotation, cx, cy;
 } ViewState;
 
+/* The chart at one moment, for undo and redo. */
+typedef struct {
+  GArray *minutiae[2];   /* of RlMinutia */
+  GArray *pairs;         /* of RlCorrespondence */
+} ChartState;
+
+#define UNDO_DEPTH 200
+
 struct _RlComparisonView {
   GtkWidget     parent_instance;
 
@@ -27,6 +35,12 @@ struct _RlComparisonView {
   guint         visible_pairs;
   gboolean      linked;
   RlPrintTool   tool;
+
+  /* Undo history of the examiner's edits; `current` is the chart now. */
+  ChartState   *current;
+  GPtrArray    *undo, *redo;
+  guint         last_edit;         /* for merging the steps of one drag */
+  gboolean      restoring;
 };
 
 G_DEFINE_FINAL_TYPE (RlComparisonView, rl_comparison_view, GTK_TYPE_WIDGET)
@@ -172,6 +186,117 @@ remove_pairs_where (RlComparisonView *self, int side, guint index)
   return removed;
 }
 
+/* ------------------------------------------------------------ history */
+
+static void
+chart_state_free (ChartState *state)
+{
+  g_array_unref (state->minutiae[0]);
+  g_array_unref (state->minutiae[1]);
+  g_array_unref (state->pairs);
+  g_free (state);
+}
+
+static ChartState *
+chart_state_capture (RlComparisonView *self)
+{
+  ChartState *state = g_new0 (ChartState, 1);
+
+  for (int i = 0; i < 2; i++)
+    {
+      guint n;
+      const RlMinutia *m = rl_print_view_get_minutiae (self->views[i], &n);
+
+      state->minutiae[i] = g_array_sized_new (FALSE, FALSE, sizeof (RlMinutia), n);
+      g_array_append_vals (state->minutiae[i], m, n);
+    }
+  state->pairs = g_array_copy (self->pairs);
+  return state;
+}
+
+static void
+update_history_actions (RlComparisonView *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "comparison.undo", self->undo->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "comparison.redo", self->redo->len > 0);
+}
+
+/* A new comparison: nothing to undo. */
+static void
+history_reset (RlComparisonView *self)
+{
+  g_ptr_array_set_size (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+  g_clear_pointer (&self->current, chart_state_free);
+  self->current = chart_state_capture (self);
+  self->last_edit = 0;
+  update_history_actions (self);
+}
+
+/* Called after each edit. Successive moves of one minutia (the steps of a
+ * drag, `merge_key` ≠ 0) make one undo step. */
+static void
+history_record (RlComparisonView *self, guint merge_key)
+{
+  if (self->restoring)
+    return;
+  if (merge_key != 0 && merge_key == self->last_edit)
+    {
+      chart_state_free (self->current);
+      self->current = chart_state_capture (self);
+      return;
+    }
+  g_ptr_array_add (self->undo, self->current);
+  if (self->undo->len > UNDO_DEPTH)
+    g_ptr_array_remove_index (self->undo, 0);
+  self->current = chart_state_capture (self);
+  g_ptr_array_set_size (self->redo, 0);
+  self->last_edit = merge_key;
+  update_history_actions (self);
+}
+
+static void
+history_apply (RlComparisonView *self, ChartState *state)
+{
+  self->restoring = TRUE;
+  for (int i = 0; i < 2; i++)
+    rl_print_view_set_minutiae (self->views[i], (const RlMinutia *) state->minutiae[i]->data,
+                                state->minutiae[i]->len);
+  g_array_set_size (self->pairs, 0);
+  g_array_append_vals (self->pairs, state->pairs->data, state->pairs->len);
+  chart_changed (self);
+  self->restoring = FALSE;
+  self->last_edit = 0;
+}
+
+gboolean
+rl_comparison_view_undo (RlComparisonView *self)
+{
+  g_return_val_if_fail (RL_IS_COMPARISON_VIEW (self), FALSE);
+
+  if (self->undo->len == 0)
+    return FALSE;
+  g_ptr_array_add (self->redo, self->current);
+  self->current = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
+  history_apply (self, self->current);
+  update_history_actions (self);
+  return TRUE;
+}
+
+gboolean
+rl_comparison_view_redo (RlComparisonView *self)
+{
+  g_return_val_if_fail (RL_IS_COMPARISON_VIEW (self), FALSE);
+
+  if (self->redo->len == 0)
+    return FALSE;
+  g_ptr_array_add (self->undo, self->current);
+  self->current = g_ptr_array_steal_index (self->redo, self->redo->len - 1);
+  history_apply (self, self->current);
+  update_history_actions (self);
+  return TRUE;
+}
+
 void
 rl_comparison_view_set_prints (RlComparisonView *self,
                                const RlImage    *probe_image,
@@ -187,6 +312,7 @@ rl_comparison_view_set_prints (RlComparisonView *self,
   rl_print_view_set_image (self->views[1], candidate_image);
   rl_print_view_set_template (self->views[1], candidate_template);
   chart_changed (self);
+  history_reset (self);
 }
 
 void
@@ -199,6 +325,7 @@ rl_comparison_view_set_extractions (RlComparisonView *self, RlExtraction *probe,
   rl_print_view_set_extraction (self->views[0], probe);
   rl_print_view_set_extraction (self->views[1], candidate);
   chart_changed (self);
+  history_reset (self);
 }
 
 void
@@ -240,6 +367,7 @@ rl_comparison_view_set_matcher_pairs (RlComparisonView       *self,
   self->visible_pairs = n_matcher_pairs (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_PAIRS]);
   chart_changed (self);
+  history_reset (self);
 }
 
 void
@@ -277,6 +405,7 @@ rl_comparison_view_link (RlComparisonView *self, guint probe, guint candidate)
   remove_pairs_where (self, 1, candidate);
   g_array_append_val (self->pairs, c);
   chart_changed (self);
+  history_record (self, 0);
   return TRUE;
 }
 
@@ -288,6 +417,7 @@ rl_comparison_view_unlink_probe (RlComparisonView *self, guint probe)
   if (!remove_pairs_where (self, 0, probe))
     return FALSE;
   chart_changed (self);
+  history_record (self, 0);
   return TRUE;
 }
 
@@ -299,6 +429,7 @@ rl_comparison_view_unlink_candidate (RlComparisonView *self, guint candidate)
   if (!remove_pairs_where (self, 1, candidate))
     return FALSE;
   chart_changed (self);
+  history_record (self, 0);
   return TRUE;
 }
 
@@ -404,12 +535,16 @@ static void
 minutia_added_cb (RlPrintView *view, guint index, RlComparisonView *self)
 {
   chart_changed (self);
+  history_record (self, 0);
 }
 
 static void
 minutia_moved_cb (RlPrintView *view, guint index, RlComparisonView *self)
 {
+  int side = view == self->views[0] ? 0 : 1;
+
   g_signal_emit (self, signals[CHANGED], 0);
+  history_record (self, ((guint) side + 1) << 24 | (index + 1));
 }
 
 static void
@@ -427,6 +562,7 @@ minutia_removed_cb (RlPrintView *view, guint index, RlComparisonView *self)
         (*ref)--;
     }
   chart_changed (self);
+  history_record (self, 0);
 }
 
 /* ------------------------------------------------------------ actions */
@@ -464,6 +600,18 @@ action_unlink (GtkWidget *widget, const char *action_name, GVariant *param)
 }
 
 static void
+action_undo (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  rl_comparison_view_undo (RL_COMPARISON_VIEW (widget));
+}
+
+static void
+action_redo (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  rl_comparison_view_redo (RL_COMPARISON_VIEW (widget));
+}
+
+static void
 action_fit (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   RlComparisonView *self = RL_COMPARISON_VIEW (widget);
@@ -494,6 +642,9 @@ rl_comparison_view_finalize (GObject *object)
   RlComparisonView *self = RL_COMPARISON_VIEW (object);
 
   g_array_unref (self->pairs);
+  g_ptr_array_unref (self->undo);
+  g_ptr_array_unref (self->redo);
+  g_clear_pointer (&self->current, chart_state_free);
   G_OBJECT_CLASS (rl_comparison_view_parent_class)->finalize (object);
 }
 
@@ -568,6 +719,11 @@ rl_comparison_view_class_init (RlComparisonViewClass *klass)
   gtk_widget_class_install_action (widget_class, "comparison.link", NULL, action_link);
   gtk_widget_class_install_action (widget_class, "comparison.unlink", NULL, action_unlink);
   gtk_widget_class_install_action (widget_class, "comparison.fit", NULL, action_fit);
+  gtk_widget_class_install_action (widget_class, "comparison.undo", NULL, action_undo);
+  gtk_widget_class_install_action (widget_class, "comparison.redo", NULL, action_redo);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "comparison.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "comparison.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "comparison.redo", NULL);
   gtk_widget_class_install_property_action (widget_class, "comparison.linked", "linked");
   gtk_widget_class_install_property_action (widget_class, "comparison.tool", "tool");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "comparison.link", NULL);
@@ -608,6 +764,8 @@ rl_comparison_view_init (RlComparisonView *self)
   static const char *labels[2] = { N_("Probe print"), N_("Candidate print") };
 
   self->pairs = g_array_new (FALSE, FALSE, sizeof (RlCorrespondence));
+  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) chart_state_free);
+  self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) chart_state_free);
   self->linked = TRUE;
   install_style ();
 
@@ -650,6 +808,7 @@ rl_comparison_view_init (RlComparisonView *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Print comparison"),
                                   -1);
   update_captions (self);
+  history_reset (self);
 }
 
 GtkWidget *

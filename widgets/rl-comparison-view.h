@@ -68,6 +68,12 @@ gboolean          rl_comparison_view_link                 (RlComparisonView *sel
 gboolean          rl_comparison_view_unlink_probe         (RlComparisonView *self, guint probe);
 gboolean          rl_comparison_view_unlink_candidate     (RlComparisonView *self, guint candidate);
 
+/* Undo / redo the examiner's edits (minutiae added, moved, deleted;
+ * correspondences linked, unlinked) since the prints or pairs were set.
+ * Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y. FALSE when there is nothing to undo/redo. */
+gboolean          rl_comparison_view_undo                 (RlComparisonView *self);
+gboolean          rl_comparison_view_redo                 (RlComparisonView *self);
+
 /* The correspondences shown now, in their numbering order (number = index + 1).
  * Free with g_free. */
 RlCorrespondence *rl_comparison_view_get_correspondences  (RlComparisonView *self, guint *n);

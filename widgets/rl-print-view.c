@@ -583,6 +583,22 @@ rl_print_view_get_n_minutiae (RlPrintView *self)
   return self->minutiae->len;
 }
 
+void
+rl_print_view_set_minutiae (RlPrintView *self, const RlMinutia *minutiae, guint n)
+{
+  g_return_if_fail (RL_IS_PRINT_VIEW (self));
+  g_return_if_fail (n == 0 || minutiae != NULL);
+
+  g_array_set_size (self->minutiae, 0);
+  g_array_set_size (self->marks, 0);
+  if (n > 0)
+    g_array_append_vals (self->minutiae, minutiae, n);
+  rl_print_view_set_selected_minutia (self, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MINUTIAE]);
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 guint
 rl_print_view_add_minutia (RlPrintView *self, const RlMinutia *minutia)
 {

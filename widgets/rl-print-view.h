@@ -58,6 +58,8 @@ void              rl_print_view_set_extraction     (RlPrintView *self, RlExtract
 /* The minutiae as charted now (the template's, plus the examiner's edits). */
 const RlMinutia  *rl_print_view_get_minutiae       (RlPrintView *self, guint *n_minutiae);
 guint             rl_print_view_get_n_minutiae     (RlPrintView *self);
+/* Replaces the charted minutiae (undo/redo; keeps cores, deltas and layers). */
+void              rl_print_view_set_minutiae       (RlPrintView *self, const RlMinutia *minutiae, guint n);
 guint             rl_print_view_add_minutia        (RlPrintView *self, const RlMinutia *minutia);
 void              rl_print_view_move_minutia       (RlPrintView *self, guint index, double x, double y);
 void              rl_print_view_remove_minutia     (RlPrintView *self, guint index);

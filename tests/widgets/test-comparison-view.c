@@ -304,6 +304,50 @@ test_keyboard_charting (Fixture *f, gconstpointer data)
   }
 }
 
+/* Every charting step can be undone and redone; the steps of one drag are
+ * one step. */
+static void
+test_undo_redo (Fixture *f, gconstpointer data)
+{
+  RlMinutia m = { .x = 150, .y = 30, .kind = RL_MINUTIA_ENDING, .reliability = 100 };
+  float x0 = rl_print_view_get_minutiae (f->probe, NULL)[0].x;
+
+  g_assert_false (rl_comparison_view_undo (f->cmp));
+  g_assert_true (rl_comparison_view_link (f->cmp, 1, 2));                  /* step 1 */
+  rl_print_view_add_minutia (f->probe, &m);                                /* step 2 */
+  rl_print_view_move_minutia (f->probe, 0, x0 + 5, 70);                    /* step 3 … */
+  rl_print_view_move_minutia (f->probe, 0, x0 + 9, 72);                    /* … same drag */
+  rl_print_view_remove_minutia (f->candidate, 2);                          /* step 4 */
+  g_assert_cmpuint (rl_comparison_view_get_n_correspondences (f->cmp), ==, 0);
+  g_assert_cmpuint (rl_print_view_get_n_minutiae (f->candidate), ==, 2);
+
+  g_assert_true (rl_test_press_key (GTK_WIDGET (f->cmp), "<Control>z"));  /* undo 4 */
+  g_assert_cmpuint (rl_print_view_get_n_minutiae (f->candidate), ==, 3);
+  g_assert_cmpuint (rl_comparison_view_get_n_correspondences (f->cmp), ==, 1);
+  g_assert_true (rl_comparison_view_undo (f->cmp));                        /* undo 3 */
+  g_assert_cmpfloat (rl_print_view_get_minutiae (f->probe, NULL)[0].x, ==, x0);
+  g_assert_true (rl_comparison_view_undo (f->cmp));                        /* undo 2 */
+  g_assert_cmpuint (rl_print_view_get_n_minutiae (f->probe), ==, 3);
+  g_assert_true (rl_comparison_view_undo (f->cmp));                        /* undo 1 */
+  g_assert_cmpuint (rl_comparison_view_get_n_correspondences (f->cmp), ==, 0);
+  g_assert_false (rl_comparison_view_undo (f->cmp));
+
+  for (int i = 0; i < 3; i++)
+    g_assert_true (rl_comparison_view_redo (f->cmp));
+  g_assert_cmpuint (rl_print_view_get_n_minutiae (f->probe), ==, 4);
+  g_assert_cmpfloat (rl_print_view_get_minutiae (f->probe, NULL)[0].x, ==, x0 + 9);
+  g_assert_cmpuint (rl_comparison_view_get_n_correspondences (f->cmp), ==, 1);
+  g_assert_true (rl_test_press_key (GTK_WIDGET (f->cmp), "<Control>y"));
+  g_assert_cmpuint (rl_print_view_get_n_minutiae (f->candidate), ==, 2);
+  g_assert_cmpuint (rl_comparison_view_get_n_correspondences (f->cmp), ==, 0);
+  g_assert_false (rl_comparison_view_redo (f->cmp));
+
+  /* A new edit after undoing drops the redo steps. */
+  g_assert_true (rl_comparison_view_undo (f->cmp));
+  g_assert_true (rl_comparison_view_link (f->cmp, 2, 0));
+  g_assert_false (rl_comparison_view_redo (f->cmp));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -315,6 +359,7 @@ main (int argc, char **argv)
   ADD ("/comparison-view/correspondences-drawn", test_correspondences_drawn);
   ADD ("/comparison-view/charting-counts", test_charting_counts);
   ADD ("/comparison-view/keyboard-charting", test_keyboard_charting);
+  ADD ("/comparison-view/undo-redo", test_undo_redo);
 #undef ADD
   return g_test_run ();
 }
