@@ -202,6 +202,7 @@ typedef struct {
   GString           *text;
   gboolean           seen_root;
   gboolean           seen_type1;
+  guint              n_elements;
   /* the open group, if any */
   const Group       *group;
   guint              group_depth;
@@ -343,6 +344,11 @@ start_element (GMarkupParseContext *context, const char *element_name, const cha
   if (r->depth >= MAX_DEPTH)
     {
       set_position_error (context, error, RL_AN2K_ERROR_TOO_LARGE, _("elements nested more than %d deep"), MAX_DEPTH);
+      return;
+    }
+  if (++r->n_elements > RL_AN2K_MAX_ITEMS)
+    {
+      set_position_error (context, error, RL_AN2K_ERROR_TOO_LARGE, _("more than %u elements"), RL_AN2K_MAX_ITEMS);
       return;
     }
   if (r->depth > 0)

@@ -586,6 +586,7 @@ typedef struct {
   GBytes       *bytes;
   const guint8 *data;
   gsize         len;
+  guint        *n_items;   /* items read so far (bounded: see RL_AN2K_MAX_ITEMS) */
 } Reader;
 
 static gboolean G_GNUC_PRINTF (4, 5)
@@ -652,6 +653,14 @@ parse_text_value (const Reader *r, RlAn2kField *field, gsize start, gsize stop, 
         }
       if (c != US && c != RS)
         continue;
+      /* Each item costs far more memory than its separator byte: cap them
+       * so that a file of separators cannot make us allocate gigabytes. */
+      if (++*r->n_items > RL_AN2K_MAX_ITEMS)
+        {
+          g_ptr_array_unref (sub);
+          return fail (error, RL_AN2K_ERROR_TOO_LARGE, p, _("field %u.%03u: more than %u items in the transaction"),
+                       field->record_type, field->number, RL_AN2K_MAX_ITEMS);
+        }
       g_ptr_array_add (sub, g_strndup ((const char *) r->data + item_start, p - item_start));
       item_start = p + 1;
       if (c == RS)
@@ -890,13 +899,14 @@ rl_an2k_read (GBytes *bytes, GError **error)
   RlAn2kField *cnt;
   Reader r;
   gsize pos, record_len;
-  guint count;
+  guint count, n_items = 0;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   r.bytes = bytes;
   r.data = g_bytes_get_data (bytes, &r.len);
+  r.n_items = &n_items;
   if (r.len == 0)
     return fail (error, RL_AN2K_ERROR_TRUNCATED, 0, _("the file is empty")), NULL;
   if (r.len > RL_AN2K_MAX_FILE_SIZE)

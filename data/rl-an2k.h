@@ -45,6 +45,7 @@ typedef enum {
 /* Limits, so that bad input cannot make us allocate without bound. */
 #define RL_AN2K_MAX_FILE_SIZE  (256u * 1024 * 1024)
 #define RL_AN2K_MAX_RECORDS    1000
+#define RL_AN2K_MAX_ITEMS      1000000   /* items (values) in all text fields of a transaction */
 
 typedef struct _RlAn2kTransaction RlAn2kTransaction;
 typedef struct _RlAn2kRecord      RlAn2kRecord;

@@ -493,6 +493,21 @@ test_lying_headers (void)
   expect_error (b, RL_AN2K_ERROR_SYNTAX, "2.022");
   g_clear_pointer (&b, g_bytes_unref);
 
+  /* A field of nothing but separators: refused before it costs gigabytes
+   * (made with our writer so that the lengths agree). */
+  {
+    g_autoptr(RlAn2kTransaction) big = make_transaction (FALSE);
+    g_autofree const char **empty = g_new0 (const char *, RL_AN2K_MAX_ITEMS + 2);
+    g_autoptr(GBytes) written = NULL;
+
+    for (guint i = 0; i <= RL_AN2K_MAX_ITEMS; i++)
+      empty[i] = "";
+    rl_an2k_field_add_subfield (rl_an2k_record_set_field (rl_an2k_transaction_find_record (big, 2), 30), empty,
+                                RL_AN2K_MAX_ITEMS + 1);
+    written = rl_an2k_write (big, NULL);
+    expect_error (written, RL_AN2K_ERROR_TOO_LARGE, "2.030");
+  }
+
   /* Not a transaction at all. */
   b = g_bytes_new_static ("\x89PNG\r\n\x1a\n", 8);
   expect_error (b, RL_AN2K_ERROR_SYNTAX, NULL);
