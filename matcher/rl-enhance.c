@@ -24,6 +24,9 @@
 #define GABOR_RADIUS 7
 #define GABOR_SIZE (2 * GABOR_RADIUS + 1)
 
+/* Ridge specks and valley pin-holes smaller than this are noise. */
+#define SPECK_PIXELS 16
+
 static void
 blur_or_die (float *data, int w, int h, double sigma)
 {
@@ -614,6 +617,56 @@ neighbourhood (const uint8_t *s, gsize i, int w)
          (s[i + w] << 4) | (s[i + w - 1] << 5) | (s[i - 1] << 6) | (s[i - w - 1] << 7);
 }
 
+/* Flips every connected component of value `val` (8-connected for ridges,
+ * 4-connected for valleys) smaller than min_size pixels, inside the mask:
+ * specks of ridge and pin-holes in ridges become short ridges and lakes
+ * after thinning, i.e. false minutiae. */
+static void
+remove_small (uint8_t *r, const uint8_t *mask, int w, int h, uint8_t val, int min_size)
+{
+  gsize n = (gsize) w * h;
+  g_autofree uint8_t *seen = g_new0 (uint8_t, n);
+  g_autofree int *stack = g_new (int, n);
+  g_autofree int *comp = g_new (int, n);
+  int conn = val ? 8 : 4;
+  static const int ox[8] = { 1, -1, 0, 0, 1, 1, -1, -1 }, oy[8] = { 0, 0, 1, -1, 1, -1, 1, -1 };
+
+  for (gsize s = 0; s < n; s++)
+    {
+      int top = 0, size = 0;
+      gboolean touches_edge = FALSE;
+      if (seen[s] || r[s] != val || !mask[s])
+        continue;
+      seen[s] = 1;
+      stack[top++] = (int) s;
+      while (top > 0)
+        {
+          int k = stack[--top], x = k % w, y = k / w;
+          comp[size++] = k;
+          for (int d = 0; d < conn; d++)
+            {
+              int nx = x + ox[d], ny = y + oy[d], nk;
+              if (nx < 0 || ny < 0 || nx >= w || ny >= h)
+                {
+                  touches_edge = TRUE;
+                  continue;
+                }
+              nk = ny * w + nx;
+              if (!mask[nk])
+                touches_edge = TRUE;
+              else if (!seen[nk] && r[nk] == val)
+                {
+                  seen[nk] = 1;
+                  stack[top++] = nk;
+                }
+            }
+        }
+      if (size < min_size && !touches_edge)
+        for (int i = 0; i < size; i++)
+          r[comp[i]] = !val;
+    }
+}
+
 void
 rl_enhance_binarise_and_thin (RlExtractCtx *c)
 {
@@ -632,6 +685,9 @@ rl_enhance_binarise_and_thin (RlExtractCtx *c)
         gsize i = (gsize) y * w + x;
         c->ridge[i] = c->mask[i] && c->enh[i] > 0;
       }
+
+  remove_small (c->ridge, c->mask, w, h, 1, SPECK_PIXELS);
+  remove_small (c->ridge, c->mask, w, h, 0, SPECK_PIXELS);
 
   s = c->skel = g_memdup2 (c->ridge, n);
   while (changed)

@@ -152,7 +152,9 @@ peek_size (const guint8 *d, gsize len, ImageFormat f, gint64 *w, gint64 *h, GErr
       {
         gint32 bh;
         guint32 off, bpp, row;
-        if (len < 30)
+        /* File header (14) + the start of a BITMAPINFOHEADER up to its
+         * compression field (20). */
+        if (len < 34)
           return truncated (error, f, "info header", len);
         off = le32 (d + 10);
         *w = (gint32) le32 (d + 18);
