@@ -22,6 +22,7 @@ static const struct {
   { "import",  rl_cli_import,  N_("Import ANSI/NIST-ITL transactions and print images into a workspace") },
   { "export",  rl_cli_export,  N_("Write an encounter or identity as an ANSI/NIST-ITL transaction") },
   { "convert", rl_cli_convert, N_("Convert a print image between WSQ, PNG, PGM, TIFF, JPEG and BMP") },
+  { "chart",   rl_cli_chart,   N_("Write the court chart of a candidate (PDF or PNG)") },
 };
 
 int

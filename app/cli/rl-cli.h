@@ -34,4 +34,7 @@ int rl_cli_export  (int argc, char **argv);
 /* Image conversion, WSQ (cli-interchange.c) */
 int rl_cli_convert (int argc, char **argv);
 
+/* Court chart (cli-chart.c) */
+int rl_cli_chart   (int argc, char **argv);
+
 G_END_DECLS
