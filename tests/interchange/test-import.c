@@ -249,6 +249,44 @@ test_export_round_trip (void)
   rl_import_result_clear (&result2);
 }
 
+/* Imported by an examiner, who may not add agencies: a transaction from an
+ * agency the workspace does not know is attributed to the examiner's own,
+ * and the note says so; the audit row names the examiner. */
+static void
+test_as_examiner (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(RlStore) store = new_store (dir);
+  g_autoptr(RlAn2kTransaction) t = make_transaction ("KIM", 1, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlEncounter) e = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  RlImportResult result = { 0 };
+  gboolean noted = FALSE;
+  gint64 agency, examiner, steward;
+
+  agency = rl_store_add_agency (store, "HOME", "Home agency", &error);
+  g_assert_no_error (error);
+  steward = rl_store_add_user (store, "steward", "Data Steward", RL_ROLE_DATA_STEWARD, agency, &error);
+  g_assert_cmpint (steward, >, 0);
+  g_assert_true (rl_store_set_actor (store, steward, &error));
+  examiner = rl_store_add_user (store, "ex1", "Examiner One", RL_ROLE_EXAMINER, agency, &error);
+  g_assert_no_error (error);
+  g_assert_true (rl_store_set_actor (store, examiner, &error));
+
+  g_assert_true (rl_import_transaction (store, t, "kim.an2", "f00d", NULL, &result, &error));
+  g_assert_no_error (error);
+  e = rl_store_get_encounter (store, result.encounter_id, &error);
+  g_assert_cmpstr (e->agency, ==, "HOME");
+  for (guint i = 0; i < result.notes->len; i++)
+    noted |= strstr (result.notes->pdata[i], "TESTAGENCY") != NULL;
+  g_assert_true (noted);
+  audit = rl_store_list_audit (store, "encounter", result.encounter_id, examiner, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, >=, 1);
+  rl_import_result_clear (&result);
+}
+
 /* A Latin-1 name in an old transaction arrives as UTF-8; 2.015 (SID) puts
  * two transactions of the same person under one identity. */
 static void
@@ -467,6 +505,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/export-round-trip", test_export_round_trip);
   g_test_add_func ("/import/minutiae-export", test_minutiae_export);
   g_test_add_func ("/import/latin1-and-sid", test_latin1_and_sid);
+  g_test_add_func ("/import/as-examiner", test_as_examiner);
   g_test_add_func ("/import/image-files", test_image_files);
   g_test_add_func ("/import/shared-files", test_shared_files);
   return g_test_run ();
