@@ -483,8 +483,8 @@ gabor_bank (void)
 /* Orientation and period at a point, interpolated bilinearly between block
  * centres (orientation as a doubled-angle vector, so 179° and 1° average
  * to 0°, not 90°). Background blocks do not contribute. */
-static void
-field_at (const RlExtractCtx *c, float x, float y, float *theta, float *period)
+void
+rl_enhance_field_at (const RlExtractCtx *c, float x, float y, float *theta, float *period)
 {
   float fx = x / RL_BLOCK - 0.5f, fy = y / RL_BLOCK - 0.5f;
   int bx = (int) floorf (fx), by = (int) floorf (fy);
@@ -538,7 +538,7 @@ rl_enhance_gabor (RlExtractCtx *c)
         const float *kern;
         if (!c->bmask[(y0 / RL_BLOCK) * c->bw + x0 / RL_BLOCK])
           continue;
-        field_at (c, x0 + SUB / 2.0f, y0 + SUB / 2.0f, &theta, &period);
+        rl_enhance_field_at (c, x0 + SUB / 2.0f, y0 + SUB / 2.0f, &theta, &period);
         oi = (int) lrintf (theta / (float) G_PI * GABOR_ORIENTATIONS) % GABOR_ORIENTATIONS;
         ti = CLAMP ((int) lrintf (period) - GABOR_PERIOD_MIN, 0, GABOR_PERIOD_MAX - GABOR_PERIOD_MIN);
         kern = bank->k[ti][oi];

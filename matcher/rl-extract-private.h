@@ -39,6 +39,9 @@ gboolean rl_enhance_segment     (RlExtractCtx *c);   /* FALSE: no print area */
 void     rl_enhance_period      (RlExtractCtx *c);
 void     rl_enhance_gabor       (RlExtractCtx *c);
 void     rl_enhance_binarise_and_thin (RlExtractCtx *c);
+/* Orientation (image coordinates, [0, π)) and period at a pixel,
+ * interpolated between block centres. */
+void     rl_enhance_field_at    (const RlExtractCtx *c, float x, float y, float *theta, float *period);
 
 /* rl-minutiae.c */
 GArray  *rl_minutiae_detect     (RlExtractCtx *c);    /* of RlMinutia */

@@ -302,10 +302,11 @@ rl_minutiae_detect (RlExtractCtx *c)
   for (guint i = 0; i < cand->len; i++)
     {
       Candidate *m = &g_array_index (cand, Candidate, i);
-      float o = c->orient[(m->y / RL_BLOCK) * c->bw + m->x / RL_BLOCK];
-      float o2 = o + (float) G_PI;
+      float o, o2, period;
       if (m->removed)
         continue;
+      rl_enhance_field_at (c, m->x + 0.5f, m->y + 0.5f, &o, &period);
+      o2 = o + (float) G_PI;
       m->angle = angle_diff (m->angle, o) <= angle_diff (m->angle, o2) ? o : rl_wrap_2pi (o2);
     }
 
