@@ -179,7 +179,7 @@ struct _RlSynthFinger {
   float orient_wobble;
 
   float period0;
-  Noise period_noise;
+  Noise period_noise, period_detail;
   float period_mean;
 
   float *silhouette;            /* W*H, 1 on skin, soft edge */
@@ -253,6 +253,11 @@ place_singularities (RlSynthFinger *f, Rng *r)
 {
   double cx = f->cx + rng_gauss (r) * 10;
   double cy = f->cy - 25 + rng_gauss (r) * 18;
+  double dx, dy;
+
+  /* One random draw per statement: the order in which a call's arguments
+   * are evaluated is unspecified, and must not change the print between
+   * compilers. */
 
   switch (f->klass)
     {
@@ -260,7 +265,9 @@ place_singularities (RlSynthFinger *f, Rng *r)
       break;
     case RL_SYNTH_CLASS_TENTED_ARCH:
       add_singularity (f, RL_SINGULARITY_CORE, cx, cy);
-      add_singularity (f, RL_SINGULARITY_DELTA, cx + rng_gauss (r) * 6, cy + rng_range (r, 45, 75));
+      dx = rng_gauss (r) * 6;
+      dy = rng_range (r, 45, 75);
+      add_singularity (f, RL_SINGULARITY_DELTA, cx + dx, cy + dy);
       break;
     case RL_SYNTH_CLASS_LEFT_LOOP:
     case RL_SYNTH_CLASS_RIGHT_LOOP:
@@ -269,7 +276,9 @@ place_singularities (RlSynthFinger *f, Rng *r)
         double side = f->klass == RL_SYNTH_CLASS_LEFT_LOOP ? 1.0 : -1.0;
         cx -= side * rng_range (r, 0, 20);
         add_singularity (f, RL_SINGULARITY_CORE, cx, cy);
-        add_singularity (f, RL_SINGULARITY_DELTA, cx + side * rng_range (r, 55, 105), cy + rng_range (r, 80, 130));
+        dx = side * rng_range (r, 55, 105);
+        dy = rng_range (r, 80, 130);
+        add_singularity (f, RL_SINGULARITY_DELTA, cx + dx, cy + dy);
       }
       break;
     case RL_SYNTH_CLASS_WHORL:
@@ -277,8 +286,12 @@ place_singularities (RlSynthFinger *f, Rng *r)
         double sep = rng_range (r, 12, 35), tilt = rng_gauss (r) * 8;
         add_singularity (f, RL_SINGULARITY_CORE, cx + tilt, cy - sep / 2);
         add_singularity (f, RL_SINGULARITY_CORE, cx - tilt, cy + sep / 2);
-        add_singularity (f, RL_SINGULARITY_DELTA, cx - rng_range (r, 80, 120), cy + rng_range (r, 85, 135));
-        add_singularity (f, RL_SINGULARITY_DELTA, cx + rng_range (r, 80, 120), cy + rng_range (r, 85, 135));
+        dx = rng_range (r, 80, 120);
+        dy = rng_range (r, 85, 135);
+        add_singularity (f, RL_SINGULARITY_DELTA, cx - dx, cy + dy);
+        dx = rng_range (r, 80, 120);
+        dy = rng_range (r, 85, 135);
+        add_singularity (f, RL_SINGULARITY_DELTA, cx + dx, cy + dy);
       }
       break;
     default:
@@ -400,7 +413,8 @@ rl_synth_finger_ridge_period_at (const RlSynthFinger *f, float x, float y)
   /* Ridges are a little wider apart towards the tip and the crease than in
    * the middle of the pad, plus a slow individual variation. */
   r = silhouette_radius (f, x, y);
-  return f->period0 * (1.f + 0.06f * clampf (r * r, 0.f, 1.5f) + 0.07f * noise_at (&f->period_noise, x, y));
+  return f->period0 * (1.f + 0.06f * clampf (r * r, 0.f, 1.5f) + 0.07f * noise_at (&f->period_noise, x, y)
+                      + 0.07f * noise_at (&f->period_detail, x, y));
 }
 
 float
@@ -686,6 +700,24 @@ grow_ridges (RlSynthFinger *f, Rng *r)
         break;
     }
 
+  /* The grown pattern is nearly a square wave. Soften its edges (binomial
+   * blur, σ ≈ 1.4 px) so that a capture's pressure threshold can move ridge
+   * edges smoothly: thinner ridges when dry, wider when pressed. */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+          {
+            const float *p = a + (gsize) (y + PAD) * PW + x + PAD;
+            b[(gsize) (y + PAD) * PW + x + PAD] = (p[-2] + 4 * p[-1] + 6 * p[0] + 4 * p[1] + p[2]) * (1.f / 16);
+          }
+      for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+          {
+            const float *p = b + (gsize) (y + PAD) * PW + x + PAD;
+            a[(gsize) (y + PAD) * PW + x + PAD] = (p[-2 * PW] + 4 * p[-PW] + 6 * p[0] + 4 * p[PW] + p[2 * PW]) * (1.f / 16);
+          }
+    }
   f->ridges = g_new (float, (gsize) W * H);
   for (int y = 0; y < H; y++)
     memcpy (f->ridges + y * W, a + (gsize) (y + PAD) * PW + PAD, sizeof (float) * W);
@@ -748,6 +780,9 @@ rl_synth_finger_new (guint64 seed, RlFingerPosition position)
   /* Mean ridge period 0.4–0.5 mm: 7.8–9.8 px at 500 ppi. */
   f->period0 = (float) rng_range (&r, 7.6, 9.4);
   noise_init (&f->period_noise, &r, 110);
+  /* Local changes of ridge spacing force ridges to end or fork: they spread
+   * minutiae over the whole finger, not only where the flow diverges. */
+  noise_init (&f->period_detail, &r, 36);
 
   for (guint i = 0; i < f->n_model; i++)
     if (silhouette_radius (f, f->model[i].x, f->model[i].y) < 0.92f)
@@ -785,6 +820,7 @@ rl_synth_finger_free (RlSynthFinger *finger)
     return;
   noise_clear (&finger->orient_noise);
   noise_clear (&finger->period_noise);
+  noise_clear (&finger->period_detail);
   g_free (finger->silhouette);
   g_free (finger->ridges);
   g_free (finger);
@@ -915,9 +951,9 @@ capture_init_textures (Capture *c, const RlSynthImpression *imp)
   /* Signed distance from the centre along n that leaves ~(1 - partial) of a disc. */
   c->cut_d = (float) ((1.0 - 2.0 * c->v.partial) * 140.0);
 
-  c->background = (float) rng_range (r, 236, 252);
-  c->valley_grey = c->background - (float) rng_range (r, 4, 22);
-  c->ridge_grey = (float) rng_range (r, 8, 55);
+  c->background = (float) rng_range (r, 238, 255);
+  c->valley_grey = c->background - (float) rng_range (r, 0, 10);
+  c->ridge_grey = (float) rng_range (r, 0, 30);
 }
 
 static void
@@ -1072,12 +1108,12 @@ pore_at (const RlSynthFinger *f, float fx, float fy)
   float px, py, d2;
 
   h = splitmix64 (&h);
-  if ((h & 0xff) > 70)
+  if ((h & 0xff) > 90)
     return 1.f;
   px = (cx + 0.2f + 0.6f * (float) ((h >> 8) & 0xff) / 255.f) * cell;
   py = (cy + 0.2f + 0.6f * (float) ((h >> 16) & 0xff) / 255.f) * cell;
   d2 = (fx - px) * (fx - px) + (fy - py) * (fy - py);
-  return d2 < 1.0f ? 0.35f : d2 < 2.2f ? 0.7f : 1.f;
+  return d2 < 1.2f ? 0.25f : d2 < 2.6f ? 0.6f : 1.f;
 }
 
 /* How firmly the skin at finger point (fx, fy), seen at image pixel (x, y),
@@ -1093,7 +1129,7 @@ contact_at (const Capture *c, const RlSynthFinger *finger, float x, float y, flo
   float rad = sqrtf (qx * qx + qy * qy) + 0.07f * noise_at (&c->edge, fx, fy);
   float alpha = smoothstep (1.02f, 0.95f, rad);
 
-  *rim = smoothstep (0.75f, 1.0f, rad);
+  *rim = smoothstep (0.8f, 1.0f, rad);
   if (c->v.partial > 0)
     {
       float cut = (x - c->cx - c->v.dx) * c->cut_nx + (y - c->cy - c->v.dy) * c->cut_ny
@@ -1163,21 +1199,21 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
          * off, presses least. Fine noise makes ridge edges irregular. */
         local = noise_at (&c.pressure_noise, fx, fy);
         /* Ridges print a little wider than valleys at normal pressure. */
-        thr = -0.08f - 0.45f * c.v.pressure - 0.12f * local;
+        thr = -0.2f - 0.5f * c.v.pressure - 0.15f * local;
         if (impression != NULL)
-          thr += 0.4f * rim + 0.18f * noise_at (&c.wobble, fx, fy);
-        ridge = smoothstep (thr - 0.22f, thr + 0.22f, v);
+          thr += 0.4f * rim + 0.25f * noise_at (&c.wobble, fx, fy);
+        ridge = smoothstep (thr - 0.15f, thr + 0.15f, v);
 
         if (impression != NULL)
           {
             /* Skin texture: pores, and dry or lifting skin breaks ridges up. */
-            float dry_here = clampf (dry + 0.8f * rim + 0.2f * MAX (0.f, -local), 0.f, 1.f);
+            float dry_here = clampf (dry + 0.6f * rim + 0.2f * MAX (0.f, -local), 0.f, 1.f);
             float b = noise_at (&c.blotch, fx, fy);
             float g = noise_at (&c.grain, fx, fy);
             float gap = smoothstep (0.62f - 0.8f * dry_here, 0.88f - 0.7f * dry_here, b);
             ridge *= 1.f - gap * (0.25f + 0.75f * dry_here);
             ridge *= pore_at (finger, fx, fy);
-            ridge *= 0.8f + 0.2f * g;
+            ridge *= 0.88f + 0.12f * g;
             ridge = clampf (ridge * (1.f + 0.3f * wet), 0.f, 1.f);
           }
 

@@ -1,0 +1,95 @@
+/* synth-match — do impressions of one synthetic finger match each other, and
+ * not those of other fingers? Compares templates of synthetic impressions
+ * with rl_compare (FVC protocol: genuine = every pair of impressions of a
+ * finger, impostor = first impressions of different fingers).
+ *
+ *   synth-match [FINGERS] [IMPRESSIONS] [FIRST_SEED]
+ *
+ * Templates are the generator's ground truth (what a perfect extractor
+ * would find in each impression): this measures the comparison alone. */
+#include <glib.h>
+#include <stdlib.h>
+
+#include "rl-compare.h"
+#include "rl-synth.h"
+
+static int
+cmp_float (gconstpointer a, gconstpointer b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+  return x < y ? -1 : x > y;
+}
+
+static float
+pct (GArray *a, double q)
+{
+  g_array_sort (a, cmp_float);
+  return a->len ? g_array_index (a, float, (guint) (q * (a->len - 1))) : 0.f;
+}
+
+int
+main (int argc, char **argv)
+{
+  int fingers = argc > 1 ? atoi (argv[1]) : 20;
+  int impressions = argc > 2 ? atoi (argv[2]) : 4;
+  guint64 first = argc > 3 ? g_ascii_strtoull (argv[3], NULL, 10) : 1000;
+  g_autoptr(GPtrArray) tpls = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
+  g_autoptr(GArray) genuine = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(GArray) impostor = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (float));
+  float thr_1 = rl_score_for_fmr (0.01), thr_01 = rl_score_for_fmr (0.001);
+  guint miss_1 = 0, miss_01 = 0, fm_1 = 0, fm_01 = 0;
+
+  fingers = CLAMP (fingers, 2, 1000);
+  impressions = CLAMP (impressions, 2, 20);
+  for (int f = 0; f < fingers; f++)
+    {
+      g_autoptr(RlSynthFinger) finger = rl_synth_finger_new (first + (guint64) f, (RlFingerPosition) (f % 10 + 1));
+      for (int i = 0; i < impressions; i++)
+        {
+          RlSynthImpression imp;
+          RlTemplate *tpl;
+          float n;
+          rl_synth_impression_random ((first + (guint64) f) * 100 + (guint64) i, &imp);
+          tpl = rl_synth_impression_get_template (finger, &imp);
+          n = tpl->n_minutiae;
+          g_array_append_val (counts, n);
+          g_ptr_array_add (tpls, tpl);
+        }
+    }
+
+  for (int f = 0; f < fingers; f++)
+    for (int i = 0; i < impressions; i++)
+      for (int j = i + 1; j < impressions; j++)
+        {
+          float s = rl_compare (tpls->pdata[f * impressions + i], tpls->pdata[f * impressions + j], NULL);
+          g_array_append_val (genuine, s);
+          miss_1 += s < thr_1;
+          miss_01 += s < thr_01;
+        }
+  for (int f = 0; f < fingers; f++)
+    for (int g = f + 1; g < fingers; g++)
+      {
+        float s = rl_compare (tpls->pdata[f * impressions], tpls->pdata[g * impressions], NULL);
+        g_array_append_val (impostor, s);
+        if (g_getenv ("SYNTH_MATCH_VERBOSE") && s >= thr_01)
+          g_print ("impostor %.1f: finger %d (%u minutiae) vs %d (%u minutiae)\n", s, f,
+                   ((RlTemplate *) tpls->pdata[f * impressions])->n_minutiae, g,
+                   ((RlTemplate *) tpls->pdata[g * impressions])->n_minutiae);
+        fm_1 += s >= thr_1;
+        fm_01 += s >= thr_01;
+      }
+
+  g_print ("%d synthetic fingers x %d impressions, ground-truth templates\n", fingers, impressions);
+  g_print ("minutiae per impression: median %.0f (10th %.0f, 90th %.0f)\n",
+           pct (counts, 0.5), pct (counts, 0.1), pct (counts, 0.9));
+  g_print ("genuine  scores (%u): min %.1f, 10th %.1f, median %.1f\n", genuine->len,
+           pct (genuine, 0), pct (genuine, 0.1), pct (genuine, 0.5));
+  g_print ("impostor scores (%u): median %.1f, 99th %.1f, max %.1f\n", impostor->len,
+           pct (impostor, 0.5), pct (impostor, 0.99), pct (impostor, 1));
+  g_print ("threshold for FMR 1 %% = %.1f: FNMR %.1f %%, false matches %u\n",
+           thr_1, 100.0 * miss_1 / genuine->len, fm_1);
+  g_print ("threshold for FMR 0.1 %% = %.1f: FNMR %.1f %%, false matches %u\n",
+           thr_01, 100.0 * miss_01 / genuine->len, fm_01);
+  return 0;
+}
