@@ -151,6 +151,14 @@ chart_changed (RlComparisonView *self)
   rl_print_view_set_marks (self->views[0], probe, number, count);
   rl_print_view_set_marks (self->views[1], candidate, number, count);
   update_captions (self);
+  {
+    /* What a screen reader says about the comparison as a whole. */
+    g_autofree char *description =
+      g_strdup_printf (_("Probe %u minutiae, candidate %u minutiae, %u correspondences shown"),
+                       rl_print_view_get_n_minutiae (self->views[0]),
+                       rl_print_view_get_n_minutiae (self->views[1]), count);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  }
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CORRESPONDENCES]);
