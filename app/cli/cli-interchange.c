@@ -43,7 +43,8 @@ rl_cli_convert (int argc, char **argv)
   int ppi = 0;
   const GOptionEntry entries[] = {
     { "bitrate", 'b', 0, G_OPTION_ARG_DOUBLE, &bitrate,
-      N_("WSQ output: bits per pixel (default 0.75, the FBI's setting for 500 ppi prints)"), N_("B") },
+      N_("WSQ output: the bitrate setting in bits per pixel (default 0.75, the FBI's for 500 ppi "
+         "prints); background costs little, so files usually come out smaller"), N_("B") },
     { "ppi", 0, 0, G_OPTION_ARG_INT, &ppi,
       N_("Resolution of the input, overriding what it records (default: its own, else 500)"), N_("N") },
     { NULL }
@@ -96,7 +97,7 @@ rl_cli_convert (int argc, char **argv)
           argv[2], format, g_bytes_get_size (bytes),
           (double) image->width * image->height / MAX (g_bytes_get_size (bytes), 1));
   if (strcmp (format, "wsq") == 0)
-    printf (_(", %.2f bits per pixel, target %.2f"),
+    printf (_(", %.2f bits per pixel at --bitrate %.2f"),
             8.0 * g_bytes_get_size (bytes) / ((double) image->width * image->height), bitrate);
   printf (")\n");
   return 0;
