@@ -14,6 +14,16 @@ rl_format_time (gint64 unix_time)
   return g_date_time_format (time, "%Y-%m-%d %H:%M");
 }
 
+char *
+rl_format_date (gint64 unix_time)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (unix_time == 0 || !(time = g_date_time_new_from_unix_local (unix_time)))
+    return g_strdup ("");
+  return g_date_time_format (time, "%Y-%m-%d");
+}
+
 const char *
 rl_format_finger (RlFingerPosition finger)
 {

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 
 /* "2026-11-23 14:05" in local time; "" for 0. */
 char       *rl_format_time   (gint64 unix_time);
+/* "2026-11-23" in local time; "" for 0. */
+char       *rl_format_date   (gint64 unix_time);
 /* Translated "Right index" etc. */
 const char *rl_format_finger (RlFingerPosition finger);
 /* "0.734" or "" when score is 0 (no candidate). */

@@ -44,7 +44,7 @@ rl_identities_page_reload (RlPage    *page,
       const RlIdentity *identity = g_ptr_array_index (identities, i);
       g_autofree char *encounters = g_strdup_printf ("%u", identity->n_encounters);
       g_autofree char *derogatory = identity->n_derogatory ? g_strdup_printf ("%u", identity->n_derogatory) : g_strdup ("");
-      g_autofree char *last_seen = rl_format_time (identity->last_seen);
+      g_autofree char *last_seen = rl_format_date (identity->last_seen);
       g_autoptr(RlTextRow) row = rl_text_row_new (identity->reference, identity->family_name, identity->given_names,
                                                   identity->date_of_birth, identity->nationality, identity->sex,
                                                   encounters, derogatory, last_seen, NULL);

@@ -613,6 +613,97 @@ test_bad_workspaces (void)
   run_app (newer, error_script, &too_new);
 }
 
+/* ---- the demo workspace ---------------------------------------------- */
+
+typedef struct {
+  char *supervisor;   /* display names, from the store */
+  char *examiner;
+  guint n_users;
+  guint n_identities;
+} DemoPeople;
+
+static void
+demo_script (RlApplication *app,
+             RlWindow      *window,
+             gpointer       data)
+{
+  DemoPeople *demo = data;
+  GtkWidget *table;
+
+  screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->sign_in_view), "demo-sign-in");
+  sign_in (window, demo->supervisor);
+  for (guint i = 0; i < G_N_ELEMENTS (all_pages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("demo-%s", all_pages[i].id);
+
+      g_assert_true (gtk_widget_activate (sidebar_row (window, all_pages[i].title)));
+      wait_for_frame (GTK_WIDGET (window));
+      g_assert_cmpstr (rl_window_get_page (window), ==, all_pages[i].id);
+      screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->page_stack), name);
+
+      table = find_widget (gtk_stack_get_visible_child (window->page_stack), is_table_view, NULL);
+      g_assert_nonnull (table);
+      if (g_str_equal (all_pages[i].id, "identities"))
+        g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), ==, demo->n_identities);
+      else if (g_str_equal (all_pages[i].id, "users"))
+        g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), ==, demo->n_users);
+      else if (g_str_equal (all_pages[i].id, "audit"))
+        {
+          g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), >, 0);
+          g_assert_nonnull (find_widget (table, is_label, "Hash chain intact"));
+        }
+    }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  wait_for_frame (GTK_WIDGET (window));
+  sign_in (window, demo->examiner);
+  g_assert_false (gtk_widget_get_visible (sidebar_row (window, "Tuning")));
+  g_assert_false (gtk_widget_get_visible (sidebar_row (window, "Audit Log")));
+  g_assert_true (gtk_widget_get_visible (sidebar_row (window, "Work Queue")));
+}
+
+static void
+test_demo_workspace (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rl-gui-demo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "demo.db", NULL);
+  const char *argv[] = { RL_CLI_PATH, "demo", "--identities", "40", "--seed", "3", "--no-prints", "--quiet",
+                         "--db", path, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) store = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  DemoPeople demo = { 0 };
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+
+  /* Whoever the demo made: the first supervisor and examiner by name. */
+  store = rl_store_open (path, &error);
+  g_assert_no_error (error);
+  users = rl_store_list_users (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < users->len; i++)
+    {
+      RlUser *user = g_ptr_array_index (users, i);
+      if (user->role == RL_ROLE_SUPERVISOR && demo.supervisor == NULL)
+        demo.supervisor = user->display_name;
+      if (user->role == RL_ROLE_EXAMINER && demo.examiner == NULL)
+        demo.examiner = user->display_name;
+    }
+  g_assert_nonnull (demo.supervisor);
+  g_assert_nonnull (demo.examiner);
+  demo.n_users = users->len;
+  demo.n_identities = rl_store_count_identities (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (demo.n_identities, ==, 40);
+  g_clear_pointer (&store, rl_store_close);
+
+  run_app (path, demo_script, &demo);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -632,5 +723,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/gui/examiner-sees-only-examiner-pages", test_examiner_sees_only_examiner_pages);
   g_test_add_func ("/app/gui/window-state-is-restored", test_window_state_is_restored);
   g_test_add_func ("/app/gui/bad-workspaces", test_bad_workspaces);
+  g_test_add_func ("/app/gui/demo-workspace", test_demo_workspace);
   return g_test_run ();
 }
