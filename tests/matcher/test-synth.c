@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "rl-compare.h"
+#include "rl-extract.h"
 #include "rl-synth.h"
 
 #define DEG(r) ((r) * 180.0 / G_PI)
@@ -450,6 +452,50 @@ test_ground_truth_minutiae (void)
     }
 }
 
+/* The whole chain on synthetic prints: the extractor finds a plausible
+ * number of minutiae, and the comparison matches two impressions of one
+ * finger and not impressions of different fingers. */
+static void
+test_extract_and_compare (void)
+{
+  const RlSynthFinger *f = shared_finger (101), *g = shared_finger (102);
+  RlSynthImpression a, b, c;
+  g_autoptr(RlImage) ia = NULL, ib = NULL, ic = NULL;
+  g_autoptr(RlTemplate) ta = NULL, tb = NULL, tc = NULL;
+  g_autoptr(GError) error = NULL;
+  float genuine, impostor, threshold = rl_score_for_fmr (0.01);
+
+  rl_synth_impression_random (11, &a);
+  rl_synth_impression_random (12, &b);
+  rl_synth_impression_random (13, &c);
+  a.partial = b.partial = c.partial = 0;
+  ia = rl_synth_render (f, &a, &error);
+  g_assert_no_error (error);
+  ib = rl_synth_render (f, &b, &error);
+  g_assert_no_error (error);
+  ic = rl_synth_render (g, &c, &error);
+  g_assert_no_error (error);
+  ta = rl_extract_template (ia, &error);
+  g_assert_no_error (error);
+  tb = rl_extract_template (ib, &error);
+  g_assert_no_error (error);
+  tc = rl_extract_template (ic, &error);
+  g_assert_no_error (error);
+
+  genuine = rl_compare (ta, tb, NULL);
+  impostor = rl_compare (ta, tc, NULL);
+  g_test_message ("extracted minutiae %u, %u, %u; genuine score %.1f, impostor %.1f (FMR 1 %% threshold %.1f)",
+                  ta->n_minutiae, tb->n_minutiae, tc->n_minutiae, genuine, impostor, threshold);
+  g_assert_cmpuint (ta->n_minutiae, >=, 20);
+  g_assert_cmpuint (ta->n_minutiae, <=, 80);
+  g_assert_cmpuint (tb->n_minutiae, >=, 20);
+  g_assert_cmpuint (tb->n_minutiae, <=, 80);
+  g_assert_cmpuint (tc->n_minutiae, >=, 20);
+  g_assert_cmpuint (tc->n_minutiae, <=, 80);
+  g_assert_cmpfloat (genuine, >=, threshold);
+  g_assert_cmpfloat (impostor, <, threshold);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -461,6 +507,7 @@ main (int argc, char **argv)
   g_test_add_func ("/synth/impressions-align", test_impressions_align);
   g_test_add_func ("/synth/image-statistics", test_image_statistics);
   g_test_add_func ("/synth/ground-truth-minutiae", test_ground_truth_minutiae);
+  g_test_add_func ("/synth/extract-and-compare", test_extract_and_compare);
   int status = g_test_run ();
 
   g_clear_pointer (&shared_fingers, g_hash_table_unref);
