@@ -14,11 +14,16 @@
 #define G_LOG_DOMAIN "rl-demo"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
+#include "rl-compare.h"
 #include "rl-demo.h"
+#include "rl-extract.h"
+#include "rl-gallery.h"
 #include "rl-image-io.h"
 #include "rl-synth.h"
+#include "rl-template-io.h"
 
 /* 2026-11-16 09:00 UTC, a Monday morning. */
 #define DEMO_NOW        G_GINT64_CONSTANT (1794819600)
@@ -179,6 +184,7 @@ static const char * const asylum_places[] = {
 typedef struct {
   int      finger;          /* RlFingerPosition */
   int      impression;      /* RlImpression */
+  gboolean poor;            /* a bad capture: dry, smudged, half the finger missing */
   guint64  master_seed;     /* synthetic: the master finger */
   guint64  impression_seed;
   char    *file;            /* imported: the file to read instead */
@@ -186,6 +192,12 @@ typedef struct {
   /* filled by the render step */
   char    *image_sha256;
   int      width, height;
+  RlTemplate *tpl;          /* A1's extractor on the stored image; NULL if it found no print */
+  GBytes  *template_bytes;
+  /* filled by the write step */
+  gint64   db_id;
+  gint64   identity_db_id;
+  gint64   encounter_db_id;
 } PlanSample;
 
 typedef struct {
@@ -241,6 +253,8 @@ plan_encounter_free (PlanEncounter *e)
       g_free (s->file);
       g_free (s->ground_truth);
       g_free (s->image_sha256);
+      g_clear_pointer (&s->tpl, rl_template_free);
+      g_clear_pointer (&s->template_bytes, g_bytes_unref);
     }
   g_array_unref (e->samples);
   g_free (e->case_reference);
@@ -577,7 +591,7 @@ plan_person (Plan *plan, guint64 seed, guint index, guint64 finger_owner, GPtrAr
     gint64 start = g_date_time_to_unix (dt);
     gint64 span = DEMO_NOW - 30 * DAY - start;
     first = start + (gint64) (rng_uniform (&r) * span);
-    if (rng_chance (&r, 0.08))
+    if (rng_chance (&r, 0.06) || index % 12 == 1)
       first = DEMO_NOW - (gint64) (1 + rng_range (&r, RECENT_DAYS - 1)) * DAY;
     first = working_time (&r, first);
   }
@@ -649,6 +663,29 @@ plan_person (Plan *plan, guint64 seed, guint index, guint64 finger_owner, GPtrAr
         }
       break;
     }
+
+  /* Some people come back in the last fortnight: their prints are being
+   * searched now. A third of those captures are poor (hurried booking, dry
+   * skin, a smudged platen): the matcher is unsure and examiners decide. */
+  {
+    PlanEncounter *last = g_ptr_array_index (plan->encounters, plan->encounters->len - 1);
+    if (last->identity == id_index && last->at < DEMO_NOW - RECENT_DAYS * DAY && rng_chance (&r, 0.12))
+      {
+        gint64 when = working_time (&r, DEMO_NOW - (gint64) (1 + rng_range (&r, RECENT_DAYS - 1)) * DAY);
+        RlEncounterPurpose purpose = life == LIFE_OFFENDER ? RL_PURPOSE_ARREST_BOOKING
+                                   : life == LIFE_ASYLUM ? RL_PURPOSE_RESIDENCE_PERMIT : RL_PURPOSE_BORDER_CROSSING;
+        new_encounter (plan, &r, id_index, &p, purpose, when, master_seeds, truth, owned);
+      }
+    for (guint i = plan->encounters->len; i > 0; i--)
+      {
+        PlanEncounter *e = g_ptr_array_index (plan->encounters, i - 1);
+        if (e->identity != id_index)
+          break;
+        if (e->at >= DEMO_NOW - RECENT_DAYS * DAY && rng_chance (&r, 0.35))
+          for (guint k = 0; k < e->samples->len; k++)
+            g_array_index (e->samples, PlanSample, k).poor = TRUE;
+      }
+  }
 
   /* Derogatory records, by the life led. */
   {
@@ -889,6 +926,13 @@ sample_image (const PlanSample *s, RlSynthFinger **finger_cache, guint64 *cached
       *cached_seed = s->master_seed;
     }
   rl_synth_impression_random (s->impression_seed, &impression);
+  if (s->poor)
+    {
+      impression.pressure = -0.85f;
+      impression.noise = MAX (impression.noise, 0.7f);
+      impression.partial = MAX (impression.partial, 0.4f);
+      impression.distortion = MAX (impression.distortion, 0.6f);
+    }
   if (!(image = rl_synth_render (*finger_cache, &impression, error)))
     return NULL;
   compact_print (image);
@@ -923,9 +967,20 @@ render_worker (gpointer data)
 
       if (image != NULL)
         {
+          g_autoptr(GError) no_print = NULL;
           job->sample->width = image->width;
           job->sample->height = image->height;
           job->png = rl_image_encode (image, "png", &job->error);
+          /* The template comes from the image as stored, so that what the
+           * examiner sees and what the matcher compared are the same. A
+           * print the extractor cannot use is kept without a template. */
+          job->sample->tpl = rl_extract_template (image, &no_print);
+          if (job->sample->tpl != NULL)
+            {
+              job->sample->tpl->finger = job->sample->finger;
+              job->sample->tpl->impression = job->sample->impression;
+              job->sample->template_bytes = rl_template_serialize (job->sample->tpl);
+            }
         }
       g_atomic_int_inc (&q->done);
     }
@@ -1026,15 +1081,84 @@ render_prints (RlStore *store, Plan *plan, const RlDemoOptions *options, GError 
 
 /* ---------------------------------------------------------------- write */
 
+#define QUALITY_THRESHOLD 55   /* on the extractor's 0..100 scale (FVC sets average 66-78) */
+#define MAX_CANDIDATES    10
+
+typedef enum { WORK_CONCLUDE, WORK_VERIFY, WORK_DISPOSE, WORK_CLAIM } WorkKind;
+
+/* Work people do on searches and hits after the matcher: kept in time
+ * order and done when the replay reaches its time. */
 typedef struct {
-  gint64 agencies[N_AGENCIES];
-  gint64 users[G_N_ELEMENTS (demo_users)];
-  gint64 releases[G_N_ELEMENTS (demo_releases)];
-} Written;
+  gint64   at;
+  guint    seq;
+  WorkKind kind;
+  gint64   id;          /* search, conclusion or hit */
+  gint64   user;
+  PlanSample *probe;
+  PlanSample *candidate;
+} Work;
+
+typedef struct {
+  RlStore   *store;
+  Plan      *plan;
+  const RlDemoOptions *options;
+  gint64     agencies[N_AGENCIES];
+  gint64     users[G_N_ELEMENTS (demo_users)];
+  gint64     releases[G_N_ELEMENTS (demo_releases)];
+  GArray    *examiners, *analysts, *supervisors;   /* of gint64 */
+  RlGallery *gallery;
+  GHashTable *samples;        /* db id → PlanSample* */
+  GHashTable *first_of_truth; /* ground truth → first PlanSample* enrolled */
+  GHashTable *derogatory;     /* identity db id → number of records so far */
+  GArray    *work;            /* of Work, sorted */
+  guint      work_seq;
+  float      match_threshold, no_match_threshold;
+  guint      n_searches;
+} Writer;
+
+static void
+writer_clear (Writer *w)
+{
+  g_clear_pointer (&w->examiners, g_array_unref);
+  g_clear_pointer (&w->analysts, g_array_unref);
+  g_clear_pointer (&w->supervisors, g_array_unref);
+  g_clear_pointer (&w->gallery, rl_gallery_free);
+  g_clear_pointer (&w->samples, g_hash_table_unref);
+  g_clear_pointer (&w->first_of_truth, g_hash_table_unref);
+  g_clear_pointer (&w->derogatory, g_hash_table_unref);
+  g_clear_pointer (&w->work, g_array_unref);
+}
+
+static int
+compare_work (gconstpointer a, gconstpointer b)
+{
+  const Work *x = a, *y = b;
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+schedule (Writer *w, Work work)
+{
+  /* Work that would fall after "now" is still to do: it is left undone. */
+  if (work.at >= DEMO_NOW)
+    return;
+  work.seq = w->work_seq++;
+  g_array_append_val (w->work, work);
+  g_array_sort (w->work, compare_work);
+}
+
+static gint64
+pick (GArray *ids, Rng *r)
+{
+  return g_array_index (ids, gint64, rng_range (r, ids->len));
+}
 
 static gboolean
-write_setup (RlStore *store, Written *w, GError **error)
+write_setup (Writer *w, GError **error)
 {
+  RlStore *store = w->store;
   g_autoptr(GDateTime) start = g_date_time_new_utc (DEMO_FIRST_YEAR - 1, 12, 1, 9, 0, 0);
 
   rl_store_set_time (store, g_date_time_to_unix (start));
@@ -1049,6 +1173,12 @@ write_setup (RlStore *store, Written *w, GError **error)
         return FALSE;
       if (i == 0 && !rl_store_set_actor (store, w->users[0], error))
         return FALSE;
+      if (demo_users[i].role == RL_ROLE_EXAMINER)
+        g_array_append_val (w->examiners, w->users[i]);
+      else if (demo_users[i].role == RL_ROLE_ANALYST)
+        g_array_append_val (w->analysts, w->users[i]);
+      else if (demo_users[i].role == RL_ROLE_SUPERVISOR)
+        g_array_append_val (w->supervisors, w->users[i]);
     }
   /* Need to know: border analysts and all supervisors may read the police's
    * restricted records; the defence agency's stay with the defence agency. */
@@ -1059,17 +1189,264 @@ write_setup (RlStore *store, Written *w, GError **error)
   return rl_store_set_actor (store, 0, error);
 }
 
-static gboolean
-write_event (RlStore *store, Plan *plan, const PlanEvent *ev, Written *w, GError **error)
+static const char *
+identification_reasons (Rng *r)
 {
+  static const char * const reasons[] = {
+    "Sufficient corresponding minutiae in agreement (14), ridge flow and core position consistent; no unexplained differences.",
+    "Agreement in level 1 and level 2 detail across the whole print; 12 corresponding minutiae charted.",
+    "Core-delta relationship and 16 minutiae correspond; differences explained by distortion and pressure.",
+  };
+  return reasons[rng_range (r, G_N_ELEMENTS (reasons))];
+}
+
+static const char *
+exclusion_reasons (Rng *r)
+{
+  static const char * const reasons[] = {
+    "Different pattern type: loop against whorl.",
+    "Ridge counts between core and delta differ (11 against 16); several target minutiae absent.",
+    "Minutiae in the probe's core area have no counterpart in the candidate; exclusion.",
+  };
+  return reasons[rng_range (r, G_N_ELEMENTS (reasons))];
+}
+
+static gboolean
+do_work (Writer *w, const Work *work, GError **error)
+{
+  RlStore *store = w->store;
+  Rng r = rng_for (w->options->seed, 4, work->seq);
+
+  rl_store_set_time (store, work->at);
+  if (!rl_store_set_actor (store, work->user, error))
+    return FALSE;
+
+  switch (work->kind)
+    {
+    case WORK_CLAIM:
+      return rl_store_claim_search (store, work->id, error);
+
+    case WORK_CONCLUDE:
+      {
+        g_autoptr(GPtrArray) candidates = NULL;
+        gboolean identified = FALSE;
+
+        if (!rl_store_claim_search (store, work->id, error) ||
+            !rl_store_add_probe_analysis (store, work->id, work->probe->tpl != NULL,
+                                          work->probe->tpl && work->probe->tpl->quality < 40 ?
+                                          "Low contrast in the lower third; core visible." : "Clear ridge detail, core and one delta.",
+                                          NULL, error) ||
+            !(candidates = rl_store_list_candidates (store, work->id, error)))
+          return FALSE;
+        /* The examiner compares the best candidates in turn; the demo's
+         * examiners are right (the ground truth decides). */
+        for (guint i = 0; i < MIN (3u, candidates->len) && !identified; i++)
+          {
+            RlSearchCandidate *c = candidates->pdata[i];
+            PlanSample *cs = g_hash_table_lookup (w->samples, &c->sample_id);
+            gboolean mate = cs && g_strcmp0 (cs->ground_truth, work->probe->ground_truth) == 0;
+            RlConclusion conclusion = { .candidate_id = c->id,
+                                        .decision = mate ? RL_DECISION_IDENTIFICATION : RL_DECISION_EXCLUSION,
+                                        .reasons = (char *) (mate ? identification_reasons (&r) : exclusion_reasons (&r)) };
+            gint64 cid;
+
+            rl_store_set_time (store, work->at + 600 * (i + 1));
+            if (!rl_store_record_candidate_view (store, c->id, error) ||
+                !(cid = rl_store_add_conclusion (store, &conclusion, error)))
+              return FALSE;
+            if (mate)
+              {
+                Work v = { .at = work->at + (gint64) (2 + rng_range (&r, 20)) * 3600, .kind = WORK_VERIFY, .id = cid };
+                do
+                  v.user = pick (w->examiners, &r);
+                while (v.user == work->user);
+                schedule (w, v);
+                identified = TRUE;
+              }
+            else if (c->score >= w->match_threshold)
+              {
+                /* The matcher was sure and wrong: a confirmed false match. */
+                RlCorrection corr = { .kind = RL_CORRECTION_FALSE_MATCH, .probe_sample_id = work->probe->db_id,
+                                      .candidate_sample_id = c->sample_id, .search_id = work->id, .conclusion_id = cid,
+                                      .score = c->score, .reason = (char *) conclusion.reasons };
+                if (!rl_store_add_correction (store, &corr, error))
+                  return FALSE;
+              }
+          }
+        if (!identified)
+          {
+            /* Not on the list: an examiner who knows the person is enrolled
+             * searches their prints by hand — a missed match. */
+            PlanSample *mate = g_hash_table_lookup (w->first_of_truth, work->probe->ground_truth);
+            if (mate != NULL && mate->db_id != 0 && mate != work->probe && mate->db_id < work->probe->db_id)
+              {
+                RlConclusion conclusion = { .search_id = work->id, .candidate_sample_id = mate->db_id,
+                                            .decision = RL_DECISION_IDENTIFICATION,
+                                            .reasons = (char *) "Identified against the subject's enrolled prints, searched by hand: "
+                                                                "not on the candidate list." };
+                RlCorrection corr = { .kind = RL_CORRECTION_MISSED_MATCH, .probe_sample_id = work->probe->db_id,
+                                      .candidate_sample_id = mate->db_id, .search_id = work->id,
+                                      .score = NAN, .reason = (char *) "Mate enrolled but missing from the candidate list." };
+                gint64 cid;
+
+                rl_store_set_time (store, work->at + 3600);
+                if (!(cid = rl_store_add_conclusion (store, &conclusion, error)))
+                  return FALSE;
+                corr.conclusion_id = cid;
+                if (!rl_store_add_correction (store, &corr, error))
+                  return FALSE;
+                {
+                  Work v = { .at = work->at + (gint64) (2 + rng_range (&r, 20)) * 3600, .kind = WORK_VERIFY, .id = cid };
+                  do
+                    v.user = pick (w->examiners, &r);
+                  while (v.user == work->user);
+                  schedule (w, v);
+                }
+              }
+            else if (!rl_store_set_search_status (store, work->id, RL_SEARCH_COMPLETED, error))
+              return FALSE;
+          }
+        return TRUE;
+      }
+
+    case WORK_VERIFY:
+      return rl_store_add_verification (store, work->id, TRUE, TRUE, RL_DECISION_IDENTIFICATION,
+                                        "Blind verification: same conclusion reached independently.", error) != 0;
+
+    case WORK_DISPOSE:
+      {
+        gboolean mate = work->candidate && g_strcmp0 (work->candidate->ground_truth, work->probe->ground_truth) == 0;
+        double u = rng_uniform (&r);
+
+        if (!mate)
+          return rl_store_dispose_hit (store, work->id, RL_HIT_DISMISSED,
+                                       "Examiner excluded the candidate: not the same person.", error) != 0;
+        if (u < 0.25)
+          return rl_store_dispose_hit (store, work->id, RL_HIT_ESCALATED,
+                                       "Subject presented under a different name; supervisor to decide on referral.", error) != 0;
+        return rl_store_dispose_hit (store, work->id, RL_HIT_CONFIRMED,
+                                     "Identity confirmed by prints; record refers to this subject. Port notified.", error) != 0;
+      }
+    }
+  return TRUE;
+}
+
+static gboolean
+do_work_until (Writer *w, gint64 until, GError **error)
+{
+  while (w->work->len > 0 && g_array_index (w->work, Work, 0).at <= until)
+    {
+      Work work = g_array_index (w->work, Work, 0);
+      g_array_remove_index (w->work, 0);
+      if (!do_work (w, &work, error))
+        return FALSE;
+    }
+  return rl_store_set_actor (w->store, 0, error);
+}
+
+/* The automated 1:N search of a new encounter's print: A2's gallery over
+ * every print enrolled before it, then routing by the release's thresholds
+ * (grey zone and poor probes go to examiners). */
+static gboolean
+search_encounter (Writer *w, PlanEncounter *e, PlanSample *probe, GError **error)
+{
+  RlStore *store = w->store;
+  Rng r = rng_for (w->options->seed, 5, probe->db_id);
+  g_autoptr(GArray) results = NULL;
+  g_autofree RlStoreCandidateIn *candidates = NULL;
+  RlSearchStatus status;
+  RlSearchReason reason;
+  int priority = e->purpose == RL_PURPOSE_ARREST_BOOKING ? 2 : 3;
+  float best = 0;
+  gint64 search_id, at = e->at + 300;
+  guint n = 0;
+
+  rl_store_set_time (store, at);
+  if (rl_gallery_size (w->gallery) > 0)
+    {
+      if (!(results = rl_gallery_search (w->gallery, probe->tpl, MAX_CANDIDATES, TRUE, error)))
+        return FALSE;
+      n = results->len;
+    }
+  candidates = g_new0 (RlStoreCandidateIn, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      RlCandidate *c = &g_array_index (results, RlCandidate, i);
+      candidates[i].sample_id = c->id;
+      candidates[i].score = c->score;
+    }
+  best = n > 0 ? candidates[0].score : 0;
+
+  if (probe->tpl->quality < QUALITY_THRESHOLD)
+    status = RL_SEARCH_PENDING, reason = RL_SEARCH_REASON_LOW_QUALITY, priority = 2;
+  else if (best >= w->match_threshold || best < w->no_match_threshold)
+    status = RL_SEARCH_AUTOMATIC, reason = RL_SEARCH_REASON_AUTOMATIC;
+  else
+    status = RL_SEARCH_PENDING, reason = RL_SEARCH_REASON_GREY_ZONE;
+
+  if (!(search_id = rl_store_add_search (store, probe->db_id, 0, status, reason, priority, candidates, n, error)))
+    return FALSE;
+  w->n_searches++;
+
+  if (status == RL_SEARCH_AUTOMATIC && best >= w->match_threshold)
+    {
+      PlanSample *top = g_hash_table_lookup (w->samples, &candidates[0].sample_id);
+
+      /* The same prints under another identity: a link for analysts. */
+      if (top != NULL && top->identity_db_id != probe->identity_db_id &&
+          !rl_store_add_identity_link (store, top->identity_db_id, probe->identity_db_id, best, error))
+        return FALSE;
+      /* A match to someone with derogatory records: a hit. */
+      if (top != NULL && GPOINTER_TO_UINT (g_hash_table_lookup (w->derogatory, &top->identity_db_id)) > 0)
+        {
+          g_autoptr(GPtrArray) list = rl_store_list_candidates (store, search_id, error);
+          RlHit hit = { .search_id = search_id, .encounter_id = probe->encounter_db_id, .identity_id = top->identity_db_id,
+                        .score = best };
+          gint64 hit_id;
+
+          if (list == NULL)
+            return FALSE;
+          hit.candidate_id = ((RlSearchCandidate *) list->pdata[0])->id;
+          if (!(hit_id = rl_store_add_hit (store, &hit, error)))
+            return FALSE;
+          if (rng_chance (&r, 0.6))
+            schedule (w, (Work) { .at = at + (gint64) (1 + rng_range (&r, 48)) * 3600, .kind = WORK_DISPOSE, .id = hit_id,
+                                  .user = pick (w->analysts, &r), .probe = probe, .candidate = top });
+        }
+    }
+  else if (status == RL_SEARCH_PENDING)
+    {
+      /* Most of the older queue has been worked; one search is open on an
+       * examiner's screen; the rest waits. */
+      double u = rng_uniform (&r);
+      gint64 when = at + (gint64) (4 + rng_range (&r, 60)) * 3600;
+      if (u < 0.55 && when < DEMO_NOW - 2 * DAY)
+        schedule (w, (Work) { .at = when, .kind = WORK_CONCLUDE, .id = search_id, .user = pick (w->examiners, &r),
+                              .probe = probe });
+      else if (u < 0.65)
+        schedule (w, (Work) { .at = when, .kind = WORK_CLAIM, .id = search_id, .user = pick (w->examiners, &r) });
+    }
+  return TRUE;
+}
+
+static gboolean
+write_event (Writer *w, const PlanEvent *ev, GError **error)
+{
+  RlStore *store = w->store;
+  Plan *plan = w->plan;
+
+  if (!do_work_until (w, ev->at, error))
+    return FALSE;
   rl_store_set_time (store, ev->at);
 
   if (ev->kind == EVENT_RELEASE)
     {
-      /* Shipped releases: no author in this workspace; the thresholds come
-       * from the matcher's own calibration. */
-      g_autofree char *params = g_strdup_printf ("{\"shipped\": true, \"max_candidates\": 10, \"quality_threshold\": 25, "
-                                                 "\"match_fmr\": 1e-5, \"no_match_fmr\": 1e-2}");
+      /* Shipped releases: no author in this workspace. Thresholds from the
+       * matcher's own calibration (score for a target false-match rate). */
+      g_autofree char *params = g_strdup_printf ("{\"shipped\": true, \"match_threshold\": %.2f, \"no_match_threshold\": %.2f, "
+                                                 "\"match_fmr\": 1e-05, \"no_match_fmr\": 0.001, "
+                                                 "\"quality_threshold\": %d, \"max_candidates\": %d, \"prefilter\": true}",
+                                                 w->match_threshold, w->no_match_threshold, QUALITY_THRESHOLD, MAX_CANDIDATES);
       gint64 id = rl_store_add_release (store, demo_releases[ev->index].name, params, ev->index ? w->releases[ev->index - 1] : 0, error);
       if (id == 0 || !rl_store_activate_release (store, id, error))
         return FALSE;
@@ -1084,6 +1461,10 @@ write_event (RlStore *store, Plan *plan, const PlanEvent *ev, Written *w, GError
         .identity_id = identity->db_id, .category = d->category, .source_agency_id = w->agencies[d->agency],
         .restricted = d->restricted, .summary = d->summary, .recorded_on = d->recorded_on, .expires_on = d->expires_on,
       };
+      gint64 *key = g_new (gint64, 1);
+      *key = identity->db_id;
+      g_hash_table_replace (w->derogatory, key,
+                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (w->derogatory, key)) + 1));
       return rl_store_add_derogatory_record (store, &rec, error) != 0;
     }
 
@@ -1096,6 +1477,7 @@ write_event (RlStore *store, Plan *plan, const PlanEvent *ev, Written *w, GError
       .date_of_birth = e->date_of_birth, .nationality = e->nationality, .sex = (char *) e->sex,
     };
     gint64 encounter_id;
+    PlanSample *probe = NULL;
 
     /* A person becomes an identity at their first encounter. */
     if (identity->db_id == 0 && !(identity->db_id = rl_store_add_identity (store, identity->reference, error)))
@@ -1109,11 +1491,28 @@ write_event (RlStore *store, Plan *plan, const PlanEvent *ev, Written *w, GError
         g_autofree char *source = ps->file ? g_path_get_basename (ps->file) : g_strdup ("synthetic");
         RlSample s = {
           .encounter_id = encounter_id, .finger = ps->finger, .impression = ps->impression,
-          .image_sha256 = ps->image_sha256, .ppi = 500, .quality = -1, .ground_truth = ps->ground_truth,
-          .source = source,
+          .image_sha256 = ps->image_sha256, .ppi = 500, .quality = ps->tpl ? ps->tpl->quality : -1,
+          .ground_truth = ps->ground_truth, .source = source,
         };
-        if (!rl_store_add_sample (store, &s, NULL, error))
+        if (!(ps->db_id = rl_store_add_sample (store, &s, ps->template_bytes, error)))
           return FALSE;
+        ps->identity_db_id = identity->db_id;
+        ps->encounter_db_id = encounter_id;
+        g_hash_table_insert (w->samples, &ps->db_id, ps);
+        if (probe == NULL && ps->tpl != NULL)
+          probe = ps;
+      }
+    /* Encounters of the last fortnight are searched 1:N (the earlier ones
+     * were too, long ago; their results are not kept in the demo). */
+    if (probe != NULL && e->at >= DEMO_NOW - RECENT_DAYS * DAY && !search_encounter (w, e, probe, error))
+      return FALSE;
+    for (guint i = 0; i < e->samples->len; i++)
+      {
+        PlanSample *ps = &g_array_index (e->samples, PlanSample, i);
+        if (ps->tpl != NULL)
+          rl_gallery_add (w->gallery, ps->db_id, ps->tpl);
+        if (ps->ground_truth && !g_hash_table_contains (w->first_of_truth, ps->ground_truth))
+          g_hash_table_insert (w->first_of_truth, ps->ground_truth, ps);
       }
     return TRUE;
   }
@@ -1124,7 +1523,7 @@ rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error)
 {
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(Plan) plan = NULL;
-  Written w = { 0 };
+  Writer w = { 0 };
   guint n;
 
   g_return_val_if_fail (store != NULL, FALSE);
@@ -1140,9 +1539,6 @@ rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error)
     }
   if (!(plan = make_plan (options, owned, error)))
     return FALSE;
-
-  if (!rl_store_begin (store, error))
-    return FALSE;
   if (options->without_prints)
     for (guint i = 0; i < plan->encounters->len; i++)
       {
@@ -1155,22 +1551,49 @@ rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error)
           }
         g_array_set_size (e->samples, 0);
       }
-  if (!write_setup (store, &w, error) || !render_prints (store, plan, options, error))
+
+  w.store = store;
+  w.plan = plan;
+  w.options = options;
+  w.examiners = g_array_new (FALSE, FALSE, sizeof (gint64));
+  w.analysts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  w.supervisors = g_array_new (FALSE, FALSE, sizeof (gint64));
+  w.gallery = rl_gallery_new ();
+  if (options->n_threads)
+    rl_gallery_set_n_threads (w.gallery, options->n_threads);
+  w.samples = g_hash_table_new (g_int64_hash, g_int64_equal);
+  w.first_of_truth = g_hash_table_new (g_str_hash, g_str_equal);
+  w.derogatory = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  w.work = g_array_new (FALSE, FALSE, sizeof (Work));
+  w.match_threshold = rl_score_for_fmr (1e-5);
+  w.no_match_threshold = rl_score_for_fmr (1e-3);
+
+  if (!rl_store_begin (store, error))
+    {
+      writer_clear (&w);
+      return FALSE;
+    }
+  if (!write_setup (&w, error) || !render_prints (store, plan, options, error))
     goto fail;
   for (guint i = 0; i < plan->events->len; i++)
     {
-      if (!write_event (store, plan, &g_array_index (plan->events, PlanEvent, i), &w, error))
+      if (!write_event (&w, &g_array_index (plan->events, PlanEvent, i), error))
         goto fail;
       if (options->progress && (i % 500 == 499 || i + 1 == plan->events->len))
         options->progress (_("Writing the history"), i + 1, plan->events->len, options->progress_data);
     }
+  if (!do_work_until (&w, DEMO_NOW, error))
+    goto fail;
   rl_store_set_time (store, DEMO_NOW);
+  writer_clear (&w);
   if (!rl_store_commit (store, error))
     return FALSE;
   rl_store_set_time (store, 0);
   return TRUE;
 fail:
+  writer_clear (&w);
   rl_store_rollback (store);
+  rl_store_set_actor (store, 0, NULL);
   rl_store_set_time (store, 0);
   return FALSE;
 }

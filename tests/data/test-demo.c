@@ -4,7 +4,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "rl-compare.h"
 #include "rl-demo.h"
+#include "rl-template-io.h"
 
 /* The deterministic test's first workspace, kept for the believable test:
  * the print generator is slow under the sanitizers. */
@@ -166,6 +168,38 @@ test_believable (void)
   g_assert_cmpint (query_int (path, "SELECT count(*) FROM image WHERE format = 'png' AND width = 400 AND height = 500 "
                                     "AND substr(data, 2, 3) = CAST('PNG' AS BLOB)"), ==,
                    query_int (path, "SELECT count(*) FROM image"));
+
+  /* Every print has a template from the extractor, and the recent
+   * encounter was searched: its candidates' scores are the matcher's own
+   * (recomputed here from the stored templates). */
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM sample WHERE template IS NULL OR quality IS NULL"), ==, 0);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM search"), >=, 1);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM candidate"), >=, 1);
+  {
+    g_autoptr(GPtrArray) searches = rl_store_list_searches (store, 0, &error);
+    guint checked = 0;
+    g_assert_no_error (error);
+    for (guint i = 0; i < searches->len; i++)
+      {
+        RlSearch *search = searches->pdata[i];
+        g_autoptr(GBytes) pb = rl_store_get_sample_template (store, search->probe_sample_id, &error);
+        g_autoptr(RlTemplate) probe = rl_template_deserialize (g_bytes_get_data (pb, NULL), g_bytes_get_size (pb), &error);
+        g_autoptr(GPtrArray) candidates = rl_store_list_candidates (store, search->id, &error);
+        g_assert_no_error (error);
+        for (guint k = 0; k < candidates->len; k++)
+          {
+            RlSearchCandidate *c = candidates->pdata[k];
+            g_autoptr(GBytes) cb = rl_store_get_sample_template (store, c->sample_id, &error);
+            g_autoptr(RlTemplate) tpl = rl_template_deserialize (g_bytes_get_data (cb, NULL), g_bytes_get_size (cb), &error);
+            g_assert_no_error (error);
+            g_assert_cmpfloat_with_epsilon (rl_compare (probe, tpl, NULL), c->score, 0.01);
+            if (k > 0)
+              g_assert_cmpfloat (((RlSearchCandidate *) candidates->pdata[k - 1])->score, >=, c->score);
+            checked++;
+          }
+      }
+    g_assert_cmpuint (checked, >, 0);
+  }
 
   /* One release active, an earlier one retired. */
   active = rl_store_get_active_release (store, &error);
