@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "rl-import.h"
+#include "rl-extract.h"
 #include "rl-image-io.h"
 #include "rl-store-private.h"
 #include "rl-template-io.h"
@@ -50,6 +51,62 @@ rl_import_is_candidate_name (const char *name)
     if (g_str_has_suffix (lower, extensions[i]))
       return TRUE;
   return FALSE;
+}
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+static void
+collect_files (const char *path, GPtrArray *files, guint depth)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) here = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_ptr_array_add (files, g_strdup (path));
+      return;
+    }
+  /* A bound on depth keeps a cycle of symbolic links from running forever. */
+  if (depth > 32 || (dir = g_dir_open (path, 0, NULL)) == NULL)
+    return;
+  here = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (name[0] == '.')
+        continue;
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) || rl_import_is_candidate_name (name))
+        g_ptr_array_add (here, g_steal_pointer (&child));
+    }
+  g_ptr_array_sort (here, compare_paths);
+  for (guint i = 0; i < here->len; i++)
+    collect_files (here->pdata[i], files, depth + 1);
+}
+
+GPtrArray *
+rl_import_collect_files (const char *const *paths)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (paths != NULL, files);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    collect_files (paths[i], files, 0);
+  return files;
+}
+
+RlTemplate *
+rl_import_extract_template (GBytes *encoded, const char *format, int ppi, gpointer user_data, GError **error)
+{
+  g_autoptr(RlImage) image = rl_image_load_from_data (g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
+                                                      ppi, error);
+
+  return image ? rl_extract_template (image, error) : NULL;
 }
 
 /* ---- bookkeeping in the store ---------------------------------------------- */

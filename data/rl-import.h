@@ -67,6 +67,16 @@ gboolean rl_import_was_imported (RlStore *store, const char *file_sha256, gboole
  * .nist .xml .wsq .png .jpg .jpeg .tif .tiff .bmp .pgm). */
 gboolean rl_import_is_candidate_name (const char *name);
 
+/* The files an import of these paths takes: files as given, folders walked
+ * recursively (hidden entries skipped) for names rl_import_is_candidate_name
+ * accepts, in name order. Of char*, owning. */
+GPtrArray *rl_import_collect_files (const char *const *paths);
+
+/* The usual RlImportTemplateFunc: decodes the image and extracts its
+ * minutiae with the matcher. */
+RlTemplate *rl_import_extract_template (GBytes *encoded, const char *format, int ppi,
+                                        gpointer user_data, GError **error);
+
 typedef struct {
   gboolean    type14_only;     /* write every print as Type-14 */
   const char *purpose;         /* stated purpose for the audit log (required) */

@@ -13,41 +13,6 @@
 #include "rl-import.h"
 #include "rl-store.h"
 
-static int
-compare_paths (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(const char **) a, *(const char **) b);
-}
-
-/* Files under path (recursively, in name order), or path itself. */
-static void
-collect (const char *path, GPtrArray *files, guint depth)
-{
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) here = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_ptr_array_add (files, g_strdup (path));
-      return;
-    }
-  if (depth > 32 || (dir = g_dir_open (path, 0, NULL)) == NULL)
-    return;
-  here = g_ptr_array_new_with_free_func (g_free);
-  while ((name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (name[0] == '.')
-        continue;
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) || rl_import_is_candidate_name (name))
-        g_ptr_array_add (here, g_steal_pointer (&child));
-    }
-  g_ptr_array_sort (here, compare_paths);
-  for (guint i = 0; i < here->len; i++)
-    collect (here->pdata[i], files, depth + 1);
-}
-
 static void
 progress (guint done, guint total, const char *name)
 {
@@ -60,16 +25,6 @@ progress (guint done, guint total, const char *name)
   fprintf (stderr, "\r\033[K[%.*s%*s] %u/%u %s", filled, "##############################", width - filled, "",
            done, total, shown);
   fflush (stderr);
-}
-
-/* Decodes the stored image and extracts its template, for search. */
-static RlTemplate *
-make_template (GBytes *encoded, const char *format, int ppi, gpointer user_data, GError **error)
-{
-  g_autoptr(RlImage) image = rl_image_load_from_data (g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
-                                                      ppi, error);
-
-  return image ? rl_extract_template (image, error) : NULL;
 }
 
 static gboolean
@@ -134,7 +89,7 @@ rl_cli_import (int argc, char **argv)
   if (options.imported == NULL)
     return rl_cli_fail_error (error);
   if (!no_templates)
-    options.make_template = make_template;
+    options.make_template = rl_import_extract_template;
 
   for (guint i = 0; paths[i]; i++)
     {
@@ -143,7 +98,12 @@ rl_cli_import (int argc, char **argv)
           g_ptr_array_add (rejected, g_strdup_printf (_("%s: no such file or folder"), paths[i]));
           continue;
         }
-      collect (paths[i], files, 0);
+      {
+        const char *one[] = { paths[i], NULL };
+        g_autoptr(GPtrArray) found = rl_import_collect_files (one);
+        for (guint k = 0; k < found->len; k++)
+          g_ptr_array_add (files, g_steal_pointer (&found->pdata[k]));
+      }
     }
 
   tty = !quiet && isatty (fileno (stderr));
