@@ -55,6 +55,7 @@ _rl_application_init_actions (RlApplication *self)
     { "app.preferences", { "<Control>comma", NULL } },
     { "app.choose-workspace", { "<Control>o", NULL } },
     { "win.sign-out", { "<Control><Shift>l", NULL } },
+    { "win.import", { "<Control>i", NULL } },
     { "win.page::queue", { "<Alt>1", NULL } },
     { "win.page::searches", { "<Alt>2", NULL } },
     { "win.page::identities", { "<Alt>3", NULL } },

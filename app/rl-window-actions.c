@@ -2,6 +2,8 @@
 
 #include <glib/gi18n.h>
 
+#include "rl-import-dialog.h"
+#include "rl-page.h"
 #include "rl-window-private.h"
 
 static void
@@ -40,6 +42,37 @@ rl_window_actions_page (GtkWidget  *widget,
 }
 
 static void
+on_import_finished (RlImportDialog *dialog,
+                    RlWindow       *self)
+{
+  GtkWidget *page = gtk_stack_get_visible_child (self->page_stack);
+  g_autofree char *toast = g_strdup_printf (_("%u files imported, %u rejected"),
+                                            rl_import_dialog_get_n_imported (dialog),
+                                            rl_import_dialog_get_n_rejected (dialog));
+
+  /* The page on show may list what was just imported. */
+  if (RL_IS_PAGE (page))
+    rl_page_reload (RL_PAGE (page));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
+}
+
+static void
+rl_window_actions_import (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  RlWindow *self = RL_WINDOW (widget);
+  const RlUser *user;
+  RlImportDialog *dialog;
+
+  if (self->session == NULL || (user = rl_session_get_user (self->session)) == NULL)
+    return;
+  dialog = rl_import_dialog_new (GTK_WINDOW (self), rl_session_get_path (self->session), user->id);
+  g_signal_connect_object (dialog, "finished", G_CALLBACK (on_import_finished), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 rl_window_actions_sign_out (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *param)
@@ -54,6 +87,7 @@ _rl_window_update_actions (RlWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.page", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", signed_in);
 }
 
 void
@@ -64,4 +98,5 @@ _rl_window_class_actions_init (RlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.about", NULL, rl_window_actions_about);
   gtk_widget_class_install_action (widget_class, "win.page", "s", rl_window_actions_page);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, rl_window_actions_sign_out);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, rl_window_actions_import);
 }
