@@ -100,7 +100,14 @@ rl_extract (const RlImage *image, GError **error)
 
   ex = g_new0 (RlExtraction, 1);
   ex->image = rl_image_resample (image, 500);
-  if (ex->image == NULL || ex->image->width < RL_IMAGE_MIN_SIDE || ex->image->height < RL_IMAGE_MIN_SIDE)
+  if (ex->image == NULL || ex->image->width > RL_IMAGE_MAX_SIDE || ex->image->height > RL_IMAGE_MAX_SIDE)
+    {
+      g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_TOO_LARGE,
+                   "the image (%d × %d at %d ppi) would be over %d pixels a side at 500 ppi",
+                   image->width, image->height, image->ppi, RL_IMAGE_MAX_SIDE);
+      return NULL;
+    }
+  if (ex->image->width < RL_IMAGE_MIN_SIDE || ex->image->height < RL_IMAGE_MIN_SIDE)
     {
       g_set_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_TOO_SMALL,
                    "the image (%d × %d at %d ppi) is too small at 500 ppi",

@@ -385,6 +385,35 @@ test_real_damaged (void)
   g_assert_cmpuint (tdry->quality, <, clean->quality);
 }
 
+/* Resolutions that would take the image outside the size limits at
+ * 500 ppi are refused with a clear error. */
+static void
+test_resolution_limits (void)
+{
+  g_autoptr(RlImage) img = rl_image_new (1000, 1000, 125);   /* 4000 × 4000 at 500 ppi */
+  g_autoptr(RlImage) tiny = rl_image_new (200, 200, 1000);   /* 100 × 100 at 500 ppi */
+  g_autoptr(RlImage) small = rl_image_new (200, 200, 2000);  /* 50 × 50 at 500 ppi */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlExtraction) ex = NULL;
+
+  img->ppi = 100;   /* 5000 × 5000 at 500 ppi */
+  ex = rl_extract (img, &error);
+  g_assert_null (ex);
+  g_assert_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  ex = rl_extract (small, &error);
+  g_assert_null (ex);
+  g_assert_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_TOO_SMALL);
+  g_clear_error (&error);
+
+  /* Big enough, but blank. */
+  memset (tiny->pixels, 255, 200 * 200);
+  ex = rl_extract (tiny, &error);
+  g_assert_null (ex);
+  g_assert_error (error, RL_MATCHER_ERROR, RL_MATCHER_ERROR_NO_PRINT);
+}
+
 /* A 512 ppi image comes out at 500 ppi. */
 static void
 test_resolution (void)
@@ -414,6 +443,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/synthetic", test_synthetic);
   g_test_add_func ("/extract/synthetic-pressure", test_synthetic_pressure);
   g_test_add_func ("/extract/resolution", test_resolution);
+  g_test_add_func ("/extract/resolution-limits", test_resolution_limits);
   for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
     {
       g_autofree char *p = g_strdup_printf ("/extract/real/%s", sets[i]);
