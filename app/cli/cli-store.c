@@ -235,8 +235,10 @@ rl_cli_users (int argc, char **argv)
   for (guint i = 0; i < users->len; i++)
     {
       RlUser *u = g_ptr_array_index (users, i);
-      printf ("%-16s %-28s %-14s %s%s\n", u->username, u->display_name, rl_role_to_id (u->role), u->agency,
-              u->active ? "" : _(" (disabled)"));
+      /* Pad by characters, not bytes: names are UTF-8 ("Sofía García"). */
+      int pad = 28 - (int) g_utf8_strlen (u->display_name, -1);
+      printf ("%-16s %s%*s %-14s %s%s\n", u->username, u->display_name, MAX (pad, 0), "", rl_role_to_id (u->role),
+              u->agency, u->active ? "" : _(" (disabled)"));
     }
   return 0;
 }
