@@ -857,7 +857,7 @@ rl_synth_impression_random (guint64 seed, RlSynthImpression *out)
   out->dy = (float) clampd (rng_gauss (&r) * 22, -55, 55);
   out->rotation = (float) clampd (rng_gauss (&r) * 0.14, -0.4, 0.4);
   out->distortion = (float) rng_range (&r, 0.1, 0.8);
-  out->pressure = (float) clampd (0.1 + rng_gauss (&r) * 0.35, -1, 1);
+  out->pressure = (float) clampd (0.02 + rng_gauss (&r) * 0.3, -1, 1);
   out->noise = (float) rng_range (&r, 0.05, 0.6);
   out->partial = rng_uniform (&r) < 0.2 ? (float) rng_range (&r, 0.1, 0.45) : 0.f;
 }
@@ -1199,7 +1199,7 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
          * off, presses least. Fine noise makes ridge edges irregular. */
         local = noise_at (&c.pressure_noise, fx, fy);
         /* Ridges print a little wider than valleys at normal pressure. */
-        thr = -0.2f - 0.5f * c.v.pressure - 0.15f * local;
+        thr = -0.2f - 0.38f * c.v.pressure - 0.15f * local;
         if (impression != NULL)
           thr += 0.4f * rim + 0.25f * noise_at (&c.wobble, fx, fy);
         ridge = smoothstep (thr - 0.15f, thr + 0.15f, v);
@@ -1218,7 +1218,7 @@ rl_synth_render (const RlSynthFinger *finger, const RlSynthImpression *impressio
           }
 
         {
-          float valley = c.valley_grey - 25.f * wet * (0.5f + 0.5f * local);
+          float valley = c.valley_grey - 15.f * wet * (0.5f + 0.5f * local);
           float fg = c.ridge_grey * ridge + valley * (1.f - ridge);
           float bg = c.background + c.smudge_level * noise_at (&c.smudge, x, y);
           grey[y * W + x] = bg + alpha * (fg - bg);
