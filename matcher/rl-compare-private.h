@@ -51,4 +51,16 @@ void  rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *pr
  * comparison's cost. */
 float rl_prefilter_score (const RlPrefilterProbe *q, const RlPreparedTemplate *candidate);
 
+/* A gallery template's entry in the pre-filter index: its most informative
+ * descriptors, in one contiguous record so a scan streams through memory. */
+#define RL_PREFILTER_ENTRY 16
+
+typedef struct {
+  guint64 cyl[RL_PREFILTER_ENTRY * RL_CYL_WORDS];
+  guint16 count[RL_PREFILTER_ENTRY];   /* 0 = empty slot */
+} RlPrefilterEntry;
+
+void  rl_prefilter_entry_init (RlPrefilterEntry *e, const RlPreparedTemplate *tpl);
+float rl_prefilter_entry_score (const RlPrefilterProbe *q, const RlPrefilterEntry *e);
+
 G_END_DECLS

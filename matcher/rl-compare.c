@@ -76,7 +76,7 @@
 #endif
 /* What a pair adds to an alignment's weight: alike neighbourhoods count more. */
 #ifndef PAIR_WEIGHT
-#define PAIR_WEIGHT(sim)  (0.5f + 0.5f * (sim))
+#define PAIR_WEIGHT(sim)  (0.2f + (sim))
 #endif
 #ifndef MIN_OVERLAP
 #define MIN_OVERLAP       12.0f   /* fewer minutiae in the overlap than this say little */
@@ -825,29 +825,44 @@ rl_comparison_free (RlComparison *c)
 
 /* ---- Pre-filter ------------------------------------------------------------ */
 
-void
-rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *probe)
+/* The up-to-`max` descriptors with the most bits set (the most neighbours
+ * on the print: they say the most), into cyl / count; returns how many. */
+static guint
+most_informative (const RlPreparedTemplate *t, guint max, guint64 *cyl, guint16 *count)
 {
   guint8 chosen[RL_COMPARE_MAX_MINUTIAE] = { 0 };
+  guint n = 0;
 
-  g_return_if_fail (q != NULL && probe != NULL);
-
-  /* the descriptors with the most neighbours say the most */
-  q->n = 0;
-  while (q->n < RL_PREFILTER_MINUTIAE)
+  while (n < max)
     {
       guint best = G_MAXUINT, best_count = 0;
 
-      for (guint i = 0; i < probe->n; i++)
-        if (!chosen[i] && probe->cyl_count[i] > best_count)
-          best = i, best_count = probe->cyl_count[i];
+      for (guint i = 0; i < t->n; i++)
+        if (!chosen[i] && t->cyl_count[i] > best_count)
+          best = i, best_count = t->cyl_count[i];
       if (best == G_MAXUINT)
         break;
       chosen[best] = 1;
-      memcpy (q->cyl + q->n * RL_CYL_WORDS, probe->cyl + (gsize) best * RL_CYL_WORDS, RL_CYL_WORDS * sizeof (guint64));
-      q->count[q->n] = best_count;
-      q->n++;
+      memcpy (cyl + n * RL_CYL_WORDS, t->cyl + (gsize) best * RL_CYL_WORDS, RL_CYL_WORDS * sizeof (guint64));
+      count[n] = best_count;
+      n++;
     }
+  return n;
+}
+
+void
+rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *probe)
+{
+  g_return_if_fail (q != NULL && probe != NULL);
+  q->n = most_informative (probe, RL_PREFILTER_MINUTIAE, q->cyl, q->count);
+}
+
+void
+rl_prefilter_entry_init (RlPrefilterEntry *e, const RlPreparedTemplate *tpl)
+{
+  g_return_if_fail (e != NULL && tpl != NULL);
+  memset (e, 0, sizeof *e);
+  most_informative (tpl, RL_PREFILTER_ENTRY, e->cyl, e->count);
 }
 
 #define PREFILTER_BODY                                                               \
@@ -888,18 +903,77 @@ prefilter_popcnt (const RlPrefilterProbe *q, const RlPreparedTemplate *c)
 }
 #endif
 
-float
-rl_prefilter_score (const RlPrefilterProbe *q, const RlPreparedTemplate *candidate)
+/* The same over an index entry: a fixed count of slots, empty ones score 0. */
+#define ENTRY_BODY                                                                   \
+  float total = 0;                                                                   \
+                                                                                     \
+  for (guint m = 0; m < q->n; m++)                                                   \
+    {                                                                                \
+      guint64 a0 = q->cyl[m * 4], a1 = q->cyl[m * 4 + 1], a2 = q->cyl[m * 4 + 2], a3 = q->cyl[m * 4 + 3]; \
+      guint na = q->count[m];                                                        \
+      float best = 0;                                                                \
+                                                                                     \
+      for (guint j = 0; j < RL_PREFILTER_ENTRY; j++)                                 \
+        {                                                                            \
+          const guint64 *cb = e->cyl + j * RL_CYL_WORDS;                             \
+          guint x = __builtin_popcountll (a0 ^ cb[0]) + __builtin_popcountll (a1 ^ cb[1]) \
+                    + __builtin_popcountll (a2 ^ cb[2]) + __builtin_popcountll (a3 ^ cb[3]); \
+          guint nb = e->count[j];                                                    \
+          float s = nb ? 1.0f - x * reciprocal[na + nb] : 0.0f;                      \
+                                                                                     \
+          best = MAX (best, s);                                                      \
+        }                                                                            \
+      total += best;                                                                 \
+    }                                                                                \
+  return total;
+
+static float
+entry_generic (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
+{
+  ENTRY_BODY
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__ ((target ("popcnt")))
+static float
+entry_popcnt (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
+{
+  ENTRY_BODY
+}
+#endif
+
+static int have_popcnt = -1;
+
+static gboolean
+cpu_has_popcnt (void)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  static int have_popcnt = -1;
-
   if (G_UNLIKELY (have_popcnt < 0))
     {
       __builtin_cpu_init ();
       have_popcnt = __builtin_cpu_supports ("popcnt") ? 1 : 0;
     }
-  if (have_popcnt)
+  return have_popcnt;
+#else
+  return FALSE;
+#endif
+}
+
+float
+rl_prefilter_entry_score (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (cpu_has_popcnt ())
+    return entry_popcnt (q, e);
+#endif
+  return entry_generic (q, e);
+}
+
+float
+rl_prefilter_score (const RlPrefilterProbe *q, const RlPreparedTemplate *candidate)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (cpu_has_popcnt ())
     return prefilter_popcnt (q, candidate);
 #endif
   return prefilter_generic (q, candidate);

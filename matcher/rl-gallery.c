@@ -15,6 +15,7 @@
 struct _RlGallery {
   GPtrArray *templates;      /* RlPreparedTemplate*, owned */
   GArray    *ids;            /* gint64 */
+  GArray    *index;          /* RlPrefilterEntry, one per template */
   guint64    bytes;
   guint      n_threads;
   double     prefilter_share;
@@ -28,6 +29,7 @@ rl_gallery_new (void)
 
   g->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_prepared_template_free);
   g->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g->index = g_array_new (FALSE, FALSE, sizeof (RlPrefilterEntry));
   g->n_threads = MAX (1, g_get_num_processors ());
   g->prefilter_share = DEFAULT_PREFILTER_SHARE;
   return g;
@@ -40,7 +42,20 @@ rl_gallery_free (RlGallery *g)
     return;
   g_ptr_array_unref (g->templates);
   g_array_unref (g->ids);
+  g_array_unref (g->index);
   g_free (g);
+}
+
+static void
+gallery_append (RlGallery *g, gint64 id, RlPreparedTemplate *p)
+{
+  RlPrefilterEntry e;
+
+  rl_prefilter_entry_init (&e, p);
+  g_ptr_array_add (g->templates, p);
+  g_array_append_val (g->ids, id);
+  g_array_append_val (g->index, e);
+  g->bytes += rl_prepared_template_get_size (p) + sizeof (gpointer) + sizeof (gint64) + sizeof (RlPrefilterEntry);
 }
 
 void
@@ -52,9 +67,7 @@ rl_gallery_add (RlGallery *g, gint64 id, const RlTemplate *tpl)
   g_return_if_fail (g->templates->len < G_MAXUINT32 - 1);
 
   p = rl_prepared_template_new (tpl);
-  g_ptr_array_add (g->templates, p);
-  g_array_append_val (g->ids, id);
-  g->bytes += rl_prepared_template_get_size (p) + sizeof (gpointer) + sizeof (gint64);
+  gallery_append (g, id, p);
 }
 
 typedef struct {
@@ -102,11 +115,7 @@ rl_gallery_add_many (RlGallery *g, const gint64 *ids, RlTemplate *const *templat
   for (guint t = 1; t < n_threads; t++)
     g_thread_join (threads[t]);
   for (guint i = 0; i < n; i++)
-    {
-      g_ptr_array_add (g->templates, out[i]);
-      g_array_append_val (g->ids, ids[i]);
-      g->bytes += rl_prepared_template_get_size (out[i]) + sizeof (gpointer) + sizeof (gint64);
-    }
+    gallery_append (g, ids[i], out[i]);
 }
 
 guint
@@ -216,8 +225,10 @@ coarse_worker (gpointer data)
 {
   Slice *s = data;
 
+  const RlPrefilterEntry *index = (const RlPrefilterEntry *) s->g->index->data;
+
   for (guint i = s->begin; i < s->end; i++)
-    s->coarse_scores[i] = rl_prefilter_score (s->coarse, g_ptr_array_index (s->g->templates, i));
+    s->coarse_scores[i] = rl_prefilter_entry_score (s->coarse, &index[i]);
   return NULL;
 }
 
