@@ -135,6 +135,9 @@ main (int argc, char **argv)
       gint64 t0;
       double build_s;
 
+      if (target == 0)
+        continue;
+
       if (threads > 0)
         rl_gallery_set_n_threads (g, threads);
       t0 = g_get_monotonic_time ();
@@ -161,6 +164,7 @@ main (int argc, char **argv)
             rl_template_free (tpl[k]);
         }
       build_s = (g_get_monotonic_time () - t0) / 1e6;
+      fflush (stdout);
       printf ("gallery of %u templates: %.1f MB in memory (%.0f bytes per template), built in %.1f s\n",
               rl_gallery_size (g), rl_gallery_get_memory_size (g) / 1e6,
               (double) rl_gallery_get_memory_size (g) / rl_gallery_size (g), build_s);
@@ -188,6 +192,7 @@ main (int argc, char **argv)
                   "%.3f CPU s per search (all threads), %.0f full comparisons per search\n",
                   pre ? "with" : "without", 100.0 * hits / n_probes, hits, n_probes,
                   total_s / n_probes, worst_s, (cpu_seconds () - cpu0) / n_probes, (double) compared / n_probes);
+          fflush (stdout);
         }
     }
   return 0;

@@ -33,10 +33,14 @@ rl_score_to_fmr (float score)
         double l = log (calibration[k - 1].fmr) + t * (log (calibration[k].fmr) - log (calibration[k - 1].fmr));
         return exp (l);
       }
-  /* exponential tail: log FMR falls linearly with the score */
+  /* exponential tail: log FMR falls linearly with the score, at the slope
+   * of the last few points (the very last ones rest on a handful of
+   * impostors: a slope from them alone would be too steep) */
   {
-    double slope = (log (calibration[n - 1].fmr) - log (calibration[n - 2].fmr))
-                   / (calibration[n - 1].score - calibration[n - 2].score);
+    guint from = n >= 4 ? n - 4 : 0;
+    double slope = (log (calibration[n - 1].fmr) - log (calibration[from].fmr))
+                   / (calibration[n - 1].score - calibration[from].score);
+
     /* Beyond the data the tail is a model, not a measurement: stop at a
      * floor rather than promise astronomically small rates. */
     return MAX (exp (log (calibration[n - 1].fmr) + slope * (score - calibration[n - 1].score)), RL_FMR_FLOOR);

@@ -55,7 +55,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlEvaluation, rl_evaluation_free)
 
 guint  rl_evaluation_get_n_templates (RlEvaluation *ev);
 guint  rl_evaluation_get_n_fingers (RlEvaluation *ev);
-double rl_evaluation_get_extraction_ms (RlEvaluation *ev);    /* mean per image, 0 for templates */
+double rl_evaluation_get_extraction_ms (RlEvaluation *ev);    /* mean per image (wall clock, loading included), 0 for templates */
+double rl_evaluation_get_extraction_cpu_ms (RlEvaluation *ev); /* the same in CPU time of all threads */
 /* Templates in finger, then impression order. */
 const RlTemplate *rl_evaluation_get_template (RlEvaluation *ev, guint index);
 guint  rl_evaluation_get_finger (RlEvaluation *ev, guint index);
@@ -63,6 +64,7 @@ guint  rl_evaluation_get_impression (RlEvaluation *ev, guint index);
 
 /* Runs the comparisons. Fills the rates; the score lists stay available. */
 void rl_evaluation_run (RlEvaluation *ev, RlEvalImpostors impostors, RlErrorRates *rates);
+/* Comparisons per second of CPU time, one thread, templates prepared. */
 double       rl_evaluation_get_comparisons_per_second (RlEvaluation *ev);
 const float *rl_evaluation_get_genuine  (RlEvaluation *ev, guint *n);
 const float *rl_evaluation_get_impostor (RlEvaluation *ev, guint *n);

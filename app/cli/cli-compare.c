@@ -380,11 +380,12 @@ rl_cli_eval (int argc, char **argv)
         }
       printf (_("%s: %u prints of %u fingers"), name, rl_evaluation_get_n_templates (ev), rl_evaluation_get_n_fingers (ev));
       if (!templates)
-        printf (_(", extraction %.1f ms per image"), rl_evaluation_get_extraction_ms (ev));
+        printf (_(", extraction %.1f ms per image (%.1f ms CPU)"), rl_evaluation_get_extraction_ms (ev),
+                rl_evaluation_get_extraction_cpu_ms (ev));
       printf ("\n");
       rl_evaluation_run (ev, all_pairs ? RL_EVAL_IMPOSTORS_ALL : RL_EVAL_IMPOSTORS_FVC, &rates);
       print_rates (all_pairs ? _("all-impostor") : _("FVC"), &rates);
-      printf (_("    %.0f comparisons per second (one thread)\n"), rl_evaluation_get_comparisons_per_second (ev));
+      printf (_("    %.0f comparisons per second (one thread, CPU time)\n"), rl_evaluation_get_comparisons_per_second (ev));
       imp = rl_evaluation_get_impostor (ev, &n_imp);
       g_array_append_vals (pooled, imp, n_imp);
       if (out)
