@@ -487,6 +487,23 @@ similarity_func (void)
 
 /* ---- Consolidation ------------------------------------------------------- */
 
+/* Shell sorts for the short lists below (a few dozen to a few hundred
+ * entries): qsort's indirect calls and scratch allocation cost more than
+ * the sorting itself here. */
+static const guint shell_gaps[] = { 57, 23, 10, 4, 1 };
+
+#define SHELL_SORT(type, array, n, before)                                           \
+  for (guint g_ = 0; g_ < G_N_ELEMENTS (shell_gaps); g_++)                           \
+    for (guint i_ = shell_gaps[g_]; i_ < (n); i_++)                                  \
+      {                                                                              \
+        type v_ = (array)[i_];                                                       \
+        guint j_ = i_;                                                               \
+                                                                                     \
+        for (; j_ >= shell_gaps[g_] && before (&v_, &(array)[j_ - shell_gaps[g_]]); j_ -= shell_gaps[g_]) \
+          (array)[j_] = (array)[j_ - shell_gaps[g_]];                                \
+        (array)[j_] = v_;                                                            \
+      }
+
 typedef struct {
   float  cost;
   guint8 a, b;
@@ -538,16 +555,14 @@ typedef struct {
   Match matches[4 * RL_COMPARE_MAX_MINUTIAE];
 } Scratch;
 
-static int
-match_cmp (const void *p, const void *q)
+static inline gboolean
+match_before (const Match *x, const Match *y)
 {
-  const Match *x = p, *y = q;
-
   if (x->cost != y->cost)
-    return x->cost < y->cost ? -1 : 1;
+    return x->cost < y->cost;
   if (x->a != y->a)
-    return x->a - y->a;
-  return x->b - y->b;
+    return x->a < y->a;
+  return x->b < y->b;
 }
 
 /* Pairs probe minutiae, moved by t, with candidate minutiae that lie within
@@ -590,7 +605,7 @@ pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float g
             s->matches[n_matches++] = (Match) { sqrtf (d2) / tol + ad / ANGLE_TOL - 2.0f * sm, (guint8) i, (guint8) j };
         }
     }
-  qsort (s->matches, n_matches, sizeof (Match), match_cmp);
+  SHELL_SORT (Match, s->matches, n_matches, match_before);
   for (guint k = 0; k < n_matches; k++)
     {
       const Match *m = &s->matches[k];
@@ -643,16 +658,14 @@ fit_transform (const RlPreparedTemplate *a, const RlPreparedTemplate *b, const P
   *cy = mby;
 }
 
-static int
-candidate_cmp (const void *p, const void *q)
+static inline gboolean
+candidate_before (const Candidate *x, const Candidate *y)
 {
-  const Candidate *x = p, *y = q;
-
   if (x->sim != y->sim)
-    return x->sim > y->sim ? -1 : 1;
+    return x->sim > y->sim;
   if (x->a != y->a)
-    return x->a - y->a;
-  return x->b - y->b;
+    return x->a < y->a;
+  return x->b < y->b;
 }
 
 /* Greedy pairing along one seed over the candidate pairs (each probe
@@ -756,7 +769,7 @@ rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb,
       top[n_cands++] = top[k];
   if (n_cands == 0)
     goto done;
-  qsort (top, n_cands, sizeof (Candidate), candidate_cmp);
+  SHELL_SORT (Candidate, top, n_cands, candidate_before);
 
   /* 2.–3. The most alike pairs seed alignments; keep the heaviest. */
   for (guint k = 0; k < MIN (n_cands, N_SEEDS); k++)
