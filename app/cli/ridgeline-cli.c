@@ -23,6 +23,7 @@ static const struct {
   { "export",  rl_cli_export,  N_("Write an encounter or identity as an ANSI/NIST-ITL transaction") },
   { "convert", rl_cli_convert, N_("Convert a print image between WSQ, PNG, PGM, TIFF, JPEG and BMP") },
   { "chart",   rl_cli_chart,   N_("Write the court chart of a candidate (PDF or PNG)") },
+  { "release", rl_cli_release, N_("Evaluate, approve, activate or roll back matcher releases") },
 };
 
 int

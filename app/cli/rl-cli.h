@@ -37,4 +37,7 @@ int rl_cli_convert (int argc, char **argv);
 /* Court chart (cli-chart.c) */
 int rl_cli_chart   (int argc, char **argv);
 
+/* Matcher releases (cli-release.c) */
+int rl_cli_release (int argc, char **argv);
+
 G_END_DECLS
