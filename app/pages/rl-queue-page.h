@@ -2,10 +2,16 @@
 #pragma once
 
 #include "rl-page.h"
+#include "rl-review-view.h"
 
 G_BEGIN_DECLS
 
 #define RL_TYPE_QUEUE_PAGE (rl_queue_page_get_type ())
 G_DECLARE_FINAL_TYPE (RlQueuePage, rl_queue_page, RL, QUEUE_PAGE, RlPage)
+
+/* Opens a search for review in its own window, claiming it for the
+ * signed-in examiner when it is pending (what activating a row does).
+ * Returns the review view (owned by its window), NULL on error. */
+RlReviewView *rl_queue_page_open_search (RlQueuePage *self, gint64 search_id, GError **error);
 
 G_END_DECLS

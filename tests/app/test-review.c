@@ -1,0 +1,534 @@
+/* The examiner's review (RlReviewView) on a workspace of real prints from
+ * /work/shared (FVC2002 DB1 B), under Xvfb: a search opened from the work
+ * queue is claimed and leaves other examiners' queues; candidates stay
+ * hidden until the analysis is recorded; a revision after candidates were
+ * seen is kept and flagged; conclusions are stored with examiner and time and
+ * superseded, never edited; an exclusion above the release's match
+ * threshold and an identification outside the candidate list become
+ * corrections; the examiner cannot verify their own identification, a
+ * second examiner verifies it blind; the court chart is exported; a
+ * screenshot of the review with a comparison open.
+ *
+ * Every step goes through the view's actions (the same ones its keyboard
+ * shortcuts and buttons run). Nothing waits for a time: the main loop runs
+ * until a frame was painted. */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "rl-compare.h"
+#include "rl-extract.h"
+#include "rl-image-io.h"
+#include "rl-queue-page.h"
+#include "rl-review-view-private.h"
+#include "rl-store.h"
+#include "rl-table-view.h"
+#include "rl-template-io.h"
+
+static char *screenshot_dir;
+
+/* ---- workspace ------------------------------------------------------- */
+
+typedef struct {
+  char   *path;
+  gint64  search_id;
+  gint64  extra_sample;      /* a print of the probe's finger that is not on the candidate list */
+  gint64  mate_identity;
+  float   scores[8];
+  guint   n_candidates;
+} Workspace;
+
+static gint64
+add_print (RlStore *store, gint64 encounter, const char *file, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(RlImage) image = NULL;
+  g_autoptr(RlExtraction) ex = NULL;
+  g_autoptr(GBytes) tpl = NULL;
+  g_autofree char *sha = NULL;
+  RlSample sample = { .encounter_id = encounter, .finger = RL_FINGER_RIGHT_INDEX,
+                      .impression = RL_IMPRESSION_PLAIN, .ppi = 500, .source = (char *) file };
+
+  if (!g_file_get_contents (file, &data, &len, error))
+    return 0;
+  bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+  if (!(image = rl_image_load_from_data (g_bytes_get_data (bytes, NULL), len, 500, error)) ||
+      !(ex = rl_extract (image, error)))
+    return 0;
+  tpl = rl_template_serialize (rl_extraction_get_template (ex));
+  if (!(sha = rl_store_add_image (store, bytes, "tiff", image->width, image->height, error)))
+    return 0;
+  sample.image_sha256 = sha;
+  sample.quality = rl_extraction_get_template (ex)->quality;
+  return rl_store_add_sample (store, &sample, tpl, error);
+}
+
+static gint64
+add_person (RlStore *store, gint64 agency, const char *family, gint64 *out_encounter)
+{
+  g_autoptr(GError) error = NULL;
+  RlEncounter encounter = { .agency_id = agency, .occurred_at = 1700000000, .purpose = RL_PURPOSE_BORDER_CROSSING,
+                            .place = (char *) "Test", .case_reference = (char *) "", .family_name = (char *) family,
+                            .given_names = (char *) "", .date_of_birth = (char *) "", .nationality = (char *) "",
+                            .sex = (char *) "U" };
+  gint64 identity = rl_store_add_identity (store, NULL, &error);
+
+  g_assert_no_error (error);
+  encounter.identity_id = identity;
+  *out_encounter = rl_store_add_encounter (store, &encounter, &error);
+  g_assert_no_error (error);
+  return identity;
+}
+
+static int
+compare_desc (gconstpointer a, gconstpointer b)
+{
+  float sa = ((const RlStoreCandidateIn *) a)->score, sb = ((const RlStoreCandidateIn *) b)->score;
+  return sa < sb ? 1 : sa > sb ? -1 : 0;
+}
+
+/* Four people enrolled with their right index (impression 1 of fingers
+ * 101..104); a probe (101_2) from a new encounter searched against them with
+ * the matcher; a second print of 101 (101_3) enrolled later, not on the list. */
+static gboolean
+make_workspace (Workspace *ws)
+{
+  const char *shared = g_getenv ("RIDGELINE_SHARED");
+  g_autofree char *dir_path = NULL, *tmp = g_dir_make_tmp ("rl-review-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) store = NULL;
+  RlStoreCandidateIn candidates[4];
+  gint64 agency, encounter, probe, probe_encounter, release, gallery[4];
+  g_autofree char *params = NULL;
+  g_autofree char *probe_file = NULL, *extra_file = NULL;
+
+  if (shared == NULL)
+    return FALSE;
+  dir_path = g_build_filename (shared, "fingerprints", "FVC2002_DB1_B", NULL);
+  probe_file = g_build_filename (dir_path, "101_2.tif", NULL);
+  if (!g_file_test (probe_file, G_FILE_TEST_EXISTS))
+    return FALSE;
+
+  ws->path = g_build_filename (tmp, "workspace.db", NULL);
+  store = rl_store_create (ws->path, &error);
+  g_assert_no_error (error);
+  agency = rl_store_add_agency (store, "CBP", "Customs and Border Protection", &error);
+  g_assert_no_error (error);
+  rl_store_add_user (store, "ana", "Ana Ortiz", RL_ROLE_EXAMINER, agency, &error);
+  g_assert_no_error (error);
+  rl_store_add_user (store, "ben", "Ben Adeyemi", RL_ROLE_EXAMINER, agency, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u_1.tif", 101 + i);
+      g_autofree char *file = g_build_filename (dir_path, name, NULL);
+      gint64 identity = add_person (store, agency, "Enrolled", &encounter);
+
+      if (i == 0)
+        ws->mate_identity = identity;
+      gallery[i] = add_print (store, encounter, file, &error);
+      g_assert_no_error (error);
+    }
+  add_person (store, agency, "Traveller", &probe_encounter);
+  probe = add_print (store, probe_encounter, probe_file, &error);
+  g_assert_no_error (error);
+  {
+    /* The same person, seen again at another encounter: not in the gallery
+     * the matcher searched (enrolled after it). */
+    gint64 later = 0;
+    RlEncounter e = { .agency_id = agency, .identity_id = ws->mate_identity, .occurred_at = 1700500000,
+                      .purpose = RL_PURPOSE_VISA_APPLICATION, .place = (char *) "Consulate",
+                      .case_reference = (char *) "", .family_name = (char *) "Enrolled", .given_names = (char *) "",
+                      .date_of_birth = (char *) "", .nationality = (char *) "", .sex = (char *) "U" };
+    later = rl_store_add_encounter (store, &e, &error);
+    g_assert_no_error (error);
+    extra_file = g_build_filename (dir_path, "101_3.tif", NULL);
+    ws->extra_sample = add_print (store, later, extra_file, &error);
+    g_assert_no_error (error);
+  }
+
+  /* The matcher's candidate list, best first. */
+  {
+    g_autoptr(GBytes) pb = rl_store_get_sample_template (store, probe, &error);
+    g_autoptr(RlTemplate) pt = rl_template_deserialize (g_bytes_get_data (pb, NULL), g_bytes_get_size (pb), &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < 4; i++)
+      {
+        g_autoptr(GBytes) gb = rl_store_get_sample_template (store, gallery[i], &error);
+        g_autoptr(RlTemplate) gt = rl_template_deserialize (g_bytes_get_data (gb, NULL), g_bytes_get_size (gb), &error);
+        g_assert_no_error (error);
+        candidates[i] = (RlStoreCandidateIn) { gallery[i], rl_compare (pt, gt, NULL) };
+      }
+  }
+  qsort (candidates, 4, sizeof candidates[0], compare_desc);
+  ws->n_candidates = 4;
+  for (guint i = 0; i < 4; i++)
+    ws->scores[i] = candidates[i].score;
+  g_test_message ("candidate scores: %.1f %.1f %.1f %.1f", ws->scores[0], ws->scores[1], ws->scores[2], ws->scores[3]);
+  g_assert_cmpint (candidates[0].sample_id, ==, gallery[0]);   /* the matcher ranks the mate first */
+  /* The release's match threshold lies between the mate's score and the
+   * next one: the top candidate is above it, the others below. */
+  params = g_strdup_printf ("{\"match_threshold\": %.2f, \"quality_threshold\": 25}",
+                            (ws->scores[0] + ws->scores[1]) / 2);
+  release = rl_store_add_release (store, "2026.11-test", params, 0, &error);
+  g_assert_no_error (error);
+  ws->search_id = rl_store_add_search (store, probe, release, RL_SEARCH_PENDING, RL_SEARCH_REASON_GREY_ZONE, 2,
+                                       candidates, 4, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void
+on_after_paint (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (native)))
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (native));
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (GTK_WIDGET (native));
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+}
+
+static void
+screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  int width, height;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (screenshot_dir, file, NULL);
+
+  /* A window presented just now may need a few frames before it draws. */
+  for (int frames = 0; node == NULL && frames < 50; frames++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      wait_for_frame (widget);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static gint64
+count_rows (const char *db, const char *sql)
+{
+  sqlite3 *conn = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &conn, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (conn, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (conn);
+  return n;
+}
+
+static RlSession *
+session_for (const char *path, const char *username)
+{
+  g_autoptr(GError) error = NULL;
+  RlStore *store = rl_store_open (path, &error);
+  RlSession *session;
+
+  g_assert_no_error (error);
+  session = rl_session_new (store);
+  g_assert_true (rl_session_sign_in (session, username, &error));
+  g_assert_no_error (error);
+  return session;
+}
+
+static RlQueuePage *
+queue_page_in_window (RlSession *session)
+{
+  GtkWidget *window = gtk_window_new ();
+  RlQueuePage *page = g_object_new (RL_TYPE_QUEUE_PAGE, NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 400);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  rl_page_set_session (RL_PAGE (page), session);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  return page;
+}
+
+static guint
+queue_rows (RlQueuePage *page)
+{
+  GtkWidget *w;
+
+  rl_page_reload (RL_PAGE (page));
+  for (w = gtk_widget_get_first_child (GTK_WIDGET (page)); w && !RL_IS_TABLE_VIEW (w); w = gtk_widget_get_first_child (w))
+    ;
+  g_assert_nonnull (w);
+  return rl_table_view_get_n_rows (RL_TABLE_VIEW (w));
+}
+
+static void
+choose (RlReviewView *view, GtkToggleButton *decision, const char *reasons)
+{
+  gtk_toggle_button_set_active (decision, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (view->reasons_entry), reasons);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.record-conclusion", NULL));
+}
+
+/* ---- the day's review -------------------------------------------------- */
+
+static void
+test_review (void)
+{
+  Workspace ws = { 0 };
+  g_autoptr(RlSession) ana = NULL, ben = NULL;
+  RlQueuePage *ana_queue, *ben_queue;
+  RlReviewView *view;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conclusions = NULL;
+  g_autoptr(GPtrArray) corrections = NULL;
+  g_autofree char *sql = NULL;
+  gboolean seen = TRUE;
+  RlConclusion *c;
+
+  if (!make_workspace (&ws))
+    {
+      g_test_skip ("no FVC prints in RIDGELINE_SHARED");
+      return;
+    }
+  ana = session_for (ws.path, "ana");
+  ben = session_for (ws.path, "ben");
+
+  /* Both examiners see the pending search; Ana opens it: claimed, and gone
+   * from Ben's queue. */
+  ana_queue = queue_page_in_window (ana);
+  ben_queue = queue_page_in_window (ben);
+  g_assert_cmpuint (queue_rows (ana_queue), ==, 1);
+  g_assert_cmpuint (queue_rows (ben_queue), ==, 1);
+  view = rl_queue_page_open_search (ana_queue, ws.search_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (view);
+  {
+    g_autoptr(RlSearch) s = rl_store_get_search (rl_session_get_store (ben), ws.search_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (s->claimed_by, ==, rl_session_get_user (ana)->id);
+  }
+  g_assert_cmpuint (queue_rows (ben_queue), ==, 0);
+  g_assert_cmpuint (queue_rows (ana_queue), ==, 1);   /* still Ana's */
+  gtk_window_set_default_size (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))), 1400, 860);
+  wait_for_frame (GTK_WIDGET (view));
+
+  /* Analysis first: the candidates are hidden and cannot be opened. */
+  g_assert_cmpint (rl_review_view_get_stage (view), ==, RL_REVIEW_STAGE_ANALYSIS);
+  g_assert_false (rl_review_view_get_candidates_visible (view));
+  g_assert_false (gtk_widget_get_visible (view->candidates_box));
+  g_assert_false (rl_review_view_select_candidate (view, 0, &error));
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view->error_label)));
+  screenshot (gtk_widget_get_root (GTK_WIDGET (view)) ? GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view))) : NULL,
+              "review-analysis");
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view->notes_view), "Clear core area, slight smudge lower left", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.record-analysis", NULL));
+  g_assert_true (rl_review_view_get_candidates_visible (view));
+  g_assert_cmpuint (rl_review_view_get_n_candidates (view), ==, ws.n_candidates);
+  sql = g_strdup_printf ("SELECT count(*) FROM probe_analysis WHERE search_id = %" G_GINT64_FORMAT
+                         " AND of_value = 1 AND after_candidate_seen = 0 AND notes LIKE 'Clear core%%'", ws.search_id);
+  g_assert_cmpint (count_rows (ws.path, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  g_assert_true (rl_store_candidate_seen (rl_session_get_store (ana), ws.search_id, rl_session_get_user (ana)->id,
+                                          &seen, &error));
+  g_assert_false (seen);   /* recorded before any candidate was seen */
+
+  /* The first candidate (Alt+1), beside the probe with the matcher's pairs. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.open-candidate", "i", 0));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (view->print_stack), ==, "comparison");
+  g_assert_cmpuint (rl_comparison_view_get_n_correspondences (view->comparison), >, 0);
+  g_assert_true (rl_store_candidate_seen (rl_session_get_store (ana), ws.search_id, rl_session_get_user (ana)->id,
+                                          &seen, &error));
+  g_assert_true (seen);
+
+  /* A revision of the analysis now is kept and flagged. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view->revised_label)));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view->notes_view), "Also a scar near the delta", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.record-analysis", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view->revised_label)));
+  sql = g_strdup_printf ("SELECT count(*) FROM probe_analysis WHERE search_id = %" G_GINT64_FORMAT
+                         " AND after_candidate_seen = 1", ws.search_id);
+  g_assert_cmpint (count_rows (ws.path, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+
+  /* Exclusion of the top candidate, scored above the match threshold: a
+   * conclusion with examiner and time, and a confirmed-false-match correction. */
+  g_assert_cmpfloat (view->match_threshold, <, ws.scores[0]);
+  choose (view, view->exclusion_button, "Different pattern type in the core");
+  conclusions = rl_store_list_conclusions (rl_session_get_store (ana), ws.search_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conclusions->len, ==, 1);
+  c = g_ptr_array_index (conclusions, 0);
+  g_assert_cmpint (c->decision, ==, RL_DECISION_EXCLUSION);
+  g_assert_cmpint (c->examiner_id, ==, rl_session_get_user (ana)->id);
+  g_assert_cmpint (c->created_at, >, 0);
+  g_assert_cmpstr (c->reasons, ==, "Different pattern type in the core");
+  corrections = rl_store_list_corrections (rl_session_get_store (ana), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (corrections->len, ==, 1);
+  {
+    RlCorrection *k = g_ptr_array_index (corrections, 0);
+    g_assert_cmpint (k->kind, ==, RL_CORRECTION_FALSE_MATCH);
+    g_assert_cmpint (k->probe_sample_id, ==, c->probe_sample_id);
+    g_assert_cmpint (k->candidate_sample_id, ==, c->candidate_sample_id);
+    g_assert_cmpint (k->conclusion_id, ==, c->id);
+    g_assert_cmpstr (k->reason, ==, "Different pattern type in the core");
+  }
+  g_clear_pointer (&corrections, g_ptr_array_unref);
+  g_clear_pointer (&conclusions, g_ptr_array_unref);
+
+  /* A change of mind is a new conclusion superseding the old one. */
+  choose (view, view->inconclusive_button, "Core area too smudged on reflection");
+  conclusions = rl_store_list_conclusions (rl_session_get_store (ana), ws.search_id, &error);
+  g_assert_cmpuint (conclusions->len, ==, 2);
+  g_assert_cmpint (((RlConclusion *) g_ptr_array_index (conclusions, 1))->supersedes, ==,
+                   ((RlConclusion *) g_ptr_array_index (conclusions, 0))->id);
+  g_assert_nonnull (strstr (gtk_label_get_label (view->history_label), "<s>"));
+  g_clear_pointer (&conclusions, g_ptr_array_unref);
+
+  /* Candidate 2 (Alt+Down), below the threshold: excluding it is no correction. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.step-candidate", "i", 1));
+  choose (view, view->exclusion_button, "Whorl against a loop");
+  corrections = rl_store_list_corrections (rl_session_get_store (ana), 0, &error);
+  g_assert_cmpuint (corrections->len, ==, 1);
+  g_clear_pointer (&corrections, g_ptr_array_unref);
+
+  /* A print off the candidate list, searched by hand, identified: a missed match. */
+  g_assert_true (rl_review_view_compare_sample (view, ws.extra_sample, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rl_comparison_view_get_n_correspondences (view->comparison), >, 0);
+  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view))), "review-comparison");
+  choose (view, view->identification_button, "14 corresponding minutiae in agreement, no discrepancy");
+  corrections = rl_store_list_corrections (rl_session_get_store (ana), 0, &error);
+  g_assert_cmpuint (corrections->len, ==, 2);
+  {
+    RlCorrection *k0 = g_ptr_array_index (corrections, 0), *k1 = g_ptr_array_index (corrections, 1);
+    RlCorrection *k = k0->kind == RL_CORRECTION_MISSED_MATCH ? k0 : k1;
+    g_assert_cmpint (k->kind, ==, RL_CORRECTION_MISSED_MATCH);
+    g_assert_cmpint (k->candidate_sample_id, ==, ws.extra_sample);
+  }
+  {
+    g_autoptr(RlSearch) s = rl_store_get_search (rl_session_get_store (ana), ws.search_id, &error);
+    g_assert_cmpint (s->status, ==, RL_SEARCH_VERIFICATION);
+  }
+  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view))), "review-concluded");
+
+  /* The chart for court. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("rl-chart-XXXXXX", NULL);
+    g_autofree char *pdf = g_build_filename (dir, "chart.pdf", NULL);
+    GStatBuf st;
+    g_assert_true (rl_review_view_export_chart (view, pdf, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (g_stat (pdf, &st), ==, 0);
+    g_assert_cmpint (st.st_size, >, 1000);
+  }
+
+  /* Ana cannot verify her own identification: the view says so. */
+  {
+    RlReviewView *own = rl_review_view_new (ana, ws.search_id, &error);
+    GtkWidget *window = gtk_window_new ();
+    g_assert_no_error (error);
+    gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (own));
+    gtk_window_present (GTK_WINDOW (window));
+    g_assert_cmpint (rl_review_view_get_stage (own), ==, RL_REVIEW_STAGE_VERIFICATION);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (own), "review.record-analysis", NULL));
+    choose (own, own->identification_button, "Agree");
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (own->error_label)));
+    g_assert_nonnull (strstr (gtk_label_get_text (own->error_label), "cannot verify their own"));
+    sql = g_strdup_printf ("SELECT count(*) FROM verification");
+    g_assert_cmpint (count_rows (ws.path, sql), ==, 0);
+    g_clear_pointer (&sql, g_free);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+
+  /* Ben verifies blind: he does not see Ana's conclusion, analyses, compares
+   * the same pair and reaches his own; agreeing completes the search. */
+  {
+    RlReviewView *blind = rl_review_view_new (ben, ws.search_id, &error);
+    GtkWidget *window = gtk_window_new ();
+    g_assert_no_error (error);
+    gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+    gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (blind));
+    gtk_window_present (GTK_WINDOW (window));
+    g_assert_cmpint (rl_review_view_get_stage (blind), ==, RL_REVIEW_STAGE_VERIFICATION);
+    g_assert_false (rl_review_view_get_candidates_visible (blind));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (blind), "review.record-analysis", NULL));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (blind->history_label)));
+    g_assert_null (strstr (gtk_label_get_label (blind->history_label), "Identification"));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (blind->print_stack), ==, "comparison");
+    screenshot (window, "review-blind-verification");
+    choose (blind, blind->identification_button, "Agree: same ridge flow and minutiae");
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (blind->error_label)));
+    {
+      g_autoptr(RlSearch) s = rl_store_get_search (rl_session_get_store (ben), ws.search_id, &error);
+      g_assert_cmpint (s->status, ==, RL_SEARCH_COMPLETED);
+    }
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+  g_free (ws.path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *builddir = NULL;
+
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  g_setenv ("ADW_DISABLE_PORTAL", "1", FALSE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  {
+    GtkCssProvider *css = gtk_css_provider_new ();
+    gtk_css_provider_load_from_resource (css, "/org/ridgeline/Workstation/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  builddir = g_strdup (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".");
+  screenshot_dir = g_build_filename (builddir, "app", "screenshots", NULL);
+  if (!g_str_has_suffix (builddir, "app"))
+    g_mkdir_with_parents (screenshot_dir, 0755);
+  else
+    {
+      g_free (screenshot_dir);
+      screenshot_dir = g_build_filename (builddir, "screenshots", NULL);
+      g_mkdir_with_parents (screenshot_dir, 0755);
+    }
+  g_test_add_func ("/review/examiner-day", test_review);
+  return g_test_run ();
+}
