@@ -980,6 +980,14 @@ render_worker (gpointer data)
               job->sample->tpl->finger = job->sample->finger;
               job->sample->tpl->impression = job->sample->impression;
               job->sample->template_bytes = rl_template_serialize (job->sample->tpl);
+              /* Search with the template as stored (serialization rounds
+               * coordinates), so that every stored score can be recomputed
+               * from the stored templates. */
+              g_clear_pointer (&job->sample->tpl, rl_template_free);
+              job->sample->tpl = rl_template_deserialize (g_bytes_get_data (job->sample->template_bytes, NULL),
+                                                          g_bytes_get_size (job->sample->template_bytes), NULL);
+              if (job->sample->tpl == NULL)
+                g_clear_pointer (&job->sample->template_bytes, g_bytes_unref);
             }
         }
       g_atomic_int_inc (&q->done);
