@@ -233,10 +233,17 @@ update_header (RlReviewView *self)
   g_autofree char *title = NULL;
   const char *stage;
 
-  title = g_strdup_printf (_("Search S-%06" G_GINT64_FORMAT " · %s · %s · priority %d · %s"),
-                           self->search->id, rl_format_finger (self->search->probe_finger),
-                           self->search->agency ? self->search->agency : "",
-                           self->search->priority, rl_search_status_to_label (self->search->status));
+  /* A blind verifier is not told what the first examiner concluded: the
+   * search's status would say so, so it is left out. */
+  if (self->stage == RL_REVIEW_STAGE_VERIFICATION)
+    title = g_strdup_printf (_("Search S-%06" G_GINT64_FORMAT " · %s · %s · priority %d"),
+                             self->search->id, rl_format_finger (self->search->probe_finger),
+                             self->search->agency ? self->search->agency : "", self->search->priority);
+  else
+    title = g_strdup_printf (_("Search S-%06" G_GINT64_FORMAT " · %s · %s · priority %d · %s"),
+                             self->search->id, rl_format_finger (self->search->probe_finger),
+                             self->search->agency ? self->search->agency : "",
+                             self->search->priority, rl_search_status_to_label (self->search->status));
   gtk_label_set_text (self->title_label, title);
   switch (self->stage)
     {
@@ -357,6 +364,11 @@ refresh (RlReviewView *self)
                                                ? _("Record _Verification") : _("Record _Conclusion"));
   gtk_label_set_text (self->conclusion_heading, self->stage == RL_REVIEW_STAGE_VERIFICATION
                                                 ? _("3 · Your Independent Conclusion") : _("3 · Conclusion"));
+  gtk_label_set_text (self->candidates_heading, self->stage == RL_REVIEW_STAGE_VERIFICATION
+                                                ? _("2 · The Pair to Verify") : _("2 · Candidates"));
+  /* A pair searched by hand is not on the list: no empty table then. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->candidate_list)),
+                          self->candidates->len > 0);
   if (show_candidates)
     {
       update_candidate_rows (self, conclusions);
@@ -414,7 +426,9 @@ rl_review_view_record_analysis (RlReviewView *self,
       status = g_strdup_printf (ngettext ("Analysis recorded at %s: %s, %u feature marked.",
                                           "Analysis recorded at %s: %s, %u features marked.", n),
                                 when, of_value ? _("of value") : _("not of value"), n);
-      _rl_review_view_toast (self, _("Analysis recorded — candidates are now shown"));
+      _rl_review_view_toast (self, self->stage == RL_REVIEW_STAGE_VERIFICATION
+                                   ? _("Analysis recorded — the pair to verify is now shown")
+                                   : _("Analysis recorded — candidates are now shown"));
     }
   gtk_label_set_text (self->analysis_status, status);
   self->analysed = TRUE;
