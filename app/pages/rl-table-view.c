@@ -226,7 +226,11 @@ rl_table_view_init (RlTableView *self)
 
   self->filter = gtk_custom_filter_new (row_matches, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->filter)));
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered))));
+  /* A click on a column header sorts by that column (age, priority,
+   * agency, quality, ...); the store's order stands until then. */
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (
+    gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)),
+                             g_object_ref (gtk_column_view_get_sorter (self->column_view))))));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
   gtk_column_view_set_model (self->column_view, selection);

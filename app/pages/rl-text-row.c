@@ -103,6 +103,31 @@ bind_cell (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (label, text && *text ? text : NULL);
 }
 
+/* Column sorting: numbers as numbers (empty cells last), text in the
+ * user's collation. The column and whether it is numeric ride in the
+ * sorter's user data. */
+static int
+compare_cells (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  guint column = GPOINTER_TO_UINT (user_data) >> 1;
+  gboolean numeric = GPOINTER_TO_UINT (user_data) & 1;
+  const char *x = rl_text_row_get_cell ((RlTextRow *) a, column);
+  const char *y = rl_text_row_get_cell ((RlTextRow *) b, column);
+
+  if (numeric)
+    {
+      double dx, dy;
+      if (*x == '\0' || *y == '\0')
+        return (*x == '\0') - (*y == '\0');
+      dx = g_ascii_strtod (x, NULL);
+      dy = g_ascii_strtod (y, NULL);
+      return dx < dy ? -1 : dx > dy ? 1 : 0;
+    }
+  return g_utf8_collate (x, y);
+}
+
 GtkColumnViewColumn *
 rl_column_view_append_text_column (GtkColumnView     *view,
                                    const char        *title,
@@ -120,6 +145,13 @@ rl_column_view_append_text_column (GtkColumnView     *view,
   col = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (col, (flags & RL_TEXT_COLUMN_EXPAND) != 0);
   gtk_column_view_column_set_resizable (col, TRUE);
+  {
+    GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cells,
+                                                           GUINT_TO_POINTER ((column << 1) | ((flags & RL_TEXT_COLUMN_NUMERIC) != 0)),
+                                                           NULL));
+    gtk_column_view_column_set_sorter (col, sorter);
+    g_object_unref (sorter);
+  }
   gtk_column_view_append_column (view, col);
   g_object_unref (col);
   return col;

@@ -330,6 +330,24 @@ test_review (void)
   ben_queue = queue_page_in_window (ben);
   g_assert_cmpuint (queue_rows (ana_queue), ==, 1);
   g_assert_cmpuint (queue_rows (ben_queue), ==, 1);
+  /* Every queue column sorts (age, priority, agency, quality, ...). */
+  {
+    GtkWidget *w;
+    GListModel *columns;
+    for (w = gtk_widget_get_first_child (GTK_WIDGET (ana_queue)); w && !RL_IS_TABLE_VIEW (w); w = gtk_widget_get_first_child (w))
+      ;
+    columns = gtk_column_view_get_columns (rl_table_view_get_column_view (RL_TABLE_VIEW (w)));
+    g_assert_cmpuint (g_list_model_get_n_items (columns), >, 4);
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+        g_assert_nonnull (gtk_column_view_column_get_sorter (column));
+        if (i == 4)
+          gtk_column_view_sort_by_column (rl_table_view_get_column_view (RL_TABLE_VIEW (w)), column,
+                                          GTK_SORT_DESCENDING);
+      }
+    g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (w)), ==, 1);
+  }
   view = rl_queue_page_open_search (ana_queue, ws.search_id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (view);
