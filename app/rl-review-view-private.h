@@ -37,6 +37,8 @@ struct _RlReviewView {
   GtkButton        *identity_button;
   GtkButton        *export_button;
   GtkCheckButton   *of_value_check;
+  GtkCheckButton   *minutiae_check;
+  GtkCheckButton   *singularities_check;
   GtkTextView      *notes_view;
   GtkButton        *analysis_button;
   GtkLabel         *analysis_status;

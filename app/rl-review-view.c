@@ -1009,6 +1009,8 @@ rl_review_view_class_init (RlReviewViewClass *klass)
   BIND (identity_button);
   BIND (export_button);
   BIND (of_value_check);
+  BIND (minutiae_check);
+  BIND (singularities_check);
   BIND (notes_view);
   BIND (analysis_button);
   BIND (analysis_status);
@@ -1069,6 +1071,11 @@ rl_review_view_init (RlReviewView *self)
     g_object_unref (selection);
   }
   g_signal_connect (self->pairs_adjustment, "value-changed", G_CALLBACK (on_pairs_changed), self);
+  /* Layers of the probe under analysis (the print view's own keys work too). */
+  g_object_bind_property (self->minutiae_check, "active", self->probe_view, "show-minutiae",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->singularities_check, "active", self->probe_view, "show-singularities",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->link_button, "active", self->comparison, "linked",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }
