@@ -7,6 +7,7 @@
  *   Ctrl+Return   record the conclusion (or the verification)
  *   Ctrl+Shift+F  compare with an identity's prints searched by hand
  *   Ctrl+Shift+E  export the court chart
+ *   Ctrl+Shift+R  return the search to the queue (and close its window)
  */
 #define G_LOG_DOMAIN "ridgeline"
 
@@ -115,6 +116,28 @@ export_chart (GtkWidget  *widget,
   _rl_review_view_choose_chart_file (RL_REVIEW_VIEW (widget));
 }
 
+static void
+return_to_queue (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  RlReviewView *self = RL_REVIEW_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root;
+
+  if (!rl_store_release_search (rl_session_get_store (self->session), self->search->id, &error))
+    {
+      _rl_review_view_show_error (self, error);
+      return;
+    }
+  /* The review's own window closes; embedded elsewhere, the view stays. */
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root) && gtk_window_get_transient_for (GTK_WINDOW (root)) != NULL)
+    gtk_window_close (GTK_WINDOW (root));
+  else
+    _rl_review_view_toast (self, _("The search is back in the queue"));
+}
+
 void
 _rl_review_view_update_actions (RlReviewView *self)
 {
@@ -127,6 +150,8 @@ _rl_review_view_update_actions (RlReviewView *self)
   gtk_widget_action_set_enabled (widget, "review.compare-identity",
                                  self->analysed && self->stage != RL_REVIEW_STAGE_VERIFICATION);
   gtk_widget_action_set_enabled (widget, "review.export-chart", comparing);
+  gtk_widget_action_set_enabled (widget, "review.return-to-queue",
+                                 self->search->status == RL_SEARCH_IN_REVIEW || self->search->status == RL_SEARCH_PENDING);
 }
 
 /* ---------------------------------------------- an identity's prints by hand */
@@ -319,6 +344,7 @@ _rl_review_view_class_actions_init (RlReviewViewClass *klass)
   gtk_widget_class_install_action (widget_class, "review.record-conclusion", NULL, record_conclusion);
   gtk_widget_class_install_action (widget_class, "review.compare-identity", NULL, compare_identity);
   gtk_widget_class_install_action (widget_class, "review.export-chart", NULL, export_chart);
+  gtk_widget_class_install_action (widget_class, "review.return-to-queue", NULL, return_to_queue);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "review.record-analysis", NULL);
@@ -328,6 +354,8 @@ _rl_review_view_class_actions_init (RlReviewViewClass *klass)
                                        "review.compare-identity", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "review.export-chart", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "review.return-to-queue", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "review.step-candidate", "i", 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "review.step-candidate", "i", -1);
   for (int i = 0; i < 9; i++)

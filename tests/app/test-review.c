@@ -358,6 +358,12 @@ test_review (void)
   }
   g_assert_cmpuint (queue_rows (ben_queue), ==, 0);
   g_assert_cmpuint (queue_rows (ana_queue), ==, 1);   /* still Ana's */
+  /* Returned to the queue (Ctrl+Shift+R), Ben sees it again; Ana reopens it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.return-to-queue", NULL));
+  g_assert_cmpuint (queue_rows (ben_queue), ==, 1);
+  view = rl_queue_page_open_search (ana_queue, ws.search_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (queue_rows (ben_queue), ==, 0);
   gtk_window_set_default_size (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))), 1400, 860);
   wait_for_frame (GTK_WIDGET (view));
 
