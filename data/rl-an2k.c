@@ -1375,6 +1375,40 @@ require_uint (RlAn2kRecord *record, guint number, const char *name, guint min, g
   return TRUE;
 }
 
+/* Whether bytes start like a compressed image we know (WSQ, JPEG, JPEG 2000, PNG). */
+static gboolean
+looks_like_image (const guint8 *d, gsize n)
+{
+  return (n >= 2 && d[0] == 0xFF && (d[1] == 0xA0 || d[1] == 0xD8))
+      || (n >= 4 && d[0] == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G')
+      || (n >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0x0C);
+}
+
+/* Some writers (NIST's own valid1.11 and valid1.16 among them) repeat the
+ * image field: "14.999:0110…<GS>14.999:4732<GS>…<GS>14.999:<WSQ>". The
+ * data then runs from the first tag, and the image proper follows the last
+ * one. When the data does not start like an image but a later ".999:" tag
+ * is followed by one, that is the image. */
+static GBytes *
+image_bytes_past_repeated_tags (RlAn2kRecord *record)
+{
+  gsize n;
+  const guint8 *d = g_bytes_get_data (record->data, &n);
+  g_autofree char *tag = g_strdup_printf ("%u.999:", record->type);
+  gsize tag_len = strlen (tag);
+  gsize window = MIN (n, 4096);
+  gssize found = -1;
+
+  if (looks_like_image (d, n))
+    return g_bytes_ref (record->data);
+  for (gsize i = 0; i + tag_len <= window; i++)
+    if (memcmp (d + i, tag, tag_len) == 0 && looks_like_image (d + i + tag_len, n - i - tag_len))
+      found = (gssize) (i + tag_len);
+  if (found < 0)
+    return g_bytes_ref (record->data);
+  return g_bytes_new_from_bytes (record->data, (gsize) found, n - (gsize) found);
+}
+
 gboolean
 rl_an2k_record_get_image (RlAn2kTransaction *transaction, RlAn2kRecord *record,
                           RlAn2kImage *image, GError **error)
@@ -1446,7 +1480,7 @@ rl_an2k_record_get_image (RlAn2kTransaction *transaction, RlAn2kRecord *record,
                  _("Type-%u record: uncompressed %u × %u image needs %" G_GSIZE_FORMAT " bytes, found %" G_GSIZE_FORMAT),
                  record->type, image->width, image->height, (gsize) image->width * image->height,
                  g_bytes_get_size (record->data));
-  image->data = g_bytes_ref (record->data);
+  image->data = image_bytes_past_repeated_tags (record);
   return TRUE;
 }
 
