@@ -17,7 +17,7 @@ CHECK_BUILD := build
 RUN_BUILD   := build-release
 XDG_DATA_HOME ?= $(HOME)/.local/share
 RIDGELINE_DB ?= $(XDG_DATA_HOME)/ridgeline/workspace.db
-DEMO_IDENTITIES ?= 200
+DEMO_IDENTITIES ?= 100
 
 .PHONY: run check deps build-check build-run bench clean demo
 
