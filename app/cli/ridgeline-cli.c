@@ -19,6 +19,7 @@ static const struct {
   { "demo",    rl_cli_demo,    N_("Build a demo workspace") },
   { "audit",   rl_cli_audit,   N_("Check the workspace's audit log (audit verify)") },
   { "users",   rl_cli_users,   N_("List the workspace's users") },
+  { "identity", rl_cli_identity, N_("Show an identity as a user may see it (audited); list and resolve identity links") },
   { "import",  rl_cli_import,  N_("Import ANSI/NIST-ITL transactions and print images into a workspace") },
   { "export",  rl_cli_export,  N_("Write an encounter or identity as an ANSI/NIST-ITL transaction") },
   { "convert", rl_cli_convert, N_("Convert a print image between WSQ, PNG, PGM, TIFF, JPEG and BMP") },

@@ -27,6 +27,9 @@ int rl_cli_demo    (int argc, char **argv);
 int rl_cli_audit   (int argc, char **argv);
 int rl_cli_users   (int argc, char **argv);
 
+/* Identity commands: show, links, resolve-link (cli-identity.c) */
+int rl_cli_identity (int argc, char **argv);
+
 /* Interchange commands (cli-import.c) */
 int rl_cli_import  (int argc, char **argv);
 int rl_cli_export  (int argc, char **argv);

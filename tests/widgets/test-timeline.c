@@ -1,0 +1,159 @@
+/* The encounter timeline, rendered under Xvfb: marks where their dates put
+ * them, in their agency's lane; zoom and click. */
+#include <gtk/gtk.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rl-timeline.h"
+#include "widget-test-util.h"
+
+#define W 800
+#define H 200
+
+static RlEncounter *
+encounter (gint64 id, const char *agency, const char *date, RlEncounterPurpose purpose)
+{
+  RlEncounter *e = g_new0 (RlEncounter, 1);
+  g_autoptr(GDateTime) dt = NULL;
+  int y, m, d;
+
+  g_assert_cmpint (sscanf (date, "%d-%d-%d", &y, &m, &d), ==, 3);
+  dt = g_date_time_new_utc (y, m, d, 12, 0, 0);
+  e->id = id;
+  e->agency = g_strdup (agency);
+  e->occurred_at = g_date_time_to_unix (dt);
+  e->purpose = purpose;
+  e->family_name = g_strdup ("Okafor");
+  e->given_names = g_strdup ("Ada");
+  e->place = g_strdup ("North Gate");
+  return e;
+}
+
+/* A pixel differs clearly from the background (the marks are saturated). */
+static gboolean
+is_coloured (RlTestPixels *p, int x, int y)
+{
+  const guint8 *px = p->data + (gsize) y * p->stride + (gsize) x * 4;
+  int b = px[0], g = px[1], r = px[2];
+  return MAX (MAX (r, g), b) - MIN (MIN (r, g), b) > 60;
+}
+
+static gint64 activated;
+
+static void
+on_activated (RlTimeline *timeline, gint64 id, gpointer data)
+{
+  activated = id;
+}
+
+static void
+test_marks (void)
+{
+  g_autoptr(GPtrArray) encounters = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_encounter_free);
+  GtkWidget *timeline = rl_timeline_new ();
+  GtkWindow *window;
+  g_autoptr(RlTestPixels) pixels = NULL;
+  g_autoptr(GDateTime) from = g_date_time_new_utc (2010, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) to = g_date_time_new_utc (2020, 1, 1, 0, 0, 0);
+  gint64 start, end;
+
+  g_ptr_array_add (encounters, encounter (11, "VISA", "2012-06-01", RL_PURPOSE_VISA_APPLICATION));
+  g_ptr_array_add (encounters, encounter (12, "BORDER", "2015-01-01", RL_PURPOSE_BORDER_CROSSING));
+  g_ptr_array_add (encounters, encounter (13, "POLICE", "2018-03-15", RL_PURPOSE_ARREST_BOOKING));
+  rl_timeline_set_encounters (RL_TIMELINE (timeline), encounters);
+  g_assert_cmpuint (rl_timeline_get_n_encounters (RL_TIMELINE (timeline)), ==, 3);
+  /* Lanes by agency code. */
+  g_assert_cmpint (rl_timeline_lane_for_agency (RL_TIMELINE (timeline), "BORDER"), ==, 0);
+  g_assert_cmpint (rl_timeline_lane_for_agency (RL_TIMELINE (timeline), "POLICE"), ==, 1);
+  g_assert_cmpint (rl_timeline_lane_for_agency (RL_TIMELINE (timeline), "VISA"), ==, 2);
+
+  window = rl_test_window_new (timeline, W, H);
+  rl_timeline_set_range (RL_TIMELINE (timeline), g_date_time_to_unix (from), g_date_time_to_unix (to));
+  rl_timeline_get_range (RL_TIMELINE (timeline), &start, &end);
+  g_assert_cmpint (start, ==, g_date_time_to_unix (from));
+  pixels = rl_test_render (timeline);
+
+  /* Each mark is drawn where its date falls in its lane, and nowhere else
+   * along that lane (sampled away from the mark). */
+  for (guint i = 0; i < encounters->len; i++)
+    {
+      RlEncounter *e = g_ptr_array_index (encounters, i);
+      int lane = rl_timeline_lane_for_agency (RL_TIMELINE (timeline), e->agency);
+      double x = rl_timeline_x_for_time (RL_TIMELINE (timeline), e->occurred_at);
+      double y = rl_timeline_y_for_lane (RL_TIMELINE (timeline), lane);
+      double expected = 84 + 5 + (double) (e->occurred_at - start) / (double) (end - start) * (W - 84 - 10);
+
+      g_assert_cmpfloat (fabs (x - expected), <, 1.0);
+      g_assert_true (is_coloured (pixels, (int) x, (int) y));
+      g_assert_false (is_coloured (pixels, (int) x + 40, (int) y));
+      g_assert_false (is_coloured (pixels, (int) x - 40, (int) y));
+      /* Not in another lane at that x. */
+      for (int other = 0; other < 3; other++)
+        if (other != lane)
+          g_assert_false (is_coloured (pixels, (int) x, (int) rl_timeline_y_for_lane (RL_TIMELINE (timeline), other)));
+      g_assert_cmpint (rl_timeline_encounter_at (RL_TIMELINE (timeline), x + 2, y - 2), ==, e->id);
+    }
+  g_assert_cmpint (rl_timeline_encounter_at (RL_TIMELINE (timeline), 300, 5), ==, 0);
+
+  /* A derogatory record: a red flag in its lane. */
+  {
+    g_autoptr(GDateTime) rec = g_date_time_new_utc (2016, 7, 1, 0, 0, 0);
+    g_autoptr(RlTestPixels) with_mark = NULL;
+    double x = rl_timeline_x_for_time (RL_TIMELINE (timeline), g_date_time_to_unix (rec));
+    int lane = rl_timeline_lane_for_agency (RL_TIMELINE (timeline), "POLICE");
+    const guint8 *px;
+
+    rl_timeline_add_mark (RL_TIMELINE (timeline), RL_TIMELINE_MARK_DEROGATORY, g_date_time_to_unix (rec), "POLICE",
+                          "Drug smuggler");
+    with_mark = rl_test_render (timeline);
+    px = with_mark->data + (gsize) rl_timeline_y_for_lane (RL_TIMELINE (timeline), lane) * with_mark->stride +
+         (gsize) x * 4;
+    g_assert_cmpint (px[2], >, 150);
+    g_assert_cmpint (px[1], <, 80);
+  }
+
+  /* Click emits the encounter's id. */
+  g_signal_connect (timeline, "encounter-activated", G_CALLBACK (on_activated), NULL);
+  {
+    RlEncounter *e = g_ptr_array_index (encounters, 1);
+    GtkGesture *click = NULL;
+    GListModel *controllers = gtk_widget_observe_controllers (timeline);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+        if (GTK_IS_GESTURE_CLICK (c))
+          click = GTK_GESTURE (c);
+      }
+    g_object_unref (controllers);
+    g_assert_nonnull (click);
+    g_signal_emit_by_name (click, "released", 1,
+                           rl_timeline_x_for_time (RL_TIMELINE (timeline), e->occurred_at),
+                           rl_timeline_y_for_lane (RL_TIMELINE (timeline), 0));
+    g_assert_cmpint (activated, ==, 12);
+  }
+
+  /* Zoom to a day around an encounter, then to the limit. */
+  {
+    RlEncounter *e = g_ptr_array_index (encounters, 2);
+    for (int i = 0; i < 200; i++)
+      rl_timeline_zoom (RL_TIMELINE (timeline), 0.5, e->occurred_at);
+    rl_timeline_get_range (RL_TIMELINE (timeline), &start, &end);
+    g_assert_cmpint (end - start, ==, 86400);
+    g_assert_cmpint (start, <=, e->occurred_at);
+    g_assert_cmpint (end, >=, e->occurred_at);
+    g_clear_pointer (&pixels, rl_test_pixels_free);
+    pixels = rl_test_render (timeline);
+    g_assert_true (is_coloured (pixels, (int) rl_timeline_x_for_time (RL_TIMELINE (timeline), e->occurred_at),
+                                (int) rl_timeline_y_for_lane (RL_TIMELINE (timeline), 1)));
+  }
+  gtk_window_destroy (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/timeline/marks", test_marks);
+  return g_test_run ();
+}
