@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ridgeline-store"
 
 #include "rl-mid.h"
+
+#include <string.h>
 #include "rl-store-private.h"
 
 #include "rl-compare.h"
@@ -23,12 +25,32 @@ field_differs (const char *a, const char *b)
   return g_utf8_collate (a, b) != 0 && g_ascii_strcasecmp (a, b) != 0;
 }
 
+/* "YYYY-MM-DD" where 0000 / 00 parts are unknown: only known parts that
+ * disagree count ("1997-00-00" and "1997-07-18" agree). */
+static gboolean
+date_differs (const char *a, const char *b)
+{
+  if (field_differs (a, b) == FALSE)
+    return FALSE;
+  if (strlen (a) != 10 || strlen (b) != 10)
+    return TRUE;
+  for (int part = 0; part < 3; part++)
+    {
+      int at = part == 0 ? 0 : part == 1 ? 5 : 8, len = part == 0 ? 4 : 2;
+      gboolean unknown_a = strncmp (a + at, "0000", len) == 0, unknown_b = strncmp (b + at, "0000", len) == 0;
+
+      if (!unknown_a && !unknown_b && strncmp (a + at, b + at, len) != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 rl_mid_biographic_differs (const RlEncounter *a, const RlEncounter *b)
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
   return field_differs (a->family_name, b->family_name) || field_differs (a->given_names, b->given_names) ||
-         field_differs (a->date_of_birth, b->date_of_birth) || field_differs (a->nationality, b->nationality);
+         date_differs (a->date_of_birth, b->date_of_birth) || field_differs (a->nationality, b->nationality);
 }
 
 typedef struct {

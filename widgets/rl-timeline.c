@@ -428,6 +428,7 @@ rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   GdkRGBA fg;
   cairo_t *cr;
   gint64 slack;
+  guint first, last;
 
   if (width <= LABEL_WIDTH || height <= AXIS_HEIGHT)
     return;
@@ -489,21 +490,62 @@ rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* Only the visible slice of the sorted encounters: with 10,000 of them
    * and a zoomed-in view this is a handful. */
   slack = (gint64) (2 * MARK_RADIUS / plot_width (self) * (double) (self->end - self->start)) + 1;
-  for (guint i = first_at_or_after (self, self->start - slack); i < self->encounters->len; i++)
-    {
-      Encounter *e = &g_array_index (self->encounters, Encounter, i);
-      double x, y;
+  first = first_at_or_after (self, self->start - slack);
+  for (last = first; last < self->encounters->len; last++)
+    if (g_array_index (self->encounters, Encounter, last).at > self->end + slack)
+      break;
 
-      if (e->at > self->end + slack)
-        break;
-      x = rl_timeline_x_for_time (self, e->at);
-      y = (e->lane + 0.5) * lh;
-      shape_path (cr, e->purpose, x, y, MARK_RADIUS);
-      purpose_colour (cr, e->purpose);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-      cairo_set_line_width (cr, 1);
-      cairo_stroke (cr);
+  if (last - first <= 400)
+    {
+      for (guint i = first; i < last; i++)
+        {
+          Encounter *e = &g_array_index (self->encounters, Encounter, i);
+          double x = rl_timeline_x_for_time (self, e->at), y = (e->lane + 0.5) * lh;
+
+          shape_path (cr, e->purpose, x, y, MARK_RADIUS);
+          purpose_colour (cr, e->purpose);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+          cairo_set_line_width (cr, 1);
+          cairo_stroke (cr);
+        }
+    }
+  else
+    {
+      /* Dense (a whole life of a frequent traveller): one path and one fill
+       * per purpose, and a mark that would land within a pixel and a half
+       * of the previous one of its lane and purpose is skipped, because it
+       * would be drawn over it anyway. This bounds the work by the widget's
+       * width, not by the number of encounters. */
+      g_autofree double *last_x = g_new (double, (gsize) MAX (1, self->lanes->len) * 9);
+
+      for (int purpose = 0; purpose <= 8; purpose++)
+        {
+          gboolean any = FALSE;
+
+          for (guint l = 0; l < self->lanes->len; l++)
+            last_x[l * 9 + purpose] = -1e9;
+          for (guint i = first; i < last; i++)
+            {
+              Encounter *e = &g_array_index (self->encounters, Encounter, i);
+              double x;
+
+              if ((int) e->purpose != purpose)
+                continue;
+              x = rl_timeline_x_for_time (self, e->at);
+              if (x - last_x[e->lane * 9 + purpose] < 1.5)
+                continue;
+              last_x[e->lane * 9 + purpose] = x;
+              cairo_new_sub_path (cr);
+              shape_path (cr, e->purpose, x, (e->lane + 0.5) * lh, MARK_RADIUS);
+              any = TRUE;
+            }
+          if (any)
+            {
+              purpose_colour (cr, purpose);
+              cairo_fill (cr);
+            }
+        }
     }
   cairo_restore (cr);
   cairo_destroy (cr);

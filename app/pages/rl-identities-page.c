@@ -5,6 +5,7 @@
 #include "rl-identities-page.h"
 #include "rl-table-view.h"
 #include "rl-format.h"
+#include "rl-identity-view.h"
 
 /* A list is for browsing; beyond this many rows, filtering is the way in. */
 #define MAX_IDENTITIES 10000
@@ -58,6 +59,33 @@ rl_identities_page_reload (RlPage    *page,
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
 }
 
+/* Opening a person asks for the purpose first (need to know). The table may
+ * be filtered: find the row's identity through its reference. */
+static void
+on_activate (GtkColumnView *view, guint position, RlIdentitiesPage *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (view));
+  g_autoptr(GObject) item = g_list_model_get_item (model, position);
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GPtrArray) found = NULL;
+  const char *reference;
+
+  if (item == NULL || session == NULL || !RL_IS_TEXT_ROW (item))
+    return;
+  reference = rl_text_row_get_cell (RL_TEXT_ROW (item), 0);
+  found = rl_store_list_identities (rl_session_get_store (session), NULL, 0, 0, NULL);
+  for (guint i = 0; found && i < found->len; i++)
+    {
+      const RlIdentity *identity = g_ptr_array_index (found, i);
+      if (g_strcmp0 (identity->reference, reference) == 0)
+        {
+          rl_identity_view_ask_and_open (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, session, identity->id);
+          return;
+        }
+    }
+}
+
 static void
 rl_identities_page_dispose (GObject *object)
 {
@@ -87,6 +115,7 @@ static void
 rl_identities_page_init (RlIdentitiesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (rl_table_view_get_column_view (self->table), "activate", G_CALLBACK (on_activate), self);
 
   rl_table_view_add_column (self->table, _("Reference"), 0, RL_TEXT_COLUMN_MONO);
   rl_table_view_add_column (self->table, _("Family Name"), 1, RL_TEXT_COLUMN_EXPAND);

@@ -108,6 +108,26 @@ count_audit (RlStore *store, const char *kind, gint64 id, const char *action)
 }
 
 static void
+test_biographic_differs (void)
+{
+  RlEncounter a = { .family_name = (char *) "Chien", .given_names = (char *) "Wu", .date_of_birth = (char *) "1997-00-00",
+                    .nationality = (char *) "CHN" };
+  RlEncounter b = a;
+
+  b.date_of_birth = (char *) "1997-07-18";
+  g_assert_false (rl_mid_biographic_differs (&a, &b));   /* unknown month/day is not a difference */
+  b.date_of_birth = (char *) "1998-07-18";
+  g_assert_true (rl_mid_biographic_differs (&a, &b));
+  b.date_of_birth = (char *) "";
+  g_assert_false (rl_mid_biographic_differs (&a, &b));
+  b.family_name = (char *) "Wu";
+  g_assert_true (rl_mid_biographic_differs (&a, &b));
+  b = a;
+  b.nationality = (char *) "TWN";
+  g_assert_true (rl_mid_biographic_differs (&a, &b));
+}
+
+static void
 test_link_resolve_merge (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -204,6 +224,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/mid/biographic-differs", test_biographic_differs);
   g_test_add ("/mid/link-resolve-merge", Fixture, NULL, fixture_set_up, test_link_resolve_merge, fixture_tear_down);
   return g_test_run ();
 }

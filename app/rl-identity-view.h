@@ -1,0 +1,24 @@
+/* rl-identity-view.h — everything about one person the signed-in user may
+ * see: timeline, best print per finger, derogatory records (withheld ones
+ * say who holds them), encounters with biographic data as each agency
+ * recorded it, identity links and history. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "rl-session.h"
+
+G_BEGIN_DECLS
+
+#define RL_TYPE_IDENTITY_VIEW (rl_identity_view_get_type ())
+G_DECLARE_FINAL_TYPE (RlIdentityView, rl_identity_view, RL, IDENTITY_VIEW, AdwWindow)
+
+/* Opens the record (audited with the purpose) and builds the view; NULL with
+ * error when the store refuses (no purpose, no such identity, ...). */
+RlIdentityView *rl_identity_view_new (RlSession *session, gint64 identity_id, const char *purpose, GError **error);
+
+/* Asks for a purpose (case number or reason), then opens the view over
+ * parent. Nothing is opened without one. */
+void            rl_identity_view_ask_and_open (GtkWindow *parent, RlSession *session, gint64 identity_id);
+
+G_END_DECLS
