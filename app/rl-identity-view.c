@@ -192,8 +192,10 @@ fill (RlIdentityView *self, RlStore *store, const RlIdentity *identity)
               add_row (self->derogatory_group, rl_derogatory_category_to_label (r->category), held,
                        "dialog-warning-symbolic", "error");
             }
-          rl_timeline_add_mark (self->timeline, RL_TIMELINE_MARK_DEROGATORY, parse_date (r->recorded_on),
-                                r->source_agency, rl_derogatory_category_to_label (r->category));
+          /* A withheld record has no date to show: no mark either. */
+          if (!r->withheld)
+            rl_timeline_add_mark (self->timeline, RL_TIMELINE_MARK_DEROGATORY, parse_date (r->recorded_on),
+                                  r->source_agency, rl_derogatory_category_to_label (r->category));
         }
       if (records->len == 0)
         add_row (self->derogatory_group, _("None"), NULL, NULL, NULL);
