@@ -153,7 +153,6 @@ rl_store_open_identity (RlStore *self, gint64 identity_id, const char *purpose, 
 {
   g_autoptr(RlIdentity) identity = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -174,15 +173,8 @@ rl_store_open_identity (RlStore *self, gint64 identity_id, const char *purpose, 
   if (!(stmt = rl_store_stmt (self, IDENTITY_COLUMNS "WHERE i.id = ?1", error)))
     goto fail;
   sqlite3_bind_int64 (stmt, 1, identity_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    identity = identity_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND,
-                 _("No identity with id %" G_GINT64_FORMAT), identity_id);
-  else
-    rl_store_fail (self, error, _("Cannot open the record"));
-  sqlite3_reset (stmt);
+  identity = rl_store_query_row (self, stmt, (RlStoreRowFunc) identity_from_row, _("Cannot open the record"), error,
+                            _("No identity with id %" G_GINT64_FORMAT), identity_id);
   if (identity == NULL)
     goto fail;
   if (!rl_store_audit_append (self, "identity.open", "identity", identity_id, purpose, NULL, error))
@@ -370,21 +362,13 @@ rl_store_get_encounter (RlStore *self, gint64 encounter_id, GError **error)
 {
   RlEncounter *e = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
   if (!(stmt = rl_store_stmt (self, ENCOUNTER_COLUMNS "WHERE e.id = ?1", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, encounter_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    e = encounter_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND,
-                 _("No encounter with id %" G_GINT64_FORMAT), encounter_id);
-  else
-    rl_store_fail (self, error, _("Cannot read the encounter"));
-  sqlite3_reset (stmt);
+  e = rl_store_query_row (self, stmt, (RlStoreRowFunc) encounter_from_row, _("Cannot read the encounter"), error,
+                            _("No encounter with id %" G_GINT64_FORMAT), encounter_id);
   return e;
 }
 
@@ -619,20 +603,13 @@ rl_store_get_sample (RlStore *self, gint64 sample_id, GError **error)
 {
   RlSample *s = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
   if (!(stmt = rl_store_stmt (self, SAMPLE_COLUMNS "WHERE s.id = ?1", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, sample_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    s = sample_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, _("No sample with id %" G_GINT64_FORMAT), sample_id);
-  else
-    rl_store_fail (self, error, _("Cannot read the sample"));
-  sqlite3_reset (stmt);
+  s = rl_store_query_row (self, stmt, (RlStoreRowFunc) sample_from_row, _("Cannot read the sample"), error,
+                            _("No sample with id %" G_GINT64_FORMAT), sample_id);
   return s;
 }
 

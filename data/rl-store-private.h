@@ -32,6 +32,16 @@ sqlite3_stmt *rl_store_stmt (RlStore *self, const char *sql, GError **error);
  * FALSE so that callers can `return rl_store_fail (...)`. */
 gboolean rl_store_fail (RlStore *self, GError **error, const char *what);
 
+/* Makes the struct of one result row. */
+typedef gpointer (*RlStoreRowFunc) (sqlite3_stmt *stmt);
+
+/* Steps a statement expected to return one row and resets it: the row made
+ * by from_row; NULL with RL_STORE_ERROR_NOT_FOUND (missing_format and its
+ * arguments, formatted only then) when there is none, or with the database
+ * error prefixed by what. */
+gpointer rl_store_query_row (RlStore *self, sqlite3_stmt *stmt, RlStoreRowFunc from_row, const char *what,
+                             GError **error, const char *missing_format, ...) G_GNUC_PRINTF (6, 7);
+
 /* Steps a statement that returns no row, then resets it. */
 gboolean rl_store_run (RlStore *self, sqlite3_stmt *stmt, GError **error, const char *what);
 

@@ -53,17 +53,7 @@ release_from_row (sqlite3_stmt *stmt)
 static RlMatcherRelease *
 get_one (RlStore *self, sqlite3_stmt *stmt, GError **error, const char *missing)
 {
-  RlMatcherRelease *r = NULL;
-  int rc = sqlite3_step (stmt);
-
-  if (rc == SQLITE_ROW)
-    r = release_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error_literal (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, missing);
-  else
-    rl_store_fail (self, error, _("Cannot read the matcher release"));
-  sqlite3_reset (stmt);
-  return r;
+  return rl_store_query_row (self, stmt, (RlStoreRowFunc) release_from_row, _("Cannot read the matcher release"), error, "%s", missing);
 }
 
 RlMatcherRelease *

@@ -779,20 +779,13 @@ rl_store_get_conclusion (RlStore *self, gint64 conclusion_id, GError **error)
 {
   RlConclusion *c = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
   if (!(stmt = rl_store_stmt (self, CONCLUSION_COLUMNS "WHERE id = ?1", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, conclusion_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    c = conclusion_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, _("No conclusion with id %" G_GINT64_FORMAT), conclusion_id);
-  else
-    rl_store_fail (self, error, _("Cannot read the conclusion"));
-  sqlite3_reset (stmt);
+  c = rl_store_query_row (self, stmt, (RlStoreRowFunc) conclusion_from_row, _("Cannot read the conclusion"), error,
+                            _("No conclusion with id %" G_GINT64_FORMAT), conclusion_id);
   return c;
 }
 
@@ -1001,20 +994,13 @@ rl_store_get_hit (RlStore *self, gint64 hit_id, GError **error)
 {
   RlHit *h = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
   if (!(stmt = rl_store_stmt (self, HIT_COLUMNS "WHERE id = ?1", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, hit_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    h = hit_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, _("No hit with id %" G_GINT64_FORMAT), hit_id);
-  else
-    rl_store_fail (self, error, _("Cannot read the hit"));
-  sqlite3_reset (stmt);
+  h = rl_store_query_row (self, stmt, (RlStoreRowFunc) hit_from_row, _("Cannot read the hit"), error,
+                            _("No hit with id %" G_GINT64_FORMAT), hit_id);
   return h;
 }
 
@@ -1223,20 +1209,13 @@ rl_store_get_correction (RlStore *self, gint64 correction_id, GError **error)
 {
   RlCorrection *c = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
   if (!(stmt = rl_store_stmt (self, CORRECTION_COLUMNS "WHERE id = ?1", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, correction_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    c = correction_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, _("No correction with id %" G_GINT64_FORMAT), correction_id);
-  else
-    rl_store_fail (self, error, _("Cannot read the correction"));
-  sqlite3_reset (stmt);
+  c = rl_store_query_row (self, stmt, (RlStoreRowFunc) correction_from_row, _("Cannot read the correction"), error,
+                            _("No correction with id %" G_GINT64_FORMAT), correction_id);
   return c;
 }
 

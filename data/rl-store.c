@@ -82,6 +82,29 @@ rl_store_stmt (RlStore *self, const char *sql, GError **error)
   return stmt;
 }
 
+gpointer
+rl_store_query_row (RlStore *self, sqlite3_stmt *stmt, RlStoreRowFunc from_row, const char *what,
+                    GError **error, const char *missing_format, ...)
+{
+  gpointer row = NULL;
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    row = from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    {
+      va_list args;
+
+      va_start (args, missing_format);
+      g_propagate_error (error, g_error_new_valist (RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, missing_format, args));
+      va_end (args);
+    }
+  else
+    rl_store_fail (self, error, what);
+  sqlite3_reset (stmt);
+  return row;
+}
+
 gboolean
 rl_store_run (RlStore *self, sqlite3_stmt *stmt, GError **error, const char *what)
 {
@@ -619,17 +642,7 @@ rl_store_list_users (RlStore *self, GError **error)
 static RlUser *
 get_user (RlStore *self, sqlite3_stmt *stmt, GError **error, const char *missing)
 {
-  RlUser *user = NULL;
-  int rc = sqlite3_step (stmt);
-
-  if (rc == SQLITE_ROW)
-    user = user_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error_literal (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, missing);
-  else
-    rl_store_fail (self, error, _("Cannot read a user"));
-  sqlite3_reset (stmt);
-  return user;
+  return rl_store_query_row (self, stmt, (RlStoreRowFunc) user_from_row, _("Cannot read a user"), error, "%s", missing);
 }
 
 RlUser *
@@ -860,17 +873,7 @@ rl_store_list_agencies (RlStore *self, GError **error)
 static RlAgency *
 get_agency (RlStore *self, sqlite3_stmt *stmt, GError **error, const char *missing)
 {
-  RlAgency *agency = NULL;
-  int rc = sqlite3_step (stmt);
-
-  if (rc == SQLITE_ROW)
-    agency = agency_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error_literal (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, missing);
-  else
-    rl_store_fail (self, error, _("Cannot read an agency"));
-  sqlite3_reset (stmt);
-  return agency;
+  return rl_store_query_row (self, stmt, (RlStoreRowFunc) agency_from_row, _("Cannot read an agency"), error, "%s", missing);
 }
 
 RlAgency *
