@@ -570,9 +570,12 @@ match_before (const Match *x, const Match *y)
  * far from where it is pressed — and point the same way; closest and most
  * alike first, each minutia at most once. */
 static void
-pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float growth, float sim_gate, Pairing *out)
+pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float growth, float sim_gate,
+         const RlCompareParams *params, Pairing *out)
 {
   const RlPreparedTemplate *a = s->a, *b = s->b;
+  const double angle_tol = params->angle_tol;
+  const float weight_floor = params->pair_weight_floor;
   guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
   guint n_matches = 0;
 
@@ -596,13 +599,13 @@ pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float g
           if (d2 > tol * tol)
             continue;
           ad = angle_distance (theta, b->theta[j]);
-          if (ad > ANGLE_TOL)
+          if (ad > angle_tol)
             continue;
           sm = s->sim[i * b->n + j];
           if (sm < sim_gate)
             continue;
           if (n_matches < G_N_ELEMENTS (s->matches))
-            s->matches[n_matches++] = (Match) { sqrtf (d2) / tol + ad / ANGLE_TOL - 2.0f * sm, (guint8) i, (guint8) j };
+            s->matches[n_matches++] = (Match) { sqrtf (d2) / tol + ad / angle_tol - 2.0f * sm, (guint8) i, (guint8) j };
         }
     }
   SHELL_SORT (Match, s->matches, n_matches, match_before);
@@ -618,7 +621,7 @@ pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float g
       out->a[out->n] = m->a;
       out->b[out->n] = m->b;
       out->sim[out->n] = sm;
-      out->weight += PAIR_WEIGHT (sm);
+      out->weight += weight_floor + sm;
       out->n++;
     }
 }
@@ -674,8 +677,12 @@ candidate_before (const Candidate *x, const Candidate *y)
  * distance from the seed. Cheap: it only tells which seed is right. */
 static void
 consolidate_seed (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
-                  const Candidate *cands, guint n_cands, const Candidate *seed, Pairing *out)
+                  const Candidate *cands, guint n_cands, const Candidate *seed,
+                  const RlCompareParams *params, Pairing *out)
 {
+  const float tol0 = params->seed_dist_tol, growth = params->seed_dist_growth;
+  const float weight_floor = params->pair_weight_floor;
+  const double angle_tol = params->angle_tol;
   guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
   float rot = b->theta[seed->b] - a->theta[seed->a];
   float c = cosf (rot), s = sinf (rot);
@@ -696,17 +703,17 @@ consolidate_seed (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
       ry = b->y[cd->b] - by0;
       ex = c * ux - s * uy - rx;
       ey = s * ux + c * uy - ry;
-      tol = SEED_DIST_TOL + SEED_DIST_GROWTH * sqrtf (rx * rx + ry * ry);
+      tol = tol0 + growth * sqrtf (rx * rx + ry * ry);
       if (ex * ex + ey * ey > tol * tol)
         continue;
-      if (angle_distance (a->theta[cd->a] + rot, b->theta[cd->b]) > ANGLE_TOL)
+      if (angle_distance (a->theta[cd->a] + rot, b->theta[cd->b]) > angle_tol)
         continue;
       used_a[cd->a] = used_b[cd->b] = 1;
       out->a[out->n] = cd->a;
       out->b[out->n] = cd->b;
       out->sim[out->n] = cd->sim;
       out->n++;
-      out->weight += PAIR_WEIGHT (cd->sim);
+      out->weight += weight_floor + cd->sim;
     }
 }
 
@@ -740,9 +747,36 @@ comparison_new (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb, cons
   return c;
 }
 
+void
+rl_compare_params_init_default (RlCompareParams *params)
+{
+  g_return_if_fail (params != NULL);
+
+  /* field by field over zeroed memory, so that two default sets compare
+   * equal byte for byte (padding included) */
+  memset (params, 0, sizeof *params);
+  params->sim_min = SIM_MIN;
+  params->seed_dist_tol = SEED_DIST_TOL;
+  params->seed_dist_growth = SEED_DIST_GROWTH;
+  params->angle_tol = ANGLE_TOL;
+  params->final_dist_tol = FINAL_DIST_TOL;
+  params->final_dist_growth = FINAL_DIST_GROWTH;
+  params->pair_weight_floor = PAIR_WEIGHT (0.0f);
+  params->min_overlap = MIN_OVERLAP;
+}
+
 float
 rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb, RlComparison **out_comparison)
 {
+  return rl_compare_prepared_with (pa, pb, NULL, out_comparison);
+}
+
+float
+rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb,
+                          const RlCompareParams *params, RlComparison **out_comparison)
+{
+  static RlCompareParams defaults;
+  static gsize defaults_ready;
   float sim_stack[64 * 64];
   g_autofree float *sim_heap = NULL;
   g_autofree Scratch *scratch = NULL;
@@ -757,6 +791,15 @@ rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb,
     *out_comparison = NULL;
   g_return_val_if_fail (pa != NULL && pb != NULL, 0.0f);
 
+  if (params == NULL)
+    {
+      if (g_once_init_enter (&defaults_ready))
+        {
+          rl_compare_params_init_default (&defaults);
+          g_once_init_leave (&defaults_ready, 1);
+        }
+      params = &defaults;
+    }
   if (pa->n < 2 || pb->n < 2)
     goto done;
 
@@ -765,7 +808,7 @@ rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb,
         : (sim_heap = g_new (float, (gsize) pa->n * pb->n));
   similarity_func () (pa, pb, sim, top);
   for (guint k = 0; k < 2u * pa->n; k++)
-    if (top[k].sim >= SIM_MIN)
+    if (top[k].sim >= params->sim_min)
       top[n_cands++] = top[k];
   if (n_cands == 0)
     goto done;
@@ -774,7 +817,7 @@ rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb,
   /* 2.–3. The most alike pairs seed alignments; keep the heaviest. */
   for (guint k = 0; k < MIN (n_cands, N_SEEDS); k++)
     {
-      consolidate_seed (pa, pb, top, n_cands, &top[k], &cur);
+      consolidate_seed (pa, pb, top, n_cands, &top[k], params, &cur);
       if (cur.weight > best.weight)
         best = cur;
     }
@@ -788,7 +831,7 @@ rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb,
   /* 4. Refine the transform on those pairs and pair again, now every
    * minutia, whatever its local similarity. */
   fit_transform (pa, pb, &best, &t, &cx, &cy);
-  pair_up (scratch, &t, cx, cy, FINAL_DIST_TOL, FINAL_DIST_GROWTH, -1.0f, &final);
+  pair_up (scratch, &t, cx, cy, params->final_dist_tol, params->final_dist_growth, -1.0f, params, &final);
 
   /* 5. How many minutiae each print shows inside the other's extent: the
    * pairs count against those, not against all minutiae, so that a partial
@@ -802,8 +845,8 @@ rl_compare_prepared (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb,
 
       ov_b += hull_contains (pa, x, y, OVERLAP_MARGIN);
     }
-  ov_a = MAX (ov_a, MIN_OVERLAP);
-  ov_b = MAX (ov_b, MIN_OVERLAP);
+  ov_a = MAX (ov_a, params->min_overlap);
+  ov_b = MAX (ov_b, params->min_overlap);
   score = MIN (100.0f * final.weight * final.weight / (ov_a * ov_b), 100.0f);
 
 done:

@@ -45,6 +45,23 @@ float  rl_compare         (const RlTemplate *probe,
 void   rl_comparison_free (RlComparison *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlComparison, rl_comparison_free)
 
+/* The comparison's weights and tolerances, which matcher releases tune
+ * (data/rl-release-params.h). The defaults are what the calibration table
+ * was measured with: other values shift the score distribution, so a
+ * release that changes them carries its own calibration. */
+typedef struct {
+  float  sim_min;            /* local similarity below this seeds no pairing */
+  float  seed_dist_tol;      /* px: pairing tolerance at the seed ... */
+  float  seed_dist_growth;   /* ... plus this share of the distance to it */
+  double angle_tol;          /* radians: largest direction difference of a pair */
+  float  final_dist_tol;     /* px: the same two for the final pairing */
+  float  final_dist_growth;
+  float  pair_weight_floor;  /* a pair weighs this plus its local similarity */
+  float  min_overlap;        /* minutiae in the overlap counted at least this many */
+} RlCompareParams;
+
+void  rl_compare_params_init_default (RlCompareParams *params);
+
 /* Estimated false-match rate of a score (the share of impostor comparisons
  * that score at least this much), and the threshold for a target FMR.
  * Measured down to about 1e-4 (see rl-calibration-table.h); below that the
@@ -66,6 +83,12 @@ gsize               rl_prepared_template_get_size (const RlPreparedTemplate *pre
 float               rl_compare_prepared (const RlPreparedTemplate *probe,
                                          const RlPreparedTemplate *candidate,
                                          RlComparison            **out_comparison /* nullable */);
+/* The same with other weights and tolerances (NULL = the defaults, the
+ * same scores as rl_compare_prepared()). */
+float               rl_compare_prepared_with (const RlPreparedTemplate *probe,
+                                              const RlPreparedTemplate *candidate,
+                                              const RlCompareParams    *params /* nullable */,
+                                              RlComparison            **out_comparison /* nullable */);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlPreparedTemplate, rl_prepared_template_free)
 
 G_END_DECLS

@@ -20,6 +20,8 @@ struct _RlGallery {
   guint      n_threads;
   double     prefilter_share;
   guint      last_n_compared;
+  gboolean   has_compare_params;
+  RlCompareParams compare_params;   /* a release's weights and tolerances */
 };
 
 RlGallery *
@@ -244,7 +246,8 @@ full_worker (gpointer data)
       if (s->coarse_scores && s->coarse_scores[i] < s->cut)
         continue;
       c.id = g_array_index (s->g->ids, gint64, i);
-      c.score = rl_compare_prepared (s->probe, g_ptr_array_index (s->g->templates, i), NULL);
+      c.score = rl_compare_prepared_with (s->probe, g_ptr_array_index (s->g->templates, i),
+                                          s->g->has_compare_params ? &s->g->compare_params : NULL, NULL);
       s->n_compared++;
       heap_offer (s->heap, &s->n_heap, s->k, c);
     }
@@ -353,4 +356,14 @@ rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates, 
   if (result->len > max_candidates)
     g_array_set_size (result, max_candidates);
   return result;
+}
+
+void
+rl_gallery_set_compare_params (RlGallery *g, const RlCompareParams *params)
+{
+  g_return_if_fail (g != NULL);
+
+  g->has_compare_params = params != NULL;
+  if (params != NULL)
+    g->compare_params = *params;
 }

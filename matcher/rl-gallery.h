@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "rl-compare.h"
 #include "rl-types.h"
 
 G_BEGIN_DECLS
@@ -41,5 +42,8 @@ void       rl_gallery_set_n_threads   (RlGallery *g, guint n_threads);
 void       rl_gallery_set_prefilter_share (RlGallery *g, double share);
 /* Full comparisons the last search made (for benchmarks). */
 guint      rl_gallery_get_last_n_compared (RlGallery *g);
+/* The weights and tolerances of the active matcher release (NULL = the
+ * matcher's defaults). */
+void       rl_gallery_set_compare_params (RlGallery *g, const RlCompareParams *params);
 
 G_END_DECLS

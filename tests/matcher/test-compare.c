@@ -379,6 +379,44 @@ test_accuracy_images (void)
   g_assert_cmpfloat (r.eer, <, 0.0417);
 }
 
+/* A release's weights and tolerances: the defaults give exactly the
+ * matcher's scores; tighter tolerances pair fewer minutiae of a distorted
+ * copy, looser ones more, and the score follows. */
+static void
+test_compare_params (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr (RlTemplate) a = random_template (rand, 40);
+  g_autoptr (RlTemplate) b = moved_copy (rand, a, 0.4f, 20, 10, 6.0f);
+  g_autoptr (RlTemplate) other = random_template (rand, 40);
+  g_autoptr (RlPreparedTemplate) pa = rl_prepared_template_new (a);
+  g_autoptr (RlPreparedTemplate) pb = rl_prepared_template_new (b);
+  g_autoptr (RlPreparedTemplate) po = rl_prepared_template_new (other);
+  g_autoptr (RlComparison) c_default = NULL, c_tight = NULL;
+  RlCompareParams params, tight;
+  float s_default, s_tight, s_loose;
+
+  rl_compare_params_init_default (&params);
+  s_default = rl_compare_prepared (pa, pb, &c_default);
+  g_assert_cmpfloat (rl_compare_prepared_with (pa, pb, &params, NULL), ==, s_default);
+  g_assert_cmpfloat (rl_compare_prepared_with (pa, pb, NULL, NULL), ==, s_default);
+  g_assert_cmpfloat (rl_compare_prepared_with (pa, po, &params, NULL), ==, rl_compare_prepared (pa, po, NULL));
+
+  tight = params;
+  tight.final_dist_tol = 3.0f;
+  tight.final_dist_growth = 0.0f;
+  tight.seed_dist_tol = 3.0f;
+  tight.seed_dist_growth = 0.0f;
+  s_tight = rl_compare_prepared_with (pa, pb, &tight, &c_tight);
+  g_assert_cmpuint (c_tight->n_pairs, <, c_default->n_pairs);
+  g_assert_cmpfloat (s_tight, <, s_default);
+
+  /* a heavier floor per pair raises the score of the same pairing */
+  params.pair_weight_floor = 0.6f;
+  s_loose = rl_compare_prepared_with (pa, pb, &params, NULL);
+  g_assert_cmpfloat (s_loose, >, s_default);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -389,6 +427,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/different", test_different);
   g_test_add_func ("/compare/degenerate", test_degenerate);
   g_test_add_func ("/compare/calibration-monotonic", test_calibration_monotonic);
+  g_test_add_func ("/compare/params", test_compare_params);
   g_test_add_func ("/eval/error-rates", test_error_rates);
   g_test_add_func ("/eval/det-files", test_det_files);
   g_test_add_func ("/eval/accuracy-iso-fvc2002-db1", test_accuracy_iso);
