@@ -8,6 +8,8 @@
  *   Ctrl+Shift+F  compare with an identity's prints searched by hand
  *   Ctrl+Shift+E  export the court chart
  *   Ctrl+Shift+R  return the search to the queue (and close its window)
+ *   Ctrl+Shift+M / D / Q / H / K  layers on every print: minutiae, cores and
+ *                 deltas, quality map, enhanced image (H), skeleton (K)
  */
 #define G_LOG_DOMAIN "ridgeline"
 
@@ -90,6 +92,8 @@ record_conclusion (GtkWidget  *widget,
   if (self->stage == RL_REVIEW_STAGE_VERIFICATION)
     done = rl_review_view_record_verification (self, decision == self->to_verify->decision, decision, reasons,
                                                &error) != 0;
+  else if (self->stage == RL_REVIEW_STAGE_DISPUTE)
+    done = rl_review_view_decide_dispute (self, decision, reasons, &error) != 0;
   else
     done = rl_review_view_record_conclusion (self, decision, reasons, notes, &error) != 0;
   if (done)
@@ -146,9 +150,13 @@ _rl_review_view_update_actions (RlReviewView *self)
 
   gtk_widget_action_set_enabled (widget, "review.open-candidate", self->analysed);
   gtk_widget_action_set_enabled (widget, "review.step-candidate", self->analysed);
-  gtk_widget_action_set_enabled (widget, "review.record-conclusion", self->analysed && comparing);
+  /* A decided dispute is closed: the decision is final. */
+  gtk_widget_action_set_enabled (widget, "review.record-conclusion",
+                                 self->analysed && comparing &&
+                                 (self->stage != RL_REVIEW_STAGE_DISPUTE || self->search->status == RL_SEARCH_DISPUTED));
   gtk_widget_action_set_enabled (widget, "review.compare-identity",
-                                 self->analysed && self->stage != RL_REVIEW_STAGE_VERIFICATION);
+                                 self->analysed && self->stage != RL_REVIEW_STAGE_VERIFICATION &&
+                                 self->stage != RL_REVIEW_STAGE_DISPUTE);
   gtk_widget_action_set_enabled (widget, "review.export-chart", comparing);
   gtk_widget_action_set_enabled (widget, "review.return-to-queue",
                                  self->search->status == RL_SEARCH_IN_REVIEW || self->search->status == RL_SEARCH_PENDING);
@@ -345,6 +353,11 @@ _rl_review_view_class_actions_init (RlReviewViewClass *klass)
   gtk_widget_class_install_action (widget_class, "review.compare-identity", NULL, compare_identity);
   gtk_widget_class_install_action (widget_class, "review.export-chart", NULL, export_chart);
   gtk_widget_class_install_action (widget_class, "review.return-to-queue", NULL, return_to_queue);
+  gtk_widget_class_install_property_action (widget_class, "review.show-minutiae", "show-minutiae");
+  gtk_widget_class_install_property_action (widget_class, "review.show-singularities", "show-singularities");
+  gtk_widget_class_install_property_action (widget_class, "review.show-quality", "show-quality");
+  gtk_widget_class_install_property_action (widget_class, "review.show-enhanced", "show-enhanced");
+  gtk_widget_class_install_property_action (widget_class, "review.show-skeleton", "show-skeleton");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "review.record-analysis", NULL);
@@ -356,6 +369,16 @@ _rl_review_view_class_actions_init (RlReviewViewClass *klass)
                                        "review.export-chart", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "review.return-to-queue", NULL);
+  {
+    static const struct { guint key; const char *action; } layers[] = {
+      { GDK_KEY_M, "review.show-minutiae" }, { GDK_KEY_D, "review.show-singularities" },
+      { GDK_KEY_Q, "review.show-quality" }, { GDK_KEY_H, "review.show-enhanced" },
+      { GDK_KEY_K, "review.show-skeleton" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
+      gtk_widget_class_add_binding_action (widget_class, layers[i].key, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                           layers[i].action, NULL);
+  }
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "review.step-candidate", "i", 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "review.step-candidate", "i", -1);
   for (int i = 0; i < 9; i++)

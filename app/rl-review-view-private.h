@@ -19,7 +19,8 @@ struct _RlReviewView {
   gboolean      analysed;         /* the signed-in user recorded an analysis of this probe */
   gboolean      revised_after_seen;
   float         match_threshold;  /* NAN when the release does not say */
-  RlConclusion *to_verify;        /* verification: the identification under verification */
+  RlConclusion *to_verify;        /* verification: the identification under verification;
+                                   * dispute: the identification a verifier disagreed with */
 
   /* The print open beside the probe: a candidate (index >= 0) or a
    * hand-picked sample (index -1, other_sample_id set). */
@@ -28,6 +29,22 @@ struct _RlReviewView {
   RlImage      *other_image;
   RlTemplate   *other_template;
   RlComparison *comparison_result;
+  gint64        shown_sample_id;  /* the sample on the right of the comparison now */
+
+  /* The extractor's output per sample (gint64 sample id → RlExtraction*),
+   * for the quality map, enhanced image and skeleton layers. Extraction
+   * runs in a GTask thread so opening a comparison never waits for it. */
+  GHashTable   *extractions;
+  GHashTable   *extracting;       /* sample ids whose extraction is running */
+  GHashTable   *layer_errors;     /* sample id → why it has no layers */
+  GCancellable *cancellable;
+
+  /* Layers shown on every print of the review (properties, actions). */
+  gboolean      show_minutiae;
+  gboolean      show_singularities;
+  gboolean      show_quality;
+  gboolean      show_enhanced;
+  gboolean      show_skeleton;
 
   /* template children */
   AdwToastOverlay  *toast_overlay;
@@ -63,6 +80,8 @@ struct _RlReviewView {
   GtkAdjustment    *pairs_adjustment;
   GtkLabel         *score_label;
   GtkToggleButton  *link_button;
+  GtkLabel         *layers_status;
+  GtkSpinner       *layers_spinner;
 };
 
 void     _rl_review_view_class_actions_init (RlReviewViewClass *klass);
@@ -74,5 +93,7 @@ RlDecision _rl_review_view_get_chosen_decision (RlReviewView *self);
 /* The identity picker (search an identity's prints by hand). */
 void     _rl_review_view_pick_identity      (RlReviewView *self);
 void     _rl_review_view_choose_chart_file  (RlReviewView *self);
+/* Whether an extraction for the layers is still running. */
+gboolean _rl_review_view_get_extracting     (RlReviewView *self);
 
 G_END_DECLS

@@ -16,7 +16,20 @@
 
 G_DEFINE_FINAL_TYPE (RlReviewView, rl_review_view, ADW_TYPE_BIN)
 
-enum { COL_RANK, COL_SCORE, COL_FMR, COL_FINGER, COL_QUALITY, COL_IDENTITY, COL_ENCOUNTER, COL_AGENCY, COL_CONCLUSION };
+enum {
+  PROP_0,
+  PROP_SHOW_MINUTIAE,
+  PROP_SHOW_SINGULARITIES,
+  PROP_SHOW_QUALITY,
+  PROP_SHOW_ENHANCED,
+  PROP_SHOW_SKELETON,
+  PROP_EXTRACTING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum { COL_RANK, COL_SCORE, COL_FMR, COL_FINGER, COL_QUALITY, COL_IDENTITY, COL_NAME, COL_ENCOUNTER, COL_AGENCY, COL_CONCLUSION };
 
 /* ------------------------------------------------------------ loading */
 
@@ -92,6 +105,150 @@ rl_review_release_match_threshold (RlStore *store,
   if (json_object_has_member (object, "match_fmr"))
     return rl_score_for_fmr (json_object_get_double_member (object, "match_fmr"));
   return NAN;
+}
+
+/* ------------------------------------------------------------ layers */
+
+typedef struct {
+  gint64   sample_id;
+  RlImage *image;
+} ExtractJob;
+
+static void
+extract_job_free (ExtractJob *job)
+{
+  rl_image_free (job->image);
+  g_free (job);
+}
+
+static void
+extract_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ExtractJob *job = task_data;
+  GError *error = NULL;
+  RlExtraction *extraction = rl_extract (job->image, &error);
+
+  if (extraction == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, extraction, (GDestroyNotify) rl_extraction_free);
+}
+
+/* The layers of one sample on one print view, if extracted. The extractor
+ * works at 500 ppi: a print stored at another resolution gets layers of
+ * another size, which would not lie on its ridges, so it gets none. */
+static void
+apply_layers (RlReviewView *self,
+              RlPrintView  *view,
+              gint64        sample_id)
+{
+  RlExtraction *extraction = g_hash_table_lookup (self->extractions, &sample_id);
+  const RlImage *image = rl_print_view_get_image (view);
+  const RlImage *extracted;
+
+  if (extraction == NULL || image == NULL)
+    return;
+  extracted = rl_extraction_get_image (extraction);
+  if (extracted->width != image->width || extracted->height != image->height)
+    return;
+  rl_print_view_set_enhanced (view, rl_extraction_get_enhanced (extraction));
+  rl_print_view_set_skeleton (view, rl_extraction_get_skeleton (extraction));
+  rl_print_view_set_quality_map (view, rl_extraction_get_quality_map (extraction));
+}
+
+/* Says whether the layers of the prints shown are ready, coming, or missing. */
+static void
+update_layers_status (RlReviewView *self)
+{
+  gint64 probe = self->search->probe_sample_id;
+  gint64 other = self->shown_sample_id;
+  gboolean running = g_hash_table_contains (self->extracting, &probe) ||
+                     (other != 0 && g_hash_table_contains (self->extracting, &other));
+  const char *probe_error = g_hash_table_lookup (self->layer_errors, &probe);
+  const char *other_error = other ? g_hash_table_lookup (self->layer_errors, &other) : NULL;
+  g_autofree char *text = NULL;
+
+  if (running)
+    text = g_strdup (_("Extracting the quality map, enhanced image and skeleton…"));
+  else if (probe_error || other_error)
+    text = g_strdup_printf (_("Layers unavailable: %s"), probe_error ? probe_error : other_error);
+  gtk_label_set_text (self->layers_status, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->layers_status), text != NULL);
+  gtk_spinner_set_spinning (self->layers_spinner, running);
+  gtk_widget_set_visible (GTK_WIDGET (self->layers_spinner), running);
+}
+
+static void
+on_extracted (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RlReviewView *self = RL_REVIEW_VIEW (source);
+  ExtractJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  RlExtraction *extraction = g_task_propagate_pointer (G_TASK (result), &error);
+  gint64 id = job->sample_id;
+
+  /* The review was closed meanwhile: its views are gone. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_pointer (&extraction, rl_extraction_free);
+      return;
+    }
+  g_hash_table_remove (self->extracting, &id);
+  if (extraction == NULL)
+    g_hash_table_insert (self->layer_errors, g_memdup2 (&id, sizeof id), g_strdup (error->message));
+  else
+    {
+      g_hash_table_insert (self->extractions, g_memdup2 (&id, sizeof id), extraction);
+      if (id == self->search->probe_sample_id)
+        {
+          apply_layers (self, self->probe_view, id);
+          if (self->shown_sample_id != 0)
+            apply_layers (self, rl_comparison_view_get_probe_view (self->comparison), id);
+        }
+      if (id == self->shown_sample_id)
+        apply_layers (self, rl_comparison_view_get_candidate_view (self->comparison), id);
+    }
+  update_layers_status (self);
+  if (g_hash_table_size (self->extracting) == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXTRACTING]);
+}
+
+/* Starts the extraction of a sample's print unless it is done or running. */
+static void
+request_extraction (RlReviewView  *self,
+                    gint64         sample_id,
+                    const RlImage *image)
+{
+  g_autoptr(GTask) task = NULL;
+  ExtractJob *job;
+  gboolean was_idle;
+
+  if (sample_id == 0 || image == NULL || g_hash_table_contains (self->extractions, &sample_id) ||
+      g_hash_table_contains (self->extracting, &sample_id) || g_hash_table_contains (self->layer_errors, &sample_id))
+    return;
+  was_idle = g_hash_table_size (self->extracting) == 0;
+  job = g_new0 (ExtractJob, 1);
+  job->sample_id = sample_id;
+  job->image = rl_image_copy (image);
+  task = g_task_new (self, self->cancellable, on_extracted, NULL);
+  g_task_set_source_tag (task, request_extraction);
+  g_task_set_task_data (task, job, (GDestroyNotify) extract_job_free);
+  g_task_run_in_thread (task, extract_thread);
+  g_hash_table_add (self->extracting, g_memdup2 (&sample_id, sizeof sample_id));
+  update_layers_status (self);
+  if (was_idle)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXTRACTING]);
+}
+
+gboolean
+_rl_review_view_get_extracting (RlReviewView *self)
+{
+  return g_hash_table_size (self->extracting) > 0;
 }
 
 static RlSearchCandidate *
@@ -179,6 +336,7 @@ update_history (RlReviewView *self,
   RlStore *store = rl_session_get_store (self->session);
   g_autoptr(GString) text = g_string_new (NULL);
   gboolean blind = self->stage == RL_REVIEW_STAGE_VERIFICATION;
+  gint64 final_id = blind ? 0 : rl_store_get_dispute_decision (store, self->search->id, NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->history_heading), !blind);
   gtk_widget_set_visible (GTK_WIDGET (self->history_label), !blind);
@@ -204,8 +362,9 @@ update_history (RlReviewView *self,
       target = rank ? g_strdup_printf (_("candidate %u"), rank)
                     : g_strdup_printf (_("sample %" G_GINT64_FORMAT " (not on the list)"), c->candidate_sample_id);
       /* A superseded conclusion stays in the record, struck through. */
-      line = g_markup_printf_escaped (superseded ? "<s><b>%s</b> · %s — %s, %s</s>\n<small><s>%s</s></small>"
-                                                 : "<b>%s</b> · %s — %s, %s\n<small>%s</small>",
+      line = g_markup_printf_escaped (superseded ? "<s><b>%s%s</b> · %s — %s, %s</s>\n<small><s>%s</s></small>"
+                                                 : "<b>%s%s</b> · %s — %s, %s\n<small>%s</small>",
+                                      c->id == final_id ? _("Final decision: ") : "",
                                       rl_decision_to_label (c->decision), target, who, when, c->reasons);
       if (text->len)
         g_string_append_c (text, '\n');
@@ -215,10 +374,15 @@ update_history (RlReviewView *self,
           RlVerification *v = g_ptr_array_index (verifications, j);
           g_autofree char *vwho = user_name (store, v->verifier_id);
           g_autofree char *vwhen = rl_format_time (v->created_at);
-          g_autofree char *vline = g_markup_printf_escaped ("\n    %s %s — %s, %s",
-                                                            v->agrees ? "✔" : "✘",
-                                                            v->agrees ? _("Verified") : _("Disputed"),
-                                                            vwho, vwhen);
+          g_autofree char *vline = NULL;
+
+          /* A disagreement says what the verifier found instead, and why. */
+          if (v->agrees)
+            vline = g_markup_printf_escaped ("\n    ✔ %s — %s, %s", _("Verified"), vwho, vwhen);
+          else
+            vline = g_markup_printf_escaped ("\n    ✘ %s (%s) — %s, %s\n    <small>%s</small>", _("Disputed"),
+                                             v->decision ? rl_decision_to_label (v->decision) : _("no decision given"),
+                                             vwho, vwhen, v->reasons ? v->reasons : "");
           g_string_append (text, vline);
         }
     }
@@ -250,10 +414,35 @@ update_header (RlReviewView *self)
     case RL_REVIEW_STAGE_ANALYSIS: stage = _("Analysis"); break;
     case RL_REVIEW_STAGE_COMPARISON: stage = _("Comparison and evaluation"); break;
     case RL_REVIEW_STAGE_VERIFICATION: stage = _("Blind verification"); break;
+    case RL_REVIEW_STAGE_DISPUTE: stage = _("Dispute: supervisor’s decision"); break;
     default: stage = ""; break;
     }
   gtk_label_set_text (self->stage_label, stage);
   gtk_widget_set_visible (GTK_WIDGET (self->revised_label), self->revised_after_seen);
+}
+
+/* The identity's reference as the store keeps it (P-000123 made up from the
+ * id only for a store that gave none). */
+static char *
+candidate_reference (const RlSearchCandidate *c)
+{
+  if (c->identity_reference && *c->identity_reference)
+    return g_strdup (c->identity_reference);
+  return g_strdup_printf ("P-%06" G_GINT64_FORMAT, c->identity_id);
+}
+
+/* "FAMILY, Given" as the candidate's encounter recorded it. */
+static char *
+candidate_name (const RlSearchCandidate *c)
+{
+  const char *family = c->family_name ? c->family_name : "";
+  const char *given = c->given_names ? c->given_names : "";
+
+  if (*family && *given)
+    return g_strdup_printf ("%s, %s", family, given);
+  if (*family || *given)
+    return g_strdup (*family ? family : given);
+  return g_strdup (_("name not recorded"));
 }
 
 /* Fills the candidate list (kept in rank order; the selection survives). */
@@ -274,7 +463,8 @@ update_candidate_rows (RlReviewView *self,
       g_autofree char *score = rl_format_score (c->score);
       g_autofree char *fmr = format_fmr (rl_score_to_fmr (c->score));
       g_autofree char *quality = c->quality >= 0 ? g_strdup_printf ("%d", c->quality) : g_strdup ("");
-      g_autofree char *identity = g_strdup_printf ("P-%06" G_GINT64_FORMAT, c->identity_id);
+      g_autofree char *identity = candidate_reference (c);
+      g_autofree char *name = candidate_name (c);
       g_autofree char *when = rl_format_time (c->encounter_at);
       g_autoptr(RlTextRow) row = NULL;
 
@@ -287,7 +477,7 @@ update_candidate_rows (RlReviewView *self,
           g_free (score);
           score = g_steal_pointer (&marked);
         }
-      row = rl_text_row_new (rank, score, fmr, rl_format_finger (c->finger), quality, identity, when,
+      row = rl_text_row_new (rank, score, fmr, rl_format_finger (c->finger), quality, identity, name, when,
                              c->agency ? c->agency : "",
                              conclusion ? rl_decision_to_label (conclusion->decision) : "", NULL);
       g_list_store_append (rows, row);
@@ -321,8 +511,10 @@ update_target (RlReviewView *self)
   if (candidate != NULL)
     {
       g_autofree char *fmr = format_fmr (rl_score_to_fmr (candidate->score));
-      text = g_strdup_printf (_("Candidate %u: P-%06" G_GINT64_FORMAT ", %s, score %.1f (est. FMR %s)"),
-                              candidate->rank, candidate->identity_id, rl_format_finger (candidate->finger),
+      g_autofree char *reference = candidate_reference (candidate);
+      g_autofree char *name = candidate_name (candidate);
+      text = g_strdup_printf (_("Candidate %u: %s (%s), %s, score %.1f (est. FMR %s)"),
+                              candidate->rank, reference, name, rl_format_finger (candidate->finger),
                               candidate->score, fmr);
       score = g_strdup_printf (_("Score %.1f"), candidate->score);
     }
@@ -334,7 +526,7 @@ update_target (RlReviewView *self)
         score = g_strdup_printf (_("Score %.1f"), self->comparison_result->score);
     }
   else
-    text = g_strdup (self->stage == RL_REVIEW_STAGE_VERIFICATION
+    text = g_strdup (self->stage == RL_REVIEW_STAGE_VERIFICATION || self->stage == RL_REVIEW_STAGE_DISPUTE
                      ? _("Select the candidate to verify.")
                      : _("Select a candidate to compare it with the probe."));
   gtk_label_set_text (self->target_label, text);
@@ -360,12 +552,24 @@ refresh (RlReviewView *self)
   gtk_button_set_label (self->analysis_button, self->analysed ? _("_Revise Analysis") : _("_Record Analysis"));
   if (self->analysed)
     gtk_widget_remove_css_class (GTK_WIDGET (self->analysis_button), "suggested-action");
-  gtk_button_set_label (self->conclude_button, self->stage == RL_REVIEW_STAGE_VERIFICATION
-                                               ? _("Record _Verification") : _("Record _Conclusion"));
-  gtk_label_set_text (self->conclusion_heading, self->stage == RL_REVIEW_STAGE_VERIFICATION
-                                                ? _("3 · Your Independent Conclusion") : _("3 · Conclusion"));
-  gtk_label_set_text (self->candidates_heading, self->stage == RL_REVIEW_STAGE_VERIFICATION
-                                                ? _("2 · The Pair to Verify") : _("2 · Candidates"));
+  switch (self->stage)
+    {
+    case RL_REVIEW_STAGE_VERIFICATION:
+      gtk_button_set_label (self->conclude_button, _("Record _Verification"));
+      gtk_label_set_text (self->conclusion_heading, _("3 · Your Independent Conclusion"));
+      gtk_label_set_text (self->candidates_heading, _("2 · The Pair to Verify"));
+      break;
+    case RL_REVIEW_STAGE_DISPUTE:
+      gtk_button_set_label (self->conclude_button, _("Record Final _Decision"));
+      gtk_label_set_text (self->conclusion_heading, _("3 · Final Decision"));
+      gtk_label_set_text (self->candidates_heading, _("2 · The Disputed Pair"));
+      break;
+    default:
+      gtk_button_set_label (self->conclude_button, _("Record _Conclusion"));
+      gtk_label_set_text (self->conclusion_heading, _("3 · Conclusion"));
+      gtk_label_set_text (self->candidates_heading, _("2 · Candidates"));
+      break;
+    }
   /* A pair searched by hand is not on the list: no empty table then. */
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->candidate_list)),
                           self->candidates->len > 0);
@@ -446,6 +650,9 @@ show_comparison (RlReviewView *self)
 
   rl_comparison_view_set_prints (self->comparison, self->probe_image, self->probe_template,
                                  self->other_image, self->other_template);
+  /* Layers extracted earlier show at once; the others when they arrive. */
+  apply_layers (self, rl_comparison_view_get_probe_view (self->comparison), self->search->probe_sample_id);
+  apply_layers (self, rl_comparison_view_get_candidate_view (self->comparison), self->shown_sample_id);
   if (self->comparison_result)
     rl_comparison_view_set_comparison (self->comparison, self->comparison_result);
   gtk_adjustment_set_upper (self->pairs_adjustment, MAX (n_pairs, 1));
@@ -472,10 +679,14 @@ open_sample (RlReviewView *self,
   g_clear_pointer (&self->comparison_result, rl_comparison_free);
   self->other_image = g_steal_pointer (&image);
   self->other_template = g_steal_pointer (&tpl);
+  self->shown_sample_id = sample_id;
   /* The matcher's pairs, computed again from the stored templates (the
    * search stored only the score). */
   rl_compare (self->probe_template, self->other_template, &self->comparison_result);
   show_comparison (self);
+  request_extraction (self, self->search->probe_sample_id, self->probe_image);
+  request_extraction (self, sample_id, self->other_image);
+  update_layers_status (self);
   return TRUE;
 }
 
@@ -573,6 +784,37 @@ rl_review_view_compare_sample (RlReviewView *self,
   return TRUE;
 }
 
+/* An exclusion of a candidate the matcher scored above the release's match
+ * threshold is a confirmed false match (a correction for the tuning loop,
+ * with both samples and the reasons). Nothing to report below it. */
+static gboolean
+add_false_match_correction (RlReviewView      *self,
+                            RlSearchCandidate *candidate,
+                            gint64             conclusion_id,
+                            const char        *reasons,
+                            GString           *told,
+                            GError           **error)
+{
+  RlCorrection correction = {
+    .kind = RL_CORRECTION_FALSE_MATCH,
+    .probe_sample_id = self->search->probe_sample_id,
+    .candidate_sample_id = candidate->sample_id,
+    .search_id = self->search->id,
+    .conclusion_id = conclusion_id,
+    .release_id = self->search->release_id,
+    .score = candidate->score,
+    .reason = (char *) reasons,
+  };
+
+  if (isnan (self->match_threshold) || candidate->score < self->match_threshold)
+    return TRUE;
+  if (rl_store_add_correction (rl_session_get_store (self->session), &correction, error) == 0)
+    return FALSE;
+  g_string_append_printf (told, _("; confirmed false match reported (score %.1f is above the match threshold %.1f)"),
+                          candidate->score, self->match_threshold);
+  return TRUE;
+}
+
 gint64
 rl_review_view_record_conclusion (RlReviewView *self,
                                   RlDecision    decision,
@@ -597,6 +839,12 @@ rl_review_view_record_conclusion (RlReviewView *self,
     {
       g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
                    _("This search awaits verification: record a verification, not a new conclusion"));
+      goto fail;
+    }
+  if (self->stage == RL_REVIEW_STAGE_DISPUTE)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                   _("This search is disputed: record the final decision, not a new conclusion"));
       goto fail;
     }
   if (sample_id == 0)
@@ -633,26 +881,13 @@ rl_review_view_record_conclusion (RlReviewView *self,
     }
 
   /* Corrections for the tuning loop, with both samples and the reasons. */
-  if (candidate != NULL && decision == RL_DECISION_EXCLUSION &&
-      !isnan (self->match_threshold) && candidate->score >= self->match_threshold)
+  if (candidate != NULL && decision == RL_DECISION_EXCLUSION)
     {
-      RlCorrection correction = {
-        .kind = RL_CORRECTION_FALSE_MATCH,
-        .probe_sample_id = self->search->probe_sample_id,
-        .candidate_sample_id = sample_id,
-        .search_id = self->search->id,
-        .conclusion_id = id,
-        .release_id = self->search->release_id,
-        .score = candidate->score,
-        .reason = (char *) reasons,
-      };
-      if (rl_store_add_correction (store, &correction, error) == 0)
+      if (!add_false_match_correction (self, candidate, id, reasons, told, error))
         {
           rl_store_rollback (store);
           goto fail;
         }
-      g_string_append_printf (told, _("; confirmed false match reported (score %.1f is above the match threshold %.1f)"),
-                              candidate->score, self->match_threshold);
     }
   else if (candidate == NULL && decision == RL_DECISION_IDENTIFICATION)
     {
@@ -720,6 +955,57 @@ rl_review_view_record_verification (RlReviewView *self,
   return id;
 }
 
+gint64
+rl_review_view_decide_dispute (RlReviewView *self,
+                               RlDecision    decision,
+                               const char   *reasons,
+                               GError      **error)
+{
+  RlStore *store;
+  RlSearchCandidate *candidate;
+  g_autoptr(GString) told = g_string_new (NULL);
+  gint64 id;
+
+  g_return_val_if_fail (RL_IS_REVIEW_VIEW (self), 0);
+  store = rl_session_get_store (self->session);
+  candidate = current_candidate (self);
+
+  if (self->stage != RL_REVIEW_STAGE_DISPUTE || self->to_verify == NULL)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                   _("Search %" G_GINT64_FORMAT " is not disputed: there is no decision for a supervisor to make"),
+                   self->search->id);
+      goto fail;
+    }
+  if (current_sample_id (self) != self->to_verify->candidate_sample_id)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                   _("Open the disputed pair (sample %" G_GINT64_FORMAT ") before deciding"),
+                   self->to_verify->candidate_sample_id);
+      goto fail;
+    }
+  if (!rl_store_begin (store, error))
+    goto fail;
+  if ((id = rl_store_decide_dispute (store, self->search->id, decision, reasons, error)) == 0 ||
+      (candidate != NULL && decision == RL_DECISION_EXCLUSION &&
+       !add_false_match_correction (self, candidate, id, reasons, told, error)) ||
+      !rl_store_commit (store, error))
+    {
+      rl_store_rollback (store);
+      goto fail;
+    }
+  g_string_prepend (told, _("Final decision recorded; the search is completed"));
+  clear_error (self);
+  _rl_review_view_toast (self, told->str);
+  refresh (self);
+  return id;
+
+fail:
+  if (error && *error)
+    _rl_review_view_show_error (self, *error);
+  return 0;
+}
+
 gboolean
 rl_review_view_export_chart (RlReviewView *self,
                              const char   *path,
@@ -733,6 +1019,7 @@ rl_review_view_export_chart (RlReviewView *self,
   g_autoptr(RlSample) probe_sample = NULL, other_sample = NULL;
   g_autofree char *case_number = NULL, *probe_caption = NULL, *candidate_caption = NULL;
   g_autofree char *examiner = NULL, *date = NULL, *details = NULL, *escaped = NULL;
+  g_autofree char *candidate_ref = NULL;
   RlConclusion *conclusion;
   gint64 sample_id;
 
@@ -757,8 +1044,8 @@ rl_review_view_export_chart (RlReviewView *self,
     ? g_strdup (self->search->case_reference) : g_strdup_printf (_("search S-%06" G_GINT64_FORMAT), self->search->id);
   probe_caption = g_strdup_printf (_("Probe — %s"), rl_format_finger (probe_sample ? probe_sample->finger : 0));
   candidate_caption = candidate
-    ? g_strdup_printf (_("Candidate %u — %s, P-%06" G_GINT64_FORMAT), candidate->rank,
-                       rl_format_finger (candidate->finger), candidate->identity_id)
+    ? g_strdup_printf (_("Candidate %u — %s, %s"), candidate->rank,
+                       rl_format_finger (candidate->finger), candidate_ref = candidate_reference (candidate))
     : g_strdup_printf (_("Sample %" G_GINT64_FORMAT " — %s"), sample_id,
                        rl_format_finger (other_sample ? other_sample->finger : 0));
   if (conclusion)
@@ -807,7 +1094,8 @@ open_pair_to_verify (RlReviewView *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->stage != RL_REVIEW_STAGE_VERIFICATION || self->to_verify == NULL || !self->analysed ||
+  if ((self->stage != RL_REVIEW_STAGE_VERIFICATION && self->stage != RL_REVIEW_STAGE_DISPUTE) ||
+      self->to_verify == NULL || !self->analysed ||
       current_sample_id (self) != 0)
     return;
   if (self->candidates->len > 0)
@@ -874,6 +1162,8 @@ rl_review_view_new (RlSession *session,
     return NULL;
   rl_print_view_set_image (self->probe_view, self->probe_image);
   rl_print_view_set_template (self->probe_view, self->probe_template);
+  /* The probe's layers are extracted while the examiner analyses it. */
+  request_extraction (self, self->search->probe_sample_id, self->probe_image);
 
   /* Verification: a second examiner sees only the identified print, not
    * the first examiner's conclusion. */
@@ -898,6 +1188,24 @@ rl_review_view_new (RlSession *session,
             if (((RlSearchCandidate *) g_ptr_array_index (self->candidates, i))->id != self->to_verify->candidate_id)
               g_ptr_array_remove_index (self->candidates, i);
         }
+    }
+
+  /* A dispute: a supervisor sees the history (the identification and the
+   * disagreement) and decides on the disputed pair. */
+  if (self->search->status == RL_SEARCH_DISPUTED && user->role == RL_ROLE_SUPERVISOR)
+    {
+      GError *local = NULL;
+
+      self->to_verify = rl_store_get_disputed_conclusion (store, self->search->id, &local);
+      if (self->to_verify == NULL)
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+      self->stage = RL_REVIEW_STAGE_DISPUTE;
+      for (guint i = self->candidates->len; i-- > 0;)
+        if (((RlSearchCandidate *) g_ptr_array_index (self->candidates, i))->id != self->to_verify->candidate_id)
+          g_ptr_array_remove_index (self->candidates, i);
     }
 
   /* An analysis this examiner already recorded (a search reopened) is kept:
@@ -971,11 +1279,66 @@ _rl_review_view_get_chosen_decision (RlReviewView *self)
   return 0;
 }
 
+static gboolean *
+layer_flag (RlReviewView *self,
+            guint         prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_SHOW_MINUTIAE: return &self->show_minutiae;
+    case PROP_SHOW_SINGULARITIES: return &self->show_singularities;
+    case PROP_SHOW_QUALITY: return &self->show_quality;
+    case PROP_SHOW_ENHANCED: return &self->show_enhanced;
+    case PROP_SHOW_SKELETON: return &self->show_skeleton;
+    default: return NULL;
+    }
+}
+
+static void
+rl_review_view_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  RlReviewView *self = RL_REVIEW_VIEW (object);
+  gboolean *flag = layer_flag (self, prop_id);
+
+  if (flag != NULL)
+    g_value_set_boolean (value, *flag);
+  else if (prop_id == PROP_EXTRACTING)
+    g_value_set_boolean (value, _rl_review_view_get_extracting (self));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+rl_review_view_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  RlReviewView *self = RL_REVIEW_VIEW (object);
+  gboolean *flag = layer_flag (self, prop_id);
+
+  if (flag == NULL)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  if (*flag != g_value_get_boolean (value))
+    {
+      *flag = g_value_get_boolean (value);
+      g_object_notify_by_pspec (object, pspec);
+    }
+}
+
 static void
 rl_review_view_dispose (GObject *object)
 {
   RlReviewView *self = RL_REVIEW_VIEW (object);
 
+  /* Extractions still running end without touching the views. */
+  g_cancellable_cancel (self->cancellable);
   adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_REVIEW_VIEW);
   g_clear_object (&self->session);
@@ -991,12 +1354,40 @@ rl_review_view_dispose (GObject *object)
 }
 
 static void
+rl_review_view_finalize (GObject *object)
+{
+  RlReviewView *self = RL_REVIEW_VIEW (object);
+
+  g_clear_pointer (&self->extractions, g_hash_table_unref);
+  g_clear_pointer (&self->extracting, g_hash_table_unref);
+  g_clear_pointer (&self->layer_errors, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (rl_review_view_parent_class)->finalize (object);
+}
+
+static void
 rl_review_view_class_init (RlReviewViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = rl_review_view_dispose;
+  object_class->finalize = rl_review_view_finalize;
+  object_class->get_property = rl_review_view_get_property;
+  object_class->set_property = rl_review_view_set_property;
+
+  {
+    const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+    properties[PROP_SHOW_MINUTIAE] = g_param_spec_boolean ("show-minutiae", NULL, NULL, TRUE, rw);
+    properties[PROP_SHOW_SINGULARITIES] = g_param_spec_boolean ("show-singularities", NULL, NULL, TRUE, rw);
+    properties[PROP_SHOW_QUALITY] = g_param_spec_boolean ("show-quality", NULL, NULL, FALSE, rw);
+    properties[PROP_SHOW_ENHANCED] = g_param_spec_boolean ("show-enhanced", NULL, NULL, FALSE, rw);
+    properties[PROP_SHOW_SKELETON] = g_param_spec_boolean ("show-skeleton", NULL, NULL, FALSE, rw);
+    /* TRUE while the extractor works on a print for the layers. */
+    properties[PROP_EXTRACTING] = g_param_spec_boolean ("extracting", NULL, NULL, FALSE,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_object_class_install_properties (object_class, N_PROPS, properties);
+  }
 
   g_type_ensure (RL_TYPE_PRINT_VIEW);
   g_type_ensure (RL_TYPE_COMPARISON_VIEW);
@@ -1035,6 +1426,8 @@ rl_review_view_class_init (RlReviewViewClass *klass)
   BIND (pairs_adjustment);
   BIND (score_label);
   BIND (link_button);
+  BIND (layers_status);
+  BIND (layers_spinner);
 #undef BIND
   gtk_widget_class_set_css_name (widget_class, "rl-review-view");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1051,6 +1444,7 @@ rl_review_view_init (RlReviewView *self)
     { N_("Finger"), COL_FINGER, 0 },
     { N_("Quality"), COL_QUALITY, RL_TEXT_COLUMN_NUMERIC },
     { N_("Identity"), COL_IDENTITY, RL_TEXT_COLUMN_MONO },
+    { N_("Name"), COL_NAME, 0 },
     { N_("Encounter"), COL_ENCOUNTER, RL_TEXT_COLUMN_DIM },
     { N_("Agency"), COL_AGENCY, 0 },
     { N_("Conclusion"), COL_CONCLUSION, RL_TEXT_COLUMN_EXPAND },
@@ -1058,6 +1452,12 @@ rl_review_view_init (RlReviewView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->current = -1;
+  self->extractions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) rl_extraction_free);
+  self->extracting = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->layer_errors = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->cancellable = g_cancellable_new ();
+  self->show_minutiae = TRUE;
+  self->show_singularities = TRUE;
   self->match_threshold = NAN;
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     rl_column_view_append_text_column (self->candidate_list, _(columns[i].title), columns[i].cell, columns[i].flags);
@@ -1071,10 +1471,21 @@ rl_review_view_init (RlReviewView *self)
     g_object_unref (selection);
   }
   g_signal_connect (self->pairs_adjustment, "value-changed", G_CALLBACK (on_pairs_changed), self);
-  /* Layers of the probe under analysis (the print view's own keys work too). */
-  g_object_bind_property (self->minutiae_check, "active", self->probe_view, "show-minutiae",
+  /* The layers the examiner chose show on every print of the review: the
+   * probe under analysis and both sides of the comparison. */
+  {
+    static const char *const layers[] = { "show-minutiae", "show-singularities", "show-quality",
+                                          "show-enhanced", "show-skeleton" };
+    RlPrintView *views[] = { self->probe_view, rl_comparison_view_get_probe_view (self->comparison),
+                             rl_comparison_view_get_candidate_view (self->comparison) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
+      for (guint j = 0; j < G_N_ELEMENTS (views); j++)
+        g_object_bind_property (self, layers[i], views[j], layers[i], G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  }
+  g_object_bind_property (self->minutiae_check, "active", self, "show-minutiae",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->singularities_check, "active", self->probe_view, "show-singularities",
+  g_object_bind_property (self->singularities_check, "active", self, "show-singularities",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->link_button, "active", self->comparison, "linked",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

@@ -28,6 +28,7 @@ typedef enum {
   RL_REVIEW_STAGE_ANALYSIS,      /* the probe alone; candidates hidden */
   RL_REVIEW_STAGE_COMPARISON,    /* analysis recorded: candidates, comparison, conclusions */
   RL_REVIEW_STAGE_VERIFICATION,  /* a second examiner verifies an identification */
+  RL_REVIEW_STAGE_DISPUTE,       /* a supervisor decides a disputed identification */
 } RlReviewStage;
 
 /* Loads the search (which the signed-in user should have claimed, or be
@@ -52,6 +53,10 @@ gint64         rl_review_view_record_conclusion (RlReviewView *self, RlDecision 
 /* Verification of the search's current identification by the signed-in user. */
 gint64         rl_review_view_record_verification (RlReviewView *self, gboolean agrees, RlDecision decision,
                                                    const char *reasons, GError **error);
+/* Supervisor: the final decision on the disputed pair (shown beside the
+ * probe). Returns the conclusion id, 0 on error. */
+gint64         rl_review_view_decide_dispute    (RlReviewView *self, RlDecision decision, const char *reasons,
+                                                 GError **error);
 /* Opens a sample that is not on the candidate list beside the probe (an
  * identity's prints searched by hand). */
 gboolean       rl_review_view_compare_sample    (RlReviewView *self, gint64 sample_id, GError **error);

@@ -321,9 +321,25 @@ static const char migration_2[] =
   "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
   "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
+/* A supervisor's final decision on a disputed search (a verifier disagreed
+ * with the identification): the conclusion that settles it, by whom. One
+ * per search, never changed. */
+static const char migration_3[] =
+  "CREATE TABLE dispute_decision ("
+  "  search_id INTEGER PRIMARY KEY REFERENCES search(id),"
+  "  disputed_conclusion_id INTEGER NOT NULL REFERENCES conclusion(id),"
+  "  conclusion_id INTEGER NOT NULL UNIQUE REFERENCES conclusion(id),"
+  "  supervisor_id INTEGER NOT NULL REFERENCES user(id),"
+  "  created_at INTEGER NOT NULL) STRICT;"
+  "CREATE TRIGGER dispute_decision_no_update BEFORE UPDATE ON dispute_decision"
+  "  BEGIN SELECT RAISE(ABORT, 'a dispute decision is final'); END;"
+  "CREATE TRIGGER dispute_decision_no_delete BEFORE DELETE ON dispute_decision"
+  "  BEGIN SELECT RAISE(ABORT, 'a dispute decision is final'); END;";
+
 const char * const rl_store_migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 const guint rl_store_n_migrations = G_N_ELEMENTS (rl_store_migrations);

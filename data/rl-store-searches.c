@@ -78,6 +78,9 @@ rl_search_candidate_free (RlSearchCandidate *c)
   if (c == NULL)
     return;
   g_free (c->agency);
+  g_free (c->identity_reference);
+  g_free (c->family_name);
+  g_free (c->given_names);
   g_free (c);
 }
 
@@ -300,9 +303,11 @@ rl_store_list_candidates (RlStore *self, gint64 search_id, GError **error)
 
   g_return_val_if_fail (self != NULL, NULL);
   if (!(stmt = rl_store_stmt (self, "SELECT c.id, c.search_id, c.rank, c.score, c.sample_id, sm.encounter_id, e.identity_id, "
-                                    "  sm.finger, coalesce(sm.quality, -1), e.occurred_at, a.code "
+                                    "  sm.finger, coalesce(sm.quality, -1), e.occurred_at, a.code, "
+                                    "  i.reference, e.family_name, e.given_names "
                                     "FROM candidate c JOIN sample sm ON sm.id = c.sample_id "
                                     "JOIN encounter e ON e.id = sm.encounter_id JOIN agency a ON a.id = e.agency_id "
+                                    "JOIN identity i ON i.id = e.identity_id "
                                     "WHERE c.search_id = ?1 ORDER BY c.rank", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, search_id);
@@ -320,6 +325,9 @@ rl_store_list_candidates (RlStore *self, gint64 search_id, GError **error)
       c->quality = sqlite3_column_int (stmt, 8);
       c->encounter_at = sqlite3_column_int64 (stmt, 9);
       c->agency = rl_column_strdup0 (stmt, 10);
+      c->identity_reference = rl_column_strdup0 (stmt, 11);
+      c->family_name = rl_column_strdup0 (stmt, 12);
+      c->given_names = rl_column_strdup0 (stmt, 13);
       g_ptr_array_add (list, c);
     }
   if (rc != SQLITE_DONE)
@@ -810,6 +818,136 @@ rl_store_list_conclusions (RlStore *self, gint64 search_id, GError **error)
     }
   sqlite3_reset (stmt);
   return g_steal_pointer (&list);
+}
+
+RlConclusion *
+rl_store_get_disputed_conclusion (RlStore *self, gint64 search_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+  RlConclusion *found = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* The newest identification nothing superseded that a verifier disagreed with. */
+  if (!(stmt = rl_store_stmt (self, CONCLUSION_COLUMNS
+                              "WHERE search_id = ?1 AND decision = 'identification' "
+                              "AND NOT EXISTS (SELECT 1 FROM conclusion x WHERE x.supersedes = conclusion.id) "
+                              "AND EXISTS (SELECT 1 FROM verification v WHERE v.conclusion_id = conclusion.id AND v.agrees = 0) "
+                              "ORDER BY created_at DESC, id DESC LIMIT 1", error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, search_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    found = conclusion_from_row (stmt);
+  else if (rc != SQLITE_DONE)
+    rl_store_fail (self, error, _("Cannot read the disputed conclusion"));
+  else
+    g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND,
+                 _("Search %" G_GINT64_FORMAT " has no identification a verifier disagreed with"), search_id);
+  sqlite3_reset (stmt);
+  return found;
+}
+
+gint64
+rl_store_get_dispute_decision (RlStore *self, gint64 search_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (!(stmt = rl_store_stmt (self, "SELECT conclusion_id FROM dispute_decision WHERE search_id = ?1", error)))
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, search_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    rl_store_fail (self, error, _("Cannot read the dispute decision"));
+  sqlite3_reset (stmt);
+  return id;
+}
+
+gint64
+rl_store_decide_dispute (RlStore *self, gint64 search_id, RlDecision decision, const char *reasons, GError **error)
+{
+  g_autoptr(RlSearch) search = NULL;
+  g_autoptr(RlConclusion) disputed = NULL;
+  g_autoptr(GPtrArray) verifications = NULL;
+  g_autofree char *details = NULL;
+  RlConclusion final = { 0 };
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (!rl_store_require_role (self, error, _("decide disputed searches"), RL_ROLE_SUPERVISOR, 0))
+    return 0;
+  if (!rl_store_begin (self, error))
+    return 0;
+  if (!(search = rl_store_get_search (self, search_id, error)))
+    goto fail;
+  if (search->status != RL_SEARCH_DISPUTED)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                   _("Search %" G_GINT64_FORMAT " is %s, not disputed: there is nothing for a supervisor to decide"),
+                   search_id, rl_search_status_to_label (search->status));
+      goto fail;
+    }
+  if (!(disputed = rl_store_get_disputed_conclusion (self, search_id, error)) ||
+      !(verifications = rl_store_list_verifications (self, disputed->id, error)))
+    goto fail;
+  /* The decision is a third person's: not the examiner's, not a verifier's. */
+  if (disputed->examiner_id == self->actor_id)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                   _("%s made the disputed identification and cannot decide the dispute over it"), self->actor_name);
+      goto fail;
+    }
+  for (guint i = 0; i < verifications->len; i++)
+    if (((RlVerification *) g_ptr_array_index (verifications, i))->verifier_id == self->actor_id)
+      {
+        g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                     _("%s verified the disputed identification and cannot decide the dispute over it"),
+                     self->actor_name);
+        goto fail;
+      }
+  final.search_id = search_id;
+  final.candidate_id = disputed->candidate_id;
+  final.probe_sample_id = disputed->probe_sample_id;
+  final.candidate_sample_id = disputed->candidate_sample_id;
+  final.decision = decision;
+  final.reasons = (char *) reasons;
+  final.notes = (char *) "";
+  final.supersedes = disputed->id;
+  if ((id = rl_store_add_conclusion (self, &final, error)) == 0)
+    goto fail;
+  if (!(stmt = rl_store_stmt (self, "INSERT INTO dispute_decision (search_id, disputed_conclusion_id, conclusion_id, "
+                                    "supervisor_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)", error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, search_id);
+  sqlite3_bind_int64 (stmt, 2, disputed->id);
+  sqlite3_bind_int64 (stmt, 3, id);
+  sqlite3_bind_int64 (stmt, 4, self->actor_id);
+  sqlite3_bind_int64 (stmt, 5, rl_store_now (self));
+  if (!rl_store_run (self, stmt, error, _("Cannot record the decision on the dispute")))
+    goto fail;
+  {
+    g_autofree char *cid = id_text (id);
+    g_autofree char *was = id_text (disputed->id);
+    details = rl_json_object ("decision", rl_decision_to_id (decision), "conclusion", cid, "disputed_conclusion", was, NULL);
+  }
+  if (!rl_store_audit_append (self, "search.decide-dispute", "search", search_id, NULL, details, error) ||
+      !update_search_status (self, search_id, RL_SEARCH_COMPLETED, error))
+    goto fail;
+  if (!rl_store_commit (self, error))
+    return 0;
+  return id;
+fail:
+  rl_store_rollback (self);
+  return 0;
 }
 
 gint64

@@ -418,6 +418,10 @@ typedef struct {
   int     quality;
   gint64  encounter_at;
   char   *agency;
+  char   *identity_reference;  /* "P-000123" */
+  /* the name as the candidate's encounter recorded it ("" unknown) */
+  char   *family_name;
+  char   *given_names;
 } RlSearchCandidate;
 
 void rl_search_candidate_free (RlSearchCandidate *candidate);
@@ -490,6 +494,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlConclusion, rl_conclusion_free)
 gint64        rl_store_add_conclusion   (RlStore *store, const RlConclusion *conclusion, GError **error);
 RlConclusion *rl_store_get_conclusion   (RlStore *store, gint64 conclusion_id, GError **error);
 GPtrArray    *rl_store_list_conclusions (RlStore *store, gint64 search_id, GError **error); /* oldest first */
+
+/* Supervisor: the final conclusion on a disputed search (a verifier
+ * disagreed with its identification). Recorded as a conclusion by the acting
+ * supervisor on the disputed print pair that supersedes the identification;
+ * the search is completed and the decision audited. A supervisor who made
+ * or verified the disputed conclusion cannot decide it. Returns the new
+ * conclusion's id. */
+gint64        rl_store_decide_dispute   (RlStore *store, gint64 search_id, RlDecision decision,
+                                         const char *reasons, GError **error);
+/* The conclusion that settled a disputed search, 0 when none did. */
+gint64        rl_store_get_dispute_decision (RlStore *store, gint64 search_id, GError **error);
+/* The identification under dispute on a disputed search (NULL and NOT_FOUND otherwise). */
+RlConclusion *rl_store_get_disputed_conclusion (RlStore *store, gint64 search_id, GError **error);
 
 typedef struct {
   gint64   id;

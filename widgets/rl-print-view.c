@@ -449,6 +449,13 @@ rl_print_view_set_image (RlPrintView *self, const RlImage *image)
 
   g_clear_pointer (&self->image, rl_image_free);
   layer_clear (&self->base);
+  /* The enhanced image, skeleton, mask and quality map were made from the
+   * previous print: a new print of the same size must not show them. */
+  layer_clear (&self->enhanced);
+  layer_clear (&self->skeleton_layer);
+  layer_clear (&self->mask);
+  layer_clear (&self->quality);
+  g_clear_pointer (&self->skeleton, rl_image_free);
   if (image != NULL)
     {
       self->image = rl_image_copy (image);

@@ -10,11 +10,56 @@
 struct _RlQueuePage {
   RlPage parent_instance;
 
+  gboolean     disputed_only;   /* supervisors: only the disputes to decide */
+  GPtrArray   *examiners;       /* RlUser*, the dropdown's choices */
+
   /* template children */
   RlTableView *table;
+  GtkWidget   *supervisor_bar;
+  GtkDropDown *examiner_dropdown;
 };
 
 G_DEFINE_FINAL_TYPE (RlQueuePage, rl_queue_page, RL_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_DISPUTED_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+is_supervisor (RlSession *session)
+{
+  const RlUser *user = session ? rl_session_get_user (session) : NULL;
+
+  return user != NULL && user->role == RL_ROLE_SUPERVISOR;
+}
+
+/* The examiners (and supervisors) a search can be assigned to. */
+static void
+load_examiners (RlQueuePage *self,
+                RlSession   *session)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) users = rl_store_list_users (rl_session_get_store (session), NULL);
+
+  g_clear_pointer (&self->examiners, g_ptr_array_unref);
+  self->examiners = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_user_free);
+  for (guint i = 0; users && i < users->len; i++)
+    {
+      RlUser *user = g_ptr_array_index (users, i);
+      g_autofree char *label = NULL;
+
+      if (!user->active || (user->role != RL_ROLE_EXAMINER && user->role != RL_ROLE_SUPERVISOR))
+        continue;
+      label = g_strdup_printf ("%s (%s)", user->display_name, rl_role_to_label (user->role));
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (self->examiners, g_ptr_array_steal_index (users, i--));
+    }
+  gtk_drop_down_set_model (self->examiner_dropdown, G_LIST_MODEL (names));
+}
 
 static void
 rl_queue_page_reload (RlPage    *page,
@@ -33,14 +78,28 @@ rl_queue_page_reload (RlPage    *page,
                                   _("Cannot Read the Work Queue"), error->message);
       return;
     }
+  gtk_widget_set_visible (self->supervisor_bar, is_supervisor (session));
+  if (is_supervisor (session) && self->examiners == NULL)
+    load_examiners (self, session);
   rows = g_list_store_new (RL_TYPE_TEXT_ROW);
   for (guint i = 0; i < searches->len; i++)
     {
-      g_autoptr(RlTextRow) row = rl_searches_table_row_new (g_ptr_array_index (searches, i));
+      RlSearch *search = g_ptr_array_index (searches, i);
+      g_autoptr(RlTextRow) row = NULL;
+
+      if (self->disputed_only && search->status != RL_SEARCH_DISPUTED)
+        continue;
+      row = rl_searches_table_row_new (search);
       g_list_store_append (rows, row);
     }
-  count = g_strdup_printf (ngettext ("%u search awaiting review", "%u searches awaiting review", searches->len),
-                           searches->len);
+  if (self->disputed_only)
+    count = g_strdup_printf (ngettext ("%u disputed search awaiting your decision",
+                                       "%u disputed searches awaiting your decision",
+                                       g_list_model_get_n_items (G_LIST_MODEL (rows))),
+                             g_list_model_get_n_items (G_LIST_MODEL (rows)));
+  else
+    count = g_strdup_printf (ngettext ("%u search awaiting review", "%u searches awaiting review", searches->len),
+                             searches->len);
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
 }
 
@@ -138,6 +197,121 @@ on_row_activate (GtkColumnView *column_view,
     }
 }
 
+gboolean
+rl_queue_page_assign_search (RlQueuePage *self,
+                             gint64       search_id,
+                             gint64       examiner_id,
+                             GError     **error)
+{
+  RlSession *session;
+
+  g_return_val_if_fail (RL_IS_QUEUE_PAGE (self), FALSE);
+  session = rl_page_get_session (RL_PAGE (self));
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  if (!rl_store_assign_search (rl_session_get_store (session), search_id, examiner_id, error))
+    return FALSE;
+  rl_page_reload (RL_PAGE (self));
+  return TRUE;
+}
+
+static gint64
+selected_search_id (RlQueuePage *self)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (rl_table_view_get_column_view (self->table));
+  gpointer row = GTK_IS_SINGLE_SELECTION (model)
+                 ? gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model)) : NULL;
+
+  return row ? row_search_id (RL_TEXT_ROW (row)) : 0;
+}
+
+static void
+show_message (RlQueuePage *self,
+              const char  *title,
+              const char  *text)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, title, text);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+assign_selected (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  RlQueuePage *self = RL_QUEUE_PAGE (widget);
+  guint chosen = gtk_drop_down_get_selected (self->examiner_dropdown);
+  gint64 search_id = selected_search_id (self);
+  g_autoptr(GError) error = NULL;
+  RlUser *examiner;
+
+  if (search_id == 0)
+    {
+      show_message (self, _("No Search Selected"), _("Select the search to assign in the list first."));
+      return;
+    }
+  if (self->examiners == NULL || chosen == GTK_INVALID_LIST_POSITION || chosen >= self->examiners->len)
+    {
+      show_message (self, _("No Examiner Chosen"), _("Choose the examiner to assign the search to."));
+      return;
+    }
+  examiner = g_ptr_array_index (self->examiners, chosen);
+  if (!rl_queue_page_assign_search (self, search_id, examiner->id, &error))
+    show_message (self, _("Cannot Assign the Search"), error->message);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Search S-%06" G_GINT64_FORMAT " assigned to %s"),
+                                               search_id, examiner->display_name);
+      rl_table_view_set_status (self->table, "emblem-ok-symbolic", text, "success");
+    }
+}
+
+static void
+rl_queue_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  RlQueuePage *self = RL_QUEUE_PAGE (object);
+
+  if (prop_id == PROP_DISPUTED_ONLY)
+    g_value_set_boolean (value, self->disputed_only);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+rl_queue_page_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  RlQueuePage *self = RL_QUEUE_PAGE (object);
+
+  if (prop_id != PROP_DISPUTED_ONLY)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  if (self->disputed_only != g_value_get_boolean (value))
+    {
+      self->disputed_only = g_value_get_boolean (value);
+      g_object_notify_by_pspec (object, pspec);
+      if (rl_page_get_session (RL_PAGE (self)) != NULL)
+        rl_page_reload (RL_PAGE (self));
+    }
+}
+
+static void
+rl_queue_page_finalize (GObject *object)
+{
+  g_clear_pointer (&RL_QUEUE_PAGE (object)->examiners, g_ptr_array_unref);
+  G_OBJECT_CLASS (rl_queue_page_parent_class)->finalize (object);
+}
+
 static void
 rl_queue_page_dispose (GObject *object)
 {
@@ -155,11 +329,27 @@ rl_queue_page_class_init (RlQueuePageClass *klass)
   RlPageClass *page_class = RL_PAGE_CLASS (klass);
 
   object_class->dispose = rl_queue_page_dispose;
+  object_class->finalize = rl_queue_page_finalize;
+  object_class->get_property = rl_queue_page_get_property;
+  object_class->set_property = rl_queue_page_set_property;
   page_class->reload = rl_queue_page_reload;
+
+  properties[PROP_DISPUTED_ONLY] = g_param_spec_boolean ("disputed-only", NULL, NULL, FALSE,
+                                                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                         G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  gtk_widget_class_install_property_action (widget_class, "queue.disputed-only", "disputed-only");
+  gtk_widget_class_install_action (widget_class, "queue.assign", NULL, assign_selected);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "queue.disputed-only", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_G, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "queue.assign", NULL);
 
   g_type_ensure (RL_TYPE_TABLE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-queue-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RlQueuePage, table);
+  gtk_widget_class_bind_template_child (widget_class, RlQueuePage, supervisor_bar);
+  gtk_widget_class_bind_template_child (widget_class, RlQueuePage, examiner_dropdown);
   gtk_widget_class_set_css_name (widget_class, "rl-queue-page");
 }
 

@@ -13,5 +13,8 @@ G_DECLARE_FINAL_TYPE (RlQueuePage, rl_queue_page, RL, QUEUE_PAGE, RlPage)
  * signed-in examiner when it is pending (what activating a row does).
  * Returns the review view (owned by its window), NULL on error. */
 RlReviewView *rl_queue_page_open_search (RlQueuePage *self, gint64 search_id, GError **error);
+/* Supervisor: assigns a search to an examiner (it then shows in that
+ * examiner's queue only); what the Assign button does with the selection. */
+gboolean      rl_queue_page_assign_search (RlQueuePage *self, gint64 search_id, gint64 examiner_id, GError **error);
 
 G_END_DECLS

@@ -26,6 +26,7 @@
 #include "rl-store.h"
 #include "rl-table-view.h"
 #include "rl-template-io.h"
+#include "../widgets/widget-test-util.h"
 
 static char *screenshot_dir;
 
@@ -121,6 +122,8 @@ make_workspace (Workspace *ws)
   rl_store_add_user (store, "ana", "Ana Ortiz", RL_ROLE_EXAMINER, agency, &error);
   g_assert_no_error (error);
   rl_store_add_user (store, "ben", "Ben Adeyemi", RL_ROLE_EXAMINER, agency, &error);
+  g_assert_no_error (error);
+  rl_store_add_user (store, "sam", "Sam Okafor", RL_ROLE_SUPERVISOR, agency, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < 4; i++)
@@ -234,6 +237,17 @@ screenshot (GtkWidget *widget, const char *name)
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+  /* Not blank: a window drawn in one or two colours shows nothing. */
+  {
+    int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+    g_autofree guint8 *data = g_malloc ((gsize) w * h * 4);
+    g_autoptr(GHashTable) colours = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+    gdk_texture_download (texture, data, (gsize) w * 4);
+    for (gsize i = 0; i < (gsize) w * h && g_hash_table_size (colours) < 1000; i += 7)
+      g_hash_table_add (colours, GUINT_TO_POINTER (((guint32 *) data)[i] & 0xffffff));
+    g_assert_cmpuint (g_hash_table_size (colours), >=, 64);
+  }
 }
 
 static gint64
@@ -280,16 +294,30 @@ queue_page_in_window (RlSession *session)
   return page;
 }
 
+/* The first RlTableView under a widget, depth first. */
+static RlTableView *
+find_table (GtkWidget *widget)
+{
+  if (RL_IS_TABLE_VIEW (widget))
+    return RL_TABLE_VIEW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      RlTableView *found = find_table (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static guint
 queue_rows (RlQueuePage *page)
 {
-  GtkWidget *w;
+  RlTableView *table;
 
   rl_page_reload (RL_PAGE (page));
-  for (w = gtk_widget_get_first_child (GTK_WIDGET (page)); w && !RL_IS_TABLE_VIEW (w); w = gtk_widget_get_first_child (w))
-    ;
-  g_assert_nonnull (w);
-  return rl_table_view_get_n_rows (RL_TABLE_VIEW (w));
+  table = find_table (GTK_WIDGET (page));
+  g_assert_nonnull (table);
+  return rl_table_view_get_n_rows (table);
 }
 
 static void
@@ -298,6 +326,113 @@ choose (RlReviewView *view, GtkToggleButton *decision, const char *reasons)
   gtk_toggle_button_set_active (decision, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (view->reasons_entry), reasons);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.record-conclusion", NULL));
+}
+
+/* ---- layers ----------------------------------------------------------- */
+
+static void
+wait_for_layers (RlReviewView *view)
+{
+  while (_rl_review_view_get_extracting (view))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static const guint8 *
+pixel_at (const RlTestPixels *pixels, int x, int y)
+{
+  x = CLAMP (x, 0, pixels->width - 1);
+  y = CLAMP (y, 0, pixels->height - 1);
+  return pixels->data + (gsize) y * pixels->stride + (gsize) x * 4;   /* B, G, R, A */
+}
+
+/* Whether the 3×3 pixels around a point hold the skeleton's cyan over the
+ * grey print (blue and green well above red). */
+static gboolean
+cyan_near (const RlTestPixels *pixels, double wx, double wy)
+{
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++)
+      {
+        const guint8 *p = pixel_at (pixels, (int) wx + dx, (int) wy + dy);
+        if (p[0] > p[2] + 40 && p[1] > p[2] + 40)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* The quality map's tint over the grey print: red and green above blue. */
+static gboolean
+tinted (const RlTestPixels *pixels, double wx, double wy)
+{
+  const guint8 *p = pixel_at (pixels, (int) wx, (int) wy);
+  return (p[2] + p[1]) / 2 > p[0] + 15;
+}
+
+/* Share of the layer's pixels (skeleton ridge pixels, or print blocks of
+ * the quality map) drawn as expected where the print view puts them. */
+static double
+layer_hits (RlPrintView *view, const RlImage *layer, gboolean skeleton)
+{
+  g_autoptr(RlTestPixels) pixels = rl_test_render (GTK_WIDGET (view));
+  guint n = 0, hits = 0;
+
+  for (int y = 8; y < layer->height - 8; y += 7)
+    for (int x = 8; x < layer->width - 8; x += 5)
+      {
+        guint8 v = layer->pixels[(gsize) y * layer->width + x];
+        double wx, wy;
+
+        if (skeleton ? v != 0 : v == 0)
+          continue;
+        rl_print_view_image_to_widget (view, x + 0.5, y + 0.5, &wx, &wy);
+        if (wx < 1 || wy < 1 || wx >= pixels->width - 1 || wy >= pixels->height - 1)
+          continue;
+        n++;
+        if (skeleton ? cyan_near (pixels, wx, wy) : tinted (pixels, wx, wy))
+          hits++;
+      }
+  g_assert_cmpuint (n, >, 50);
+  return (double) hits / n;
+}
+
+/* The layers of the print on the right of the comparison, checked against
+ * the extractor's own output for that print: the skeleton's cyan lies on
+ * its ridge pixels and the quality map tints the print, only when shown. */
+static void
+check_layers (RlReviewView *view, gint64 sample_id, const RlImage *image)
+{
+  RlPrintView *candidate = rl_comparison_view_get_candidate_view (view->comparison);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlExtraction) ex = rl_extract (image, &error);
+  double off, on;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (g_hash_table_lookup (view->extractions, &sample_id));
+  /* Marks and symbols off, to look at the layers alone. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.show-minutiae", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.show-singularities", NULL));
+  g_assert_false (view->show_minutiae);
+
+  off = layer_hits (candidate, rl_extraction_get_skeleton (ex), TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.show-skeleton", NULL));
+  g_assert_true (view->show_skeleton);
+  on = layer_hits (candidate, rl_extraction_get_skeleton (ex), TRUE);
+  g_test_message ("skeleton pixels drawn cyan: %.0f%% shown, %.0f%% hidden", 100 * on, 100 * off);
+  g_assert_cmpfloat (on, >, 0.8);
+  g_assert_cmpfloat (off, <, 0.1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.show-skeleton", NULL));
+
+  off = layer_hits (candidate, rl_extraction_get_quality_map (ex), FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.show-quality", NULL));
+  on = layer_hits (candidate, rl_extraction_get_quality_map (ex), FALSE);
+  g_test_message ("print pixels tinted by the quality map: %.0f%% shown, %.0f%% hidden", 100 * on, 100 * off);
+  g_assert_cmpfloat (on, >, 0.8);
+  g_assert_cmpfloat (off, <, 0.1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.show-quality", NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.show-minutiae", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.show-singularities", NULL));
+  g_assert_true (view->show_minutiae && view->show_singularities);
 }
 
 /* ---- the day's review -------------------------------------------------- */
@@ -332,10 +467,8 @@ test_review (void)
   g_assert_cmpuint (queue_rows (ben_queue), ==, 1);
   /* Every queue column sorts (age, priority, agency, quality, ...). */
   {
-    GtkWidget *w;
+    RlTableView *w = find_table (GTK_WIDGET (ana_queue));
     GListModel *columns;
-    for (w = gtk_widget_get_first_child (GTK_WIDGET (ana_queue)); w && !RL_IS_TABLE_VIEW (w); w = gtk_widget_get_first_child (w))
-      ;
     columns = gtk_column_view_get_columns (rl_table_view_get_column_view (RL_TABLE_VIEW (w)));
     g_assert_cmpuint (g_list_model_get_n_items (columns), >, 4);
     for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
@@ -398,7 +531,27 @@ test_review (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.open-candidate", "i", 0));
     g_test_message ("opening candidate 1 beside the probe: %.1f ms (load, decode, rl_compare, set the views)",
                     (g_get_monotonic_time () - t0) / 1000.0);
+    /* The extractor runs in a thread: the layers arrive later. */
+    g_assert_true (_rl_review_view_get_extracting (view));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view->layers_status)));
+    wait_for_layers (view);
+    g_test_message ("layers of candidate 1 shown %.1f ms after it was opened", (g_get_monotonic_time () - t0) / 1000.0);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view->layers_status)));
   }
+  wait_for_frame (GTK_WIDGET (view));
+  check_layers (view, ((RlSearchCandidate *) g_ptr_array_index (view->candidates, 0))->sample_id, view->other_image);
+  /* Opened again, a print's layers come from the cache at once. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.open-candidate", "i", 1));
+  wait_for_layers (view);
+  {
+    gint64 t0 = g_get_monotonic_time ();
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.open-candidate", "i", 0));
+    g_test_message ("opening candidate 1 again (layers cached): %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
+    g_assert_false (_rl_review_view_get_extracting (view));
+  }
+  g_object_set (view, "show-quality", TRUE, "show-skeleton", TRUE, NULL);
+  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view))), "review-layers");
+  g_object_set (view, "show-quality", FALSE, "show-skeleton", FALSE, NULL);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (view->print_stack), ==, "comparison");
   g_assert_cmpuint (rl_comparison_view_get_n_correspondences (view->comparison), >, 0);
   g_assert_true (rl_store_candidate_seen (rl_session_get_store (ana), ws.search_id, rl_session_get_user (ana)->id,
@@ -533,6 +686,141 @@ test_review (void)
   g_free (ws.path);
 }
 
+/* ---- a dispute, decided by a supervisor ---------------------------------- */
+
+static void
+test_dispute (void)
+{
+  Workspace ws = { 0 };
+  g_autoptr(RlSession) ana = NULL, ben = NULL, sam = NULL;
+  RlQueuePage *ana_queue, *ben_queue, *sam_queue;
+  RlReviewView *view;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  RlTableView *table;
+
+  if (!make_workspace (&ws))
+    {
+      g_test_skip ("no FVC prints in RIDGELINE_SHARED");
+      return;
+    }
+  ana = session_for (ws.path, "ana");
+  ben = session_for (ws.path, "ben");
+  sam = session_for (ws.path, "sam");
+  ana_queue = queue_page_in_window (ana);
+  ben_queue = queue_page_in_window (ben);
+  sam_queue = queue_page_in_window (sam);
+
+  /* The supervisor's tools show for Sam only. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (sam_queue), RL_TYPE_QUEUE_PAGE, "supervisor_bar"))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (ana_queue), RL_TYPE_QUEUE_PAGE, "supervisor_bar"))));
+
+  /* Sam assigns the search to Ben (select it, choose Ben, Assign): it leaves
+   * Ana's queue and stays in Ben's. */
+  g_assert_cmpuint (queue_rows (sam_queue), ==, 1);
+  table = find_table (GTK_WIDGET (sam_queue));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                       rl_table_view_get_column_view (table))), 0);
+  {
+    GtkDropDown *dropdown = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (sam_queue), RL_TYPE_QUEUE_PAGE, "examiner_dropdown"));
+    GListModel *names = gtk_drop_down_get_model (dropdown);
+    guint ben_index = GTK_INVALID_LIST_POSITION;
+
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "Ben Adeyemi"))
+        ben_index = i;
+    g_assert_cmpuint (ben_index, !=, GTK_INVALID_LIST_POSITION);
+    gtk_drop_down_set_selected (dropdown, ben_index);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sam_queue), "queue.assign", NULL));
+  {
+    g_autoptr(RlSearch) s = rl_store_get_search (rl_session_get_store (sam), ws.search_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (s->assigned_to, ==, rl_session_get_user (ben)->id);
+    g_assert_cmpint (s->reason, ==, RL_SEARCH_REASON_ASSIGNED);
+  }
+  g_assert_cmpuint (queue_rows (ana_queue), ==, 0);
+  g_assert_cmpuint (queue_rows (ben_queue), ==, 1);
+  /* Ana cannot claim it either. */
+  g_assert_null (rl_queue_page_open_search (ana_queue, ws.search_id, &error));
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* Ben identifies the top candidate. */
+  view = rl_queue_page_open_search (ben_queue, ws.search_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.record-analysis", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.open-candidate", "i", 0));
+  choose (view, view->identification_button, "Twelve minutiae in agreement");
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
+
+  /* Ana verifies blind and disagrees: the search is disputed, for a supervisor. */
+  view = rl_queue_page_open_search (ana_queue, ws.search_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rl_review_view_get_stage (view), ==, RL_REVIEW_STAGE_VERIFICATION);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.record-analysis", NULL));
+  choose (view, view->exclusion_button, "Ridge count from core to 3 differs");
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
+  {
+    g_autoptr(RlSearch) s = rl_store_get_search (rl_session_get_store (sam), ws.search_id, &error);
+    g_assert_cmpint (s->status, ==, RL_SEARCH_DISPUTED);
+  }
+  g_assert_cmpuint (queue_rows (ana_queue), ==, 0);
+  g_assert_cmpuint (queue_rows (ben_queue), ==, 0);
+
+  /* Sam's view of the disputes: only the disputed search. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sam_queue), "queue.disputed-only", NULL));
+  g_assert_cmpuint (queue_rows (sam_queue), ==, 1);
+
+  /* Sam opens it: the history shows the identification and the
+   * disagreement with its reasons; the disputed pair opens after Sam's own
+   * analysis; Sam's decision is final and completes the search. */
+  view = rl_queue_page_open_search (sam_queue, ws.search_id, &error);
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))), 1400, 860);
+  g_assert_cmpint (rl_review_view_get_stage (view), ==, RL_REVIEW_STAGE_DISPUTE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.record-analysis", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (view->print_stack), ==, "comparison");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view->history_label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (view->history_label), "Ridge count from core to 3 differs"));
+  g_assert_nonnull (strstr (gtk_label_get_text (view->history_label), "Disputed"));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (view->identity_button)));
+  wait_for_layers (view);
+  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view))), "review-dispute");
+  /* A plain conclusion is refused: the decision is the supervisor's. */
+  g_assert_cmpint (rl_review_view_record_conclusion (view, RL_DECISION_IDENTIFICATION, "x", NULL, &error), ==, 0);
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  choose (view, view->identification_button, "Ridge count checked again: 4 on both; identification stands");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view->error_label)));
+  {
+    g_autoptr(RlSearch) s = rl_store_get_search (rl_session_get_store (sam), ws.search_id, &error);
+    gint64 final_id = rl_store_get_dispute_decision (rl_session_get_store (sam), ws.search_id, &error);
+    g_autoptr(RlConclusion) final = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (s->status, ==, RL_SEARCH_COMPLETED);
+    g_assert_cmpint (final_id, >, 0);
+    final = rl_store_get_conclusion (rl_session_get_store (sam), final_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (final->examiner_id, ==, rl_session_get_user (sam)->id);
+    g_assert_cmpint (final->decision, ==, RL_DECISION_IDENTIFICATION);
+    g_assert_cmpint (final->supersedes, >, 0);
+  }
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'search.decide-dispute' AND object_id = %"
+                         G_GINT64_FORMAT, ws.search_id);
+  g_assert_cmpint (count_rows (ws.path, sql), ==, 1);
+  g_assert_nonnull (strstr (gtk_label_get_text (view->history_label), "Final decision"));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (view->conclude_button)));
+  /* Decided once: a second decision is refused by the store. */
+  g_assert_cmpint (rl_store_decide_dispute (rl_session_get_store (sam), ws.search_id, RL_DECISION_EXCLUSION,
+                                            "again", &error), ==, 0);
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_cmpuint (queue_rows (sam_queue), ==, 0);
+  g_free (ws.path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -561,5 +849,6 @@ main (int argc, char **argv)
       g_mkdir_with_parents (screenshot_dir, 0755);
     }
   g_test_add_func ("/review/examiner-day", test_review);
+  g_test_add_func ("/review/dispute", test_dispute);
   return g_test_run ();
 }
