@@ -8,8 +8,16 @@ G_BEGIN_DECLS
 
 /* Pairs index minutiae with 8 bits in the inner loop. */
 #define RL_COMPARE_MAX_MINUTIAE 128
-/* 64-bit words per cylinder descriptor: one cache line holds two. */
+/* 64-bit words per cylinder descriptor. */
 #define RL_CYL_WORDS 4
+/* Descriptors are stored in blocks of RL_CYL_LANES minutiae, word-major
+ * inside a block (word 0 of the 8 minutiae, then word 1, …): one 512-bit
+ * load gives the same word of 8 candidates, so the similarity loop xors and
+ * counts 8 pairs per instruction. The last block is padded with empty
+ * descriptors (count 0, never similar). */
+#define RL_CYL_LANES 8
+#define RL_CYL_BLOCK (RL_CYL_WORDS * RL_CYL_LANES)
+#define RL_CYL_PADDED(n) (((n) + RL_CYL_LANES - 1) / RL_CYL_LANES * RL_CYL_LANES)
 #define RL_HULL_MAX_EDGES 24
 
 typedef struct {
@@ -24,17 +32,23 @@ struct _RlPreparedTemplate {
   guint16     n;             /* minutiae kept (≤ RL_COMPARE_MAX_MINUTIAE) */
   guint16     n_edges;
   RlHullEdge  edges[RL_HULL_MAX_EDGES];
-  guint64    *cyl;           /* n × RL_CYL_WORDS: descriptor bits */
+  guint64    *cyl;           /* descriptor bits, in blocks (RL_CYL_WORD) */
   float      *x, *y;         /* y up; sorted by y */
   float      *theta;         /* radians [0, 2π) */
   guint16    *index;         /* into the source template's minutiae */
-  guint16    *cyl_count;     /* bits set in each descriptor; 0 = not matchable */
+  guint16    *cyl_count;     /* bits set in each descriptor, 0 = not matchable;
+                              * RL_CYL_PADDED (n) entries, the padding 0 */
   guint8     *kind;
 };
 
-G_END_DECLS
+/* Word w of minutia i's descriptor. */
+#define RL_CYL_WORD(p, i, w) \
+  ((p)->cyl[(gsize) ((i) / RL_CYL_LANES) * RL_CYL_BLOCK + (w) * RL_CYL_LANES + (i) % RL_CYL_LANES])
 
-G_BEGIN_DECLS
+/* For tests: TRUE makes the comparison use its portable loops only (no
+ * SIMD), so that a test can check both give the same scores. */
+void rl_compare_set_portable (gboolean portable);
+
 
 /* The pre-filter's view of a probe: its most informative descriptors. */
 #define RL_PREFILTER_MINUTIAE 8
@@ -46,10 +60,6 @@ typedef struct {
 } RlPrefilterProbe;
 
 void  rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *probe);
-/* Coarse similarity: for each of the probe's chosen descriptors, its best
- * match among the candidate's, summed. No alignment: a fraction of a full
- * comparison's cost. */
-float rl_prefilter_score (const RlPrefilterProbe *q, const RlPreparedTemplate *candidate);
 
 /* A gallery template's entry in the pre-filter index: its most informative
  * descriptors, in one contiguous record so a scan streams through memory. */

@@ -250,12 +250,10 @@ set_bit (guint64 *bits, guint bit)
 static void
 cylinder_build (RlPreparedTemplate *p, guint i)
 {
-  guint64 *bits = p->cyl + (gsize) i * RL_CYL_WORDS;
+  guint64 bits[RL_CYL_WORDS] = { 0 };
   guint64 valid[RL_CYL_WORDS] = { 0 };
   float c = cosf (p->theta[i]), s = sinf (p->theta[i]);
   guint n_valid = 0, n_neighbours = 0, count = 0;
-
-  memset (bits, 0, RL_CYL_WORDS * sizeof (guint64));
 
   /* The cells that lie on the print. */
   for (guint cell = 0; cell < cyl_n_cells; cell++)
@@ -314,6 +312,7 @@ cylinder_build (RlPreparedTemplate *p, guint i)
     {
       bits[w] &= valid[w];
       count += __builtin_popcountll (bits[w]);
+      RL_CYL_WORD (p, i, w) = bits[w];
     }
   /* A descriptor that says too little is not compared (count 0). */
   if (n_neighbours < MIN_NEIGHBOURS || n_valid < MIN_VALID_SHARE * cyl_n_cells)
@@ -321,12 +320,14 @@ cylinder_build (RlPreparedTemplate *p, guint i)
   p->cyl_count[i] = count;
 }
 
+#define HEADER_SIZE ((sizeof (RlPreparedTemplate) + 63) / 64 * 64)
+
 RlPreparedTemplate *
 rl_prepared_template_new (const RlTemplate *tpl)
 {
   RlPreparedTemplate *p;
   g_autofree Ranked *ranked = NULL;
-  guint n;
+  guint n, n_padded;
   gsize size;
   guint8 *block;
 
@@ -345,23 +346,26 @@ rl_prepared_template_new (const RlTemplate *tpl)
     qsort (ranked, tpl->n_minutiae, sizeof (Ranked), ranked_by_reliability);
   qsort (ranked, n, sizeof (Ranked), ranked_by_y);
 
-  /* One block: the struct, then the arrays, words first for alignment. */
-  size = sizeof (RlPreparedTemplate)
-         + (gsize) n * RL_CYL_WORDS * sizeof (guint64)
+  /* One block: the struct, then the arrays, descriptor words first and on
+   * a cache-line boundary (the similarity loop loads 64 bytes at a time). */
+  n_padded = RL_CYL_PADDED (n);
+  size = HEADER_SIZE
+         + (gsize) n_padded * RL_CYL_WORDS * sizeof (guint64)
          + 3 * (gsize) n * sizeof (float)
-         + (gsize) n * sizeof (guint16) * 2
+         + (gsize) n * sizeof (guint16)
+         + (gsize) n_padded * sizeof (guint16)
          + (gsize) n;
-  block = g_malloc0 (size);
+  block = g_aligned_alloc0 (1, size, 64);
   p = (RlPreparedTemplate *) block;
   p->size = size;
   p->n = n;
-  block += sizeof (RlPreparedTemplate);
-  p->cyl = (guint64 *) block;          block += (gsize) n * RL_CYL_WORDS * sizeof (guint64);
+  block += HEADER_SIZE;
+  p->cyl = (guint64 *) block;          block += (gsize) n_padded * RL_CYL_WORDS * sizeof (guint64);
   p->x = (float *) block;              block += n * sizeof (float);
   p->y = (float *) block;              block += n * sizeof (float);
   p->theta = (float *) block;          block += n * sizeof (float);
   p->index = (guint16 *) block;        block += n * sizeof (guint16);
-  p->cyl_count = (guint16 *) block;    block += n * sizeof (guint16);
+  p->cyl_count = (guint16 *) block;    block += n_padded * sizeof (guint16);
   p->kind = block;
 
   for (guint i = 0; i < n; i++)
@@ -386,7 +390,7 @@ rl_prepared_template_new (const RlTemplate *tpl)
 void
 rl_prepared_template_free (RlPreparedTemplate *prepared)
 {
-  g_free (prepared);
+  g_aligned_free (prepared);
 }
 
 guint
@@ -405,24 +409,33 @@ rl_prepared_template_get_size (const RlPreparedTemplate *prepared)
 
 /* ---- Local similarity ---------------------------------------------------- */
 
+typedef struct {
+  float  sim;
+  guint8 a, b;
+} Candidate;
+
+G_STATIC_ASSERT (RL_CYL_WORDS == 4);
+
 /* Similarity of every probe descriptor with every candidate descriptor,
- * 1 - |a xor b| / (|a| + |b|), into sim (na × nb); the best pair of each
- * probe minutia into best_b / best_sim. This is the hot loop: four xor +
- * popcount per pair, no branch, no division. */
+ * 1 - |a xor b| / (|a| + |b|), into sim (na × nb); each probe minutia's two
+ * most alike candidate minutiae into top (the first of equals wins). This is
+ * the hot loop: four xor + popcount per pair, no division. The portable
+ * version; similarities_avx512() below computes the same, bit for bit. */
 #define SIMILARITY_BODY                                                              \
   for (guint i = 0; i < a->n; i++)                                                   \
     {                                                                                \
-      const guint64 *ca = a->cyl + (gsize) i * RL_CYL_WORDS;                         \
-      guint64 a0 = ca[0], a1 = ca[1], a2 = ca[2], a3 = ca[3];                        \
+      guint64 a0 = RL_CYL_WORD (a, i, 0), a1 = RL_CYL_WORD (a, i, 1);                \
+      guint64 a2 = RL_CYL_WORD (a, i, 2), a3 = RL_CYL_WORD (a, i, 3);                \
       guint na = a->cyl_count[i];                                                    \
       float *row = sim + (gsize) i * b->n, best = 0, second = 0;                     \
       guint arg = 0, arg2 = 0;                                                       \
                                                                                      \
       for (guint j = 0; j < b->n; j++)                                               \
         {                                                                            \
-          const guint64 *cb = b->cyl + (gsize) j * RL_CYL_WORDS;                     \
-          guint x = __builtin_popcountll (a0 ^ cb[0]) + __builtin_popcountll (a1 ^ cb[1]) \
-                    + __builtin_popcountll (a2 ^ cb[2]) + __builtin_popcountll (a3 ^ cb[3]); \
+          guint x = __builtin_popcountll (a0 ^ RL_CYL_WORD (b, j, 0))                \
+                    + __builtin_popcountll (a1 ^ RL_CYL_WORD (b, j, 1))              \
+                    + __builtin_popcountll (a2 ^ RL_CYL_WORD (b, j, 2))              \
+                    + __builtin_popcountll (a3 ^ RL_CYL_WORD (b, j, 3));             \
           guint nb = b->cyl_count[j];                                                \
           float s = (na && nb) ? 1.0f - x * reciprocal[na + nb] : 0.0f;              \
                                                                                      \
@@ -439,13 +452,6 @@ rl_prepared_template_get_size (const RlPreparedTemplate *prepared)
       top[2 * i + 1] = (Candidate) { second, (guint8) i, (guint8) arg2 };            \
     }
 
-typedef struct {
-  float  sim;
-  guint8 a, b;
-} Candidate;
-
-G_STATIC_ASSERT (RL_CYL_WORDS == 4);
-
 static void
 similarities_generic (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
                       float *sim, Candidate *top)
@@ -454,6 +460,9 @@ similarities_generic (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define RL_HAVE_X86_DISPATCH 1
+#include <immintrin.h>
+
 /* The same loop compiled for the POPCNT instruction, chosen at run time:
  * without it every popcount is a dozen instructions. */
 __attribute__ ((target ("popcnt")))
@@ -463,26 +472,146 @@ similarities_popcnt (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
 {
   SIMILARITY_BODY
 }
+
+#define AVX512_TARGET "avx512f,avx512vl,avx512bw,avx512dq,avx512vpopcntdq,popcnt"
+
+__attribute__ ((target (AVX512_TARGET)))
+static inline float
+hmax256 (__m256 v)
+{
+  __m128 m = _mm_max_ps (_mm256_castps256_ps128 (v), _mm256_extractf128_ps (v, 1));
+
+  m = _mm_max_ps (m, _mm_movehl_ps (m, m));
+  m = _mm_max_ss (m, _mm_movehdup_ps (m));
+  return _mm_cvtss_f32 (m);
+}
+
+/* First j ≠ skip with row[j] == v (row has n entries), or 0. */
+__attribute__ ((target (AVX512_TARGET)))
+static inline guint
+first_equal (const float *row, guint n, float v, guint skip)
+{
+  __m256 vv = _mm256_set1_ps (v);
+
+  for (guint j = 0; j < n; j += RL_CYL_LANES)
+    {
+      __mmask8 valid = n - j >= RL_CYL_LANES ? 0xff : (__mmask8) ((1u << (n - j)) - 1);
+      __mmask8 eq = _mm256_mask_cmp_ps_mask (valid, _mm256_maskz_loadu_ps (valid, row + j), vv, _CMP_EQ_OQ);
+
+      if (skip - j < RL_CYL_LANES)
+        eq &= (__mmask8) ~(1u << (skip - j));
+      if (eq)
+        return j + __builtin_ctz (eq);
+    }
+  return 0;
+}
+
+/* 8 candidate descriptors per step: one 512-bit load holds the same word of
+ * 8 candidates (see RL_CYL_LANES), VPOPCNTQ counts them at once. The
+ * similarity is computed with the same operations, in the same order, as the
+ * portable loop (1 - x · (1/(na + nb)), the reciprocal correctly rounded),
+ * and the matcher is compiled without floating-point contraction, so the
+ * scores are identical. The two best of each row are found afterwards with
+ * vector maxima: the running top-2 of the portable loop is the row's
+ * maximum at its first position, then the maximum of the others at theirs. */
+__attribute__ ((target (AVX512_TARGET)))
+static void
+similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
+                     float *sim, Candidate *top)
+{
+  const guint nb = b->n;
+  const __m256 one = _mm256_set1_ps (1.0f);
+
+  for (guint i = 0; i < a->n; i++)
+    {
+      const __m512i a0 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 0));
+      const __m512i a1 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 1));
+      const __m512i a2 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 2));
+      const __m512i a3 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 3));
+      const guint na = a->cyl_count[i];
+      const __m256i na8 = _mm256_set1_epi32 ((int) na);
+      float *row = sim + (gsize) i * nb, best, second;
+      __m256 vmax = _mm256_setzero_ps ();
+      guint arg = 0, arg2 = 0;
+
+      if (na == 0)
+        {
+          memset (row, 0, nb * sizeof (float));
+          top[2 * i] = (Candidate) { 0.0f, (guint8) i, 0 };
+          top[2 * i + 1] = (Candidate) { 0.0f, (guint8) i, 0 };
+          continue;
+        }
+      for (guint j = 0; j < nb; j += RL_CYL_LANES)
+        {
+          const guint64 *cb = b->cyl + (gsize) (j / RL_CYL_LANES) * RL_CYL_BLOCK;
+          __m512i x = _mm512_popcnt_epi64 (_mm512_xor_si512 (a0, _mm512_load_si512 (cb)));
+          __m256i nb8 = _mm256_cvtepu16_epi32 (_mm_loadu_si128 ((const __m128i *) (b->cyl_count + j)));
+          __m256 r, s;
+
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a1, _mm512_load_si512 (cb + 8))));
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a2, _mm512_load_si512 (cb + 16))));
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a3, _mm512_load_si512 (cb + 24))));
+          r = _mm256_div_ps (one, _mm256_cvtepi32_ps (_mm256_add_epi32 (na8, nb8)));
+          s = _mm256_sub_ps (one, _mm256_mul_ps (_mm256_cvtepi32_ps (_mm512_cvtepi64_epi32 (x)), r));
+          /* an empty candidate descriptor (and the padding) is similar to nothing */
+          s = _mm256_maskz_mov_ps (_mm256_cmpneq_epi32_mask (nb8, _mm256_setzero_si256 ()), s);
+          vmax = _mm256_max_ps (vmax, s);
+          if (nb - j >= RL_CYL_LANES)
+            _mm256_storeu_ps (row + j, s);
+          else
+            _mm256_mask_storeu_ps (row + j, (__mmask8) ((1u << (nb - j)) - 1), s);
+        }
+
+      best = hmax256 (vmax);
+      if (best > 0)
+        arg = first_equal (row, nb, best, G_MAXUINT);
+      /* the maximum of the others */
+      vmax = _mm256_setzero_ps ();
+      for (guint j = 0; j < nb; j += RL_CYL_LANES)
+        {
+          __mmask8 keep = nb - j >= RL_CYL_LANES ? 0xff : (__mmask8) ((1u << (nb - j)) - 1);
+
+          if (arg - j < RL_CYL_LANES)
+            keep &= (__mmask8) ~(1u << (arg - j));
+          vmax = _mm256_max_ps (vmax, _mm256_maskz_loadu_ps (keep, row + j));
+        }
+      second = hmax256 (vmax);
+      if (second > 0)
+        arg2 = first_equal (row, nb, second, arg);
+      top[2 * i] = (Candidate) { best, (guint8) i, (guint8) arg };
+      top[2 * i + 1] = (Candidate) { second, (guint8) i, (guint8) arg2 };
+    }
+}
 #endif
 
 typedef void (*SimilarityFunc) (const RlPreparedTemplate *, const RlPreparedTemplate *, float *, Candidate *);
 
+static SimilarityFunc similarity_impl = NULL;
+
 static SimilarityFunc
 similarity_func (void)
 {
-  static SimilarityFunc func = NULL;
-
-  if (G_UNLIKELY (func == NULL))
+  if (G_UNLIKELY (g_atomic_pointer_get (&similarity_impl) == NULL))
     {
       SimilarityFunc f = similarities_generic;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef RL_HAVE_X86_DISPATCH
       __builtin_cpu_init ();
-      if (__builtin_cpu_supports ("popcnt"))
+      if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
+          && __builtin_cpu_supports ("avx512bw") && __builtin_cpu_supports ("avx512dq")
+          && __builtin_cpu_supports ("avx512vpopcntdq"))
+        f = similarities_avx512;
+      else if (__builtin_cpu_supports ("popcnt"))
         f = similarities_popcnt;
 #endif
-      g_atomic_pointer_set (&func, f);
+      g_atomic_pointer_set (&similarity_impl, f);
     }
-  return func;
+  return similarity_impl;
+}
+
+void
+rl_compare_set_portable (gboolean portable)
+{
+  g_atomic_pointer_set (&similarity_impl, portable ? (SimilarityFunc) similarities_generic : NULL);
 }
 
 /* ---- Consolidation ------------------------------------------------------- */
@@ -899,7 +1028,8 @@ most_informative (const RlPreparedTemplate *t, guint max, guint64 *cyl, guint16 
       if (best == G_MAXUINT)
         break;
       chosen[best] = 1;
-      memcpy (cyl + n * RL_CYL_WORDS, t->cyl + (gsize) best * RL_CYL_WORDS, RL_CYL_WORDS * sizeof (guint64));
+      for (guint w = 0; w < RL_CYL_WORDS; w++)
+        cyl[n * RL_CYL_WORDS + w] = RL_CYL_WORD (t, best, w);
       count[n] = best_count;
       n++;
     }
@@ -920,44 +1050,6 @@ rl_prefilter_entry_init (RlPrefilterEntry *e, const RlPreparedTemplate *tpl)
   memset (e, 0, sizeof *e);
   most_informative (tpl, RL_PREFILTER_ENTRY, e->cyl, e->count);
 }
-
-#define PREFILTER_BODY                                                               \
-  float total = 0;                                                                   \
-                                                                                     \
-  for (guint m = 0; m < q->n; m++)                                                   \
-    {                                                                                \
-      guint64 a0 = q->cyl[m * 4], a1 = q->cyl[m * 4 + 1], a2 = q->cyl[m * 4 + 2], a3 = q->cyl[m * 4 + 3]; \
-      guint na = q->count[m];                                                        \
-      float best = 0;                                                                \
-                                                                                     \
-      for (guint j = 0; j < c->n; j++)                                               \
-        {                                                                            \
-          const guint64 *cb = c->cyl + (gsize) j * RL_CYL_WORDS;                     \
-          guint x = __builtin_popcountll (a0 ^ cb[0]) + __builtin_popcountll (a1 ^ cb[1]) \
-                    + __builtin_popcountll (a2 ^ cb[2]) + __builtin_popcountll (a3 ^ cb[3]); \
-          guint nb = c->cyl_count[j];                                                \
-          float s = nb ? 1.0f - x * reciprocal[na + nb] : 0.0f;                      \
-                                                                                     \
-          best = MAX (best, s);                                                      \
-        }                                                                            \
-      total += best;                                                                 \
-    }                                                                                \
-  return total;
-
-static float
-prefilter_generic (const RlPrefilterProbe *q, const RlPreparedTemplate *c)
-{
-  PREFILTER_BODY
-}
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-__attribute__ ((target ("popcnt")))
-static float
-prefilter_popcnt (const RlPrefilterProbe *q, const RlPreparedTemplate *c)
-{
-  PREFILTER_BODY
-}
-#endif
 
 /* The same over an index entry: a fixed count of slots, empty ones score 0. */
 #define ENTRY_BODY                                                                   \
@@ -1025,12 +1117,3 @@ rl_prefilter_entry_score (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
   return entry_generic (q, e);
 }
 
-float
-rl_prefilter_score (const RlPrefilterProbe *q, const RlPreparedTemplate *candidate)
-{
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (cpu_has_popcnt ())
-    return prefilter_popcnt (q, candidate);
-#endif
-  return prefilter_generic (q, candidate);
-}
