@@ -19,6 +19,7 @@
 
 #include "rl-compare.h"
 #include "rl-demo.h"
+#include "rl-sharing.h"
 #include "rl-extract.h"
 #include "rl-gallery.h"
 #include "rl-image-io.h"
@@ -119,6 +120,42 @@ static const struct {
   { "oeriksen", "Ola Eriksen", RL_ROLE_ANALYST, AG_POLICE },
   { "mrossi", "Marco Rossi", RL_ROLE_ANALYST, AG_ASYLUM },
 };
+
+/* Partners abroad that query the gateway (data/rl-sharing.h), each with
+ * its own agreement: the police partner gets criminal records and the whole
+ * biographic record, the visa partner only immigration matters and names. */
+static const struct {
+  const char *name, *agency_code, *agency_name;
+  const char *categories, *fields;
+  gboolean    encounter_summary;
+} demo_partners[] = {
+  { "aldova-police", "ALDOVA-POLICE", "Aldova Federal Police (partner)",
+    "known-suspected-terrorist,federal-conviction,criminal-conviction,gang-member,drug-smuggler,"
+    "human-trafficker-smuggler,law-enforcement-alert", "all", TRUE },
+  { "meridia-visa", "MERIDIA-VISA", "Meridia Visa and Immigration Service (partner)",
+    "immigration-violation,revoked-visa", "family_name,given_names,date_of_birth", FALSE },
+};
+
+char *
+rl_demo_partner_key (guint64 seed, const char *partner_name)
+{
+  g_autofree char *material = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (partner_name != NULL, NULL);
+
+  /* Derived from the seed so the demo stays the same on every run; a
+   * demo key is no secret. */
+  material = g_strdup_printf ("ridgeline demo partner %" G_GUINT64_FORMAT " %s", seed, partner_name);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, material, -1);
+  return g_strdup_printf ("rlp_demo_%.40s", hash);
+}
+
+const char *
+rl_demo_partner_name (guint index)
+{
+  return index < G_N_ELEMENTS (demo_partners) ? demo_partners[index].name : NULL;
+}
 
 /* Names: "canonical|variant|variant" — agencies transliterate differently. */
 typedef struct {
@@ -1173,6 +1210,9 @@ write_setup (Writer *w, GError **error)
   for (guint i = 0; i < N_AGENCIES; i++)
     if (!(w->agencies[i] = rl_store_add_agency (store, agencies[i].code, agencies[i].name, error)))
       return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (demo_partners); i++)
+    if (!rl_store_add_agency (store, demo_partners[i].agency_code, demo_partners[i].agency_name, error))
+      return FALSE;
   /* The first data steward is added by the system; they add everyone else. */
   for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
     {
@@ -1194,6 +1234,21 @@ write_setup (Writer *w, GError **error)
       !rl_store_grant_restricted_access (store, w->agencies[AG_POLICE], RL_ROLE_SUPERVISOR, 0, error) ||
       !rl_store_grant_restricted_access (store, w->agencies[AG_BORDER], RL_ROLE_SUPERVISOR, 0, error))
     return FALSE;
+  /* The data steward sets up the gateway's partners and their agreements. */
+  for (guint i = 0; i < G_N_ELEMENTS (demo_partners); i++)
+    {
+      g_autoptr(RlAgency) agency = rl_store_get_agency_by_code (store, demo_partners[i].agency_code, error);
+      g_autofree char *key = rl_demo_partner_key (w->options->seed, demo_partners[i].name);
+      guint32 categories = 0, fields = 0;
+      gint64 id;
+
+      if (agency == NULL
+          || !rl_sharing_parse_categories (demo_partners[i].categories, &categories, error)
+          || !rl_sharing_parse_fields (demo_partners[i].fields, &fields, error)
+          || !(id = rl_store_add_partner (store, demo_partners[i].name, agency->id, key, NULL, error))
+          || !rl_store_set_partner_sharing (store, id, categories, fields, demo_partners[i].encounter_summary, error))
+        return FALSE;
+    }
   return rl_store_set_actor (store, 0, error);
 }
 

@@ -36,4 +36,10 @@ gboolean rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **e
 /* The demo's "now": the fixed moment the history leads up to. */
 gint64   rl_demo_now (void);
 
+/* The demo's gateway partners: names by index (NULL past the last), and the
+ * API key a demo built with this seed gave each (derived from the seed, so
+ * it is no secret: for trying the gateway out). */
+const char *rl_demo_partner_name (guint index);
+char       *rl_demo_partner_key  (guint64 seed, const char *partner_name);
+
 G_END_DECLS

@@ -336,10 +336,68 @@ static const char migration_3[] =
   "CREATE TRIGGER dispute_decision_no_delete BEFORE DELETE ON dispute_decision"
   "  BEGIN SELECT RAISE(ABORT, 'a dispute decision is final'); END;";
 
+/* Partners of the gateway (data/rl-sharing.h) and their sharing agreements:
+ * which derogatory categories and biographic fields a match answer may carry,
+ * and whether the encounter summary. Only the SHA-256 of an API key is kept. */
+static const char migration_4[] =
+  "CREATE TABLE partner ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE"
+  "    CONSTRAINT \"a partner name is 1 to 64 characters\" CHECK (length(name) BETWEEN 1 AND 64),"
+  "  agency_id INTEGER NOT NULL REFERENCES agency(id),"
+  "  key_sha256 TEXT NOT NULL UNIQUE"
+  "    CONSTRAINT \"an API key hash is 64 hex digits\" CHECK (length(key_sha256) = 64),"
+  "  key_prefix TEXT NOT NULL DEFAULT '',"
+  "  active INTEGER NOT NULL DEFAULT 1 CONSTRAINT \"active is 0 or 1\" CHECK (active IN (0, 1)),"
+  "  share_encounter_summary INTEGER NOT NULL DEFAULT 0"
+  "    CONSTRAINT \"share_encounter_summary is 0 or 1\" CHECK (share_encounter_summary IN (0, 1)),"
+  "  created_by INTEGER REFERENCES user(id),"
+  "  created_at INTEGER NOT NULL,"
+  "  agreement_updated_at INTEGER,"
+  "  revoked_at INTEGER,"
+  "  CONSTRAINT \"a revoked partner stays inactive\" CHECK (revoked_at IS NULL OR active = 0)"
+  ") STRICT;"
+  "CREATE TABLE partner_shared_category ("
+  "  partner_id INTEGER NOT NULL REFERENCES partner(id),"
+  "  category TEXT NOT NULL CONSTRAINT \"unknown derogatory category\" CHECK (category IN"
+  "    ('known-suspected-terrorist','sexual-offender-removal','federal-conviction',"
+  "     'criminal-conviction','immigration-violation','revoked-visa','military-record',"
+  "     'gang-member','drug-smuggler','human-trafficker-smuggler','law-enforcement-alert')),"
+  "  PRIMARY KEY (partner_id, category)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE TABLE partner_shared_field ("
+  "  partner_id INTEGER NOT NULL REFERENCES partner(id),"
+  "  field TEXT NOT NULL CONSTRAINT \"unknown biographic field\" CHECK (field IN"
+  "    ('family_name','given_names','date_of_birth','nationality','sex')),"
+  "  PRIMARY KEY (partner_id, field)"
+  ") STRICT, WITHOUT ROWID;"
+
+  /* One submission of a partner (data/rl-gateway.h). public_id is what the
+   * partner polls with (random, so that one partner cannot guess another's);
+   * the answer is built when asked for, under the agreement of that moment. */
+  "CREATE TABLE gateway_transaction ("
+  "  id INTEGER PRIMARY KEY,"
+  "  public_id TEXT NOT NULL UNIQUE,"
+  "  partner_id INTEGER NOT NULL REFERENCES partner(id),"
+  "  reference TEXT NOT NULL DEFAULT '',"
+  "  format TEXT NOT NULL CONSTRAINT \"a submission is json or an2k\" CHECK (format IN ('json','an2k')),"
+  "  received_at INTEGER NOT NULL,"
+  "  encounter_id INTEGER REFERENCES encounter(id),"
+  "  search_id INTEGER REFERENCES search(id),"
+  "  status TEXT NOT NULL DEFAULT 'queued'"
+  "    CONSTRAINT \"a transaction is queued, match or no_match\" CHECK (status IN ('queued','match','no_match')),"
+  "  matched_identity_id INTEGER REFERENCES identity(id),"
+  "  answered_at INTEGER,"
+  "  CONSTRAINT \"a match names an identity\" CHECK (status <> 'match' OR matched_identity_id IS NOT NULL)"
+  ") STRICT;"
+  "CREATE INDEX gateway_transaction_by_partner ON gateway_transaction(partner_id, received_at);"
+  "CREATE INDEX gateway_transaction_by_search ON gateway_transaction(search_id);";
+
 const char * const rl_store_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 const guint rl_store_n_migrations = G_N_ELEMENTS (rl_store_migrations);

@@ -25,6 +25,7 @@ static const struct {
   { "convert", rl_cli_convert, N_("Convert a print image between WSQ, PNG, PGM, TIFF, JPEG and BMP") },
   { "chart",   rl_cli_chart,   N_("Write the court chart of a candidate (PDF or PNG)") },
   { "release", rl_cli_release, N_("Evaluate, approve, activate or roll back matcher releases") },
+  { "partner", rl_cli_partner, N_("Add gateway partners, set their sharing agreements, revoke their keys") },
 };
 
 int

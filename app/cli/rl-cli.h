@@ -43,4 +43,7 @@ int rl_cli_chart   (int argc, char **argv);
 /* Matcher releases (cli-release.c) */
 int rl_cli_release (int argc, char **argv);
 
+/* Gateway partners and sharing agreements (cli-partner.c) */
+int rl_cli_partner (int argc, char **argv);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "rl-compare.h"
 #include "rl-demo.h"
+#include "rl-sharing.h"
 #include "rl-template-io.h"
 
 /* The deterministic test's first workspace, kept for the believable test:
@@ -53,7 +54,8 @@ static char *
 content_hash (const char *path)
 {
   const char *tables[] = { "agency", "user", "identity", "encounter", "image", "sample", "derogatory_record",
-                           "access_grant", "matcher_release", "search", "candidate", "audit_log" };
+                           "access_grant", "matcher_release", "search", "candidate", "partner",
+                           "partner_shared_category", "partner_shared_field", "audit_log" };
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   sqlite3 *db = NULL;
 
@@ -156,7 +158,28 @@ test_believable (void)
   for (int r = RL_ROLE_EXAMINER; r <= RL_ROLE_DATA_STEWARD; r++)
     g_assert_cmpuint (roles[r], >, 0);
   g_assert_cmpint (query_int (path, "SELECT count(*) FROM agency"), >=, 3);
-  g_assert_cmpint (query_int (path, "SELECT count(*) FROM agency"), <=, 5);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM agency"), <=, 7);
+
+  /* Gateway partners with different agreements, their seed-derived keys
+   * working, set up by the data steward. */
+  {
+    g_autoptr(GPtrArray) partners = rl_store_list_partners (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (partners->len, >=, 2);
+    for (guint i = 0; rl_demo_partner_name (i); i++)
+      {
+        g_autofree char *key = rl_demo_partner_key (42, rl_demo_partner_name (i));
+        g_autoptr(RlPartner) p = rl_store_authenticate_partner (store, key, &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (p->name, ==, rl_demo_partner_name (i));
+        g_assert_cmpuint (p->biographic_fields, !=, 0);
+        g_assert_cmpuint (p->derogatory_categories, !=, 0);
+      }
+    g_assert_cmpuint (((RlPartner *) partners->pdata[0])->derogatory_categories, !=,
+                      ((RlPartner *) partners->pdata[1])->derogatory_categories);
+    g_assert_cmpint (query_int (path, "SELECT count(*) FROM audit_log WHERE action = 'partner.sharing' "
+                                      "AND username = 'dwhitfield'"), ==, partners->len);
+  }
 
   /* Every identity has encounters, every encounter a print with an image. */
   g_assert_cmpint (query_int (path, "SELECT count(*) FROM identity"), ==, 2);
