@@ -156,6 +156,33 @@ draw_series (cairo_t *cr, const RlDetSeries *s, guint index)
     }
 }
 
+void
+rl_det_plot_get_size (double *width, double *height)
+{
+  if (width)
+    *width = PLOT_W;
+  if (height)
+    *height = PLOT_H;
+}
+
+void
+rl_det_plot_draw (cairo_t *cr, const char *title, const RlDetSeries *series, guint n_series)
+{
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (n_series == 0 || series != NULL);
+
+  cairo_save (cr);
+  /* the plot paints its own white background: only over its own area */
+  cairo_rectangle (cr, 0, 0, PLOT_W, PLOT_H);
+  cairo_clip (cr);
+  draw_axes (cr, title);
+  cairo_rectangle (cr, MARGIN_L, MARGIN_T, PLOT_W - MARGIN_L - MARGIN_R, PLOT_H - MARGIN_T - MARGIN_B);
+  cairo_clip (cr);
+  for (guint k = 0; k < n_series; k++)
+    draw_series (cr, &series[k], k);
+  cairo_restore (cr);
+}
+
 gboolean
 rl_det_plot_write (const char *path, const char *title, const RlDetSeries *series, guint n_series, GError **error)
 {
@@ -177,13 +204,7 @@ rl_det_plot_write (const char *path, const char *title, const RlDetSeries *serie
   surface = svg ? cairo_svg_surface_create (path, PLOT_W, PLOT_H)
                 : cairo_image_surface_create (CAIRO_FORMAT_RGB24, PLOT_W, PLOT_H);
   cr = cairo_create (surface);
-  draw_axes (cr, title);
-  cairo_save (cr);
-  cairo_rectangle (cr, MARGIN_L, MARGIN_T, PLOT_W - MARGIN_L - MARGIN_R, PLOT_H - MARGIN_T - MARGIN_B);
-  cairo_clip (cr);
-  for (guint k = 0; k < n_series; k++)
-    draw_series (cr, &series[k], k);
-  cairo_restore (cr);
+  rl_det_plot_draw (cr, title, series, n_series);
   cairo_destroy (cr);
 
   status = svg ? CAIRO_STATUS_SUCCESS : cairo_surface_write_to_png (surface, path);

@@ -2,6 +2,7 @@
  * with Cairo into an SVG or PNG file. The only Cairo user in the matcher. */
 #pragma once
 
+#include <cairo.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -18,5 +19,11 @@ typedef struct {
 gboolean rl_det_plot_write (const char *path, const char *title,
                             const RlDetSeries *series, guint n_series,
                             GError **error);
+
+/* Draws the same plot into cr, from (0, 0) over the plot's own size (for a
+ * report that places it on a page: scale and translate cr first). */
+void     rl_det_plot_draw     (cairo_t *cr, const char *title,
+                               const RlDetSeries *series, guint n_series);
+void     rl_det_plot_get_size (double *width, double *height);
 
 G_END_DECLS

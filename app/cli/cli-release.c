@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "rl-cli.h"
-#include "rl-eval.h"
 #include "rl-store.h"
-#include "rl-template-io.h"
+#include "rl-tuning.h"
+
+void rl_cli_print_tuning_summary (const RlTuningSummary *summary);   /* cli-tune.c */
 
 static char *
 format_time (gint64 t)
@@ -67,152 +68,35 @@ release_show (RlStore *store, gint64 id)
   return 0;
 }
 
-static double
-json_number (const char *json, const char *member, double fallback)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL))
-    return fallback;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root) || !json_object_has_member (json_node_get_object (root), member))
-    return fallback;
-  return json_object_get_double_member (json_node_get_object (root), member);
-}
-
-typedef struct {
-  GPtrArray *templates;     /* RlTemplate* */
-  GArray    *labels;        /* guint: one per (identity, finger) */
-  GArray    *impressions;   /* guint */
-  GHashTable *label_of;     /* "identity:finger" → label + 1 */
-  GHashTable *count_of;     /* label → impressions so far */
-  guint       max;
-} Collect;
-
-static gboolean
-collect_template (gint64 sample_id, gint64 identity_id, int finger, const guint8 *data, gsize len, gpointer user_data)
-{
-  Collect *c = user_data;
-  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%d", identity_id, finger);
-  guint label, impression;
-  RlTemplate *tpl;
-
-  if (c->templates->len >= c->max)
-    return FALSE;
-  if (finger <= 0 || !(tpl = rl_template_deserialize (data, len, NULL)))
-    return TRUE;
-  label = GPOINTER_TO_UINT (g_hash_table_lookup (c->label_of, key));
-  if (label == 0)
-    {
-      label = g_hash_table_size (c->label_of) + 1;
-      g_hash_table_insert (c->label_of, g_steal_pointer (&key), GUINT_TO_POINTER (label));
-    }
-  impression = GPOINTER_TO_UINT (g_hash_table_lookup (c->count_of, GUINT_TO_POINTER (label))) + 1;
-  g_hash_table_insert (c->count_of, GUINT_TO_POINTER (label), GUINT_TO_POINTER (impression));
-  g_ptr_array_add (c->templates, tpl);
-  g_array_append_val (c->labels, label);
-  g_array_append_val (c->impressions, impression);
-  return TRUE;
-}
-
-static double
-share_at_or_above (const float *scores, guint n, float threshold, gboolean above)
-{
-  guint k = 0;
-
-  for (guint i = 0; i < n; i++)
-    k += above ? scores[i] >= threshold : scores[i] < threshold;
-  return n ? (double) k / n : 0;
-}
-
-/* Offline evaluation on the workspace's own labelled prints: samples of one
- * identity and finger are genuine pairs, of different identities impostor
- * pairs. The release's thresholds give its operating points. */
+/* Offline evaluation: the report of rl-tuning.c (the same one `tune`
+ * stores), on the workspace's labelled prints, corrections and conclusions. */
 static int
 release_evaluate (RlStore *store, gint64 id, guint max_samples)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RlMatcherRelease) r = rl_store_get_release (store, id, &error);
-  g_autoptr(RlEvaluation) ev = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *metrics = NULL;
-  Collect c = { 0 };
-  RlErrorRates rates;
-  const float *genuine, *impostor;
-  guint n_genuine, n_impostor;
-  float match_threshold, no_match_threshold;
+  g_autoptr(RlMatcherRelease) r = NULL;
+  RlTuningOptions options = { .max_samples = max_samples };
+  RlTuningSummary summary;
 
-  if (r == NULL)
+  if (!rl_tuning_evaluate (store, id, &options, &summary, &error))
     return rl_cli_fail_error (error);
-  c.templates = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
-  c.labels = g_array_new (FALSE, FALSE, sizeof (guint));
-  c.impressions = g_array_new (FALSE, FALSE, sizeof (guint));
-  c.label_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  c.count_of = g_hash_table_new (NULL, NULL);
-  c.max = max_samples;
-  if (!rl_store_foreach_template (store, collect_template, &c, &error))
-    {
-      g_ptr_array_unref (c.templates);
-      return rl_cli_fail_error (error);
-    }
-  if (c.templates->len < 2)
-    {
-      g_ptr_array_unref (c.templates);
-      return rl_cli_fail (_("The workspace holds too few prints with templates to evaluate a release"));
-    }
+  r = rl_store_get_release (store, id, NULL);
+  printf (_("Release %s evaluated on %u genuine and %u impostor pairs\n"), r ? r->name : "?", summary.n_genuine,
+          summary.n_impostor);
+  rl_cli_print_tuning_summary (&summary);
+  return 0;
+}
 
-  ev = rl_evaluation_new ((RlTemplate **) c.templates->pdata, (const guint *) c.labels->data,
-                          (const guint *) c.impressions->data, c.templates->len);
-  rl_evaluation_run (ev, RL_EVAL_IMPOSTORS_ALL, &rates);
-  genuine = rl_evaluation_get_genuine (ev, &n_genuine);
-  impostor = rl_evaluation_get_impostor (ev, &n_impostor);
-  match_threshold = json_number (r->parameters, "match_threshold", 0);
-  no_match_threshold = json_number (r->parameters, "no_match_threshold", 0);
+static int
+release_report (RlStore *store, gint64 id, const char *output)
+{
+  g_autoptr(GError) error = NULL;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "samples");
-  json_builder_add_int_value (builder, c.templates->len);
-  json_builder_set_member_name (builder, "genuine_pairs");
-  json_builder_add_int_value (builder, n_genuine);
-  json_builder_set_member_name (builder, "impostor_pairs");
-  json_builder_add_int_value (builder, n_impostor);
-  json_builder_set_member_name (builder, "eer");
-  json_builder_add_double_value (builder, rates.eer);
-  json_builder_set_member_name (builder, "fnmr_at_fmr_1");
-  json_builder_add_double_value (builder, rates.fnmr_at_fmr_1);
-  json_builder_set_member_name (builder, "fnmr_at_fmr_01");
-  json_builder_add_double_value (builder, rates.fnmr_at_fmr_01);
-  json_builder_set_member_name (builder, "match_threshold");
-  json_builder_add_double_value (builder, match_threshold);
-  json_builder_set_member_name (builder, "fmr_at_match_threshold");
-  json_builder_add_double_value (builder, share_at_or_above (impostor, n_impostor, match_threshold, TRUE));
-  json_builder_set_member_name (builder, "fnmr_at_match_threshold");
-  json_builder_add_double_value (builder, share_at_or_above (genuine, n_genuine, match_threshold, FALSE));
-  json_builder_set_member_name (builder, "fnmr_at_no_match_threshold");
-  json_builder_add_double_value (builder, share_at_or_above (genuine, n_genuine, no_match_threshold, FALSE));
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  generator = json_generator_new ();
-  json_generator_set_root (generator, root);
-  metrics = json_generator_to_data (generator, NULL);
-
-  g_ptr_array_unref (c.templates);
-  g_array_unref (c.labels);
-  g_array_unref (c.impressions);
-  g_hash_table_unref (c.label_of);
-  g_hash_table_unref (c.count_of);
-
-  if (!rl_store_set_release_evaluated (store, id, metrics, NULL, &error))
+  if (output == NULL)
+    return rl_cli_fail (_("usage: ridgeline-cli release report ID -o FILE.pdf --db PATH")), 2;
+  if (!rl_tuning_write_report_pdf (store, id, output, &error))
     return rl_cli_fail_error (error);
-  printf (_("Release %s evaluated on %u genuine and %u impostor pairs: EER %.2f %%, "
-            "FNMR %.2f %% at FMR 1 %%; at its match threshold %.1f: FMR %.4f %%, FNMR %.2f %%\n"),
-          r->name, n_genuine, n_impostor, rates.eer * 100, rates.fnmr_at_fmr_1 * 100, match_threshold,
-          share_at_or_above (impostor, n_impostor, match_threshold, TRUE) * 100,
-          share_at_or_above (genuine, n_genuine, match_threshold, FALSE) * 100);
+  printf (_("Evaluation report of release %" G_GINT64_FORMAT " written to %s\n"), id, output);
   return 0;
 }
 
@@ -223,7 +107,8 @@ rl_cli_release (int argc, char **argv)
   g_autofree char *as_user = NULL;
   g_autofree char *comment = NULL;
   g_autofree char *parameters = NULL;
-  int max_samples = 400;
+  g_autofree char *output = NULL;
+  int max_samples = 300;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(RlStore) store = NULL;
@@ -234,11 +119,12 @@ rl_cli_release (int argc, char **argv)
     { "as", 0, 0, G_OPTION_ARG_STRING, &as_user, N_("Act as this user"), N_("USER") },
     { "comment", 0, 0, G_OPTION_ARG_STRING, &comment, N_("Review comment (approve, reject)"), N_("TEXT") },
     { "parameters", 0, 0, G_OPTION_ARG_STRING, &parameters, N_("Parameters of a new draft (JSON)"), N_("JSON") },
-    { "max-samples", 0, 0, G_OPTION_ARG_INT, &max_samples, N_("Evaluate on at most N prints (default 400)"), N_("N") },
+    { "max-samples", 0, 0, G_OPTION_ARG_INT, &max_samples, N_("Evaluate on at most N prints (default 300)"), N_("N") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("File the report is written to (report)"), N_("FILE.pdf") },
     { NULL }
   };
 
-  context = g_option_context_new (_("list | show ID | draft NAME | evaluate ID | approve ID | reject ID | activate ID | rollback"));
+  context = g_option_context_new (_("list | show ID | draft NAME | evaluate ID | report ID | approve ID | reject ID | activate ID | rollback"));
   g_option_context_set_summary (context,
     _("Matcher releases: draft → evaluated → approved → active → retired. A supervisor who is\n"
       "not the author approves; activation makes new searches use the release; rollback\n"
@@ -247,7 +133,7 @@ rl_cli_release (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return rl_cli_fail_error (error), 2;
   if (db == NULL || argc < 2)
-    return rl_cli_fail (_("usage: ridgeline-cli release list|show|draft|evaluate|approve|reject|activate|rollback "
+    return rl_cli_fail (_("usage: ridgeline-cli release list|show|draft|evaluate|report|approve|reject|activate|rollback "
                           "[ID] --db PATH --as USER")), 2;
   verb = argv[1];
   if (argc >= 3 && !g_str_equal (verb, "draft"))
@@ -302,6 +188,8 @@ rl_cli_release (int argc, char **argv)
     return rl_cli_fail (_("“release %s” needs a release id"), verb), 2;
   if (g_str_equal (verb, "show"))
     return release_show (store, id);
+  if (g_str_equal (verb, "report"))
+    return release_report (store, id, output);
   if (as_user == NULL)
     return rl_cli_fail (_("“release %s” needs --as USER: it is done in someone’s name"), verb), 2;
   if (g_str_equal (verb, "evaluate"))

@@ -26,6 +26,7 @@ static const struct {
   { "chart",   rl_cli_chart,   N_("Write the court chart of a candidate (PDF or PNG)") },
   { "release", rl_cli_release, N_("Evaluate, approve, activate or roll back matcher releases") },
   { "partner", rl_cli_partner, N_("Add gateway partners, set their sharing agreements, revoke their keys") },
+  { "tune",    rl_cli_tune,    N_("Tune a draft matcher release on the examiners' corrections") },
 };
 
 int

@@ -45,5 +45,7 @@ int rl_cli_release (int argc, char **argv);
 
 /* Gateway partners and sharing agreements (cli-partner.c) */
 int rl_cli_partner (int argc, char **argv);
+/* Tuning (cli-tune.c) */
+int rl_cli_tune    (int argc, char **argv);
 
 G_END_DECLS
