@@ -9,7 +9,8 @@
  * extractor's record for the image, how many of its minutiae ours find
  * within 10 px and 30° (recall) and how many of ours it has (precision).
  * With --eval, also the accuracy our templates give with Ridgeline's
- * comparison (FVC protocol and all impostor pairs). */
+ * comparison (FVC protocol and all impostor pairs), and by quality bucket
+ * (the lower quality of each pair's prints; all impostor pairs). */
 #include <math.h>
 #include <time.h>
 #include <stdio.h>
@@ -217,6 +218,25 @@ main (int argc, char **argv)
             }
           printf ("%-14s   EER %5.2f%% (FVC)  %5.2f%% (all)  FNMR@FMR1%% %5.2f%%  @0.1%% %5.2f%%  ZeroFMR %5.2f%%\n",
                   "", 100 * fvc.eer, 100 * all.eer, 100 * all.fnmr_at_fmr_1, 100 * all.fnmr_at_fmr_01, 100 * all.zero_fmr);
+          {
+            /* By the lower quality of each pair, all impostor pairs. */
+            RlEvalQualityBucket b[RL_EVAL_MAX_QUALITY_BUCKETS];
+            guint nb = rl_evaluation_get_quality_buckets (ev, NULL, 0, b);
+
+            for (guint k = 0; k < nb; k++)
+              {
+                if (b[k].n_genuine == 0 && b[k].n_impostor == 0)
+                  {
+                    printf ("%-14s   %-9s q %3d-%-3d  no pairs\n", "", b[k].name, b[k].min_quality,
+                            MIN (b[k].max_quality - 1, 100));
+                    continue;
+                  }
+                printf ("%-14s   %-9s q %3d-%-3d  gen %3u imp %4u  mean gen %5.1f  EER %5.2f%%  FNMR@FMR1%% %6.2f%%  at all-pairs FMR1%% %6.2f%%\n",
+                        "", b[k].name, b[k].min_quality, MIN (b[k].max_quality - 1, 100), b[k].n_genuine, b[k].n_impostor,
+                        b[k].n_genuine ? b[k].mean_genuine : 0.0, 100 * b[k].rates.eer, 100 * b[k].rates.fnmr_at_fmr_1,
+                        b[k].n_genuine ? 100 * b[k].fnmr_at_global_fmr_1 : 0.0);
+              }
+          }
         }
     }
   return 0;

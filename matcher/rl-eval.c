@@ -596,10 +596,170 @@ rl_evaluation_get_impostor_label (RlEvaluation *ev, guint k)
   return pair_label (ev, ev->impostor_pairs, k);
 }
 
+/* ---- Accuracy by quality bucket ----------------------------------------- */
+
+static const int default_buckets[] = { 0, 40, 60, 80 };
+/* Stable names (CSV, JSON): the command line translates them for display. */
+static const char *const default_bucket_names[] = { "poor", "fair", "good", "excellent" };
+
+const int *
+rl_eval_default_quality_buckets (guint *n)
+{
+  if (n)
+    *n = G_N_ELEMENTS (default_buckets);
+  return default_buckets;
+}
+
+static guint
+pair_quality (RlEvaluation *ev, GArray *pairs, guint k)
+{
+  const guint *p;
+  const RlTemplate *a, *b;
+
+  g_return_val_if_fail (k < pairs->len, 0);
+  p = &g_array_index (pairs, guint, 2 * k);
+  a = g_ptr_array_index (ev->templates, p[0]);
+  b = g_ptr_array_index (ev->templates, p[1]);
+  return MIN (a->quality, b->quality);
+}
+
+guint
+rl_evaluation_get_genuine_quality (RlEvaluation *ev, guint k)
+{
+  g_return_val_if_fail (ev != NULL, 0);
+  return pair_quality (ev, ev->genuine_pairs, k);
+}
+
+guint
+rl_evaluation_get_impostor_quality (RlEvaluation *ev, guint k)
+{
+  g_return_val_if_fail (ev != NULL, 0);
+  return pair_quality (ev, ev->impostor_pairs, k);
+}
+
+/* The scores of the pairs whose lower quality is in [lo, hi). */
+static GArray *
+scores_in_bucket (RlEvaluation *ev, gboolean genuine, int lo, int hi, double *mean)
+{
+  GArray *scores = genuine ? ev->genuine : ev->impostor;
+  GArray *pairs = genuine ? ev->genuine_pairs : ev->impostor_pairs;
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (float));
+  double sum = 0;
+
+  for (guint k = 0; k < scores->len; k++)
+    {
+      int q = (int) pair_quality (ev, pairs, k);
+
+      if (q >= lo && q < hi)
+        {
+          g_array_append_val (out, g_array_index (scores, float, k));
+          sum += g_array_index (scores, float, k);
+        }
+    }
+  *mean = out->len ? sum / out->len : NAN;
+  return out;
+}
+
+/* The lowest threshold at which the impostor scores give FMR ≤ `fmr`. */
+static float
+threshold_at_fmr (const float *impostor, guint n, double fmr)
+{
+  g_autofree float *s = NULL;
+  guint allowed;
+
+  if (n == 0)
+    return -INFINITY;
+  s = g_memdup2 (impostor, n * sizeof (float));
+  qsort (s, n, sizeof (float), float_cmp);
+  /* At threshold t, impostors ≥ t are false matches; at most `allowed` may be. */
+  allowed = (guint) floor (fmr * n + 1e-9);
+  if (allowed == 0)
+    return nextafterf (s[n - 1], INFINITY);
+  /* Any t above s[n - allowed - 1] admits at most `allowed`. */
+  return nextafterf (s[n - allowed - 1], INFINITY);
+}
+
+guint
+rl_evaluation_get_quality_buckets (RlEvaluation *ev, const int *min_quality, guint n_buckets,
+                                   RlEvalQualityBucket *out)
+{
+  float global_t;
+
+  g_return_val_if_fail (ev != NULL && out != NULL, 0);
+  if (min_quality == NULL)
+    {
+      min_quality = default_buckets;
+      n_buckets = G_N_ELEMENTS (default_buckets);
+    }
+  n_buckets = MIN (n_buckets, RL_EVAL_MAX_QUALITY_BUCKETS);
+  global_t = threshold_at_fmr ((const float *) ev->impostor->data, ev->impostor->len, 0.01);
+
+  for (guint b = 0; b < n_buckets; b++)
+    {
+      RlEvalQualityBucket *o = &out[b];
+      int lo = b == 0 ? 0 : min_quality[b];
+      int hi = b + 1 < n_buckets ? min_quality[b + 1] : 101;
+      g_autoptr (GArray) gen = scores_in_bucket (ev, TRUE, lo, hi, &o->mean_genuine);
+      g_autoptr (GArray) imp = scores_in_bucket (ev, FALSE, lo, hi, &o->mean_impostor);
+      guint below = 0;
+
+      if (min_quality == default_buckets)
+        g_strlcpy (o->name, default_bucket_names[b], sizeof o->name);
+      else
+        g_snprintf (o->name, sizeof o->name, "quality ≥ %d", lo);
+      o->min_quality = lo;
+      o->max_quality = hi;
+      o->n_genuine = gen->len;
+      o->n_impostor = imp->len;
+      rl_error_rates_compute ((const float *) gen->data, gen->len, (const float *) imp->data, imp->len, &o->rates);
+      if (gen->len == 0 || imp->len == 0)
+        o->rates.fnmr_at_fmr_1 = o->rates.fnmr_at_fmr_01 = gen->len ? 1.0 : 0.0;
+      for (guint k = 0; k < gen->len; k++)
+        below += g_array_index (gen, float, k) < global_t;
+      o->fnmr_at_global_fmr_1 = gen->len ? (double) below / gen->len : NAN;
+    }
+  return n_buckets;
+}
+
+static void
+csv_double (GString *csv, double v, const char *format)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_c (csv, ',');
+  if (!isnan (v))
+    g_string_append (csv, g_ascii_formatd (buf, sizeof buf, format, v));
+}
+
+static gboolean
+write_quality (RlEvaluation *ev, const char *folder, GError **error)
+{
+  g_autoptr (GString) csv = g_string_new ("bucket,min_quality,max_quality,n_genuine,n_impostor,"
+                                          "mean_genuine,mean_impostor,eer,fnmr_at_fmr_1,fnmr_at_global_fmr_1\n");
+  g_autofree char *path = g_build_filename (folder, "quality.csv", NULL);
+  RlEvalQualityBucket b[RL_EVAL_MAX_QUALITY_BUCKETS];
+  guint n = rl_evaluation_get_quality_buckets (ev, NULL, 0, b);
+
+  for (guint k = 0; k < n; k++)
+    {
+      gboolean rated = b[k].n_genuine > 0 && b[k].n_impostor > 0;
+
+      g_string_append_printf (csv, "%s,%d,%d,%u,%u", b[k].name, b[k].min_quality, MIN (b[k].max_quality, 100),
+                              b[k].n_genuine, b[k].n_impostor);
+      csv_double (csv, b[k].mean_genuine, "%.4f");
+      csv_double (csv, b[k].mean_impostor, "%.4f");
+      csv_double (csv, rated ? b[k].rates.eer : NAN, "%.6f");
+      csv_double (csv, rated ? b[k].rates.fnmr_at_fmr_1 : NAN, "%.6f");
+      csv_double (csv, b[k].fnmr_at_global_fmr_1, "%.6f");
+      g_string_append_c (csv, '\n');
+    }
+  return g_file_set_contents (path, csv->str, csv->len, error);
+}
+
 static gboolean
 write_scores (RlEvaluation *ev, const char *folder, const char *name, gboolean genuine, GError **error)
 {
-  g_autoptr (GString) csv = g_string_new ("probe,candidate,score\n");
+  g_autoptr (GString) csv = g_string_new ("probe,candidate,score,lower_quality\n");
   g_autofree char *path = g_build_filename (folder, name, NULL);
   GArray *scores = genuine ? ev->genuine : ev->impostor;
 
@@ -609,8 +769,9 @@ write_scores (RlEvaluation *ev, const char *folder, const char *name, gboolean g
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       g_auto (GStrv) parts = g_strsplit (label, " ", 2);
 
-      g_string_append_printf (csv, "%s,%s,%s\n", parts[0], parts[1],
-                              g_ascii_formatd (buf, sizeof buf, "%.4f", g_array_index (scores, float, k)));
+      g_string_append_printf (csv, "%s,%s,%s,%u\n", parts[0], parts[1],
+                              g_ascii_formatd (buf, sizeof buf, "%.4f", g_array_index (scores, float, k)),
+                              pair_quality (ev, genuine ? ev->genuine_pairs : ev->impostor_pairs, k));
     }
   return g_file_set_contents (path, csv->str, csv->len, error);
 }
@@ -638,7 +799,8 @@ rl_evaluation_write (RlEvaluation *ev, const char *folder, const char *title, GE
       return FALSE;
     }
   if (!write_scores (ev, folder, "genuine.csv", TRUE, error)
-      || !write_scores (ev, folder, "impostor.csv", FALSE, error))
+      || !write_scores (ev, folder, "impostor.csv", FALSE, error)
+      || !write_quality (ev, folder, error))
     return FALSE;
 
   n = rl_det_curve ((float *) ev->genuine->data, ev->genuine->len,

@@ -72,7 +72,44 @@ const float *rl_evaluation_get_impostor (RlEvaluation *ev, guint *n);
 const char  *rl_evaluation_get_genuine_label  (RlEvaluation *ev, guint k);
 const char  *rl_evaluation_get_impostor_label (RlEvaluation *ev, guint k);
 
-/* Writes genuine.csv, impostor.csv, det.csv, det.svg and det.png in `folder`. */
+/* Accuracy by quality bucket. A pair belongs to the bucket of the LOWER of
+ * its two prints' qualities (the template's 0–100 score): a comparison is
+ * only as good as its worse print, and that print is what routes a search to
+ * an examiner. Buckets are given by their lowest quality, ascending; the
+ * default (NULL) is poor < 40 ≤ fair < 60 ≤ good < 80 ≤ excellent. */
+#define RL_EVAL_MAX_QUALITY_BUCKETS 8
+
+typedef struct {
+  char   name[24];          /* "poor", "fair", "good", "excellent" or "quality ≥ N" */
+  int    min_quality;       /* the bucket holds pairs with min_quality ≤ q < max_quality */
+  int    max_quality;       /* 101 for the last bucket */
+  guint  n_genuine;
+  guint  n_impostor;
+  double mean_genuine;      /* NAN when the bucket has no such pair */
+  double mean_impostor;
+  /* Within the bucket: its genuine pairs against its impostor pairs
+   * (rates.eer is 0 and rates.fnmr_at_fmr_1 is 1 when either list is empty). */
+  RlErrorRates rates;
+  /* The bucket's genuine pairs that fall below the one threshold where ALL
+   * impostor pairs (every bucket) give FMR ≤ 1 %: what a single operating
+   * point does to this bucket. NAN without genuine pairs. */
+  double fnmr_at_global_fmr_1;
+} RlEvalQualityBucket;
+
+/* The default bucket boundaries: { 0, 40, 60, 80 }. */
+const int *rl_eval_default_quality_buckets (guint *n);
+/* Fills out[0 .. n_buckets) from the last rl_evaluation_run's scores.
+ * `min_quality`: ascending lowest quality of each bucket, the first one 0
+ * (NULL = the default buckets); n_buckets ≤ RL_EVAL_MAX_QUALITY_BUCKETS.
+ * Returns the number of buckets filled. */
+guint rl_evaluation_get_quality_buckets (RlEvaluation *ev, const int *min_quality, guint n_buckets,
+                                         RlEvalQualityBucket *out);
+/* The lower of the two prints' qualities behind each score. */
+guint rl_evaluation_get_genuine_quality  (RlEvaluation *ev, guint k);
+guint rl_evaluation_get_impostor_quality (RlEvaluation *ev, guint k);
+
+/* Writes genuine.csv, impostor.csv, det.csv, det.svg, det.png and
+ * quality.csv (the default quality buckets) in `folder`. */
 gboolean rl_evaluation_write (RlEvaluation *ev, const char *folder, const char *title, GError **error);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ridgeline-cli"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,81 @@ print_rates (const char *protocol, const RlErrorRates *r)
           100 * r->fnmr_at_fmr_1, 100 * r->fnmr_at_fmr_01, 100 * r->zero_fmr);
 }
 
+/* The default quality buckets' names as an examiner reads them. */
+static const char *
+bucket_display_name (const RlEvalQualityBucket *b)
+{
+  static const struct { const char *key; const char *label; } names[] = {
+    { "poor", N_("poor") }, { "fair", N_("fair") }, { "good", N_("good") }, { "excellent", N_("excellent") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strcmp (b->name, names[i].key) == 0)
+      return _(names[i].label);
+  return b->name;
+}
+
+/* printf's widths count bytes; these cells hold "—" and "–". */
+static void
+print_cell (const char *text, int width, gboolean left)
+{
+  int pad = MAX (0, width - (int) g_utf8_strlen (text, -1));
+
+  if (left)
+    printf (" %s%*s", text, pad, "");
+  else
+    printf (" %*s%s", pad, "", text);
+}
+
+static void
+print_percent_cell (double v, gboolean known, int width)
+{
+  g_autofree char *text = known && !isnan (v) ? g_strdup_printf ("%.2f %%", 100 * v) : g_strdup ("—");
+
+  print_cell (text, width, FALSE);
+}
+
+/* Accuracy by the lower quality of the two prints of each pair. */
+static void
+print_quality_buckets (RlEvaluation *ev)
+{
+  RlEvalQualityBucket b[RL_EVAL_MAX_QUALITY_BUCKETS];
+  guint n = rl_evaluation_get_quality_buckets (ev, NULL, 0, b);
+
+  printf (_("    By quality (the lower of the pair's two prints):\n"));
+  printf ("   ");
+  print_cell (_("bucket"), 10, TRUE);
+  print_cell (_("quality"), 7, TRUE);
+  print_cell (_("genuine"), 8, FALSE);
+  print_cell (_("impostor"), 8, FALSE);
+  print_cell (_("mean gen."), 9, FALSE);
+  print_cell (_("EER"), 9, FALSE);
+  print_cell (_("FNMR@1%"), 9, FALSE);
+  print_cell (_("FNMR@1%*"), 10, FALSE);
+  printf ("\n");
+  for (guint k = 0; k < n; k++)
+    {
+      gboolean rated = b[k].n_genuine > 0 && b[k].n_impostor > 0;
+      g_autofree char *range = g_strdup_printf ("%d–%d", b[k].min_quality, MIN (b[k].max_quality - 1, 100));
+      g_autofree char *ng = g_strdup_printf ("%u", b[k].n_genuine);
+      g_autofree char *ni = g_strdup_printf ("%u", b[k].n_impostor);
+      g_autofree char *mean = b[k].n_genuine ? g_strdup_printf ("%.2f", b[k].mean_genuine) : g_strdup ("—");
+
+      printf ("   ");
+      print_cell (bucket_display_name (&b[k]), 10, TRUE);
+      print_cell (range, 7, TRUE);
+      print_cell (ng, 8, FALSE);
+      print_cell (ni, 8, FALSE);
+      print_cell (mean, 9, FALSE);
+      print_percent_cell (b[k].rates.eer, rated, 9);
+      print_percent_cell (b[k].rates.fnmr_at_fmr_1, rated, 9);
+      print_percent_cell (b[k].fnmr_at_global_fmr_1, b[k].n_genuine > 0, 10);
+      printf ("\n");
+    }
+  printf (_("    EER, FNMR@1%%: the bucket's genuine pairs against its own impostor pairs.\n"
+            "    FNMR@1%%*: at the one threshold where all impostor pairs give FMR ≤ 1 %%.\n"));
+}
+
 static int
 float_descending (const void *a, const void *b)
 {
@@ -386,6 +462,7 @@ rl_cli_eval (int argc, char **argv)
       rl_evaluation_run (ev, all_pairs ? RL_EVAL_IMPOSTORS_ALL : RL_EVAL_IMPOSTORS_FVC, &rates);
       print_rates (all_pairs ? _("all-impostor") : _("FVC"), &rates);
       printf (_("    %.0f comparisons per second (one thread, CPU time)\n"), rl_evaluation_get_comparisons_per_second (ev));
+      print_quality_buckets (ev);
       imp = rl_evaluation_get_impostor (ev, &n_imp);
       g_array_append_vals (pooled, imp, n_imp);
       if (out)
@@ -395,7 +472,7 @@ rl_cli_eval (int argc, char **argv)
 
           if (!rl_evaluation_write (ev, folder, title, &error))
             return rl_cli_fail_error (error);
-          printf (_("    wrote %s/{genuine,impostor,det}.csv, det.svg, det.png\n"), folder);
+          printf (_("    wrote %s/{genuine,impostor,det,quality}.csv, det.svg, det.png\n"), folder);
         }
     }
 

@@ -254,7 +254,7 @@ test_det_files (void)
   guint finger[12], impression[12];
   g_autoptr (RlEvaluation) ev = NULL;
   g_autofree char *dir = g_dir_make_tmp ("rl-eval-XXXXXX", NULL);
-  const char *names[] = { "genuine.csv", "impostor.csv", "det.csv", "det.svg", "det.png" };
+  const char *names[] = { "genuine.csv", "impostor.csv", "det.csv", "det.svg", "det.png", "quality.csv" };
   RlErrorRates r;
   g_autoptr (GError) error = NULL;
 
