@@ -232,8 +232,12 @@ draw_report (Doc *d, RlMatcherRelease *r, RlMatcherRelease *base, JsonObject *m)
                                             "on which every false-match rate here is measured)."),
                                           (int) num (m, "n_samples"), (int) num (m, "n_genuine"),
                                           (int) num (m, "n_impostor"), (int) num (m, "held_out_impostors"));
+    g_autofree char *q = g_strdup_printf (_("Examiners decided %d of the genuine and %d of the impostor pairs "
+                                            "(corrections and conclusions); the rest come from the workspace’s enrolled prints."),
+                                          (int) num (m, "decided_genuine"), (int) num (m, "decided_impostor"));
     line (d, s, 9.5, FALSE);
     line (d, p, 9.5, FALSE);
+    line (d, q, 9.5, FALSE);
     if (num (m, "settings_tried") > 0)
       {
         g_autofree char *t = g_strdup_printf (_("Tuning compared %d settings of the comparison’s weights and tolerances."),

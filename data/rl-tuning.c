@@ -41,6 +41,7 @@ typedef struct {
   char   age_group[8];
   char   sex[2];
   char  *region;                 /* owned */
+  char  *ground_truth;           /* owned; the true finger of synthetic / benchmark prints, else NULL */
   RlPreparedTemplate *prepared;  /* owned; NULL until loaded */
 } Sample;
 
@@ -61,6 +62,7 @@ typedef struct {
   GArray     *pairs;       /* Pair */
   guint       n_genuine, n_impostor, n_held_out, n_tuning_impostors;
   guint       n_samples;   /* prints with a prepared template */
+  guint       n_decided_genuine, n_decided_impostor;   /* pairs examiners decided */
   guint       n_skipped;   /* corrections / conclusions whose prints have no template */
 } RlTuningSet;
 
@@ -87,6 +89,7 @@ sample_clear (gpointer data)
 {
   Sample *s = data;
   g_free (s->region);
+  g_free (s->ground_truth);
   g_clear_pointer (&s->prepared, rl_prepared_template_free);
 }
 
@@ -155,7 +158,7 @@ load_sample_index (RlStore *store, RlTuningSet *set, GError **error)
   /* Metadata only: templates are read for the selected prints later. */
   if (!(stmt = rl_store_stmt (store,
                               "SELECT s.id, COALESCE(i.merged_into, e.identity_id), s.finger, COALESCE(s.quality, -1), e.id, "
-                              "e.occurred_at, e.date_of_birth, e.sex, e.nationality "
+                              "e.occurred_at, e.date_of_birth, e.sex, e.nationality, s.ground_truth "
                               "FROM sample s JOIN encounter e ON e.id = s.encounter_id JOIN identity i ON i.id = e.identity_id "
                               "WHERE s.template IS NOT NULL ORDER BY s.id", error)))
     return FALSE;
@@ -172,6 +175,7 @@ load_sample_index (RlStore *store, RlTuningSet *set, GError **error)
       age_group_of ((const char *) sqlite3_column_text (stmt, 6), sqlite3_column_int64 (stmt, 5), s.age_group);
       g_strlcpy (s.sex, sex && *sex ? sex : "U", sizeof s.sex);
       s.region = region_of ((const char *) sqlite3_column_text (stmt, 8));
+      s.ground_truth = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
       g_array_append_val (set->samples, s);
     }
   if (rc != SQLITE_DONE)
@@ -411,8 +415,16 @@ set_build (RlStore *store, guint max_samples, guint max_impostors, GError **erro
         gint64 key = (gint64) pair_key (si->id, sj->id);
         gint64 ikey = (gint64) pair_key (si->identity_id, sj->identity_id);
 
-        if (g_hash_table_contains (used_pairs, &key))
+        if (g_hash_table_contains (used_pairs, &key) || si->encounter_id == sj->encounter_id)
           continue;
+        /* Prints whose true finger is known (synthetic, benchmark sets):
+         * the truth decides, also across identities (one person enrolled
+         * twice under two names is a genuine pair, not an impostor). */
+        if (si->ground_truth && sj->ground_truth && g_str_equal (si->ground_truth, sj->ground_truth))
+          {
+            add_pair (set, i, j, TRUE);
+            continue;
+          }
         if (si->identity_id == sj->identity_id)
           {
             if (si->finger > 0 && si->finger == sj->finger && si->encounter_id != sj->encounter_id)
@@ -461,6 +473,8 @@ set_build (RlStore *store, guint max_samples, guint max_impostors, GError **erro
   for (guint i = 0; i < set->pairs->len; i++)
     {
       Pair *p = &g_array_index (set->pairs, Pair, i);
+      set->n_decided_genuine += p->confirmed && p->genuine;
+      set->n_decided_impostor += p->confirmed && !p->genuine;
       if (p->genuine)
         set->n_genuine++;
       else
@@ -1067,6 +1081,8 @@ build_report (RlStore *store, RlTuningSet *set, gint64 baseline_id, const RlRele
   add_int (b, "held_out_impostors", set->n_held_out);
   add_int (b, "tuning_impostors", set->n_tuning_impostors);
   add_int (b, "n_samples", set->n_samples);
+  add_int (b, "decided_genuine", set->n_decided_genuine);
+  add_int (b, "decided_impostor", set->n_decided_impostor);
   add_int (b, "skipped_decisions", set->n_skipped);
   if (n_trials)
     add_int (b, "settings_tried", n_trials);
