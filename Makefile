@@ -9,7 +9,7 @@ SHELL := /bin/bash
 # Debian 12 packages for building, testing and running.
 PACKAGES := meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev \
 	libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev \
-	libsqlite3-dev sqlite3 libsoup-3.0-dev glib-networking libjson-glib-dev libcairo2-dev \
+	libsqlite3-dev sqlite3 libsoup-3.0-dev glib-networking libgnutls28-dev libjson-glib-dev libcairo2-dev \
 	libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev \
 	gettext adwaita-icon-theme fonts-cantarell xvfb xauth desktop-file-utils appstream appstream-util
 

@@ -20,6 +20,7 @@
 #include "rl-compare.h"
 #include "rl-demo.h"
 #include "rl-sharing.h"
+#include "rl-store-credentials.h"
 #include "rl-extract.h"
 #include "rl-gallery.h"
 #include "rl-image-io.h"
@@ -1220,6 +1221,11 @@ write_setup (Writer *w, GError **error)
                                              demo_users[i].role, w->agencies[demo_users[i].agency], error)))
         return FALSE;
       if (i == 0 && !rl_store_set_actor (store, w->users[0], error))
+        return FALSE;
+      /* The demo's password is published, so its hash needs no strength:
+       * 10,000 iterations keep the demo build quick (a data steward's
+       * set-password uses RL_PASSWORD_ITERATIONS). */
+      if (!rl_store_set_password_full (store, w->users[i], RL_DEMO_PASSWORD, 10000, error))
         return FALSE;
       if (demo_users[i].role == RL_ROLE_EXAMINER)
         g_array_append_val (w->examiners, w->users[i]);

@@ -31,6 +31,11 @@ typedef struct {
 
 /* Fills an empty workspace (error if it already holds identities). Runs in
  * one transaction: on error nothing is left behind. */
+/* Every demo user signs in to ridgeline-server with this password (the
+ * demo's data is made up; a real workspace's data steward sets passwords
+ * with `ridgeline-cli users set-password`). */
+#define RL_DEMO_PASSWORD "ridgeline-demo"
+
 gboolean rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error);
 
 /* The demo's "now": the fixed moment the history leads up to. */

@@ -393,11 +393,25 @@ static const char migration_4[] =
   "CREATE INDEX gateway_transaction_by_partner ON gateway_transaction(partner_id, received_at);"
   "CREATE INDEX gateway_transaction_by_search ON gateway_transaction(search_id);";
 
+/* Passwords for signing in to ridgeline-server (rl-store-credentials.c):
+ * PBKDF2-HMAC-SHA256, salt and iteration count per user. A table of its own
+ * so that reading users never reads hashes. */
+static const char migration_5[] =
+  "CREATE TABLE user_credential ("
+  "  user_id INTEGER PRIMARY KEY REFERENCES user(id),"
+  "  salt BLOB NOT NULL CONSTRAINT \"a password salt has 16 bytes\" CHECK (length(salt) = 16),"
+  "  iterations INTEGER NOT NULL CONSTRAINT \"PBKDF2 needs at least 1000 iterations\" CHECK (iterations >= 1000),"
+  "  hash BLOB NOT NULL CONSTRAINT \"a password hash has 32 bytes\" CHECK (length(hash) = 32),"
+  "  set_at INTEGER NOT NULL,"
+  "  set_by INTEGER REFERENCES user(id)"
+  ") STRICT;";
+
 const char * const rl_store_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 
 const guint rl_store_n_migrations = G_N_ELEMENTS (rl_store_migrations);

@@ -8,6 +8,10 @@
 #include "rl-cli.h"
 #include "rl-demo.h"
 #include "rl-store.h"
+#include "rl-store-credentials.h"
+
+#include <termios.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -216,6 +220,72 @@ rl_cli_demo (int argc, char **argv)
   return 0;
 }
 
+/* One line from stdin; on a terminal without echo. NULL at end of input. */
+static char *
+read_password_line (const char *prompt)
+{
+  struct termios saved, quiet;
+  gboolean tty = isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0;
+  char buf[RL_PASSWORD_MAX_LENGTH + 2];
+  char *line;
+
+  if (tty)
+    {
+      fputs (prompt, stderr);
+      fflush (stderr);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  line = fgets (buf, sizeof buf, stdin);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      fputc ('\n', stderr);
+    }
+  if (line == NULL)
+    return NULL;
+  buf[strcspn (buf, "\r\n")] = '\0';
+  line = g_strdup (buf);
+  memset (buf, 0, sizeof buf);
+  return line;
+}
+
+/* users set-password USER --db PATH --as STEWARD: the password is read from
+ * the terminal (twice) or from one line of stdin, never from the command line
+ * (where other users of the machine could see it). */
+static int
+users_set_password (const char *db, const char *as_user, const char *username)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) store = NULL;
+  g_autoptr(RlUser) steward = NULL, user = NULL;
+  g_autofree char *password = NULL, *again = NULL;
+
+  if (as_user == NULL)
+    return rl_cli_fail (_("users set-password needs --as USER (a data steward)")), 2;
+  if (!(store = rl_store_open (db, &error)) || !(steward = rl_store_get_user_by_name (store, as_user, &error)) ||
+      !rl_store_set_actor (store, steward->id, &error) ||
+      !(user = rl_store_get_user_by_name (store, username, &error)))
+    return rl_cli_fail_error (error);
+  if (!(password = read_password_line (_("New password: "))))
+    return rl_cli_fail (_("No password given on stdin"));
+  if (isatty (STDIN_FILENO))
+    {
+      again = read_password_line (_("Repeat it: "));
+      if (again == NULL || strcmp (password, again) != 0)
+        return rl_cli_fail (_("The two passwords differ; nothing was changed"));
+    }
+  if (!rl_store_set_password (store, user->id, password, &error))
+    {
+      memset (password, 0, strlen (password));
+      return rl_cli_fail_error (error);
+    }
+  memset (password, 0, strlen (password));
+  printf (_("Password set for %s\n"), user->username);
+  return 0;
+}
+
 int
 rl_cli_users (int argc, char **argv)
 {
@@ -224,18 +294,30 @@ rl_cli_users (int argc, char **argv)
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(RlStore) store = NULL;
   g_autoptr(GPtrArray) users = NULL;
+  g_autofree char *as_user = NULL;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Workspace file"), N_("PATH") },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &as_user, N_("Act as this user (a data steward, for set-password)"), N_("USER") },
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("List the workspace’s users with their role and agency."));
+  context = g_option_context_new (_("[set-password USER]"));
+  g_option_context_set_summary (context, _("List the workspace’s users with their role and agency, or set a "
+                                           "user’s password for signing in to ridgeline-server (read from "
+                                           "the terminal or one line of stdin)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return rl_cli_fail_error (error), 2;
   if (db == NULL)
     return rl_cli_fail (_("--db PATH is required")), 2;
+  if (argc >= 2 && strcmp (argv[1], "set-password") == 0)
+    {
+      if (argc != 3)
+        return rl_cli_fail (_("usage: ridgeline-cli users set-password USER --db PATH --as STEWARD")), 2;
+      return users_set_password (db, as_user, argv[2]);
+    }
+  if (argc > 1)
+    return rl_cli_fail (_("unknown users command “%s”"), argv[1]), 2;
   if (!(store = rl_store_open (db, &error)) || !(users = rl_store_list_users (store, &error)))
     return rl_cli_fail_error (error);
   for (guint i = 0; i < users->len; i++)

@@ -1,0 +1,921 @@
+/* rl-server.c — the RlServer object: listening, routing, sessions, limits,
+ * replies and graceful shutdown. The routes themselves are in
+ * rl-server-routes.c (workstation) and rl-server-gateway.c (partners). */
+#define G_LOG_DOMAIN "ridgeline-server"
+
+#include <glib/gi18n.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "rl-server-private.h"
+#include "rl-store-credentials.h"
+
+#define TOKEN_BYTES 32
+
+typedef struct {
+  RlUser *user;          /* as at sign-in; refreshed by rl_store_set_actor on every request */
+  gint64  expires_at;    /* monotonic seconds */
+} Session;
+
+typedef struct {
+  double tokens;
+  gint64 last_us;        /* monotonic */
+} Bucket;
+
+struct _RlServer {
+  GObject         parent_instance;
+
+  RlStore        *store;
+  SoupServer     *soup;
+  RlServerLimits  limits;
+  GPtrArray      *routes;        /* const RlRoute*, in registration order */
+  GHashTable     *sessions;      /* SHA-256 hex of the token → Session* */
+  GHashTable     *buckets;       /* client key → Bucket* */
+  guint           sweep_source;
+  guint           port;
+  gboolean        tls;
+
+  guint           in_flight;     /* requests read and not yet answered in full */
+  gboolean        shutting_down;
+  guint           shutdown_timeout_source;
+  GCallback       shutdown_callback;
+  gpointer        shutdown_data;
+};
+
+G_DEFINE_FINAL_TYPE (RlServer, rl_server, G_TYPE_OBJECT)
+
+static void
+session_free (Session *session)
+{
+  rl_user_free (session->user);
+  g_free (session);
+}
+
+void
+rl_server_limits_init_default (RlServerLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+  limits->max_body_bytes = 1 << 20;
+  limits->max_upload_bytes = 32 << 20;
+  limits->rate_per_second = 20;
+  limits->rate_burst = 60;
+  limits->idle_timeout_seconds = 30;
+  limits->session_seconds = 8 * 3600;
+}
+
+static void
+rl_server_finalize (GObject *object)
+{
+  RlServer *self = RL_SERVER (object);
+
+  g_clear_handle_id (&self->sweep_source, g_source_remove);
+  g_clear_handle_id (&self->shutdown_timeout_source, g_source_remove);
+  if (self->soup)
+    {
+      g_signal_handlers_disconnect_by_data (self->soup, self);
+      soup_server_disconnect (self->soup);
+    }
+  g_clear_object (&self->soup);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->buckets, g_hash_table_unref);
+  g_clear_pointer (&self->store, rl_store_close);
+  G_OBJECT_CLASS (rl_server_parent_class)->finalize (object);
+}
+
+static void
+rl_server_class_init (RlServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rl_server_finalize;
+}
+
+static void
+rl_server_init (RlServer *self)
+{
+  self->routes = g_ptr_array_new ();
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
+  self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+void
+rl_server_add_routes (RlServer *self, const RlRoute *routes, guint n_routes)
+{
+  g_return_if_fail (RL_IS_SERVER (self));
+  for (guint i = 0; i < n_routes; i++)
+    g_ptr_array_add (self->routes, (gpointer) &routes[i]);
+}
+
+RlStore *
+rl_server_get_store (RlServer *self)
+{
+  g_return_val_if_fail (RL_IS_SERVER (self), NULL);
+  return self->store;
+}
+
+guint
+rl_server_get_port (RlServer *self)
+{
+  g_return_val_if_fail (RL_IS_SERVER (self), 0);
+  return self->port;
+}
+
+char *
+rl_server_get_base_uri (RlServer *self)
+{
+  g_return_val_if_fail (RL_IS_SERVER (self), NULL);
+  return g_strdup_printf ("%s://127.0.0.1:%u", self->tls ? "https" : "http", self->port);
+}
+
+/* ------------------------------------------------------------ sessions */
+
+static char *
+token_key (const char *token)
+{
+  /* Sessions are looked up by the token's hash, so that neither a memory
+   * dump nor the hash table's timing gives away live tokens. */
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+static char *
+session_create (RlServer *self, const RlUser *user, gint64 *out_expires_unix, GError **error)
+{
+  guint8 raw[TOKEN_BYTES];
+  gsize got = 0;
+  GString *token = g_string_sized_new (TOKEN_BYTES * 2);
+  Session *session;
+
+  while (got < sizeof raw)
+    {
+      ssize_t n = getrandom (raw + got, sizeof raw - got, 0);
+      if (n < 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _("Cannot read random bytes: %s"),
+                       g_strerror (errno));
+          g_string_free (token, TRUE);
+          return NULL;
+        }
+      got += (gsize) n;
+    }
+  for (guint i = 0; i < sizeof raw; i++)
+    g_string_append_printf (token, "%02x", raw[i]);
+  memset (raw, 0, sizeof raw);
+
+  session = g_new0 (Session, 1);
+  session->user = g_new0 (RlUser, 1);
+  session->user->id = user->id;
+  session->user->username = g_strdup (user->username);
+  session->user->display_name = g_strdup (user->display_name);
+  session->user->role = user->role;
+  session->user->agency = g_strdup (user->agency);
+  session->user->agency_id = user->agency_id;
+  session->user->active = user->active;
+  session->expires_at = g_get_monotonic_time () / G_USEC_PER_SEC + self->limits.session_seconds;
+  g_hash_table_replace (self->sessions, token_key (token->str), session);
+  if (out_expires_unix)
+    *out_expires_unix = g_get_real_time () / G_USEC_PER_SEC + self->limits.session_seconds;
+  return g_string_free (token, FALSE);
+}
+
+static Session *
+session_lookup (RlServer *self, const char *token)
+{
+  g_autofree char *key = NULL;
+  Session *session;
+
+  if (token == NULL)
+    return NULL;
+  key = token_key (token);
+  session = g_hash_table_lookup (self->sessions, key);
+  if (session && session->expires_at <= g_get_monotonic_time () / G_USEC_PER_SEC)
+    {
+      g_hash_table_remove (self->sessions, key);
+      return NULL;
+    }
+  return session;
+}
+
+const RlUser *
+rl_server_lookup_session (RlServer *self, const char *token)
+{
+  Session *session;
+
+  g_return_val_if_fail (RL_IS_SERVER (self), NULL);
+  session = session_lookup (self, token);
+  return session ? session->user : NULL;
+}
+
+static gboolean
+sweep (gpointer data)
+{
+  RlServer *self = data;
+  gint64 now_s = g_get_monotonic_time () / G_USEC_PER_SEC;
+  gint64 now_us = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Session *) value)->expires_at <= now_s)
+      g_hash_table_iter_remove (&iter);
+  /* A bucket idle long enough to be full again holds nothing worth keeping. */
+  g_hash_table_iter_init (&iter, self->buckets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (self->limits.rate_per_second <= 0 ||
+        (now_us - ((Bucket *) value)->last_us) / 1e6 * self->limits.rate_per_second >= self->limits.rate_burst)
+      g_hash_table_iter_remove (&iter);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---------------------------------------------------------- rate limits */
+
+/* Token bucket: rate_per_second tokens flow in up to rate_burst; a request
+ * takes one. Returns FALSE (and the seconds until one is there) when empty. */
+static gboolean
+rate_allow (RlServer *self, const char *key, guint *out_retry_after)
+{
+  gint64 now = g_get_monotonic_time ();
+  Bucket *bucket;
+
+  if (self->limits.rate_per_second <= 0)
+    return TRUE;
+  bucket = g_hash_table_lookup (self->buckets, key);
+  if (bucket == NULL)
+    {
+      /* Bounded: past 50,000 clients, stale buckets go first; if every one
+       * is busy the newcomer is refused rather than memory grown. */
+      if (g_hash_table_size (self->buckets) >= 50000)
+        {
+          sweep (self);
+          if (g_hash_table_size (self->buckets) >= 50000)
+            {
+              *out_retry_after = 1;
+              return FALSE;
+            }
+        }
+      bucket = g_new0 (Bucket, 1);
+      bucket->tokens = self->limits.rate_burst;
+      bucket->last_us = now;
+      g_hash_table_insert (self->buckets, g_strdup (key), bucket);
+    }
+  bucket->tokens = MIN (self->limits.rate_burst,
+                        bucket->tokens + (now - bucket->last_us) / 1e6 * self->limits.rate_per_second);
+  bucket->last_us = now;
+  if (bucket->tokens < 1.0)
+    {
+      *out_retry_after = (guint) ((1.0 - bucket->tokens) / self->limits.rate_per_second) + 1;
+      return FALSE;
+    }
+  bucket->tokens -= 1.0;
+  return TRUE;
+}
+
+/* -------------------------------------------------------------- replies */
+
+static void
+set_common_headers (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  /* Replies hold personal data: no cache anywhere keeps them. */
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+}
+
+void
+rl_request_reply_json (RlRequest *request, guint status, JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize len = 0;
+  char *text;
+
+  g_return_if_fail (request != NULL && node != NULL);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &len);
+  json_node_unref (node);
+  set_common_headers (request->msg);
+  soup_server_message_set_status (request->msg, status, NULL);
+  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE, text, len);
+  request->replied = TRUE;
+}
+
+void
+rl_request_reply_builder (RlRequest *request, guint status, JsonBuilder *builder)
+{
+  rl_request_reply_json (request, status, json_builder_get_root (builder));
+}
+
+static void
+reply_error_literal (SoupServerMessage *msg, guint status, const char *code, const char *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gsize len = 0;
+  char *text;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+  set_common_headers (msg);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, len);
+}
+
+void
+rl_request_reply_error (RlRequest *request, guint status, const char *code, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  reply_error_literal (request->msg, status, code, message);
+  request->replied = TRUE;
+}
+
+void
+rl_request_reply_gerror (RlRequest *request, const GError *error)
+{
+  guint status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  const char *code = "internal";
+
+  if (error == NULL)
+    {
+      rl_request_reply_error (request, status, code, "%s", _("Unknown error"));
+      return;
+    }
+  if (error->domain == RL_STORE_ERROR)
+    switch ((RlStoreError) error->code)
+      {
+      case RL_STORE_ERROR_PERMISSION: status = SOUP_STATUS_FORBIDDEN; code = "forbidden"; break;
+      case RL_STORE_ERROR_NOT_FOUND:  status = SOUP_STATUS_NOT_FOUND; code = "not-found"; break;
+      case RL_STORE_ERROR_CONSTRAINT: status = SOUP_STATUS_CONFLICT; code = "rule"; break;
+      case RL_STORE_ERROR_BUSY:       status = SOUP_STATUS_SERVICE_UNAVAILABLE; code = "busy"; break;
+      default: break;
+      }
+  else if (error->domain == RL_SERVER_ERROR)
+    {
+      status = SOUP_STATUS_BAD_REQUEST;
+      code = "bad-request";
+    }
+  if (status == SOUP_STATUS_INTERNAL_SERVER_ERROR)
+    g_warning ("%s %s: %s", request->method, request->path, error->message);
+  rl_request_reply_error (request, status, code, "%s", error->message);
+}
+
+void
+rl_request_reply_bytes (RlRequest *request, guint status, const char *content_type, GBytes *bytes)
+{
+  set_common_headers (request->msg);
+  soup_server_message_set_status (request->msg, status, NULL);
+  soup_server_message_set_response (request->msg, content_type, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  request->replied = TRUE;
+}
+
+void
+rl_request_reply_empty (RlRequest *request)
+{
+  set_common_headers (request->msg);
+  soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+  request->replied = TRUE;
+}
+
+const char *
+rl_request_query (RlRequest *request, const char *name)
+{
+  return request->query ? g_hash_table_lookup (request->query, name) : NULL;
+}
+
+gboolean
+rl_request_query_uint (RlRequest *request, const char *name, guint64 min, guint64 max, guint64 default_value,
+                       guint64 *out)
+{
+  const char *text = rl_request_query (request, name);
+  guint64 v;
+
+  if (text == NULL || text[0] == '\0')
+    {
+      *out = default_value;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &v, NULL))
+    {
+      rl_request_reply_error (request, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                              _("The query parameter “%s” must be a whole number from %" G_GUINT64_FORMAT
+                                " to %" G_GUINT64_FORMAT), name, min, max);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------- routing */
+
+static const RlRoute *
+find_route (RlServer *self, const char *method, const char *path, gint64 *ids, guint *n_ids,
+            gboolean *out_path_known, GString *allow)
+{
+  gint64 scratch[RL_ROUTE_MAX_IDS];
+  guint n_scratch;
+
+  *out_path_known = FALSE;
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const RlRoute *route = g_ptr_array_index (self->routes, i);
+
+      if (!rl_route_match (route->pattern, path, scratch, &n_scratch))
+        continue;
+      *out_path_known = TRUE;
+      if (strcmp (route->method, method) == 0)
+        {
+          memcpy (ids, scratch, sizeof scratch);
+          *n_ids = n_scratch;
+          return route;
+        }
+      if (allow)
+        g_string_append_printf (allow, "%s%s", allow->len ? ", " : "", route->method);
+    }
+  return NULL;
+}
+
+static char *
+roles_text (guint roles)
+{
+  GString *text = g_string_new (NULL);
+
+  for (int r = RL_ROLE_EXAMINER; r <= RL_ROLE_DATA_STEWARD; r++)
+    if (roles & RL_ROLE_BIT (r))
+      g_string_append_printf (text, "%s%s", text->len ? _(" or ") : "", rl_role_to_label (r));
+  return g_string_free (text, FALSE);
+}
+
+static const char *
+client_address (SoupServerMessage *msg)
+{
+  const char *host = soup_server_message_get_remote_host (msg);
+  return host ? host : "unknown";
+}
+
+/* Runs after the headers are read, before the body: refuses a body that is
+ * too big (or of unknown length) without reading it. */
+static void
+early_callback (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
+{
+  RlServer *self = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  gint64 ids[RL_ROUTE_MAX_IDS];
+  guint n_ids;
+  gboolean known;
+  const RlRoute *route = find_route (self, method, path, ids, &n_ids, &known, NULL);
+  gsize limit = route && (route->flags & RL_ROUTE_UPLOAD) ? self->limits.max_upload_bytes
+                                                           : self->limits.max_body_bytes;
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CHUNKED)
+    {
+      reply_error_literal (msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
+                           _("Send the body with a Content-Length: chunked bodies are not accepted"));
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+    }
+  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+           (guint64) soup_message_headers_get_content_length (headers) > limit)
+    {
+      g_autofree char *text = g_strdup_printf (_("The body has %" G_GINT64_FORMAT " bytes; at most %zu are accepted"),
+                                               soup_message_headers_get_content_length (headers), limit);
+      reply_error_literal (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", text);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+    }
+}
+
+static void
+dispatch (RlServer *self, RlRequest *request, SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GString) allow = g_string_new (NULL);
+  g_autofree char *token = NULL;
+  g_autoptr(RlUser) user = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const RlRoute *route;
+  gboolean known;
+  Session *session;
+  guint retry_after = 0;
+  SoupMessageBody *request_body;
+  const char *content_type;
+
+  token = rl_parse_bearer (soup_message_headers_get_one (headers, "Authorization"));
+  request->token = token;
+  session = session_lookup (self, token);
+
+  /* One bucket per signed-in session, else per address. */
+  {
+    g_autofree char *key = session ? g_strdup_printf ("u:%" G_GINT64_FORMAT ":%.16s", session->user->id, token)
+                                   : g_strdup_printf ("a:%s", request->client);
+    if (!rate_allow (self, key, &retry_after))
+      {
+        g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
+        rl_request_reply_error (request, 429, "rate-limited",
+                                _("Too many requests: try again in %u s"), retry_after);
+        return;
+      }
+  }
+
+  route = find_route (self, request->method, request->path, request->ids, &request->n_ids, &known, allow);
+  if (route == NULL)
+    {
+      if (known)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
+          rl_request_reply_error (request, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+                                  _("%s is not allowed on %s (allowed: %s)"), request->method, request->path,
+                                  allow->str);
+        }
+      else
+        rl_request_reply_error (request, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no %s"), request->path);
+      return;
+    }
+
+  if (!(route->flags & RL_ROUTE_PUBLIC))
+    {
+      if (session == NULL)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                        token ? "Bearer error=\"invalid_token\"" : "Bearer");
+          rl_request_reply_error (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "%s",
+                                  token ? _("The token is unknown or has expired: sign in again")
+                                        : _("Sign in first: send “Authorization: Bearer TOKEN”"));
+          return;
+        }
+      /* The account as it is now: disabled or changed role since sign-in counts. */
+      if (!rl_store_set_actor (self->store, session->user->id, &error) ||
+          !(user = rl_store_get_user (self->store, session->user->id, &error)))
+        {
+          g_autofree char *key = token_key (token);
+          g_hash_table_remove (self->sessions, key);
+          rl_request_reply_error (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "%s", error->message);
+          return;
+        }
+      request->user = user;
+      if (route->roles != RL_ROLES_ANY && !(route->roles & RL_ROLE_BIT (user->role)))
+        {
+          g_autofree char *allowed = roles_text (route->roles);
+          rl_request_reply_error (request, SOUP_STATUS_FORBIDDEN, "forbidden",
+                                  _("%s is %s: only %s can use %s %s"), user->username,
+                                  rl_role_to_label (user->role), allowed, request->method, route->pattern);
+          return;
+        }
+    }
+  else if (!rl_store_set_actor (self->store, 0, &error))
+    {
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+
+  request_body = soup_server_message_get_request_body (msg);
+  content_type = soup_message_headers_get_content_type (headers, NULL);
+  if ((route->flags & RL_ROUTE_BODY) ||
+      (request_body->length > 0 && content_type && g_ascii_strcasecmp (content_type, "application/json") == 0))
+    {
+      if (request_body->length > 0 && content_type && g_ascii_strcasecmp (content_type, "application/json") != 0)
+        {
+          rl_request_reply_error (request, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                                  _("The body must be application/json, not %s"), content_type);
+          return;
+        }
+      if (!(body = rl_parse_json_body (request_body->data, request_body->length, &error)))
+        {
+          rl_request_reply_gerror (request, error);
+          return;
+        }
+      request->body = body;
+    }
+
+  route->handler (request);
+  if (!request->replied)
+    rl_request_reply_error (request, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                            _("The handler of %s %s gave no reply"), request->method, route->pattern);
+}
+
+static void
+server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
+{
+  RlServer *self = data;
+  RlRequest request = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  request.server = self;
+  request.store = self->store;
+  request.msg = msg;
+  request.method = soup_server_message_get_method (msg);
+  request.path = path;
+  request.query = query;
+  request.client = client_address (msg);
+
+  /* The early handler may have refused the body already. */
+  if (soup_server_message_get_status (msg) != 0 && soup_server_message_get_status (msg) != SOUP_STATUS_NONE)
+    return;
+  if (self->shutting_down)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      rl_request_reply_error (&request, SOUP_STATUS_SERVICE_UNAVAILABLE, "shutting-down",
+                              _("The server is shutting down"));
+      return;
+    }
+  dispatch (self, &request, msg);
+  /* Between requests the store acts for nobody. */
+  if (!rl_store_set_actor (self->store, 0, &error))
+    g_warning ("Cannot reset the acting user: %s", error->message);
+}
+
+/* ---------------------------------------------- connections, shutdown */
+
+static void maybe_finish_shutdown (RlServer *self);
+
+static void
+request_started (SoupServer *soup, SoupServerMessage *msg, RlServer *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* A connection that sends nothing for this long (headers, body, or the
+   * next request on a kept-alive connection) is closed. */
+  if (socket && self->limits.idle_timeout_seconds > 0)
+    g_socket_set_timeout (socket, self->limits.idle_timeout_seconds);
+}
+
+static void
+request_read (SoupServer *soup, SoupServerMessage *msg, RlServer *self)
+{
+  g_object_set_data (G_OBJECT (msg), "rl-in-flight", GINT_TO_POINTER (1));
+  self->in_flight++;
+}
+
+static void
+request_done (SoupServer *soup, SoupServerMessage *msg, RlServer *self)
+{
+  if (g_object_get_data (G_OBJECT (msg), "rl-in-flight"))
+    {
+      g_object_set_data (G_OBJECT (msg), "rl-in-flight", NULL);
+      self->in_flight--;
+      if (self->shutting_down)
+        maybe_finish_shutdown (self);
+    }
+}
+
+RlServer *
+rl_server_new (RlStore *store, const RlServerLimits *limits)
+{
+  RlServer *self;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
+  self = g_object_new (RL_TYPE_SERVER, NULL);
+  self->store = store;
+  if (limits)
+    self->limits = *limits;
+  else
+    rl_server_limits_init_default (&self->limits);
+  rl_server_workstation_register (self);
+  rl_server_gateway_register (self);
+  self->sweep_source = g_timeout_add_seconds (60, sweep, self);
+  return self;
+}
+
+gboolean
+rl_server_listen (RlServer *self, const char *address, guint port, GTlsCertificate *tls_certificate,
+                  GError **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  GSList *uris;
+
+  g_return_val_if_fail (RL_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  if (!(inet = g_inet_address_new_from_string (address ? address : "127.0.0.1")))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an IP address to listen on"), address);
+      return FALSE;
+    }
+  self->soup = soup_server_new ("server-header", "ridgeline-server/" RL_VERSION " ",
+                                "tls-certificate", tls_certificate, NULL);
+  self->tls = tls_certificate != NULL;
+  soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);
+  soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (request_read), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_done), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_done), self);
+
+  socket_address = g_inet_socket_address_new (inet, port);
+  if (!soup_server_listen (self->soup, socket_address, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    return FALSE;
+  uris = soup_server_get_uris (self->soup);
+  if (uris)
+    self->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+static void
+finish_shutdown (RlServer *self)
+{
+  GCallback callback = self->shutdown_callback;
+  gpointer data = self->shutdown_data;
+
+  g_clear_handle_id (&self->shutdown_timeout_source, g_source_remove);
+  self->shutdown_callback = NULL;
+  if (self->soup)
+    {
+      g_signal_handlers_disconnect_by_data (self->soup, self);
+      soup_server_disconnect (self->soup);
+    }
+  /* Every write was committed inside its request; closing checkpoints the WAL. */
+  g_clear_pointer (&self->store, rl_store_close);
+  if (callback)
+    ((void (*) (RlServer *, gpointer)) callback) (self, data);
+}
+
+static void
+maybe_finish_shutdown (RlServer *self)
+{
+  if (self->shutting_down && self->in_flight == 0 && self->shutdown_callback)
+    finish_shutdown (self);
+}
+
+static gboolean
+shutdown_timeout (gpointer data)
+{
+  RlServer *self = data;
+
+  self->shutdown_timeout_source = 0;
+  if (self->in_flight > 0)
+    g_message ("Shutting down with %u replies still being sent", self->in_flight);
+  finish_shutdown (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+rl_server_shutdown (RlServer *self, guint timeout_seconds, GCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RL_IS_SERVER (self));
+  g_return_if_fail (!self->shutting_down);
+
+  /* Handlers run one at a time on this thread, so none is half-way through a
+   * write now. New requests get 503; replies being sent may finish. */
+  self->shutting_down = TRUE;
+  self->shutdown_callback = callback;
+  self->shutdown_data = user_data;
+  if (self->in_flight == 0)
+    {
+      /* From an idle so that the callback never runs inside this call. */
+      self->shutdown_timeout_source = g_idle_add (shutdown_timeout, self);
+      return;
+    }
+  self->shutdown_timeout_source = g_timeout_add_seconds (MAX (timeout_seconds, 1), shutdown_timeout, self);
+}
+
+/* ------------------------------------------------------------ sign-in */
+
+char *
+rl_server_json_object (const char *first_key, ...)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  va_list args;
+
+  va_start (args, first_key);
+  json_builder_begin_object (b);
+  for (const char *key = first_key; key != NULL; key = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+      json_builder_set_member_name (b, key);
+      json_builder_add_string_value (b, value ? value : "");
+    }
+  json_builder_end_object (b);
+  va_end (args);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static void
+add_user_json (JsonBuilder *b, const RlUser *user)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, user->id);
+  json_builder_set_member_name (b, "username");
+  json_builder_add_string_value (b, user->username);
+  json_builder_set_member_name (b, "display_name");
+  json_builder_add_string_value (b, user->display_name);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, rl_role_to_id (user->role));
+  json_builder_set_member_name (b, "agency");
+  json_builder_add_string_value (b, user->agency);
+  json_builder_set_member_name (b, "agency_id");
+  json_builder_add_int_value (b, user->agency_id);
+  json_builder_end_object (b);
+}
+
+void
+rl_server_add_user_json (JsonBuilder *b, const RlUser *user)
+{
+  add_user_json (b, user);
+}
+
+void
+rl_server_sign_in (RlRequest *request)
+{
+  RlServer *self = request->server;
+  g_auto(RlSignInRequest) sign_in = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlUser) user = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *details = NULL;
+  gint64 expires = 0;
+
+  if (!rl_parse_sign_in (request->body, &sign_in, &error))
+    {
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+  if (!(user = rl_store_check_password (request->store, sign_in.username, sign_in.password, &error)))
+    {
+      g_autoptr(GError) audit_error = NULL;
+      /* Failed attempts are audited (as the system) with the name tried. */
+      details = rl_server_json_object ("username", sign_in.username, "client", request->client, NULL);
+      if (!rl_store_audit (request->store, "session.refused", "user", 0, NULL, details, &audit_error))
+        g_warning ("Cannot audit a refused sign-in: %s", audit_error->message);
+      if (g_error_matches (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION))
+        rl_request_reply_error (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "%s", error->message);
+      else
+        rl_request_reply_gerror (request, error);
+      return;
+    }
+  if (!rl_store_set_actor (request->store, user->id, &error) ||
+      !(token = session_create (self, user, &expires, &error)))
+    {
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+  details = rl_server_json_object ("client", request->client, NULL);
+  if (!rl_store_audit (request->store, "session.open", "user", user->id, NULL, details, &error))
+    {
+      g_autofree char *key = token_key (token);
+      g_hash_table_remove (self->sessions, key);
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "token");
+  json_builder_add_string_value (b, token);
+  json_builder_set_member_name (b, "expires_at");
+  {
+    g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (expires);
+    g_autofree char *text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+    json_builder_add_string_value (b, text);
+  }
+  json_builder_set_member_name (b, "user");
+  add_user_json (b, user);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_CREATED, b);
+}
+
+void
+rl_server_sign_out (RlRequest *request)
+{
+  g_autofree char *key = token_key (request->token);
+  g_autoptr(GError) error = NULL;
+
+  if (!rl_store_audit (request->store, "session.close", "user", request->user->id, NULL, NULL, &error))
+    {
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+  g_hash_table_remove (request->server->sessions, key);
+  rl_request_reply_empty (request);
+}
+
+void
+rl_server_whoami (RlRequest *request)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "user");
+  add_user_json (b, request->user);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
+}

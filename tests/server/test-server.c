@@ -1,0 +1,701 @@
+/* ridgeline-server as a workstation sees it: the server runs in this process
+ * on a loopback port over HTTPS (its self-signed certificate, pinned by the
+ * client), and a libsoup client talks to it asynchronously on the same main
+ * loop (a blocking send would deadlock against a server on this thread). */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "rl-image-io.h"
+#include "rl-server.h"
+#include "rl-store-credentials.h"
+
+#define PASSWORD "correct horse battery"
+#define SECRET "Informant reports cross-border smuggling route via Lake Ridge"
+#define SHARABLE "Visa revoked after overstay of 212 days"
+
+typedef struct {
+  char            *dir;
+  char            *db;
+  gint64           border, police;
+  gint64           steward, examiner, sup_author, sup_other, border_analyst, police_analyst;
+  gint64           identity, restricted_record, release, search, probe_sample, candidate_sample;
+  RlServer        *server;
+  GTlsCertificate *certificate;
+  SoupSession     *session;
+  char            *base;
+} Fixture;
+
+typedef struct {
+  guint     status;
+  GBytes   *body;
+  char     *content_type;
+  JsonNode *json;
+  gboolean  done;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_clear_pointer (&reply->json, json_node_unref);
+  g_free (reply->content_type);
+  g_free (reply);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+/* ------------------------------------------------------------- fixture */
+
+static void
+build_workspace (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) s = rl_store_create (f->db, &error);
+  RlEncounter e = { 0 };
+  RlDerogatoryRecord d = { 0 };
+  RlSample sample = { 0 };
+  gint64 enc_a, enc_b, other;
+  RlStoreCandidateIn candidate;
+  g_autoptr(RlImage) image = NULL;
+  g_autoptr(GBytes) wsq = NULL;
+  g_autofree char *sha = NULL;
+  guint8 *pixels = g_malloc (200 * 200);
+
+  g_assert_no_error (error);
+  f->border = rl_store_add_agency (s, "BORDER", "Border Agency", &error);
+  f->police = rl_store_add_agency (s, "POLICE", "National Police", &error);
+  f->steward = rl_store_add_user (s, "steward", "Dana Steward", RL_ROLE_DATA_STEWARD, f->border, &error);
+  g_assert_no_error (error);
+  g_assert_true (rl_store_set_actor (s, f->steward, &error));
+  f->examiner = rl_store_add_user (s, "examiner", "Eve Examiner", RL_ROLE_EXAMINER, f->border, &error);
+  f->sup_author = rl_store_add_user (s, "supa", "Sam Author", RL_ROLE_SUPERVISOR, f->border, &error);
+  f->sup_other = rl_store_add_user (s, "supb", "Sue Other", RL_ROLE_SUPERVISOR, f->police, &error);
+  f->border_analyst = rl_store_add_user (s, "ban", "Bo Analyst", RL_ROLE_ANALYST, f->border, &error);
+  f->police_analyst = rl_store_add_user (s, "pan", "Pat Analyst", RL_ROLE_ANALYST, f->police, &error);
+  g_assert_no_error (error);
+  /* Few iterations: the sanitizer build is slow, and the count is stored per hash. */
+  for (gint64 u = f->steward; u <= f->police_analyst; u++)
+    g_assert_true (rl_store_set_password_full (s, u, PASSWORD, 2000, &error));
+  g_assert_no_error (error);
+  g_assert_true (rl_store_set_actor (s, 0, &error));
+
+  /* A person with a restricted police record and a sharable border one. */
+  f->identity = rl_store_add_identity (s, NULL, &error);
+  other = rl_store_add_identity (s, NULL, &error);
+  g_assert_no_error (error);
+  e.identity_id = f->identity;
+  e.agency_id = f->police;
+  e.occurred_at = 1640000000;
+  e.purpose = RL_PURPOSE_ARREST_BOOKING;
+  e.place = (char *) "Central";
+  e.case_reference = (char *) "P-7";
+  e.family_name = (char *) "Okafor";
+  e.given_names = (char *) "Ada";
+  e.date_of_birth = (char *) "1984-03-02";
+  e.nationality = (char *) "NGA";
+  e.sex = (char *) "F";
+  enc_a = rl_store_add_encounter (s, &e, &error);
+  e.identity_id = other;
+  e.agency_id = f->border;
+  e.occurred_at = 1700000000;
+  e.purpose = RL_PURPOSE_BORDER_CROSSING;
+  e.family_name = (char *) "Okafore";
+  enc_b = rl_store_add_encounter (s, &e, &error);
+  g_assert_no_error (error);
+  d.identity_id = f->identity;
+  d.category = RL_DEROGATORY_DRUG_SMUGGLER;
+  d.source_agency_id = f->police;
+  d.restricted = TRUE;
+  d.summary = (char *) SECRET;
+  d.recorded_on = (char *) "2022-04-15";
+  f->restricted_record = rl_store_add_derogatory_record (s, &d, &error);
+  d.category = RL_DEROGATORY_REVOKED_VISA;
+  d.source_agency_id = f->border;
+  d.restricted = FALSE;
+  d.summary = (char *) SHARABLE;
+  d.recorded_on = (char *) "2019-09-09";
+  g_assert_cmpint (rl_store_add_derogatory_record (s, &d, &error), >, 0);
+  g_assert_no_error (error);
+
+  /* Two prints (a WSQ image for the candidate), a search, a candidate. */
+  for (int i = 0; i < 200 * 200; i++)
+    pixels[i] = (guint8) (128 + 100 * ((i / 7 + i / 1400) % 2 ? 1 : -1));
+  image = rl_image_new_from_raw (pixels, 200, 200, 500, &error);
+  g_free (pixels);
+  g_assert_no_error (error);
+  wsq = rl_image_encode (image, "wsq", &error);
+  g_assert_no_error (error);
+  sha = rl_store_add_image (s, wsq, "wsq", 200, 200, &error);
+  g_assert_no_error (error);
+  sample.encounter_id = enc_a;
+  sample.finger = 2;
+  sample.impression = 0;
+  sample.ppi = 500;
+  sample.quality = 60;
+  sample.image_sha256 = sha;
+  f->candidate_sample = rl_store_add_sample (s, &sample, NULL, &error);
+  sample.encounter_id = enc_b;
+  sample.image_sha256 = NULL;
+  f->probe_sample = rl_store_add_sample (s, &sample, NULL, &error);
+  g_assert_no_error (error);
+
+  f->release = rl_store_add_release (s, "2026.11-test", "{}", 0, &error);
+  g_assert_no_error (error);
+  candidate.sample_id = f->candidate_sample;
+  candidate.score = 0.42f;
+  f->search = rl_store_add_search (s, f->probe_sample, f->release, RL_SEARCH_PENDING, RL_SEARCH_REASON_GREY_ZONE, 2,
+                                   &candidate, 1, &error);
+  g_assert_no_error (error);
+
+  /* A release written by one supervisor, evaluated, waiting for approval. */
+  g_assert_true (rl_store_set_actor (s, f->sup_author, &error));
+  f->release = rl_store_add_release (s, "2026.12-test", "{}", f->release, &error);
+  g_assert_true (rl_store_set_release_evaluated (s, f->release, "{\"eer\": 0.01}", NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+accept_certificate (SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors, gpointer data)
+{
+  Fixture *f = data;
+  /* Pinning: exactly the server's own certificate, nothing else. */
+  return g_tls_certificate_is_same (certificate, f->certificate);
+}
+
+static RlServer *
+start_server (Fixture *f, const RlServerLimits *limits)
+{
+  g_autoptr(GError) error = NULL;
+  RlStore *store = rl_store_open (f->db, &error);
+  RlServer *server;
+
+  g_assert_no_error (error);
+  server = rl_server_new (store, limits);
+  g_assert_true (rl_server_listen (server, "127.0.0.1", 0, f->certificate, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rl_server_get_port (server), >, 0);
+  return server;
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL, *key = NULL;
+  RlServerLimits limits;
+  gboolean created = FALSE;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+  f->dir = g_dir_make_tmp ("rl-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "ws.db", NULL);
+  build_workspace (f);
+
+  cert = g_build_filename (f->dir, "cert.pem", NULL);
+  key = g_build_filename (f->dir, "key.pem", NULL);
+  f->certificate = rl_server_load_or_create_certificate (cert, key, NULL, &created, &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+
+  rl_server_limits_init_default (&limits);
+  limits.max_body_bytes = 64 * 1024;
+  limits.rate_per_second = 0;
+  f->server = start_server (f, &limits);
+  f->base = rl_server_get_base_uri (f->server);
+  g_assert_true (g_str_has_prefix (f->base, "https://"));
+  f->session = soup_session_new ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_clear_object (&f->session);
+  g_clear_object (&f->server);
+  g_clear_object (&f->certificate);
+  if (f->dir && (dir = g_dir_open (f->dir, 0, NULL)))
+    while ((name = g_dir_read_name (dir)))
+      {
+        g_autofree char *p = g_build_filename (f->dir, name, NULL);
+        g_unlink (p);
+      }
+  if (f->dir)
+    g_rmdir (f->dir);
+  g_free (f->db);
+  g_free (f->dir);
+  g_free (f->base);
+}
+
+/* ------------------------------------------------------------- client */
+
+static void
+send_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Reply *reply = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+
+  reply->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  reply->status = soup_message_get_status (msg);
+  reply->content_type = g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL));
+  if (g_strcmp0 (reply->content_type, "application/json") == 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (reply->body, NULL),
+                                                 g_bytes_get_size (reply->body), &error));
+      g_assert_no_error (error);
+      reply->json = json_node_ref (json_parser_get_root (parser));
+    }
+  reply->done = TRUE;
+}
+
+static Reply *
+call_on (Fixture *f, const char *base, const char *method, const char *path, const char *token, const char *body,
+         gssize len)
+{
+  g_autofree char *uri = g_strconcat (base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  Reply *reply = g_new0 (Reply, 1);
+
+  g_assert_nonnull (msg);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), f);
+  if (token)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  if (body)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, len < 0 ? strlen (body) : (gsize) len);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, send_done, reply);
+  while (!reply->done)
+    g_main_context_iteration (NULL, TRUE);
+  return reply;
+}
+
+static Reply *
+call (Fixture *f, const char *method, const char *path, const char *token, const char *body)
+{
+  return call_on (f, f->base, method, path, token, body, -1);
+}
+
+static JsonObject *
+object (Reply *reply)
+{
+  g_assert_nonnull (reply->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
+  return json_node_get_object (reply->json);
+}
+
+/* A 4xx reply is {"error": code, "message": something to read}. */
+static const char *
+assert_error (Reply *reply, guint status, const char *code)
+{
+  JsonObject *o;
+
+  g_assert_cmpuint (reply->status, ==, status);
+  o = object (reply);
+  g_assert_cmpstr (json_object_get_string_member (o, "error"), ==, code);
+  g_assert_cmpuint (strlen (json_object_get_string_member (o, "message")), >, 5);
+  return json_object_get_string_member (o, "message");
+}
+
+static char *
+sign_in (Fixture *f, const char *username)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, PASSWORD);
+  g_autoptr(Reply) reply = call (f, "POST", "/api/v1/session", NULL, body);
+  JsonObject *o;
+
+  g_assert_cmpuint (reply->status, ==, 201);
+  o = object (reply);
+  g_assert_cmpuint (strlen (json_object_get_string_member (o, "token")), ==, 64);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "user"), "username"), ==,
+                   username);
+  return g_strdup (json_object_get_string_member (o, "token"));
+}
+
+/* -------------------------------------------------------------- tests */
+
+static void
+test_sign_in_and_queue (Fixture *f, gconstpointer data)
+{
+  g_autofree char *token = NULL;
+  g_autoptr(Reply) wrong = NULL, queue = NULL, me = NULL, out = NULL, after = NULL;
+  JsonArray *searches;
+
+  if (f->server == NULL)
+    return;
+  wrong = call (f, "POST", "/api/v1/session", NULL, "{\"username\": \"examiner\", \"password\": \"guess1234\"}");
+  assert_error (wrong, 401, "unauthorized");
+
+  token = sign_in (f, "examiner");
+  me = call (f, "GET", "/api/v1/session", token, NULL);
+  g_assert_cmpuint (me->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object (me), "user"), "role"), ==,
+                   "examiner");
+
+  /* The work queue holds the pending search with its candidate count. */
+  queue = call (f, "GET", "/api/v1/queue", token, NULL);
+  g_assert_cmpuint (queue->status, ==, 200);
+  searches = json_object_get_array_member (object (queue), "searches");
+  g_assert_cmpuint (json_array_get_length (searches), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (searches, 0), "id"), ==, f->search);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (searches, 0), "status"), ==,
+                   "pending");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (searches, 0), "n_candidates"), ==, 1);
+
+  /* Signed out, the token is dead. */
+  out = call (f, "DELETE", "/api/v1/session", token, NULL);
+  g_assert_cmpuint (out->status, ==, 204);
+  after = call (f, "GET", "/api/v1/queue", token, NULL);
+  assert_error (after, 401, "unauthorized");
+}
+
+static void
+test_unauthorised (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Reply) none = NULL, wrong = NULL, garbage = NULL, analyst_queue = NULL, audit = NULL;
+  g_autofree char *analyst = NULL;
+
+  if (f->server == NULL)
+    return;
+  none = call (f, "GET", "/api/v1/queue", NULL, NULL);
+  assert_error (none, 401, "unauthorized");
+  wrong = call (f, "GET", "/api/v1/queue", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL);
+  assert_error (wrong, 401, "unauthorized");
+  garbage = call (f, "GET", "/api/v1/queue", "not a token\"", NULL);
+  assert_error (garbage, 401, "unauthorized");
+
+  /* An analyst has no examiners' queue and no audit log. */
+  analyst = sign_in (f, "ban");
+  analyst_queue = call (f, "GET", "/api/v1/queue", analyst, NULL);
+  assert_error (analyst_queue, 403, "forbidden");
+  audit = call (f, "GET", "/api/v1/audit", analyst, NULL);
+  assert_error (audit, 403, "forbidden");
+}
+
+static void
+test_release_approval (Fixture *f, gconstpointer data)
+{
+  g_autofree char *examiner = NULL, *author = NULL, *other = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/releases/%" G_GINT64_FORMAT "/approve", f->release);
+  g_autofree char *expected = NULL;
+  g_autoptr(Reply) by_examiner = NULL, by_author = NULL, by_other = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (f->server == NULL)
+    return;
+  /* What the store itself says to an examiner who tries. */
+  {
+    g_autoptr(RlStore) s = rl_store_open (f->db, &error);
+    g_assert_true (rl_store_set_actor (s, f->examiner, &error));
+    g_assert_false (rl_store_review_release (s, f->release, TRUE, "ok", &error));
+    g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION);
+    expected = g_strdup (error->message);
+    g_clear_error (&error);
+  }
+  examiner = sign_in (f, "examiner");
+  by_examiner = call (f, "POST", path, examiner, "{\"comment\": \"looks fine\"}");
+  g_assert_cmpstr (assert_error (by_examiner, 403, "forbidden"), ==, expected);
+
+  /* Its author cannot approve it either; another supervisor can. */
+  author = sign_in (f, "supa");
+  by_author = call (f, "POST", path, author, NULL);
+  g_assert_cmpuint (by_author->status, >=, 400);
+  g_assert_cmpuint (by_author->status, <, 500);
+  other = sign_in (f, "supb");
+  by_other = call (f, "POST", path, other, "{\"comment\": \"checked the DET\"}");
+  g_assert_cmpuint (by_other->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (by_other), "state"), ==, "approved");
+}
+
+static void
+test_bad_requests (Fixture *f, gconstpointer data)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *conclusions = g_strdup_printf ("/api/v1/searches/%" G_GINT64_FORMAT "/conclusions", f->search);
+  g_autoptr(Reply) malformed = NULL, deep = NULL, missing = NULL, wrong_type = NULL, oversize = NULL;
+  g_autoptr(Reply) not_found = NULL, method = NULL, bad_id = NULL, not_object = NULL;
+  g_autoptr(GString) nested = g_string_new (NULL);
+  g_autofree char *big = NULL;
+  const char *message;
+
+  if (f->server == NULL)
+    return;
+  token = sign_in (f, "examiner");
+
+  malformed = call (f, "POST", conclusions, token, "{\"decision\": \"exclusion\", ");
+  message = assert_error (malformed, 400, "bad-request");
+  g_assert_nonnull (strstr (message, "not valid JSON"));
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (nested, '[');
+  deep = call (f, "POST", conclusions, token, nested->str);
+  message = assert_error (deep, 400, "bad-request");
+  g_assert_nonnull (strstr (message, "deep"));
+
+  not_object = call (f, "POST", conclusions, token, "[1, 2]");
+  assert_error (not_object, 400, "bad-request");
+
+  missing = call (f, "POST", conclusions, token, "{\"decision\": \"exclusion\", \"candidate_id\": 1}");
+  message = assert_error (missing, 400, "bad-request");
+  g_assert_nonnull (strstr (message, "reasons"));
+
+  wrong_type = call (f, "POST", conclusions, token, "{\"decision\": \"maybe\", \"reasons\": \"x\", \"candidate_id\": 1}");
+  message = assert_error (wrong_type, 400, "bad-request");
+  g_assert_nonnull (strstr (message, "maybe"));
+
+  /* 64 KiB is this server's limit: 100 KiB is refused before it is read. */
+  big = g_strnfill (100 * 1024, ' ');
+  oversize = call (f, "POST", conclusions, token, big);
+  assert_error (oversize, 413, "too-large");
+
+  not_found = call (f, "GET", "/api/v1/searches/999999", token, NULL);
+  assert_error (not_found, 404, "not-found");
+  bad_id = call (f, "GET", "/api/v1/searches/-1", token, NULL);
+  assert_error (bad_id, 404, "not-found");
+  method = call (f, "PUT", "/api/v1/queue", token, NULL);
+  assert_error (method, 405, "method-not-allowed");
+}
+
+/* An analyst without the right to read the police's restricted records gets
+ * the record's category and "held by", never its content; the police analyst
+ * reads it; both looks are audited with their purpose. */
+static void
+test_restricted_content (Fixture *f, gconstpointer data)
+{
+  g_autofree char *border = NULL, *police = NULL, *steward = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/identities/%" G_GINT64_FORMAT "?purpose=case%%20B-17",
+                                           f->identity);
+  g_autofree char *no_purpose = g_strdup_printf ("/api/v1/identities/%" G_GINT64_FORMAT, f->identity);
+  g_autofree char *timeline = g_strdup_printf ("/api/v1/identities/%" G_GINT64_FORMAT "/timeline?purpose=case%%20B-17",
+                                               f->identity);
+  g_autoptr(Reply) as_border = NULL, as_police = NULL, unstated = NULL, audit = NULL, line = NULL;
+  JsonArray *records, *entries;
+  gboolean saw_withheld = FALSE, saw_secret = FALSE;
+  guint n_opened = 0;
+
+  if (f->server == NULL)
+    return;
+  border = sign_in (f, "ban");
+  police = sign_in (f, "pan");
+
+  unstated = call (f, "GET", no_purpose, border, NULL);
+  assert_error (unstated, 400, "purpose-required");
+
+  as_border = call (f, "GET", path, border, NULL);
+  g_assert_cmpuint (as_border->status, ==, 200);
+  g_assert_null (g_strstr_len (g_bytes_get_data (as_border->body, NULL), g_bytes_get_size (as_border->body), SECRET));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (as_border->body, NULL), g_bytes_get_size (as_border->body), SHARABLE));
+  records = json_object_get_array_member (object (as_border), "derogatory_records");
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *r = json_array_get_object_element (records, i);
+      if (json_object_get_int_member (r, "id") == f->restricted_record)
+        {
+          g_assert_true (json_object_get_boolean_member (r, "withheld"));
+          g_assert_true (json_object_get_null_member (r, "summary"));
+          g_assert_cmpstr (json_object_get_string_member (r, "held_by"), ==, "Held by POLICE");
+          saw_withheld = TRUE;
+        }
+    }
+  g_assert_true (saw_withheld);
+
+  /* The timeline is an opening of the record too; it carries no derogatory content. */
+  line = call (f, "GET", timeline, border, NULL);
+  g_assert_cmpuint (line->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (line), "encounters")), ==, 1);
+
+  as_police = call (f, "GET", path, police, NULL);
+  g_assert_cmpuint (as_police->status, ==, 200);
+  records = json_object_get_array_member (object (as_police), "derogatory_records");
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *r = json_array_get_object_element (records, i);
+      if (json_object_get_int_member (r, "id") == f->restricted_record)
+        {
+          g_assert_false (json_object_get_boolean_member (r, "withheld"));
+          g_assert_cmpstr (json_object_get_string_member (r, "summary"), ==, SECRET);
+          saw_secret = TRUE;
+        }
+    }
+  g_assert_true (saw_secret);
+
+  /* The data steward sees both openings in the audit log, with the purpose. */
+  steward = sign_in (f, "steward");
+  audit = call (f, "GET", "/api/v1/audit?kind=identity", steward, NULL);
+  g_assert_cmpuint (audit->status, ==, 200);
+  entries = json_object_get_array_member (object (audit), "entries");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *e = json_array_get_object_element (entries, i);
+      if (g_strcmp0 (json_object_get_string_member (e, "action"), "identity.open") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (e, "purpose"), ==, "case B-17");
+          n_opened++;
+        }
+    }
+  g_assert_cmpuint (n_opened, ==, 3);
+}
+
+/* The examiner's review over the API: claim, candidates, the print as PNG,
+ * a conclusion; another examiner cannot verify... the same examiner cannot
+ * verify their own. */
+static void
+test_review (Fixture *f, gconstpointer data)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *claim = g_strdup_printf ("/api/v1/searches/%" G_GINT64_FORMAT "/claim", f->search);
+  g_autofree char *candidates = g_strdup_printf ("/api/v1/searches/%" G_GINT64_FORMAT "/candidates", f->search);
+  g_autofree char *conclusions = g_strdup_printf ("/api/v1/searches/%" G_GINT64_FORMAT "/conclusions", f->search);
+  g_autofree char *image = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/image", f->candidate_sample);
+  g_autofree char *no_image = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/image", f->probe_sample);
+  g_autofree char *body = NULL, *verify = NULL;
+  g_autoptr(Reply) claimed = NULL, list = NULL, png = NULL, missing = NULL, concluded = NULL, own = NULL;
+  g_autoptr(Reply) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlImage) decoded = NULL;
+  JsonObject *candidate;
+  gint64 conclusion_id;
+
+  if (f->server == NULL)
+    return;
+  token = sign_in (f, "examiner");
+  claimed = call (f, "POST", claim, token, NULL);
+  g_assert_cmpuint (claimed->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (object (claimed), "claimed_by"), ==, f->examiner);
+
+  list = call (f, "GET", candidates, token, NULL);
+  g_assert_cmpuint (list->status, ==, 200);
+  candidate = json_array_get_object_element (json_object_get_array_member (object (list), "candidates"), 0);
+  g_assert_cmpint (json_object_get_int_member (candidate, "sample_id"), ==, f->candidate_sample);
+  g_assert_cmpint (json_object_get_int_member (candidate, "rank"), ==, 1);
+
+  /* The stored WSQ comes as a PNG of the same size. */
+  png = call (f, "GET", image, token, NULL);
+  g_assert_cmpuint (png->status, ==, 200);
+  g_assert_cmpstr (png->content_type, ==, "image/png");
+  decoded = rl_image_load_from_data (g_bytes_get_data (png->body, NULL), g_bytes_get_size (png->body), 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (decoded->width, ==, 200);
+  g_assert_cmpint (decoded->height, ==, 200);
+  missing = call (f, "GET", no_image, token, NULL);
+  assert_error (missing, 404, "not-found");
+
+  body = g_strdup_printf ("{\"candidate_id\": %" G_GINT64_FORMAT ", \"decision\": \"exclusion\", "
+                          "\"reasons\": \"Different pattern class at the core\"}",
+                          json_object_get_int_member (candidate, "id"));
+  concluded = call (f, "POST", conclusions, token, body);
+  g_assert_cmpuint (concluded->status, ==, 201);
+  conclusion_id = json_object_get_int_member (object (concluded), "id");
+  listed = call (f, "GET", conclusions, token, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (listed), "conclusions")), ==, 1);
+
+  /* The store's two-person rule holds over the API. */
+  verify = g_strdup_printf ("/api/v1/conclusions/%" G_GINT64_FORMAT "/verifications", conclusion_id);
+  own = call (f, "POST", verify, token, "{\"agrees\": true}");
+  g_assert_cmpuint (own->status, >=, 400);
+  g_assert_cmpuint (own->status, <, 500);
+}
+
+static void
+test_rate_limit (Fixture *f, gconstpointer data)
+{
+  RlServerLimits limits;
+  g_autoptr(RlServer) limited = NULL;
+  g_autofree char *base = NULL;
+  guint n_ok = 0, n_limited = 0;
+
+  if (f->server == NULL)
+    return;
+  rl_server_limits_init_default (&limits);
+  limits.rate_per_second = 0.01;
+  limits.rate_burst = 3;
+  limited = start_server (f, &limits);
+  base = rl_server_get_base_uri (limited);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr(Reply) reply = call_on (f, base, "GET", "/api/v1/queue", NULL, NULL, -1);
+      if (reply->status == 429)
+        {
+          assert_error (reply, 429, "rate-limited");
+          n_limited++;
+        }
+      else
+        {
+          g_assert_cmpuint (reply->status, ==, 401);
+          n_ok++;
+        }
+    }
+  g_assert_cmpuint (n_ok, ==, 3);
+  g_assert_cmpuint (n_limited, ==, 2);
+}
+
+static void
+shutdown_done (RlServer *server, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* A committed write survives the shutdown; requests after it are refused. */
+static void
+test_graceful_shutdown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/identities/%" G_GINT64_FORMAT "?purpose=shutdown-check",
+                                           f->identity);
+  g_autoptr(Reply) opened = NULL, late = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) s = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  gboolean done = FALSE, found = FALSE;
+
+  if (f->server == NULL)
+    return;
+  token = sign_in (f, "pan");
+  opened = call (f, "GET", path, token, NULL);
+  g_assert_cmpuint (opened->status, ==, 200);
+
+  rl_server_shutdown (f->server, 5, G_CALLBACK (shutdown_done), &done);
+  late = call (f, "GET", "/api/v1/session", token, NULL);
+  g_assert_true (late->status == 503 || done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  s = rl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  entries = rl_store_list_audit (s, "identity", f->identity, f->police_analyst, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    if (g_strcmp0 (((RlAuditEntry *) g_ptr_array_index (entries, i))->purpose, "shutdown-check") == 0)
+      found = TRUE;
+  g_assert_true (found);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/server/sign-in-and-queue", test_sign_in_and_queue);
+  ADD ("/server/unauthorised", test_unauthorised);
+  ADD ("/server/release-approval", test_release_approval);
+  ADD ("/server/bad-requests", test_bad_requests);
+  ADD ("/server/restricted-content", test_restricted_content);
+  ADD ("/server/review", test_review);
+  ADD ("/server/rate-limit", test_rate_limit);
+  ADD ("/server/graceful-shutdown", test_graceful_shutdown);
+  return g_test_run ();
+}
