@@ -1,0 +1,74 @@
+#!/bin/bash
+# Load test of ridgeline-server on loopback with wrk (not run by make check).
+#
+#   bench/server-load.sh [BUILD_DIR] [DB] [CONNECTIONS...]
+#
+# BUILD_DIR: a release build (default build-release). DB: a workspace whose
+# demo users have the demo password (default: a 100-identity demo made in a
+# temporary folder). Starts the server over HTTPS on a free port with the rate
+# limit off (every wrk connection shares one token), signs in as a supervisor
+# and measures, for each number of concurrent connections (default 1 8 32),
+# requests/s and latency percentiles of the work queue listing and of the
+# search listing. Needs wrk (apt-get install wrk) and curl.
+set -euo pipefail
+
+build=${1:-build-release}
+db=${2:-}
+shift $(( $# > 2 ? 2 : $# )) || true
+connections=("$@")
+[ ${#connections[@]} -gt 0 ] || connections=(1 8 32)
+duration=${DURATION:-10s}
+threads=${THREADS:-2}
+
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
+command -v curl >/dev/null || { echo "curl is not installed" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/rl-server-bench-XXXXXX")
+server_pid=
+cleanup () {
+  [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -z "$db" ]; then
+  db=$work/demo.db
+  echo "Making a 100-identity demo workspace…" >&2
+  "$build/app/ridgeline-cli" demo --identities 100 --seed 1 --db "$db" >/dev/null
+fi
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$build/app/server/ridgeline-server" --db "$db" --port "$port" --rate 0 \
+  --cert "$work/cert.pem" --key "$work/key.pem" > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do
+  grep -q Serving "$work/server.log" 2>/dev/null && break
+  sleep 0.1
+done
+base=https://127.0.0.1:$port/api/v1
+
+token=$(curl -sk -X POST "$base/session" -H 'Content-Type: application/json' \
+  -d '{"username": "mokafor", "password": "ridgeline-demo"}' |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+n_searches=$(curl -sk -H "Authorization: Bearer $token" "$base/searches" |
+  python3 -c 'import json, sys; print(len(json.load(sys.stdin)["searches"]))')
+n_queue=$(curl -sk -H "Authorization: Bearer $token" "$base/queue" |
+  python3 -c 'import json, sys; print(len(json.load(sys.stdin)["searches"]))')
+
+echo "workspace: $db ($n_searches searches, $n_queue in the supervisor's queue)"
+echo "load before: $(uptime)"
+printf '%-10s %6s %10s %9s %9s %9s\n' route conns req/s p50 p90 p99
+for path in queue searches; do
+  for c in "${connections[@]}"; do
+    t=$(( c < threads ? c : threads ))
+    out=$(wrk -t"$t" -c"$c" -d"$duration" --latency -H "Authorization: Bearer $token" "$base/$path")
+    rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    p90=$(awk '$1 == "90%" {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    printf '%-10s %6s %10s %9s %9s %9s %s\n' "$path" "$c" "$rps" "$p50" "$p90" "$p99" \
+      "${errors:+($errors non-2xx)}"
+  done
+done
+echo "load after: $(uptime)"
