@@ -70,7 +70,7 @@ int
 main (int argc, char **argv)
 {
   gboolean templates = argc > 1 && strcmp (argv[argc - 1], "--templates") == 0;
-  RlImportOptions options = { .make_template = templates ? make_template : NULL };
+  RlImportOptions options = { .make_template = templates ? make_template : NULL, .no_search = TRUE };
   guint n = argc > 1 + templates ? (guint) atoi (argv[1]) : 200;
   guint prints = argc > 2 + templates ? (guint) atoi (argv[2]) : 10;
   guint n_templates = 0;

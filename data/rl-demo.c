@@ -22,7 +22,7 @@
 #include "rl-sharing.h"
 #include "rl-store-credentials.h"
 #include "rl-extract.h"
-#include "rl-gallery.h"
+#include "rl-search.h"
 #include "rl-image-io.h"
 #include "rl-synth.h"
 #include "rl-template-io.h"
@@ -1152,7 +1152,6 @@ typedef struct {
   gint64     users[G_N_ELEMENTS (demo_users)];
   gint64     releases[G_N_ELEMENTS (demo_releases)];
   GArray    *examiners, *analysts, *supervisors;   /* of gint64 */
-  RlGallery *gallery;
   GHashTable *samples;        /* db id → PlanSample* */
   GHashTable *first_of_truth; /* ground truth → first PlanSample* enrolled */
   GHashTable *derogatory;     /* identity db id → number of records so far */
@@ -1168,7 +1167,6 @@ writer_clear (Writer *w)
   g_clear_pointer (&w->examiners, g_array_unref);
   g_clear_pointer (&w->analysts, g_array_unref);
   g_clear_pointer (&w->supervisors, g_array_unref);
-  g_clear_pointer (&w->gallery, rl_gallery_free);
   g_clear_pointer (&w->samples, g_hash_table_unref);
   g_clear_pointer (&w->first_of_truth, g_hash_table_unref);
   g_clear_pointer (&w->derogatory, g_hash_table_unref);
@@ -1413,87 +1411,44 @@ do_work_until (Writer *w, gint64 until, GError **error)
   return rl_store_set_actor (w->store, 0, error);
 }
 
-/* The automated 1:N search of a new encounter's print: A2's gallery over
- * every print enrolled before it, then routing by the release's thresholds
- * (grey zone and poor probes go to examiners). */
+/* The automated 1:N search of a new encounter's print, as production runs
+ * it (rl-search.c): the active release's gallery search over every print
+ * enrolled before, routing by its thresholds (grey zone and poor probes go
+ * to examiners), a hit for a match with derogatory records, and
+ * multiple-identity detection. Then the demo's people work on the result. */
 static gboolean
 search_encounter (Writer *w, PlanEncounter *e, PlanSample *probe, GError **error)
 {
   RlStore *store = w->store;
   Rng r = rng_for (w->options->seed, 5, probe->db_id);
-  g_autoptr(GArray) results = NULL;
-  g_autofree RlStoreCandidateIn *candidates = NULL;
-  RlSearchStatus status;
-  RlSearchReason reason;
-  int priority = e->purpose == RL_PURPOSE_ARREST_BOOKING ? 2 : 3;
-  float best = 0;
-  gint64 search_id, at = e->at + 300;
-  guint n = 0;
+  RlSearchOutcome outcome;
+  gint64 at = e->at + 300;
 
   rl_store_set_time (store, at);
-  if (rl_gallery_size (w->gallery) > 0)
-    {
-      if (!(results = rl_gallery_search (w->gallery, probe->tpl, MAX_CANDIDATES, TRUE, error)))
-        return FALSE;
-      n = results->len;
-    }
-  candidates = g_new0 (RlStoreCandidateIn, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      RlCandidate *c = &g_array_index (results, RlCandidate, i);
-      candidates[i].sample_id = c->id;
-      candidates[i].score = c->score;
-    }
-  best = n > 0 ? candidates[0].score : 0;
-
-  if (probe->tpl->quality < QUALITY_THRESHOLD)
-    status = RL_SEARCH_PENDING, reason = RL_SEARCH_REASON_LOW_QUALITY, priority = 2;
-  else if (best >= w->match_threshold || best < w->no_match_threshold)
-    status = RL_SEARCH_AUTOMATIC, reason = RL_SEARCH_REASON_AUTOMATIC;
-  else
-    status = RL_SEARCH_PENDING, reason = RL_SEARCH_REASON_GREY_ZONE;
-
-  if (!(search_id = rl_store_add_search (store, probe->db_id, 0, status, reason, priority, candidates, n, error)))
+  if (!rl_search_sample (store, probe->db_id, &outcome, error))
     return FALSE;
   w->n_searches++;
 
-  if (status == RL_SEARCH_AUTOMATIC && best >= w->match_threshold)
+  if (outcome.hit_id != 0)
     {
-      PlanSample *top = g_hash_table_lookup (w->samples, &candidates[0].sample_id);
+      PlanSample *top = g_hash_table_lookup (w->samples, &outcome.best_sample_id);
 
-      /* The same prints under another identity: a link for analysts. */
-      if (top != NULL && top->identity_db_id != probe->identity_db_id &&
-          !rl_store_add_identity_link (store, top->identity_db_id, probe->identity_db_id, best, error))
-        return FALSE;
-      /* A match to someone with derogatory records: a hit. */
-      if (top != NULL && GPOINTER_TO_UINT (g_hash_table_lookup (w->derogatory, &top->identity_db_id)) > 0)
-        {
-          g_autoptr(GPtrArray) list = rl_store_list_candidates (store, search_id, error);
-          RlHit hit = { .search_id = search_id, .encounter_id = probe->encounter_db_id, .identity_id = top->identity_db_id,
-                        .score = best };
-          gint64 hit_id;
-
-          if (list == NULL)
-            return FALSE;
-          hit.candidate_id = ((RlSearchCandidate *) list->pdata[0])->id;
-          if (!(hit_id = rl_store_add_hit (store, &hit, error)))
-            return FALSE;
-          if (rng_chance (&r, 0.6))
-            schedule (w, (Work) { .at = at + (gint64) (1 + rng_range (&r, 48)) * 3600, .kind = WORK_DISPOSE, .id = hit_id,
-                                  .user = pick (w->analysts, &r), .probe = probe, .candidate = top });
-        }
+      if (rng_chance (&r, 0.6))
+        schedule (w, (Work) { .at = at + (gint64) (1 + rng_range (&r, 48)) * 3600, .kind = WORK_DISPOSE,
+                              .id = outcome.hit_id, .user = pick (w->analysts, &r), .probe = probe, .candidate = top });
     }
-  else if (status == RL_SEARCH_PENDING)
+  else if (outcome.status == RL_SEARCH_PENDING)
     {
       /* Most of the older queue has been worked; one search is open on an
        * examiner's screen; the rest waits. */
       double u = rng_uniform (&r);
       gint64 when = at + (gint64) (4 + rng_range (&r, 60)) * 3600;
       if (u < 0.55 && when < DEMO_NOW - 2 * DAY)
-        schedule (w, (Work) { .at = when, .kind = WORK_CONCLUDE, .id = search_id, .user = pick (w->examiners, &r),
-                              .probe = probe });
+        schedule (w, (Work) { .at = when, .kind = WORK_CONCLUDE, .id = outcome.search_id,
+                              .user = pick (w->examiners, &r), .probe = probe });
       else if (u < 0.65)
-        schedule (w, (Work) { .at = when, .kind = WORK_CLAIM, .id = search_id, .user = pick (w->examiners, &r) });
+        schedule (w, (Work) { .at = when, .kind = WORK_CLAIM, .id = outcome.search_id,
+                              .user = pick (w->examiners, &r) });
     }
   return TRUE;
 }
@@ -1578,8 +1533,6 @@ write_event (Writer *w, const PlanEvent *ev, GError **error)
     for (guint i = 0; i < e->samples->len; i++)
       {
         PlanSample *ps = &g_array_index (e->samples, PlanSample, i);
-        if (ps->tpl != NULL)
-          rl_gallery_add (w->gallery, ps->db_id, ps->tpl);
         if (ps->ground_truth && !g_hash_table_contains (w->first_of_truth, ps->ground_truth))
           g_hash_table_insert (w->first_of_truth, ps->ground_truth, ps);
       }
@@ -1627,9 +1580,7 @@ rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error)
   w.examiners = g_array_new (FALSE, FALSE, sizeof (gint64));
   w.analysts = g_array_new (FALSE, FALSE, sizeof (gint64));
   w.supervisors = g_array_new (FALSE, FALSE, sizeof (gint64));
-  w.gallery = rl_gallery_new ();
-  if (options->n_threads)
-    rl_gallery_set_n_threads (w.gallery, options->n_threads);
+  rl_search_set_n_threads (store, options->n_threads);
   w.samples = g_hash_table_new (g_int64_hash, g_int64_equal);
   w.first_of_truth = g_hash_table_new (g_str_hash, g_str_equal);
   w.derogatory = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);

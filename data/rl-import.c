@@ -523,6 +523,23 @@ sex_code (const char *sex)
 
 /* ---- transactions ------------------------------------------------------------- */
 
+/* The automated search of the new encounter. It is not part of the import's
+ * unit of work: the prints are in whatever happens to the search, and a
+ * search that fails is a note (the encounter can be searched again). */
+static void
+search_imported (RlStore *store, const RlImportOptions *options, RlImportResult *result)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (options == NULL || options->no_search || result->n_templates == 0 || result->encounter_id == 0)
+    return;
+  if (rl_search_encounter (store, result->encounter_id, &result->search, &local))
+    result->searched = TRUE;
+  else
+    note (result, _("Encounter %" G_GINT64_FORMAT " was imported but not searched: %s"), result->encounter_id,
+          local->message);
+}
+
 gboolean
 rl_import_transaction (RlStore *store, RlAn2kTransaction *t, const char *source, const char *file_sha256,
                        const RlImportOptions *options, RlImportResult *result, GError **error)
@@ -655,6 +672,7 @@ rl_import_transaction (RlStore *store, RlAn2kTransaction *t, const char *source,
   if (!rl_store_commit (store, error))
     goto fail;
   remember (options, file_sha256);
+  search_imported (store, options, result);
   return TRUE;
 
 fail:
@@ -864,6 +882,7 @@ import_image_file (RlStore *store, const char *path, GBytes *bytes, const char *
   if (!rl_store_commit (store, error))
     goto fail;
   remember (options, file_sha256);
+  search_imported (store, options, result);
   return TRUE;
 
 fail:

@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "rl-an2k.h"
+#include "rl-search.h"
 #include "rl-store.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,10 @@ typedef struct {
   /* NULL, or the SHA-256 set from rl_import_load_history: checked instead
    * of the audit log, and kept up to date (bulk imports). */
   GHashTable          *imported;
+  /* Each new encounter with templates is searched 1:N as production does
+   * (rl_search_encounter: routing, hits, multiple-identity links) once it is
+   * stored, unless this is set (bulk loads of reference data). */
+  gboolean             no_search;
 } RlImportOptions;
 
 typedef struct {
@@ -44,6 +49,8 @@ typedef struct {
   guint      n_samples;
   guint      n_templates;
   GPtrArray *notes;         /* char*: records not imported and why, assumptions made */
+  gboolean   searched;      /* the encounter was searched: see search */
+  RlSearchOutcome search;
 } RlImportResult;
 
 void rl_import_result_clear (RlImportResult *result);

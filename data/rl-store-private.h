@@ -18,7 +18,16 @@ struct _RlStore {
   RlRole      actor_role;
   gint64      actor_agency_id;
   char       *actor_name;
+  /* rl-search.c's gallery of this workspace's templates (see there), and
+   * how to free it. Dropped whenever stored templates may have changed in a
+   * way a look at the highest sample id cannot tell (rollback, a template
+   * replaced). */
+  gpointer       search_cache;
+  GDestroyNotify search_cache_free;
 };
+
+/* Frees the search gallery cache, if any (the next search reloads it). */
+void rl_store_drop_search_cache (RlStore *self);
 
 extern const char * const rl_store_migrations[];
 extern const guint rl_store_n_migrations;

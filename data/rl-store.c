@@ -320,6 +320,8 @@ rl_store_rollback (RlStore *self)
   g_return_if_fail (self != NULL);
   g_return_if_fail (self->tx_depth > 0);
 
+  /* Rolled-back samples may leave ids that the next samples reuse. */
+  rl_store_drop_search_cache (self);
   if (self->tx_depth == 1)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   else
@@ -475,12 +477,22 @@ rl_store_create (const char *path, GError **error)
 }
 
 void
+rl_store_drop_search_cache (RlStore *self)
+{
+  if (self->search_cache != NULL && self->search_cache_free != NULL)
+    self->search_cache_free (self->search_cache);
+  self->search_cache = NULL;
+  self->search_cache_free = NULL;
+}
+
+void
 rl_store_close (RlStore *self)
 {
   if (self == NULL)
     return;
   while (self->tx_depth > 0)
     rl_store_rollback (self);
+  rl_store_drop_search_cache (self);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   sqlite3_close_v2 (self->db);
   g_free (self->actor_name);

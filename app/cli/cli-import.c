@@ -49,8 +49,9 @@ rl_cli_import (int argc, char **argv)
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *db = NULL, *as = NULL, *agency = NULL;
   g_auto(GStrv) paths = NULL;
-  gboolean quiet = FALSE, verbose = FALSE, no_templates = FALSE, tty;
+  gboolean quiet = FALSE, verbose = FALSE, no_templates = FALSE, no_search = FALSE, tty;
   guint n_imported = 0, n_skipped = 0, n_samples = 0, n_templates = 0;
+  guint n_searched = 0, n_hits = 0, n_links = 0, n_to_examiners = 0;
   gint64 start;
   RlImportOptions options = { 0 };
   const GOptionEntry entries[] = {
@@ -59,6 +60,8 @@ rl_cli_import (int argc, char **argv)
     { "agency", 0, 0, G_OPTION_ARG_STRING, &agency, N_("Attribute every encounter to this agency code"), N_("CODE") },
     { "no-templates", 0, 0, G_OPTION_ARG_NONE, &no_templates,
       N_("Store the prints without extracting templates (faster; they cannot be searched until extracted)"), NULL },
+    { "no-search", 0, 0, G_OPTION_ARG_NONE, &no_search,
+      N_("Do not search the new encounters 1:N (bulk loads of reference prints: no hits, no links)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress bar"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("List every note (e.g. each XML element not read)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
@@ -75,7 +78,11 @@ rl_cli_import (int argc, char **argv)
       "interrupted import can simply be run again.\n\n"
       "A sidecar NAME.json may hold: identity (reference), finger (1–10), impression, ppi, family_name,\n"
       "given_names, date_of_birth (YYYY-MM-DD), sex (F/M/X/U), nationality (3 letters), agency, purpose,\n"
-      "case_reference, date (ISO 8601), ground_truth."));
+      "case_reference, date (ISO 8601), ground_truth.\n\n"
+      "Each new encounter with templates is then searched 1:N with the active matcher release, as in\n"
+      "production: grey-zone and poor prints go to the examiners' queue, a match with an identity that\n"
+      "has derogatory records becomes a hit for the analysts, and prints shared with an identity whose\n"
+      "biographic data differs get a multiple-identity link. --no-search turns this off."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return rl_cli_fail_error (error), 2;
   if (db == NULL || paths == NULL || paths[0] == NULL)
@@ -90,6 +97,7 @@ rl_cli_import (int argc, char **argv)
     return rl_cli_fail_error (error);
   if (!no_templates)
     options.make_template = rl_import_extract_template;
+  options.no_search = no_search;
 
   for (guint i = 0; paths[i]; i++)
     {
@@ -137,6 +145,14 @@ rl_cli_import (int argc, char **argv)
           n_templates += result.n_templates;
           guint n_xml = 0;
 
+          if (result.searched)
+            {
+              n_searched++;
+              n_hits += result.search.hit_id != 0;
+              n_links += result.search.n_links;
+              n_to_examiners += result.search.status == RL_SEARCH_PENDING;
+            }
+
           for (guint k = 0; result.notes && k < result.notes->len; k++)
             {
               const char *text = result.notes->pdata[k];
@@ -163,6 +179,9 @@ rl_cli_import (int argc, char **argv)
 
     printf (_("Imported %u files: %u encounters, %u samples (%u with a template) in %.1f s\n"), n_imported,
             n_imported, n_samples, n_templates, seconds);
+    if (n_searched)
+      printf (_("Searched %u encounters: %u hits for analysts, %u to the examiners' queue, %u multiple-identity links\n"),
+              n_searched, n_hits, n_to_examiners, n_links);
     if (n_skipped)
       printf (g_dngettext (GETTEXT_PACKAGE, "Skipped %u file imported before\n", "Skipped %u files imported before\n",
                            n_skipped), n_skipped);

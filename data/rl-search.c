@@ -1,0 +1,609 @@
+/* rl-search.c — the automated 1:N search of a new encounter. */
+#define G_LOG_DOMAIN "rl-search"
+
+#include "rl-search.h"
+
+#include "rl-mid.h"
+#include "rl-store-private.h"
+#include "rl-template-io.h"
+
+/* ------------------------------------------------------------ the gallery */
+
+/* The workspace's templates, prepared once and kept with the store. Samples
+ * are only ever added (ids grow), so bringing the gallery up to date is one
+ * query for the samples above the highest id it holds. Whatever that cannot
+ * see (a rollback that frees ids for reuse, a template replaced) drops the
+ * whole cache (rl_store_drop_search_cache). */
+typedef struct {
+  RlGallery  *gallery;
+  gint64      max_sample_id;
+  guint       n_threads;
+  GHashTable *fingers;     /* sample id → finger position (1..10), for known positions only */
+} SearchCache;
+
+static void
+search_cache_free (gpointer data)
+{
+  SearchCache *cache = data;
+
+  g_clear_pointer (&cache->gallery, rl_gallery_free);
+  g_clear_pointer (&cache->fingers, g_hash_table_unref);
+  g_free (cache);
+}
+
+static SearchCache *
+search_cache_get (RlStore *store)
+{
+  SearchCache *cache = store->search_cache;
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (SearchCache, 1);
+      cache->gallery = rl_gallery_new ();
+      cache->fingers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      store->search_cache = cache;
+      store->search_cache_free = search_cache_free;
+    }
+  return cache;
+}
+
+void
+rl_search_set_n_threads (RlStore *store, guint n_threads)
+{
+  SearchCache *cache;
+
+  g_return_if_fail (store != NULL);
+
+  cache = search_cache_get (store);
+  cache->n_threads = n_threads;
+  rl_gallery_set_n_threads (cache->gallery, n_threads ? n_threads : g_get_num_processors ());
+}
+
+/* Adds the templates stored since the last look. A template that cannot be
+ * read is left out of the gallery (the rest must still be searched); it was
+ * checked when it was stored, so this means damage, which
+ * rl_store_check_integrity reports. */
+static SearchCache *
+search_cache_refresh (RlStore *store, GError **error)
+{
+  SearchCache *cache = search_cache_get (store);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = rl_store_stmt (store, "SELECT id, template, finger FROM sample WHERE id > ?1 AND template IS NOT NULL ORDER BY id",
+                              error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, cache->max_sample_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      const guint8 *data = sqlite3_column_blob (stmt, 1);
+      gsize len = sqlite3_column_bytes (stmt, 1);
+      RlTemplate *tpl = rl_template_deserialize (data, len, NULL);
+
+      if (tpl == NULL)
+        {
+          g_warning ("Sample %" G_GINT64_FORMAT ": stored template cannot be read; left out of searches", id);
+          continue;
+        }
+      g_array_append_val (ids, id);
+      g_ptr_array_add (templates, tpl);
+      if (sqlite3_column_int (stmt, 2) > 0)
+        g_hash_table_insert (cache->fingers, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (sqlite3_column_int (stmt, 2)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rl_store_fail (store, error, _("Cannot load the templates to search"));
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  {
+    /* ids may skip unreadable rows: the highest id seen is in the query's
+     * last row, but asking again is cheaper to get right. */
+    sqlite3_stmt *max = rl_store_stmt (store, "SELECT coalesce(max(id), 0) FROM sample", error);
+    gint64 max_id = 0;
+
+    if (max == NULL || !rl_store_query_int64 (store, max, &max_id, error, _("Cannot load the templates to search")))
+      return NULL;
+    if (ids->len > 0)
+      rl_gallery_add_many (cache->gallery, (const gint64 *) ids->data, (RlTemplate *const *) templates->pdata, ids->len);
+    cache->max_sample_id = MAX (max_id, cache->max_sample_id);
+  }
+  return cache;
+}
+
+/* ------------------------------------------------------------ parameters */
+
+static gboolean
+active_params (RlStore *store, RlReleaseParams *params, gint64 *release_id, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  *release_id = 0;
+  if (rl_store_get_active_release_params (store, params, release_id, &local))
+    return TRUE;
+  /* A workspace without an active release searches with the matcher's own
+   * defaults (a new workspace, before the first release). */
+  if (g_error_matches (local, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND))
+    {
+      rl_release_params_init_default (params);
+      *release_id = 0;
+      return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+/* --------------------------------------------------------------- probing */
+
+typedef struct {
+  RlSample   *sample;
+  RlTemplate *tpl;
+  GHashTable *own;        /* sample ids of the probe's encounter: not candidates */
+} Probe;
+
+static void
+probe_clear (Probe *probe)
+{
+  g_clear_pointer (&probe->sample, rl_sample_free);
+  g_clear_pointer (&probe->tpl, rl_template_free);
+  g_clear_pointer (&probe->own, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Probe, probe_clear)
+
+static gboolean
+probe_load (RlStore *store, gint64 sample_id, Probe *probe, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  const guint8 *data;
+  gsize len;
+
+  if (!(probe->sample = rl_store_get_sample (store, sample_id, error)))
+    return FALSE;
+  if (!(bytes = rl_store_get_sample_template (store, sample_id, error)))
+    {
+      if (error == NULL || *error == NULL)
+        g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                     _("Sample %" G_GINT64_FORMAT " has no template to search with"), sample_id);
+      return FALSE;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  if (!(probe->tpl = rl_template_deserialize (data, len, error)))
+    {
+      g_prefix_error (error, _("Template of sample %" G_GINT64_FORMAT ": "), sample_id);
+      return FALSE;
+    }
+  if (!(own = rl_store_list_samples (store, probe->sample->encounter_id, error)))
+    return FALSE;
+  probe->own = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < own->len; i++)
+    g_hash_table_add (probe->own, g_memdup2 (&((RlSample *) own->pdata[i])->id, sizeof (gint64)));
+  return TRUE;
+}
+
+static int
+probe_quality (const Probe *probe)
+{
+  return probe->sample->quality >= 0 ? probe->sample->quality : probe->tpl->quality;
+}
+
+/* Whether a gallery print can be the probe's finger: prints of two known,
+ * different finger positions never are (a right thumb is no left index,
+ * however similar its minutiae look). */
+static gboolean
+same_finger_possible (SearchCache *cache, const Probe *probe, gint64 sample_id)
+{
+  int finger;
+
+  if (probe->sample->finger == 0)
+    return TRUE;
+  finger = GPOINTER_TO_INT (g_hash_table_lookup (cache->fingers, &sample_id));
+  return finger == 0 || finger == (int) probe->sample->finger;
+}
+
+/* Candidates from other encounters of the probe's finger (when known), best
+ * first. The probe's own encounter is in the gallery too (its samples are
+ * stored before it is searched), and so are the other fingers: asking for
+ * more and dropping those keeps the list full. */
+static GArray *
+find_candidates (RlStore *store, const RlReleaseParams *params, const Probe *probe, GError **error)
+{
+  SearchCache *cache;
+  g_autoptr(GArray) results = NULL;
+  GArray *candidates = g_array_new (FALSE, FALSE, sizeof (RlCandidate));
+  guint max = MAX (params->max_candidates, 1);
+  guint ask = probe->sample->finger != 0 ? max * 10 : max;
+
+  if (!(cache = search_cache_refresh (store, error)))
+    {
+      g_array_unref (candidates);
+      return NULL;
+    }
+  if (rl_gallery_size (cache->gallery) == 0)
+    return candidates;
+  rl_gallery_set_compare_params (cache->gallery, &params->compare);
+  results = rl_gallery_search (cache->gallery, probe->tpl, ask + g_hash_table_size (probe->own), params->prefilter,
+                               error);
+  if (results == NULL)
+    {
+      g_array_unref (candidates);
+      return NULL;
+    }
+  for (guint i = 0; i < results->len && candidates->len < max; i++)
+    {
+      RlCandidate *c = &g_array_index (results, RlCandidate, i);
+      if (!g_hash_table_contains (probe->own, &c->id) && same_finger_possible (cache, probe, c->id))
+        g_array_append_val (candidates, *c);
+    }
+  return candidates;
+}
+
+GArray *
+rl_search_preview (RlStore *store, const RlReleaseParams *params, gint64 probe_sample_id, GError **error)
+{
+  RlReleaseParams active;
+  gint64 release_id;
+  Probe probe = { 0 };
+  GArray *candidates;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (params == NULL)
+    {
+      if (!active_params (store, &active, &release_id, error))
+        return NULL;
+      params = &active;
+    }
+  if (!probe_load (store, probe_sample_id, &probe, error))
+    {
+      probe_clear (&probe);
+      return NULL;
+    }
+  candidates = find_candidates (store, params, &probe, error);
+  probe_clear (&probe);
+  return candidates;
+}
+
+/* ------------------------------------------------------------- recording */
+
+static gboolean
+query_int64_or_zero (RlStore *store, sqlite3_stmt *stmt, gint64 *out, GError **error, const char *what)
+{
+  gboolean found = FALSE;
+  int rc = sqlite3_step (stmt);
+
+  *out = 0;
+  if (rc == SQLITE_ROW)
+    {
+      *out = sqlite3_column_int64 (stmt, 0);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return rl_store_fail (store, error, what);
+  (void) found;
+  return TRUE;
+}
+
+/* Identity and quality of a candidate sample as they are now (a merge may
+ * have moved its encounter since it was stored). */
+static gboolean
+candidate_identity (RlStore *store, gint64 sample_id, gint64 *identity_id, int *quality, GError **error)
+{
+  sqlite3_stmt *stmt = rl_store_stmt (store,
+                                      "SELECT e.identity_id, coalesce(s.quality, -1) FROM sample s "
+                                      "JOIN encounter e ON e.id = s.encounter_id WHERE s.id = ?1",
+                                      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, sample_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *identity_id = sqlite3_column_int64 (stmt, 0);
+      *quality = sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND, _("No sample with id %" G_GINT64_FORMAT), sample_id);
+      return FALSE;
+    }
+  return rl_store_fail (store, error, _("Cannot read the candidate's identity"));
+}
+
+/* Derogatory records of the identity in force at the store's clock (an
+ * expired record is history, not a reason to stop someone). */
+static gboolean
+identity_is_derogatory (RlStore *store, gint64 identity_id, gboolean *out, GError **error)
+{
+  sqlite3_stmt *stmt = rl_store_stmt (store,
+                                      "SELECT count(*) FROM derogatory_record WHERE identity_id = ?1 "
+                                      "AND (expires_on IS NULL OR expires_on >= date(?2, 'unixepoch'))",
+                                      error);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, identity_id);
+  sqlite3_bind_int64 (stmt, 2, rl_store_now (store));
+  if (!query_int64_or_zero (store, stmt, &n, error, _("Cannot read the identity's derogatory records")))
+    return FALSE;
+  *out = n > 0;
+  return TRUE;
+}
+
+static gboolean
+add_hit (RlStore *store, gint64 search_id, gint64 encounter_id, gint64 identity_id, float score, gint64 *hit_id,
+         GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 candidate_id = 0;
+  RlHit hit = { 0 };
+
+  /* One hit per encounter and identity: the other fingers of the same
+   * encounter matching the same person are the same news. */
+  if (!(stmt = rl_store_stmt (store, "SELECT id FROM hit WHERE encounter_id = ?1 AND identity_id = ?2", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, encounter_id);
+  sqlite3_bind_int64 (stmt, 2, identity_id);
+  if (!query_int64_or_zero (store, stmt, hit_id, error, _("Cannot read the encounter's hits")))
+    return FALSE;
+  if (*hit_id != 0)
+    return TRUE;
+
+  if (!(stmt = rl_store_stmt (store, "SELECT id FROM candidate WHERE search_id = ?1 AND rank = 1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, search_id);
+  if (!query_int64_or_zero (store, stmt, &candidate_id, error, _("Cannot read the search's candidates")))
+    return FALSE;
+
+  hit = (RlHit) { .search_id = search_id, .encounter_id = encounter_id, .identity_id = identity_id,
+                  .candidate_id = candidate_id, .score = score };
+  return (*hit_id = rl_store_add_hit (store, &hit, error)) != 0;
+}
+
+/* The search of one probe, without multiple-identity detection (the caller
+ * runs it once per encounter). */
+static gboolean
+search_one (RlStore *store, const RlReleaseParams *params, gint64 release_id, gint64 probe_sample_id,
+            RlSearchOutcome *out, GHashTable *matched, GError **error)
+{
+  g_auto(Probe) probe = { 0 };
+  g_autoptr(GArray) candidates = NULL;
+  g_autoptr(RlEncounter) encounter = NULL;
+  g_autofree RlStoreCandidateIn *stored = NULL;
+  int priority, quality;
+  int best_quality = -1;
+  float match_threshold;
+
+  *out = (RlSearchOutcome) { 0 };
+  if (!probe_load (store, probe_sample_id, &probe, error))
+    return FALSE;
+  if (!(encounter = rl_store_get_encounter (store, probe.sample->encounter_id, error)))
+    return FALSE;
+  if (!(candidates = find_candidates (store, params, &probe, error)))
+    return FALSE;
+
+  stored = g_new0 (RlStoreCandidateIn, MAX (candidates->len, 1));
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      RlCandidate *c = &g_array_index (candidates, RlCandidate, i);
+      stored[i] = (RlStoreCandidateIn) { c->id, c->score };
+    }
+  if (candidates->len > 0)
+    {
+      out->best_score = stored[0].score;
+      out->best_sample_id = stored[0].sample_id;
+      if (!candidate_identity (store, out->best_sample_id, &out->best_identity_id, &best_quality, error))
+        return FALSE;
+    }
+
+  /* Routing: a poor probe always goes to an examiner; otherwise the
+   * matcher decides outside the grey zone, with the match threshold of the
+   * quality bucket the pair falls in. */
+  quality = probe_quality (&probe);
+  priority = encounter->purpose == RL_PURPOSE_ARREST_BOOKING ? 2 : 3;
+  match_threshold = rl_release_params_match_threshold_for (params, quality, best_quality);
+  if (quality >= 0 && quality < params->quality_threshold)
+    out->status = RL_SEARCH_PENDING, out->reason = RL_SEARCH_REASON_LOW_QUALITY, priority = 2;
+  else if (out->best_score >= match_threshold || out->best_score < params->no_match_threshold)
+    out->status = RL_SEARCH_AUTOMATIC, out->reason = RL_SEARCH_REASON_AUTOMATIC;
+  else
+    out->status = RL_SEARCH_PENDING, out->reason = RL_SEARCH_REASON_GREY_ZONE;
+
+  if (!(out->search_id = rl_store_add_search (store, probe_sample_id, release_id, out->status, out->reason, priority,
+                                              stored, candidates->len, error)))
+    return FALSE;
+
+  /* The other identity this probe matches best, for multiple-identity
+   * detection: only from a probe good enough for the matcher to decide,
+   * and only at the match threshold of the pair's quality bucket. One per
+   * probe: the matcher's impostor tail (strangers just above the threshold,
+   * many of them on synthetic prints) must not fan out into links; a third
+   * alias is reached through the second's own links. */
+  if (!(quality >= 0 && quality < params->quality_threshold))
+    for (guint i = 0; i < candidates->len; i++)
+      {
+        RlCandidate *c = &g_array_index (candidates, RlCandidate, i);
+        gint64 identity_id = 0;
+        int candidate_quality = -1;
+        float *best;
+
+        if (c->score < params->no_match_threshold)
+          break;
+        if (!candidate_identity (store, c->id, &identity_id, &candidate_quality, error))
+          return FALSE;
+        if (identity_id == encounter->identity_id)
+          continue;
+        if (c->score < rl_release_params_match_threshold_for (params, quality, candidate_quality))
+          break;
+        if ((best = g_hash_table_lookup (matched, &identity_id)) == NULL)
+          {
+            best = g_new (float, 1);
+            *best = c->score;
+            g_hash_table_insert (matched, g_memdup2 (&identity_id, sizeof identity_id), best);
+          }
+        else
+          *best = MAX (*best, c->score);
+        break;
+      }
+
+  if (out->status == RL_SEARCH_AUTOMATIC && candidates->len > 0 && out->best_score >= match_threshold)
+    {
+      gboolean derogatory = FALSE;
+
+      if (!identity_is_derogatory (store, out->best_identity_id, &derogatory, error))
+        return FALSE;
+      if (derogatory &&
+          !add_hit (store, out->search_id, encounter->id, out->best_identity_id, out->best_score, &out->hit_id, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GHashTable *
+matched_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+/* Multiple-identity detection from the encounter's own search results: a
+ * yellow link to each other identity its prints matched whose biographic
+ * data differs (rl-mid.h explains the colours). The search's candidates are
+ * the evidence, so this costs no second pass over the gallery; and it only
+ * takes matches the release would decide automatically, because weak prints
+ * match many strangers just above the threshold (a full scan of the
+ * 100-identity demo with every print, poor ones included, made 113 links,
+ * almost all false). */
+static gboolean
+link_identities (RlStore *store, gint64 encounter_id, GHashTable *matched, RlSearchOutcome *out, GError **error)
+{
+  g_autoptr(RlEncounter) encounter = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  out->n_links = 0;
+  if (g_hash_table_size (matched) == 0)
+    return TRUE;
+  if (!(encounter = rl_store_get_encounter (store, encounter_id, error)))
+    return FALSE;
+  g_hash_table_iter_init (&iter, matched);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 other = *(gint64 *) key;
+      g_autoptr(GPtrArray) others = NULL;
+      gboolean differs = FALSE;
+
+      if (!(others = rl_store_list_encounters (store, other, error)))
+        return FALSE;
+      for (guint i = 0; i < others->len && !differs; i++)
+        differs = rl_mid_biographic_differs (encounter, others->pdata[i]);
+      /* Same prints, same biographic data: a duplicate enrolment, not a
+       * multiple identity. */
+      if (!differs)
+        continue;
+      if (rl_store_add_identity_link (store, encounter->identity_id, other, *(float *) value, error) == 0)
+        return FALSE;
+      out->n_links++;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_search_sample (RlStore *store, gint64 probe_sample_id, RlSearchOutcome *out, GError **error)
+{
+  RlReleaseParams params;
+  RlSearchOutcome outcome = { 0 };
+  gint64 release_id;
+  g_autoptr(RlSample) sample = NULL;
+  g_autoptr(GHashTable) matched = matched_new ();
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!active_params (store, &params, &release_id, error))
+    return FALSE;
+  if (!rl_store_begin (store, error))
+    return FALSE;
+  if (!search_one (store, &params, release_id, probe_sample_id, &outcome, matched, error) ||
+      !(sample = rl_store_get_sample (store, probe_sample_id, error)) ||
+      !link_identities (store, sample->encounter_id, matched, &outcome, error) ||
+      !rl_store_commit (store, error))
+    {
+      rl_store_rollback (store);
+      return FALSE;
+    }
+  if (out)
+    *out = outcome;
+  return TRUE;
+}
+
+/* Which of two outcomes an encounter reports: a hit first, then an
+ * automatic match, then the higher score. */
+static gboolean
+outcome_better (const RlSearchOutcome *a, const RlSearchOutcome *b)
+{
+  if ((a->hit_id != 0) != (b->hit_id != 0))
+    return a->hit_id != 0;
+  return a->best_score > b->best_score;
+}
+
+gboolean
+rl_search_encounter (RlStore *store, gint64 encounter_id, RlSearchOutcome *out, GError **error)
+{
+  RlReleaseParams params;
+  RlSearchOutcome best = { 0 };
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GHashTable) matched = matched_new ();
+  gint64 release_id;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!active_params (store, &params, &release_id, error))
+    return FALSE;
+  {
+    g_autoptr(RlEncounter) encounter = rl_store_get_encounter (store, encounter_id, error);
+    if (encounter == NULL)
+      return FALSE;
+  }
+  if (!(samples = rl_store_list_samples (store, encounter_id, error)))
+    return FALSE;
+  if (!rl_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < samples->len; i++)
+    {
+      RlSample *s = samples->pdata[i];
+      RlSearchOutcome one;
+
+      if (!s->has_template)
+        continue;
+      if (!search_one (store, &params, release_id, s->id, &one, matched, error))
+        goto fail;
+      if (!any || outcome_better (&one, &best))
+        best = one;
+      any = TRUE;
+    }
+  if (any && !link_identities (store, encounter_id, matched, &best, error))
+    goto fail;
+  if (!rl_store_commit (store, error))
+    goto fail;
+  if (out)
+    *out = best;
+  return TRUE;
+fail:
+  rl_store_rollback (store);
+  return FALSE;
+}
