@@ -13,6 +13,7 @@
 #include "rl-eval.h"
 #include "rl-gallery.h"
 #include "rl-release-params.h"
+#include "rl-search.h"
 #include "rl-store-private.h"
 #include "rl-template-io.h"
 
@@ -1012,7 +1013,7 @@ add_broken (JsonBuilder *b, RlTuningSet *set, const RlReleaseParams *before, con
   return ranked->len;
 }
 
-G_GNUC_UNUSED static const char *
+static const char *
 routing_of (RlStore *store, const RlReleaseParams *p, int probe_quality, GArray *candidates)
 {
   RlCandidate *best;
@@ -1033,22 +1034,64 @@ routing_of (RlStore *store, const RlReleaseParams *p, int probe_quality, GArray 
   return "grey-zone";
 }
 
-/* Past searches, newest first, run again with both releases' parameters.
- * Waits for rl_search_preview (data/rl-search.h): until then no search is
- * re-run and the report says so (n_searches 0). */
+/* Past searches, newest first, run again with both releases' parameters:
+ * what would change in their candidate lists and routing. */
 static gboolean
 add_rerun (JsonBuilder *b, RlStore *store, const RlReleaseParams *before, const RlReleaseParams *after, guint max,
            guint *out_n, guint *out_changed, GError **error)
 {
+  g_autoptr(GPtrArray) searches = rl_store_list_searches (store, 0, error);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint n = 0, changed = 0;
+
+  if (searches == NULL)
+    return FALSE;
   json_builder_set_member_name (b, "rerun");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "changed");
   json_builder_begin_array (b);
+  for (guint i = 0; i < searches->len && n < max; i++)
+    {
+      RlSearch *s = searches->pdata[i];
+      g_autoptr(GArray) cb = NULL;
+      g_autoptr(GArray) ca = NULL;
+      const char *rb, *ra;
+      gint64 tb, ta;
+
+      /* a probe searched twice is re-run once */
+      if (g_hash_table_contains (seen, &s->probe_sample_id))
+        continue;
+      g_hash_table_add (seen, &s->probe_sample_id);
+      if (!(cb = rl_search_preview (store, before, s->probe_sample_id, error)) ||
+          !(ca = rl_search_preview (store, after, s->probe_sample_id, error)))
+        {
+          g_prefix_error (error, _("Re-running search %" G_GINT64_FORMAT ": "), s->id);
+          return FALSE;
+        }
+      n++;
+      rb = routing_of (store, before, s->probe_quality, cb);
+      ra = routing_of (store, after, s->probe_quality, ca);
+      tb = cb->len ? g_array_index (cb, RlCandidate, 0).id : 0;
+      ta = ca->len ? g_array_index (ca, RlCandidate, 0).id : 0;
+      if (tb == ta && g_str_equal (rb, ra))
+        continue;
+      changed++;
+      json_builder_begin_object (b);
+      add_int (b, "search_id", s->id);
+      add_int (b, "probe_sample_id", s->probe_sample_id);
+      add_int (b, "top_before", tb);
+      add_int (b, "top_after", ta);
+      add_score (b, "score_before", cb->len ? g_array_index (cb, RlCandidate, 0).score : 0);
+      add_score (b, "score_after", ca->len ? g_array_index (ca, RlCandidate, 0).score : 0);
+      add_string (b, "routing_before", rb);
+      add_string (b, "routing_after", ra);
+      json_builder_end_object (b);
+    }
   json_builder_end_array (b);
-  add_int (b, "n_searches", 0);
+  add_int (b, "n_searches", n);
   json_builder_end_object (b);
-  *out_n = 0;
-  *out_changed = 0;
+  *out_n = n;
+  *out_changed = changed;
   return TRUE;
 }
 

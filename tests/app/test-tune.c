@@ -13,6 +13,7 @@
 
 #include "rl-compare.h"
 #include "rl-release-params.h"
+#include "rl-search.h"
 #include "rl-store.h"
 #include "rl-template-io.h"
 
@@ -167,19 +168,15 @@ make_world (World *w)
    * was sure of, and records each as a false match. */
   for (int l = 0; l < N_CORRECTED; l++)
     {
-      RlReleaseParams params;
-      g_autoptr(GArray) found = search (store, w->lookalike[l], &params);
-      g_autofree RlStoreCandidateIn *in = g_new0 (RlStoreCandidateIn, found->len);
+      RlSearchOutcome out = { 0 };
       g_autoptr(GPtrArray) candidates = NULL;
       guint n_false = 0;
-      struct { gint64 search_id; } out;
 
-      for (guint i = 0; i < found->len; i++)
-        in[i] = (RlStoreCandidateIn) { g_array_index (found, Hit, i).id, g_array_index (found, Hit, i).score };
-      g_assert_true (g_array_index (found, Hit, 0).score >= w->bad_threshold);
-      out.search_id = rl_store_add_search (store, w->lookalike[l], 0, RL_SEARCH_AUTOMATIC, RL_SEARCH_REASON_AUTOMATIC, 3,
-                                           in, found->len, &error);
+      /* the production search, with the active release */
+      g_assert_true (rl_search_sample (store, w->lookalike[l], &out, &error));
       g_assert_no_error (error);
+      g_assert_cmpint (out.status, ==, RL_SEARCH_AUTOMATIC);
+      g_assert_cmpfloat (out.best_score, >=, w->bad_threshold);
       w->search[l] = out.search_id;
       g_assert_cmpint (out.search_id, >, 0);
       g_assert_true (rl_store_set_actor (store, 4, &error));
@@ -307,14 +304,23 @@ search (RlStore *store, gint64 probe, RlReleaseParams *params)
   return hits;
 }
 
-/* The candidate list a search of probe finds now, as "id:score,…". */
+/* The candidate list a search of probe finds now, as "id:score,…": the
+ * store's preview (what a new search would store) and, after "|", this
+ * test's own 1:N over the same prints. */
 static char *
 preview (RlStore *store, gint64 probe)
 {
+  g_autoptr(GError) error = NULL;
   RlReleaseParams params;
   g_autoptr(GArray) list = search (store, probe, &params);
+  g_autoptr(GArray) stored = rl_search_preview (store, NULL, probe, &error);
   g_autoptr(GString) s = g_string_new (NULL);
 
+  g_assert_no_error (error);
+  for (guint i = 0; i < stored->len; i++)
+    g_string_append_printf (s, "%" G_GINT64_FORMAT ":%.3f,", g_array_index (stored, RlCandidate, i).id,
+                            g_array_index (stored, RlCandidate, i).score);
+  g_string_append_c (s, '|');
   for (guint i = 0; i < list->len; i++)
     g_string_append_printf (s, "%" G_GINT64_FORMAT ":%.3f,", g_array_index (list, Hit, i).id,
                             g_array_index (list, Hit, i).score);
@@ -433,6 +439,21 @@ test_tune (void)
       }
   }
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (metrics, "near_threshold")), >, 0);
+  {
+    JsonObject *rerun = json_object_get_object_member (metrics, "rerun");
+    guint changed_to_review = 0;
+
+    /* the corrected searches, re-run: no longer automatic matches */
+    g_assert_cmpint (json_object_get_int_member (rerun, "n_searches"), ==, N_CORRECTED);
+    list = json_object_get_array_member (rerun, "changed");
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        JsonObject *c = json_array_get_object_element (list, i);
+        changed_to_review += g_str_equal (json_object_get_string_member (c, "routing_before"), "automatic-match") &&
+                             !g_str_equal (json_object_get_string_member (c, "routing_after"), "automatic-match");
+      }
+    g_assert_cmpuint (changed_to_review, ==, N_CORRECTED);
+  }
   g_clear_pointer (&store, rl_store_close);
 
   /* The PDF report. */
@@ -465,6 +486,13 @@ test_tune (void)
   g_assert_no_error (error);
   for (int l = 0; l < N_CORRECTED; l++)
     g_assert_false (automatic_match (store, w.lookalike[l]));
+  {
+    /* a new search of a look-alike goes to the examiners now */
+    RlSearchOutcome outcome = { 0 };
+    g_assert_true (rl_search_sample (store, w.lookalike[0], &outcome, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (outcome.status, ==, RL_SEARCH_PENDING);
+  }
   g_clear_pointer (&store, rl_store_close);
 
   /* Rollback: the shipped release again, and searches find what they found before. */
