@@ -384,7 +384,7 @@ draw_report (Doc *d, RlMatcherRelease *r, RlMatcherRelease *base, JsonObject *m)
     line (d, s, 9.5, FALSE);
     if (a && json_array_get_length (a) > 0)
       {
-        static const double x[] = { 0, 50, 130, 210, 320 };
+        static const double x[] = { 0, 45, 120, 240, 340 };
         const char *h[] = { _("Search"), _("Top before"), _("Top after"), _("Routing before"), _("Routing after") };
 
         row (d, x, 5, h, TRUE, FALSE);
@@ -393,7 +393,8 @@ draw_report (Doc *d, RlMatcherRelease *r, RlMatcherRelease *base, JsonObject *m)
             JsonObject *o = json_array_get_object_element (a, i);
             g_autofree char *id = g_strdup_printf ("%d", (int) num (o, "search_id"));
             g_autofree char *tb = g_strdup_printf ("%d (%.2f)", (int) num (o, "top_before"), num (o, "score_before"));
-            g_autofree char *ta = g_strdup_printf ("%d (%.2f)", (int) num (o, "top_after"), num (o, "score_after"));
+            g_autofree char *ta = g_strdup_printf ("%d (%.2f)%s", (int) num (o, "top_after"), num (o, "score_after"),
+                                                   num (o, "identity_before") == num (o, "identity_after") ? _(", same person") : "");
             const char *cells[] = { id, tb, ta, str (o, "routing_before"), str (o, "routing_after") };
             row (d, x, 5, cells, FALSE, i % 2);
           }

@@ -1034,6 +1034,13 @@ routing_of (RlStore *store, const RlReleaseParams *p, int probe_quality, GArray 
   return "grey-zone";
 }
 
+static gint64
+identity_of (RlStore *store, gint64 sample_id)
+{
+  g_autoptr(RlSample) s = sample_id ? rl_store_get_sample (store, sample_id, NULL) : NULL;
+  return s ? s->identity_id : 0;
+}
+
 /* Past searches, newest first, run again with both releases' parameters:
  * what would change in their candidate lists and routing. */
 static gboolean
@@ -1085,6 +1092,9 @@ add_rerun (JsonBuilder *b, RlStore *store, const RlReleaseParams *before, const 
       add_score (b, "score_after", ca->len ? g_array_index (ca, RlCandidate, 0).score : 0);
       add_string (b, "routing_before", rb);
       add_string (b, "routing_after", ra);
+      /* the same person's other print on top is a smaller change than another person */
+      add_int (b, "identity_before", identity_of (store, tb));
+      add_int (b, "identity_after", identity_of (store, ta));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
