@@ -1,13 +1,15 @@
 /* bench-compare.c — 1:1 comparison rate, templates in memory, one thread.
  *
- *   bench-compare [TEMPLATE_DIR…]
+ *   bench-compare [--dump FILE] [TEMPLATE_DIR…]
  *
  * Default: the commercial extractor's ISO templates of the four FVC sets in
  * ../shared/interchange/iso19794-2. Every pair of templates within each set
  * is compared (3,160 per set); prints comparisons per second for prepared
  * templates (descriptors computed once, as in a gallery), the time to
  * prepare a template, and the rate of rl_compare() on raw templates.
- * Times are this thread's CPU time (the machine is shared). */
+ * Times are this thread's CPU time (the machine is shared). --dump writes
+ * every score (hexadecimal float, one per pair) to FILE, to check that a
+ * change to the comparison's speed left its scores alone, bit for bit. */
 #include <glib.h>
 #include <stdio.h>
 #include <time.h>
@@ -33,7 +35,19 @@ main (int argc, char **argv)
   g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_evaluation_free);
   guint64 n_cmp = 0, n_raw = 0, n_prep = 0;
   double t_cmp = 0, t_raw = 0, t_prep = 0, checksum = 0;
+  FILE *dump = NULL;
 
+  if (argc > 2 && g_str_equal (argv[1], "--dump"))
+    {
+      dump = fopen (argv[2], "w");
+      if (dump == NULL)
+        {
+          fprintf (stderr, "bench-compare: cannot write %s\n", argv[2]);
+          return 1;
+        }
+      argc -= 2;
+      argv += 2;
+    }
   if (argc > 1)
     for (int i = 1; i < argc; i++)
       g_ptr_array_add (dirs, g_strdup (argv[i]));
@@ -75,6 +89,10 @@ main (int argc, char **argv)
               n_cmp++;
             }
       t_cmp += (cpu_now () - start) / 1e6;
+      if (dump)
+        for (guint i = 0; i < n; i++)
+          for (guint j = 0; j < n; j++)
+            fprintf (dump, "%u %u %a\n", i, j, rl_compare_prepared (p[i], p[j], NULL));
 
       start = cpu_now ();
       for (guint i = 0; i < n; i += 4)
@@ -94,5 +112,7 @@ main (int argc, char **argv)
   printf ("preparing a template: %.1f µs\n", 1e6 * t_prep / n_prep);
   printf ("rl_compare on raw templates (both prepared each call): %.0f per second\n", n_raw / t_raw);
   printf ("(checksum %.1f)\n", checksum);
+  if (dump)
+    fclose (dump);
   return 0;
 }

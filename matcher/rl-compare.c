@@ -584,36 +584,6 @@ similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
 }
 #endif
 
-typedef void (*SimilarityFunc) (const RlPreparedTemplate *, const RlPreparedTemplate *, float *, Candidate *);
-
-static SimilarityFunc similarity_impl = NULL;
-
-static SimilarityFunc
-similarity_func (void)
-{
-  if (G_UNLIKELY (g_atomic_pointer_get (&similarity_impl) == NULL))
-    {
-      SimilarityFunc f = similarities_generic;
-#ifdef RL_HAVE_X86_DISPATCH
-      __builtin_cpu_init ();
-      if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
-          && __builtin_cpu_supports ("avx512bw") && __builtin_cpu_supports ("avx512dq")
-          && __builtin_cpu_supports ("avx512vpopcntdq"))
-        f = similarities_avx512;
-      else if (__builtin_cpu_supports ("popcnt"))
-        f = similarities_popcnt;
-#endif
-      g_atomic_pointer_set (&similarity_impl, f);
-    }
-  return similarity_impl;
-}
-
-void
-rl_compare_set_portable (gboolean portable)
-{
-  g_atomic_pointer_set (&similarity_impl, portable ? (SimilarityFunc) similarities_generic : NULL);
-}
-
 /* ---- Consolidation ------------------------------------------------------- */
 
 /* Shell sorts for the short lists below (a few dozen to a few hundred
@@ -846,6 +816,285 @@ consolidate_seed (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
     }
 }
 
+/* The candidate pairs' coordinates side by side (structure of arrays), for
+ * the vector forms below; padded to whole vectors of 16. */
+#define CAND_MAX (2 * RL_COMPARE_MAX_MINUTIAE)
+
+typedef struct {
+  _Alignas (64) float ax[CAND_MAX];
+  float ay[CAND_MAX], ath[CAND_MAX];
+  float bx[CAND_MAX], by[CAND_MAX], bth[CAND_MAX];
+} CandGeometry;
+
+/* A candidate pair's rank as one integer: similarity first (descending; a
+ * non-negative float's bits order like its value), then probe and candidate
+ * index — candidate_before() as an integer comparison. */
+static inline guint64
+cand_key (const Candidate *c)
+{
+  guint32 bits;
+
+  memcpy (&bits, &c->sim, sizeof bits);
+  return ((guint64) (G_MAXUINT32 - bits) << 16) | ((guint64) c->a << 8) | c->b;
+}
+
+static inline void
+sort_keys (guint64 *keys, guint16 *index, guint n)
+{
+  for (guint i = 1; i < n; i++)
+    {
+      guint64 k = keys[i];
+      guint16 x = index[i];
+      guint j = i;
+
+      for (; j > 0 && keys[j - 1] > k; j--)
+        {
+          keys[j] = keys[j - 1];
+          index[j] = index[j - 1];
+        }
+      keys[j] = k;
+      index[j] = x;
+    }
+}
+
+#ifdef RL_HAVE_X86_DISPATCH
+static void
+cand_geometry_fill (CandGeometry *g, const RlPreparedTemplate *a, const RlPreparedTemplate *b,
+                    const Candidate *cands, guint n_cands)
+{
+  for (guint k = 0; k < n_cands; k++)
+    {
+      g->ax[k] = a->x[cands[k].a];
+      g->ay[k] = a->y[cands[k].a];
+      g->ath[k] = a->theta[cands[k].a];
+      g->bx[k] = b->x[cands[k].b];
+      g->by[k] = b->y[cands[k].b];
+      g->bth[k] = b->theta[cands[k].b];
+    }
+  for (guint k = n_cands; k < (n_cands + 15) / 16 * 16; k++)
+    g->ax[k] = g->ay[k] = g->ath[k] = g->bx[k] = g->by[k] = g->bth[k] = 0.0f;
+}
+
+/* angle_distance() for 16 angle pairs, same operations: |difference| < 4π
+ * (plus rounding) here, so at most two turns off, then folded into [0, π]. */
+__attribute__ ((target (AVX512_TARGET)))
+static inline __m512
+angle_distance16 (__m512 a, __m512 b)
+{
+  const __m512 two_pi = _mm512_set1_ps (2.0f * (float) G_PI), pi = _mm512_set1_ps ((float) G_PI);
+  __m512 d = _mm512_and_ps (_mm512_sub_ps (a, b), _mm512_castsi512_ps (_mm512_set1_epi32 (0x7fffffff)));
+
+  d = _mm512_mask_sub_ps (d, _mm512_cmp_ps_mask (d, two_pi, _CMP_GT_OQ), d, two_pi);
+  d = _mm512_mask_sub_ps (d, _mm512_cmp_ps_mask (d, two_pi, _CMP_GT_OQ), d, two_pi);
+  return _mm512_mask_sub_ps (d, _mm512_cmp_ps_mask (d, pi, _CMP_GT_OQ), two_pi, d);
+}
+
+/* consolidate_seed() over the candidate pairs in any order: the geometric
+ * test — where a pair lands and how it points, seen from the seed — for 16
+ * pairs per step with the same operations in the same order (so the same
+ * decisions); only the pairs that pass (a handful) are put in rank order
+ * (cand_key) and go through the sequential part, which keeps each minutia
+ * to one pair. The same pairing as consolidate_seed() on the sorted list,
+ * without sorting the whole list for every comparison. */
+__attribute__ ((target (AVX512_TARGET)))
+static void
+consolidate_avx512 (const Candidate *cands, const guint64 *keys, const CandGeometry *g, guint n_cands,
+                    guint seed, const RlCompareParams *params, Pairing *out)
+{
+  const float weight_floor = params->pair_weight_floor;
+  guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
+  const float rot = g->bth[seed] - g->ath[seed];
+  const __m512 c = _mm512_set1_ps (cosf (rot)), s = _mm512_set1_ps (sinf (rot)), vrot = _mm512_set1_ps (rot);
+  const __m512 ax0 = _mm512_set1_ps (g->ax[seed]), ay0 = _mm512_set1_ps (g->ay[seed]);
+  const __m512 bx0 = _mm512_set1_ps (g->bx[seed]), by0 = _mm512_set1_ps (g->by[seed]);
+  const __m512 tol0 = _mm512_set1_ps (params->seed_dist_tol), growth = _mm512_set1_ps (params->seed_dist_growth);
+  const __m512 angle_tol = _mm512_set1_ps (params->angle_tol);
+  guint64 pass_keys[CAND_MAX];
+  guint16 pass_index[CAND_MAX];
+  guint n_pass = 0;
+
+  for (guint k0 = 0; k0 < n_cands; k0 += 16)
+    {
+      __m512 ux = _mm512_sub_ps (_mm512_load_ps (g->ax + k0), ax0);
+      __m512 uy = _mm512_sub_ps (_mm512_load_ps (g->ay + k0), ay0);
+      __m512 rx = _mm512_sub_ps (_mm512_load_ps (g->bx + k0), bx0);
+      __m512 ry = _mm512_sub_ps (_mm512_load_ps (g->by + k0), by0);
+      __m512 ex = _mm512_sub_ps (_mm512_sub_ps (_mm512_mul_ps (c, ux), _mm512_mul_ps (s, uy)), rx);
+      __m512 ey = _mm512_sub_ps (_mm512_add_ps (_mm512_mul_ps (s, ux), _mm512_mul_ps (c, uy)), ry);
+      __m512 tol = _mm512_add_ps (tol0, _mm512_mul_ps (growth, _mm512_sqrt_ps (_mm512_add_ps (_mm512_mul_ps (rx, rx),
+                                                                                             _mm512_mul_ps (ry, ry)))));
+      __m512 e2 = _mm512_add_ps (_mm512_mul_ps (ex, ex), _mm512_mul_ps (ey, ey));
+      __m512 d = angle_distance16 (_mm512_add_ps (_mm512_load_ps (g->ath + k0), vrot), _mm512_load_ps (g->bth + k0));
+      __mmask16 pass = n_cands - k0 >= 16 ? 0xffff : (__mmask16) ((1u << (n_cands - k0)) - 1);
+
+      pass &= _mm512_cmp_ps_mask (e2, _mm512_mul_ps (tol, tol), _CMP_NGT_UQ);
+      pass &= _mm512_cmp_ps_mask (d, angle_tol, _CMP_NGT_UQ);
+      for (; pass; pass &= pass - 1)
+        {
+          guint k = k0 + __builtin_ctz (pass);
+
+          pass_keys[n_pass] = keys[k];
+          pass_index[n_pass++] = k;
+        }
+    }
+  sort_keys (pass_keys, pass_index, n_pass);
+
+  out->n = 0;
+  out->weight = 0;
+  for (guint p = 0; p < n_pass; p++)
+    {
+      const Candidate *cd = &cands[pass_index[p]];
+
+      if (used_a[cd->a] || used_b[cd->b])
+        continue;
+      used_a[cd->a] = used_b[cd->b] = 1;
+      out->a[out->n] = cd->a;
+      out->b[out->n] = cd->b;
+      out->sim[out->n] = cd->sim;
+      out->n++;
+      out->weight += weight_floor + cd->sim;
+    }
+}
+
+/* pair_up() with the search for each probe minutia's mates done 16
+ * candidate minutiae at a time: the same window in y, the same distance and
+ * angle tests with the same operations; the pairs that pass get their cost
+ * exactly as pair_up() computes it, in the same order. */
+__attribute__ ((target (AVX512_TARGET)))
+static void
+pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, float growth, float sim_gate,
+                const RlCompareParams *params, Pairing *out)
+{
+  const RlPreparedTemplate *a = s->a, *b = s->b;
+  const double angle_tol = params->angle_tol;
+  const __m512 vangle_tol = _mm512_set1_ps (params->angle_tol);
+  const float weight_floor = params->pair_weight_floor;
+  guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
+  const guint nb = b->n;
+  guint n_matches = 0;
+
+  out->n = 0;
+  out->weight = 0;
+  for (guint i = 0; i < a->n; i++)
+    {
+      float px, py, rx, ry, tol, theta, lo, hi;
+
+      transform_apply (t, a->x[i], a->y[i], &px, &py);
+      s->ax[i] = px;
+      s->ay[i] = py;
+      rx = px - cx;
+      ry = py - cy;
+      tol = tol0 + growth * sqrtf (rx * rx + ry * ry);
+      theta = a->theta[i] + t->rot;
+      lo = py - tol;
+      hi = py + tol;
+      for (guint j0 = 0; j0 < nb; j0 += 16)
+        {
+          __mmask16 pass = nb - j0 >= 16 ? 0xffff : (__mmask16) ((1u << (nb - j0)) - 1);
+          __m512 by, bx, ex, ey, d2;
+
+          /* b is sorted by y: skip blocks below the window, stop above it */
+          if (b->y[MIN (j0 + 15, nb - 1)] < lo)
+            continue;
+          if (b->y[j0] > hi)
+            break;
+          by = _mm512_maskz_loadu_ps (pass, b->y + j0);
+          bx = _mm512_maskz_loadu_ps (pass, b->x + j0);
+          ex = _mm512_sub_ps (_mm512_set1_ps (px), bx);
+          ey = _mm512_sub_ps (_mm512_set1_ps (py), by);
+          d2 = _mm512_add_ps (_mm512_mul_ps (ex, ex), _mm512_mul_ps (ey, ey));
+          pass &= _mm512_cmp_ps_mask (by, _mm512_set1_ps (lo), _CMP_GE_OQ);
+          pass &= _mm512_cmp_ps_mask (by, _mm512_set1_ps (hi), _CMP_LE_OQ);
+          pass &= _mm512_cmp_ps_mask (d2, _mm512_set1_ps (tol * tol), _CMP_NGT_UQ);
+          pass &= _mm512_cmp_ps_mask (angle_distance16 (_mm512_set1_ps (theta), _mm512_maskz_loadu_ps (pass, b->theta + j0)),
+                                      vangle_tol, _CMP_NGT_UQ);
+          for (; pass; pass &= pass - 1)
+            {
+              guint j = j0 + __builtin_ctz (pass);
+              float exs = px - b->x[j], eys = py - b->y[j], d2s = exs * exs + eys * eys;
+              float ad = angle_distance (theta, b->theta[j]);
+              float sm = s->sim[i * nb + j];
+
+              if (sm < sim_gate)
+                continue;
+              if (n_matches < G_N_ELEMENTS (s->matches))
+                s->matches[n_matches++] = (Match) { sqrtf (d2s) / tol + ad / angle_tol - 2.0f * sm, (guint8) i, (guint8) j };
+            }
+        }
+    }
+  SHELL_SORT (Match, s->matches, n_matches, match_before);
+  for (guint k = 0; k < n_matches; k++)
+    {
+      const Match *m = &s->matches[k];
+      float sm;
+
+      if (used_a[m->a] || used_b[m->b])
+        continue;
+      used_a[m->a] = used_b[m->b] = 1;
+      sm = s->sim[m->a * nb + m->b];
+      out->a[out->n] = m->a;
+      out->b[out->n] = m->b;
+      out->sim[out->n] = sm;
+      out->weight += weight_floor + sm;
+      out->n++;
+    }
+}
+
+/* How many of the n points (x, y) lie inside p's hull grown by margin:
+ * hull_contains() for 16 points at a time, same operations. */
+__attribute__ ((target (AVX512_TARGET)))
+static guint
+count_inside_avx512 (const RlPreparedTemplate *p, const float *x, const float *y, guint n, float margin)
+{
+  const __m512 neg_margin = _mm512_set1_ps (-margin);
+  guint count = 0;
+
+  for (guint i0 = 0; i0 < n; i0 += 16)
+    {
+      __mmask16 inside = n - i0 >= 16 ? 0xffff : (__mmask16) ((1u << (n - i0)) - 1);
+      __m512 vx = _mm512_maskz_loadu_ps (inside, x + i0), vy = _mm512_maskz_loadu_ps (inside, y + i0);
+
+      for (guint e = 0; e < p->n_edges && inside; e++)
+        {
+          __m512 v = _mm512_add_ps (_mm512_add_ps (_mm512_mul_ps (_mm512_set1_ps (p->edges[e].nx), vx),
+                                                   _mm512_mul_ps (_mm512_set1_ps (p->edges[e].ny), vy)),
+                                    _mm512_set1_ps (p->edges[e].c));
+
+          inside &= _mm512_cmp_ps_mask (v, neg_margin, _CMP_NLT_UQ);
+        }
+      count += __builtin_popcount (inside);
+    }
+  return count;
+}
+#endif
+
+/* Which loops run the comparison: 0 portable, 1 with POPCNT, 2 AVX-512
+ * (VPOPCNTQ and the vector forms of consolidation, pairing and overlap);
+ * -1 not chosen yet. */
+static int simd_level = -1;
+
+static int
+compare_simd_level (void)
+{
+  int level = g_atomic_int_get (&simd_level);
+
+  if (G_UNLIKELY (level < 0))
+    {
+      level = 0;
+#ifdef RL_HAVE_X86_DISPATCH
+      __builtin_cpu_init ();
+      if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
+          && __builtin_cpu_supports ("avx512bw") && __builtin_cpu_supports ("avx512dq")
+          && __builtin_cpu_supports ("avx512vpopcntdq"))
+        level = 2;
+      else if (__builtin_cpu_supports ("popcnt"))
+        level = 1;
+#endif
+      g_atomic_int_set (&simd_level, level);
+    }
+  return level;
+}
+
 static RlComparison *
 comparison_new (const RlPreparedTemplate *pa, const RlPreparedTemplate *pb, const Pairing *pg, float score)
 {
@@ -908,11 +1157,13 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
   static gsize defaults_ready;
   float sim_stack[64 * 64];
   g_autofree float *sim_heap = NULL;
-  g_autofree Scratch *scratch = NULL;
+  Scratch scratch_;
+  Scratch *scratch = &scratch_;
   float *sim;
-  Candidate top[2 * RL_COMPARE_MAX_MINUTIAE];
+  Candidate top[CAND_MAX];
   guint n_cands = 0;
-  Pairing cur, best = { 0 }, final = { 0 };
+  int level;
+  Pairing pairings[2], *cur = &pairings[0], *best = &pairings[1], final = { 0 };
   Transform t;
   float cx, cy, score = 0.0f, ov_a = 0, ov_b = 0;
 
@@ -933,46 +1184,127 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
     goto done;
 
   /* 1. Local similarities, and each probe minutia's two best mates. */
+  level = compare_simd_level ();
   sim = (gsize) pa->n * pb->n <= G_N_ELEMENTS (sim_stack) ? sim_stack
         : (sim_heap = g_new (float, (gsize) pa->n * pb->n));
-  similarity_func () (pa, pb, sim, top);
+#ifdef RL_HAVE_X86_DISPATCH
+  if (level == 2)
+    similarities_avx512 (pa, pb, sim, top);
+  else if (level == 1)
+    similarities_popcnt (pa, pb, sim, top);
+  else
+#endif
+    similarities_generic (pa, pb, sim, top);
   for (guint k = 0; k < 2u * pa->n; k++)
     if (top[k].sim >= params->sim_min)
       top[n_cands++] = top[k];
   if (n_cands == 0)
     goto done;
-  SHELL_SORT (Candidate, top, n_cands, candidate_before);
 
-  /* 2.–3. The most alike pairs seed alignments; keep the heaviest. */
-  for (guint k = 0; k < MIN (n_cands, N_SEEDS); k++)
-    {
-      consolidate_seed (pa, pb, top, n_cands, &top[k], params, &cur);
-      if (cur.weight > best.weight)
-        best = cur;
-    }
-  if (best.n < 2)
-    goto done;
-  scratch = g_new (Scratch, 1);
+  /* 2.–3. The most alike pairs seed alignments; keep the heaviest.
+   * 4. Refine the transform on those pairs and pair again, now every
+   * minutia, whatever its local similarity. The AVX-512 branch makes the
+   * same decisions as the portable one (test compare-simd), faster. */
+  best->n = 0;
+  best->weight = 0;
   scratch->a = pa;
   scratch->b = pb;
   scratch->sim = sim;
+#ifdef RL_HAVE_X86_DISPATCH
+  if (level == 2)
+    {
+      CandGeometry geometry;
+      guint64 keys[CAND_MAX], seed_keys[N_SEEDS];
+      guint16 seeds[N_SEEDS];
+      guint n_seeds = 0;
 
-  /* 4. Refine the transform on those pairs and pair again, now every
-   * minutia, whatever its local similarity. */
-  fit_transform (pa, pb, &best, &t, &cx, &cy);
-  pair_up (scratch, &t, cx, cy, params->final_dist_tol, params->final_dist_growth, -1.0f, params, &final);
+      /* the N_SEEDS best candidate pairs, in rank order, without sorting
+       * them all (see consolidate_avx512) */
+      for (guint k = 0; k < n_cands; k++)
+        {
+          keys[k] = cand_key (&top[k]);
+          if (n_seeds < N_SEEDS || keys[k] < seed_keys[n_seeds - 1])
+            {
+              guint p = MIN (n_seeds, N_SEEDS - 1);
+
+              for (; p > 0 && seed_keys[p - 1] > keys[k]; p--)
+                {
+                  seed_keys[p] = seed_keys[p - 1];
+                  seeds[p] = seeds[p - 1];
+                }
+              seed_keys[p] = keys[k];
+              seeds[p] = k;
+              n_seeds = MIN (n_seeds + 1, N_SEEDS);
+            }
+        }
+      cand_geometry_fill (&geometry, pa, pb, top, n_cands);
+      for (guint k = 0; k < n_seeds; k++)
+        {
+          consolidate_avx512 (top, keys, &geometry, n_cands, seeds[k], params, cur);
+          if (cur->weight > best->weight)
+            {
+              Pairing *swap = best;
+
+              best = cur;
+              cur = swap;
+            }
+        }
+      if (best->n < 2)
+        goto done;
+      fit_transform (pa, pb, best, &t, &cx, &cy);
+      pair_up_avx512 (scratch, &t, cx, cy, params->final_dist_tol, params->final_dist_growth, -1.0f, params, &final);
+    }
+  else
+#endif
+    {
+      SHELL_SORT (Candidate, top, n_cands, candidate_before);
+      for (guint k = 0; k < MIN (n_cands, N_SEEDS); k++)
+        {
+          consolidate_seed (pa, pb, top, n_cands, &top[k], params, cur);
+          if (cur->weight > best->weight)
+            {
+              Pairing *swap = best;
+
+              best = cur;
+              cur = swap;
+            }
+        }
+      if (best->n < 2)
+        goto done;
+      fit_transform (pa, pb, best, &t, &cx, &cy);
+      pair_up (scratch, &t, cx, cy, params->final_dist_tol, params->final_dist_growth, -1.0f, params, &final);
+    }
 
   /* 5. How many minutiae each print shows inside the other's extent: the
    * pairs count against those, not against all minutiae, so that a partial
    * print is not penalised for what it cannot show. */
-  for (guint i = 0; i < pa->n; i++)
-    ov_a += hull_contains (pb, scratch->ax[i], scratch->ay[i], OVERLAP_MARGIN);
-  for (guint j = 0; j < pb->n; j++)
+#ifdef RL_HAVE_X86_DISPATCH
+  if (level == 2)
     {
-      float dx = pb->x[j] - t.tx, dy = pb->y[j] - t.ty;
-      float x = t.cos_r * dx + t.sin_r * dy, y = -t.sin_r * dx + t.cos_r * dy;
+      float bx[RL_COMPARE_MAX_MINUTIAE], by[RL_COMPARE_MAX_MINUTIAE];
 
-      ov_b += hull_contains (pa, x, y, OVERLAP_MARGIN);
+      for (guint j = 0; j < pb->n; j++)
+        {
+          float dx = pb->x[j] - t.tx, dy = pb->y[j] - t.ty;
+
+          bx[j] = t.cos_r * dx + t.sin_r * dy;
+          by[j] = -t.sin_r * dx + t.cos_r * dy;
+        }
+      ov_a = count_inside_avx512 (pb, scratch->ax, scratch->ay, pa->n, OVERLAP_MARGIN);
+      ov_b = count_inside_avx512 (pa, bx, by, pb->n, OVERLAP_MARGIN);
+    }
+  else
+#endif
+    {
+      for (guint i = 0; i < pa->n; i++)
+        ov_a += hull_contains (pb, scratch->ax[i], scratch->ay[i], OVERLAP_MARGIN);
+      for (guint j = 0; j < pb->n; j++)
+        {
+          float dx = pb->x[j] - t.tx, dy = pb->y[j] - t.ty;
+          float x = t.cos_r * dx + t.sin_r * dy, y = -t.sin_r * dx + t.cos_r * dy;
+
+          ov_b += hull_contains (pa, x, y, OVERLAP_MARGIN);
+        }
     }
   ov_a = MAX (ov_a, params->min_overlap);
   ov_b = MAX (ov_b, params->min_overlap);
@@ -982,6 +1314,12 @@ done:
   if (out_comparison)
     *out_comparison = comparison_new (pa, pb, &final, score);
   return score;
+}
+
+void
+rl_compare_set_portable (gboolean portable)
+{
+  g_atomic_int_set (&simd_level, portable ? 0 : -1);
 }
 
 float
