@@ -3,25 +3,9 @@
 
 #include <glib/gi18n.h>
 
-#include "rl-identity-view.h"
-#include "rl-image-io.h"
-#include "rl-timeline.h"
+#include "rl-identity-view-private.h"
 
 #define THUMB_SIZE 96
-
-struct _RlIdentityView {
-  AdwWindow parent_instance;
-
-  /* template children */
-  AdwWindowTitle      *window_title;
-  GtkLabel            *summary;
-  RlTimeline          *timeline;
-  GtkGrid             *ten_print;
-  AdwPreferencesGroup *derogatory_group;
-  AdwPreferencesGroup *encounters_group;
-  AdwPreferencesGroup *links_group;
-  AdwPreferencesGroup *history_group;
-};
 
 G_DEFINE_FINAL_TYPE (RlIdentityView, rl_identity_view, ADW_TYPE_WINDOW)
 
@@ -44,8 +28,9 @@ parse_date (const char *ymd)
   return dt ? g_date_time_to_unix (dt) : 0;
 }
 
-static void
-add_row (AdwPreferencesGroup *group, const char *title, const char *subtitle, const char *icon, const char *css)
+static GtkWidget *
+add_row (RlIdentityView *self, AdwPreferencesGroup *group, const char *title, const char *subtitle, const char *icon,
+         const char *css)
 {
   GtkWidget *row = adw_action_row_new ();
 
@@ -61,47 +46,20 @@ add_row (AdwPreferencesGroup *group, const char *title, const char *subtitle, co
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
     }
   adw_preferences_group_add (group, row);
-}
-
-/* A thumbnail of a stored print (PNG, WSQ, ...) decoded through the matcher's
- * image reader; NULL when the image cannot be read. */
-static GdkTexture *
-thumbnail_for (RlStore *store, const char *sha256)
-{
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(RlImage) image = NULL;
-  g_autoptr(GBytes) rgb = NULL;
-  g_autofree char *format = NULL;
-  guint8 *px;
-  gsize n;
-
-  if (sha256 == NULL || !(data = rl_store_get_image (store, sha256, &format, NULL)))
-    return NULL;
-  if (!(image = rl_image_load_from_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data), 0, NULL)))
-    return NULL;
-  /* GTK 4.8 has no 8-bit grey texture format: expand to RGB. */
-  n = (gsize) image->width * image->height;
-  px = g_malloc (n * 3);
-  for (gsize i = 0; i < n; i++)
-    px[3 * i] = px[3 * i + 1] = px[3 * i + 2] = image->pixels[i];
-  rgb = g_bytes_new_take (px, n * 3);
-  return gdk_memory_texture_new (image->width, image->height, GDK_MEMORY_R8G8B8, rgb, (gsize) image->width * 3);
+  g_ptr_array_add (self->rows, row);
+  return row;
 }
 
 static void
 fill_ten_print (RlIdentityView *self, RlStore *store, gint64 identity_id)
 {
   g_autoptr(GPtrArray) samples = rl_store_list_identity_samples (store, identity_id, NULL);
-  static const char *const names[] = {
-    N_("Right thumb"), N_("Right index"), N_("Right middle"), N_("Right ring"), N_("Right little"),
-    N_("Left thumb"), N_("Left index"), N_("Left middle"), N_("Left ring"), N_("Left little"),
-  };
 
   for (int finger = 1; finger <= 10; finger++)
     {
       RlSample *best = NULL;
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-      GtkWidget *label = gtk_label_new (_(names[finger - 1]));
+      GtkWidget *label = gtk_label_new (rl_finger_label (finger));
       GtkWidget *picture;
       g_autoptr(GdkTexture) texture = NULL;
 
@@ -111,7 +69,7 @@ fill_ten_print (RlIdentityView *self, RlStore *store, gint64 identity_id)
           if ((int) s->finger == finger && s->image_sha256 && (best == NULL || s->quality > best->quality))
             best = s;
         }
-      if (best && (texture = thumbnail_for (store, best->image_sha256)))
+      if (best && (texture = rl_print_thumbnail_new (store, best->image_sha256)))
         {
           picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
           gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
@@ -135,42 +93,140 @@ fill_ten_print (RlIdentityView *self, RlStore *store, gint64 identity_id)
     }
 }
 
-static void
-fill (RlIdentityView *self, RlStore *store, const RlIdentity *identity)
+/* "P-000034 (Ada Okonkwo)" for the other side of a link. */
+static char *
+describe_identity (RlStore *store, gint64 identity_id)
 {
-  g_autoptr(GPtrArray) encounters = rl_store_list_encounters (store, identity->id, NULL);
+  g_autoptr(RlIdentity) other = rl_store_get_identity_summary (store, identity_id, NULL);
+
+  if (other == NULL)
+    return g_strdup_printf (_("identity %" G_GINT64_FORMAT), identity_id);
+  if (other->merged_into)
+    return g_strdup_printf (_("%s (merged into identity %" G_GINT64_FORMAT ")"), other->reference, other->merged_into);
+  return g_strdup_printf ("%s (%s %s)", other->reference, other->given_names, other->family_name);
+}
+
+static const char *
+link_icon (RlLinkColour colour)
+{
+  switch (colour)
+    {
+    case RL_LINK_YELLOW: return "dialog-question-symbolic";
+    case RL_LINK_WHITE: return "emblem-ok-symbolic";
+    case RL_LINK_GREEN: return "emblem-shared-symbolic";
+    case RL_LINK_RED: return "dialog-warning-symbolic";
+    default: return NULL;
+    }
+}
+
+static const char *
+link_css (RlLinkColour colour)
+{
+  switch (colour)
+    {
+    case RL_LINK_YELLOW: return "warning";
+    case RL_LINK_GREEN: return "success";
+    case RL_LINK_RED: return "error";
+    default: return "dim-label";
+    }
+}
+
+static void
+add_action_button (GtkWidget *row, const char *label, const char *action, gint64 target, const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (target));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+}
+
+static void
+clear (RlIdentityView *self)
+{
+  GtkWidget *child;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+      if (group)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->ten_print))))
+    gtk_grid_remove (self->ten_print, child);
+}
+
+static void
+fill (RlIdentityView *self, RlStore *store)
+{
+  const RlIdentity *identity = self->identity;
   g_autoptr(GPtrArray) records = rl_store_list_derogatory_records (store, identity->id, NULL);
-  g_autoptr(GPtrArray) links = rl_store_list_identity_links (store, identity->id, NULL);
   g_autoptr(GPtrArray) hits = rl_store_list_hits (store, 0, NULL);
   g_autoptr(GPtrArray) history = rl_store_list_audit (store, "identity", identity->id, 0, 20, NULL);
   g_autofree char *summary = NULL;
   g_autofree char *first = format_date (identity->first_seen);
   g_autofree char *last = format_date (identity->last_seen);
 
+  clear (self);
+  g_clear_pointer (&self->encounters, g_ptr_array_unref);
+  g_clear_pointer (&self->links, g_ptr_array_unref);
+  self->encounters = rl_store_list_encounters (store, identity->id, NULL);
+  self->links = rl_store_list_identity_links (store, identity->id, NULL);
+
   adw_window_title_set_title (self->window_title, identity->reference);
   {
     g_autofree char *name = g_strdup_printf ("%s %s", identity->given_names, identity->family_name);
     adw_window_title_set_subtitle (self->window_title, name);
   }
-  summary = g_strdup_printf (_("%s %s · born %s · %s · %u encounters, %s – %s"), identity->given_names,
-                             identity->family_name, identity->date_of_birth[0] ? identity->date_of_birth : _("unknown"),
-                             identity->nationality, identity->n_encounters, first, last);
+  /* Merged away: its encounters live on under the other identity. */
+  gtk_widget_set_visible (self->merged_banner, identity->merged_into != 0);
+  if (identity->merged_into)
+    {
+      g_autofree char *other = describe_identity (store, identity->merged_into);
+      g_autofree char *text = g_strdup_printf (_("This identity was merged into %s: its encounters, records and hits "
+                                                 "are there now."), other);
+      g_autoptr(RlIdentity) into = rl_store_get_identity_summary (store, identity->merged_into, NULL);
+      g_autofree char *button = g_strdup_printf (_("_Open %s"), into ? into->reference : "?");
+      gtk_label_set_text (self->merged_label, text);
+      gtk_button_set_label (self->merged_open_button, button);
+      gtk_button_set_use_underline (self->merged_open_button, TRUE);
+    }
+  if (identity->n_encounters == 0)
+    summary = g_strdup_printf (_("%s · no encounters"), identity->reference);
+  else
+    summary = g_strdup_printf (ngettext ("%s %s · born %s · %s · %u encounter, %s – %s",
+                                         "%s %s · born %s · %s · %u encounters, %s – %s", identity->n_encounters),
+                               identity->given_names, identity->family_name,
+                               identity->date_of_birth[0] ? identity->date_of_birth : _("unknown"),
+                               identity->nationality, identity->n_encounters, first, last);
   gtk_label_set_text (self->summary, summary);
 
-  if (encounters)
+  if (self->encounters)
     {
-      rl_timeline_set_encounters (self->timeline, encounters);
-      for (guint i = 0; i < encounters->len; i++)
+      rl_timeline_set_encounters (self->timeline, self->encounters);
+      for (guint i = 0; i < self->encounters->len; i++)
         {
-          RlEncounter *e = g_ptr_array_index (encounters, i);
+          RlEncounter *e = g_ptr_array_index (self->encounters, i);
           g_autofree char *when = format_date (e->occurred_at);
           g_autofree char *title = g_strdup_printf ("%s %s · %s · %s · %s", e->given_names, e->family_name,
                                                     e->date_of_birth[0] ? e->date_of_birth : "—",
                                                     e->nationality[0] ? e->nationality : "—", e->sex);
           g_autofree char *sub = g_strdup_printf (_("Recorded by %s, %s · %s · %s"), e->agency, when,
                                                   rl_encounter_purpose_to_label (e->purpose), e->place);
-          add_row (self->encounters_group, title, sub, NULL, NULL);
+          GtkWidget *row = add_row (self, self->encounters_group, title, sub, NULL, NULL);
+
+          /* Activating the row opens the encounter beside the record. */
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_int64 (e->id));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "identity.open-encounter");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
         }
+      if (self->encounters->len == 0)
+        add_row (self, self->encounters_group, _("None"), NULL, NULL, NULL);
     }
   if (records)
     {
@@ -182,14 +238,14 @@ fill (RlIdentityView *self, RlStore *store, const RlIdentity *identity)
           if (r->withheld)
             {
               held = g_strdup_printf (_("Held by %s — restricted; ask the agency"), r->source_agency);
-              add_row (self->derogatory_group, rl_derogatory_category_to_label (r->category), held,
+              add_row (self, self->derogatory_group, rl_derogatory_category_to_label (r->category), held,
                        "changes-prevent-symbolic", "dim-label");
             }
           else
             {
               held = g_strdup_printf (_("%s · %s%s · %s"), r->source_agency, r->recorded_on,
                                       r->restricted ? _(" · restricted") : "", r->summary);
-              add_row (self->derogatory_group, rl_derogatory_category_to_label (r->category), held,
+              add_row (self, self->derogatory_group, rl_derogatory_category_to_label (r->category), held,
                        "dialog-warning-symbolic", "error");
             }
           /* A withheld record has no date to show: no mark either. */
@@ -198,15 +254,15 @@ fill (RlIdentityView *self, RlStore *store, const RlIdentity *identity)
                                   r->source_agency, rl_derogatory_category_to_label (r->category));
         }
       if (records->len == 0)
-        add_row (self->derogatory_group, _("None"), NULL, NULL, NULL);
+        add_row (self, self->derogatory_group, _("None"), NULL, NULL, NULL);
     }
-  if (hits && encounters)
+  if (hits && self->encounters)
     for (guint i = 0; i < hits->len; i++)
       {
         RlHit *h = g_ptr_array_index (hits, i);
-        for (guint k = 0; k < encounters->len; k++)
+        for (guint k = 0; k < self->encounters->len; k++)
           {
-            RlEncounter *e = g_ptr_array_index (encounters, k);
+            RlEncounter *e = g_ptr_array_index (self->encounters, k);
             if (e->id == h->encounter_id)
               {
                 g_autofree char *label = g_strdup_printf (_("Hit H-%06" G_GINT64_FORMAT ": %s"), h->id,
@@ -215,18 +271,31 @@ fill (RlIdentityView *self, RlStore *store, const RlIdentity *identity)
               }
           }
       }
-  if (links)
+  if (self->links)
     {
-      for (guint i = 0; i < links->len; i++)
+      for (guint i = 0; i < self->links->len; i++)
         {
-          RlIdentityLink *l = g_ptr_array_index (links, i);
+          RlIdentityLink *l = g_ptr_array_index (self->links, i);
           gint64 other = l->identity_a == identity->id ? l->identity_b : l->identity_a;
-          g_autofree char *title = g_strdup_printf (_("%s link with identity %" G_GINT64_FORMAT " (score %.0f)"),
-                                                    rl_link_colour_to_label (l->colour), other, l->score);
-          add_row (self->links_group, title, l->reason && l->reason[0] ? l->reason : NULL, NULL, NULL);
+          g_autofree char *who = describe_identity (store, other);
+          g_autofree char *title = g_strdup_printf (_("%s link with %s · score %.0f"),
+                                                    rl_link_colour_to_label (l->colour), who, l->score);
+          g_autofree char *sub = l->colour == RL_LINK_YELLOW
+                                   ? g_strdup (_("Same prints, different biographic data: to review"))
+                                   : g_strdup (l->reason);
+          GtkWidget *row = add_row (self, self->links_group, title, sub, link_icon (l->colour), link_css (l->colour));
+
+          add_action_button (row, _("_Open"), "identity.open-linked", other, _("Open the linked identity’s record"));
+          if (identity->merged_into == 0)
+            {
+              add_action_button (row, _("_Resolve…"), "identity.resolve-link", l->id,
+                                 _("Set the link white, green or red, with a reason (Ctrl+R)"));
+              add_action_button (row, _("_Merge…"), "identity.merge", l->id,
+                                 _("Merge the two identities, with a reason (Ctrl+M)"));
+            }
         }
-      if (links->len == 0)
-        add_row (self->links_group, _("No links to other identities"), NULL, NULL, NULL);
+      if (self->links->len == 0)
+        add_row (self, self->links_group, _("No links to other identities"), NULL, NULL, NULL);
     }
   if (history)
     for (guint i = 0; i < history->len; i++)
@@ -236,19 +305,106 @@ fill (RlIdentityView *self, RlStore *store, const RlIdentity *identity)
         g_autofree char *when = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M") : g_strdup ("?");
         g_autofree char *title = g_strdup_printf ("%s · %s · %s", when, a->username[0] ? a->username : _("system"),
                                                   a->action);
-        add_row (self->history_group, title, a->purpose[0] ? a->purpose : NULL, NULL, NULL);
+        const char *sub = a->purpose[0] ? a->purpose : NULL;
+        g_autofree char *reason = NULL;
+
+        /* Merges, splits and their undoing say why in their details. */
+        if (sub == NULL && a->details && g_str_has_prefix (a->action, "identity."))
+          sub = reason = g_strdup (a->details);
+        add_row (self, self->history_group, title, sub, NULL, NULL);
       }
   fill_ten_print (self, store, identity->id);
+  _rl_identity_view_update_actions (self);
+}
+
+void
+_rl_identity_view_refresh (RlIdentityView *self)
+{
+  RlStore *store = rl_session_get_store (self->session);
+  g_autoptr(GError) error = NULL;
+  RlIdentity *identity;
+
+  if (!(identity = rl_store_get_identity_summary (store, self->identity_id, &error)))
+    {
+      _rl_identity_view_toast (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->identity, rl_identity_free);
+  self->identity = identity;
+  fill (self, store);
+  /* The encounter on show may have moved to another identity. */
+  if (gtk_revealer_get_reveal_child (self->encounter_revealer))
+    {
+      gint64 shown = rl_encounter_pane_get_encounter_id (self->encounter_pane);
+      gboolean still_here = FALSE;
+
+      for (guint i = 0; self->encounters && i < self->encounters->len; i++)
+        still_here |= ((RlEncounter *) g_ptr_array_index (self->encounters, i))->id == shown;
+      if (still_here)
+        {
+          rl_encounter_pane_show_encounter (self->encounter_pane, store, shown, NULL);
+          rl_timeline_set_selected (self->timeline, shown);
+        }
+      else
+        gtk_revealer_set_reveal_child (self->encounter_revealer, FALSE);
+    }
+}
+
+void
+_rl_identity_view_toast (RlIdentityView *self, const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_encounter_activated (RlTimeline *timeline, gint64 encounter_id, RlIdentityView *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "identity.open-encounter", "x", encounter_id);
+}
+
+static void
+rl_identity_view_dispose (GObject *object)
+{
+  RlIdentityView *self = RL_IDENTITY_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_IDENTITY_VIEW);
+  G_OBJECT_CLASS (rl_identity_view_parent_class)->dispose (object);
+  (void) self;
+}
+
+static void
+rl_identity_view_finalize (GObject *object)
+{
+  RlIdentityView *self = RL_IDENTITY_VIEW (object);
+
+  g_clear_object (&self->session);
+  g_free (self->purpose);
+  g_clear_pointer (&self->identity, rl_identity_free);
+  g_clear_pointer (&self->encounters, g_ptr_array_unref);
+  g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  G_OBJECT_CLASS (rl_identity_view_parent_class)->finalize (object);
 }
 
 static void
 rl_identity_view_class_init (RlIdentityViewClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = rl_identity_view_dispose;
+  object_class->finalize = rl_identity_view_finalize;
   g_type_ensure (RL_TYPE_TIMELINE);
+  g_type_ensure (RL_TYPE_ENCOUNTER_PANE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-identity-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, RlIdentityView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RlIdentityView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RlIdentityView, merged_banner);
+  gtk_widget_class_bind_template_child (widget_class, RlIdentityView, merged_label);
+  gtk_widget_class_bind_template_child (widget_class, RlIdentityView, merged_open_button);
   gtk_widget_class_bind_template_child (widget_class, RlIdentityView, summary);
   gtk_widget_class_bind_template_child (widget_class, RlIdentityView, timeline);
   gtk_widget_class_bind_template_child (widget_class, RlIdentityView, ten_print);
@@ -256,14 +412,18 @@ rl_identity_view_class_init (RlIdentityViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlIdentityView, encounters_group);
   gtk_widget_class_bind_template_child (widget_class, RlIdentityView, links_group);
   gtk_widget_class_bind_template_child (widget_class, RlIdentityView, history_group);
+  gtk_widget_class_bind_template_child (widget_class, RlIdentityView, encounter_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RlIdentityView, encounter_pane);
   gtk_widget_class_set_css_name (widget_class, "rl-identity-view");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  _rl_identity_view_class_actions_init (klass);
 }
 
 static void
 rl_identity_view_init (RlIdentityView *self)
 {
+  self->rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->timeline, "encounter-activated", G_CALLBACK (on_encounter_activated), self);
 }
 
 RlIdentityView *
@@ -279,8 +439,35 @@ rl_identity_view_new (RlSession *session, gint64 identity_id, const char *purpos
   if (!(identity = rl_store_open_identity (store, identity_id, purpose, error)))
     return NULL;
   self = g_object_new (RL_TYPE_IDENTITY_VIEW, NULL);
-  fill (self, store, identity);
+  self->session = g_object_ref (session);
+  self->identity_id = identity_id;
+  self->purpose = g_strdup (purpose);
+  self->identity = g_steal_pointer (&identity);
+  fill (self, store);
+  g_signal_connect_object (session, "identities-changed", G_CALLBACK (_rl_identity_view_refresh), self,
+                           G_CONNECT_SWAPPED);
   return self;
+}
+
+gint64
+rl_identity_view_get_identity_id (RlIdentityView *self)
+{
+  g_return_val_if_fail (RL_IS_IDENTITY_VIEW (self), 0);
+  return self->identity_id;
+}
+
+RlEncounterPane *
+rl_identity_view_get_encounter_pane (RlIdentityView *self)
+{
+  g_return_val_if_fail (RL_IS_IDENTITY_VIEW (self), NULL);
+  return gtk_revealer_get_reveal_child (self->encounter_revealer) ? self->encounter_pane : NULL;
+}
+
+RlTimeline *
+rl_identity_view_get_timeline (RlIdentityView *self)
+{
+  g_return_val_if_fail (RL_IS_IDENTITY_VIEW (self), NULL);
+  return self->timeline;
 }
 
 typedef struct {

@@ -63,6 +63,9 @@ rl_session_get_property (GObject    *object,
     }
 }
 
+enum { IDENTITIES_CHANGED, N_SESSION_SIGNALS };
+static guint session_signals[N_SESSION_SIGNALS];
+
 static void
 rl_session_class_init (RlSessionClass *klass)
 {
@@ -84,6 +87,19 @@ rl_session_class_init (RlSessionClass *klass)
     g_param_spec_string ("role-summary", NULL, NULL, "",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Identities were merged, split or linked differently: open records and
+   * lists showing them read them again. */
+  session_signals[IDENTITIES_CHANGED] =
+    g_signal_new ("identities-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+void
+rl_session_identities_changed (RlSession *self)
+{
+  g_return_if_fail (RL_IS_SESSION (self));
+  g_signal_emit (self, session_signals[IDENTITIES_CHANGED], 0);
 }
 
 static void

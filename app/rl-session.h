@@ -24,5 +24,8 @@ void          rl_session_sign_out         (RlSession *self);
 /* Translated "Display Name" and "Role · AGENCY" of the signed-in user, "" if none. */
 const char   *rl_session_get_display_name (RlSession *self);
 const char   *rl_session_get_role_summary (RlSession *self);
+/* Emits "identities-changed" (after a merge, split or link resolution) so
+ * that every open record and list reads them again. */
+void          rl_session_identities_changed (RlSession *self);
 
 G_END_DECLS

@@ -174,7 +174,13 @@ remember (const RlImportOptions *options, const char *sha256)
 static gint64
 find_identity (RlStore *store, const char *reference, GError **error)
 {
-  sqlite3_stmt *stmt = rl_store_stmt (store, "SELECT id FROM identity WHERE reference = ?1", error);
+  /* A reference merged into another identity stands for the one it went
+   * into: a new encounter never lands on a merged-away identity. */
+  sqlite3_stmt *stmt = rl_store_stmt (store, "WITH RECURSIVE chain (id, next, depth) AS ("
+                                             "  SELECT id, merged_into, 0 FROM identity WHERE reference = ?1 "
+                                             "  UNION ALL SELECT i.id, i.merged_into, c.depth + 1 FROM identity i "
+                                             "  JOIN chain c ON i.id = c.next WHERE c.depth < 1000) "
+                                             "SELECT id FROM chain WHERE next IS NULL", error);
   gint64 id = 0;
 
   if (stmt == NULL)

@@ -187,6 +187,19 @@ fail:
   return NULL;
 }
 
+RlIdentity *
+rl_store_get_identity_summary (RlStore *self, gint64 identity_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  if (!(stmt = rl_store_stmt (self, IDENTITY_COLUMNS "WHERE i.id = ?1", error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, identity_id);
+  return rl_store_query_row (self, stmt, (RlStoreRowFunc) identity_from_row, _("Cannot read the identity"), error,
+                             _("No identity with id %" G_GINT64_FORMAT), identity_id);
+}
+
 GPtrArray *
 rl_store_list_identities (RlStore *self, const char *name_filter, guint offset, guint limit, GError **error)
 {
@@ -197,9 +210,9 @@ rl_store_list_identities (RlStore *self, const char *name_filter, guint offset, 
   g_return_val_if_fail (self != NULL, NULL);
 
   if (!(stmt = rl_store_stmt (self, IDENTITY_COLUMNS
-                              "WHERE ?1 IS NULL OR i.reference = ?1 OR EXISTS (SELECT 1 FROM encounter x "
-                              "  WHERE x.identity_id = i.id AND (x.family_name LIKE '%' || ?1 || '%' "
-                              "  OR x.given_names LIKE '%' || ?1 || '%')) "
+                              "WHERE i.merged_into IS NULL AND (?1 IS NULL OR i.reference = ?1 OR EXISTS ("
+                              "  SELECT 1 FROM encounter x WHERE x.identity_id = i.id AND "
+                              "  (x.family_name LIKE '%' || ?1 || '%' OR x.given_names LIKE '%' || ?1 || '%'))) "
                               "ORDER BY i.id LIMIT ?2 OFFSET ?3", error)))
     return NULL;
   rl_bind_text_or_null (stmt, 1, name_filter && name_filter[0] ? name_filter : NULL);
@@ -224,7 +237,7 @@ rl_store_count_identities (RlStore *self, GError **error)
   gint64 n = 0;
 
   g_return_val_if_fail (self != NULL, 0);
-  if (!(stmt = rl_store_stmt (self, "SELECT count(*) FROM identity", error)) ||
+  if (!(stmt = rl_store_stmt (self, "SELECT count(*) FROM identity WHERE merged_into IS NULL", error)) ||
       !rl_store_query_int64 (self, stmt, &n, error, _("Cannot count identities")))
     return 0;
   return (guint) n;

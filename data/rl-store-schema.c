@@ -406,12 +406,38 @@ static const char migration_5[] =
   "  set_by INTEGER REFERENCES user(id)"
   ") STRICT;";
 
+/* Identity merges with what each one moved, so that a merge can be undone
+ * exactly (the encounters, records and hits go back, nothing else). */
+static const char migration_6[] =
+  "CREATE TABLE identity_merge ("
+  "  id INTEGER PRIMARY KEY,"
+  "  from_identity INTEGER NOT NULL REFERENCES identity(id),"
+  "  into_identity INTEGER NOT NULL REFERENCES identity(id),"
+  "  reason TEXT NOT NULL CONSTRAINT \"a merge needs a reason\" CHECK (length(trim(reason)) > 0),"
+  "  merged_by INTEGER REFERENCES user(id),"
+  "  merged_at INTEGER NOT NULL,"
+  "  undone_by INTEGER REFERENCES user(id),"
+  "  undone_at INTEGER,"
+  "  undo_reason TEXT,"
+  "  CONSTRAINT \"an identity is not merged into itself\" CHECK (from_identity <> into_identity),"
+  "  CONSTRAINT \"undoing a merge needs a reason\" CHECK (undone_at IS NULL OR length(trim(undo_reason)) > 0)"
+  ") STRICT;"
+  "CREATE INDEX identity_merge_by_from ON identity_merge(from_identity);"
+  "CREATE TABLE identity_merge_move ("
+  "  merge_id INTEGER NOT NULL REFERENCES identity_merge(id),"
+  "  kind TEXT NOT NULL CONSTRAINT \"a merge moves encounters, derogatory records and hits\""
+  "    CHECK (kind IN ('encounter','derogatory_record','hit')),"
+  "  row_id INTEGER NOT NULL,"
+  "  PRIMARY KEY (merge_id, kind, row_id)"
+  ") STRICT, WITHOUT ROWID;";
+
 const char * const rl_store_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
   migration_5,
+  migration_6,
 };
 
 const guint rl_store_n_migrations = G_N_ELEMENTS (rl_store_migrations);

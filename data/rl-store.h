@@ -170,11 +170,17 @@ gint64      rl_store_add_identity   (RlStore *store, const char *reference, GErr
 /* Opens a person's record: needs an acting user and a non-empty purpose
  * (case number or reason), which go into the audit log. */
 RlIdentity *rl_store_open_identity  (RlStore *store, gint64 identity_id, const char *purpose, GError **error);
-/* Summaries for lists (not an opening of the record: no purpose needed).
- * name_filter: NULL or a substring of a family/given name; limit 0 = all. */
+/* Summaries for lists (not an opening of the record: no purpose needed) of
+ * the live identities (those merged into another are left out; open one by
+ * id to see merged_into). name_filter: NULL or a substring of a family/given
+ * name; limit 0 = all. Count: live identities. */
 GPtrArray  *rl_store_list_identities (RlStore *store, const char *name_filter, guint offset, guint limit,
                                       GError **error);
 guint       rl_store_count_identities (RlStore *store, GError **error);
+/* One identity's list summary, merged or not (merged_into set), without
+ * opening the record: for refreshing a record already opened, and for
+ * naming the other side of a link. */
+RlIdentity *rl_store_get_identity_summary (RlStore *store, gint64 identity_id, GError **error);
 
 typedef struct {
   gint64  id;

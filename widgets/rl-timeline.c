@@ -13,6 +13,11 @@
 #define DAY           86400
 #define MIN_SPAN      DAY
 #define MAX_SPAN      ((gint64) 60 * 365 * DAY)
+/* Beyond this many visible encounters, marks would be drawn over each other:
+ * the view shows how many there are per column instead. */
+#define DENSE_FROM    400
+#define BIN_WIDTH     2       /* px per column bin in dense views */
+#define N_PURPOSES    9       /* RlEncounterPurpose values 0..8 */
 
 typedef struct {
   gint64 id;
@@ -29,6 +34,16 @@ typedef struct {
   char  *label;
 } Mark;
 
+/* What the drawn layer depends on: when all of it is the same, the layer
+ * is shown again as it is (hovering, tooltips, the window redrawing around
+ * the timeline) instead of being drawn again. */
+typedef struct {
+  gint64  start, end;
+  int     width, height, scale;
+  guint   generation;      /* bumped when encounters, marks or lanes change */
+  GdkRGBA fg;
+} LayerKey;
+
 struct _RlTimeline {
   GtkWidget  parent_instance;
 
@@ -37,6 +52,13 @@ struct _RlTimeline {
   GPtrArray *lanes;        /* agency codes, sorted */
   gint64     start, end;   /* visible span */
   gint64     drag_start;   /* span start when a drag began */
+  gint64     hovered;      /* encounter under the pointer, 0 none */
+  gint64     selected;     /* encounter opened beside the timeline, 0 none */
+  guint      generation;
+  GdkTexture *layer;       /* lanes, axis and marks as drawn for layer_key */
+  LayerKey   layer_key;
+  guint32   *bins;         /* dense views: per lane, column bin and purpose, counts */
+  gsize      n_bins;
 };
 
 G_DEFINE_FINAL_TYPE (RlTimeline, rl_timeline, GTK_TYPE_WIDGET)
@@ -143,6 +165,9 @@ rl_timeline_set_encounters (RlTimeline *self, GPtrArray *encounters)
       gint64 pad = MAX ((hi - lo) / 20, 30 * DAY);
       rl_timeline_set_range (self, lo - pad, hi + pad);
     }
+  self->hovered = 0;
+  self->selected = 0;
+  self->generation++;
   update_accessible_label (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -160,7 +185,25 @@ rl_timeline_add_mark (RlTimeline *self, RlTimelineMarkKind kind, gint64 at, cons
       update_accessible_label (self);
     }
   g_array_append_val (self->marks, mark);
+  self->generation++;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_timeline_set_selected (RlTimeline *self, gint64 encounter_id)
+{
+  g_return_if_fail (RL_IS_TIMELINE (self));
+  if (self->selected == encounter_id)
+    return;
+  self->selected = encounter_id;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gint64
+rl_timeline_get_selected (RlTimeline *self)
+{
+  g_return_val_if_fail (RL_IS_TIMELINE (self), 0);
+  return self->selected;
 }
 
 guint
@@ -419,24 +462,111 @@ draw_axis (RlTimeline *self, cairo_t *cr, const GdkRGBA *fg, double width, doubl
     }
 }
 
+/* The slice [first, last) of the sorted encounters that can show in the
+ * visible span (a mark's radius beyond it on both sides). */
 static void
-rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+visible_slice (RlTimeline *self, guint *out_first, guint *out_last)
 {
-  RlTimeline *self = RL_TIMELINE (widget);
-  double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  double lh = lane_height (self);
-  GdkRGBA fg;
-  cairo_t *cr;
-  gint64 slack;
+  gint64 slack = (gint64) (2 * MARK_RADIUS / plot_width (self) * (double) (self->end - self->start)) + 1;
+  guint first = first_at_or_after (self, self->start - slack);
+  guint last = first_at_or_after (self, self->end + slack + 1);
+
+  *out_first = first;
+  *out_last = MAX (first, last);
+}
+
+static gboolean
+is_dense (RlTimeline *self)
+{
   guint first, last;
 
-  if (width <= LABEL_WIDTH || height <= AXIS_HEIGHT)
-    return;
-  /* GTK 4.8 (Debian 12) has no gtk_widget_get_color yet. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  visible_slice (self, &first, &last);
+  return last - first > DENSE_FROM;
+}
+
+/* Dense view: the visible encounters counted per lane and BIN_WIDTH-pixel
+ * column (and purpose), then one bar per non-empty bin, its height growing
+ * with the log of the count and its colour the bin's most common purpose.
+ * The work is one pass over the visible encounters plus one pass over the
+ * bins, and the bars are pixel-aligned rectangles filled in one path per
+ * purpose, which Cairo fills as boxes: bounded by the widget's size,
+ * whatever the number of encounters. */
+static void
+draw_density (RlTimeline *self, cairo_t *cr, guint first, guint last, double width, double lh)
+{
+  guint n_lanes = MAX (1, self->lanes->len);
+  guint n_cols = (guint) (width / BIN_WIDTH) + 1;
+  gsize n = (gsize) n_lanes * n_cols * N_PURPOSES;
+  guint32 max_count = 1;
+  double bar_max = MAX (4.0, lh * 0.8);
+
+  if (self->n_bins < n)
+    {
+      g_free (self->bins);
+      self->bins = g_new (guint32, n);
+      self->n_bins = n;
+    }
+  memset (self->bins, 0, n * sizeof (guint32));
+  for (guint i = first; i < last; i++)
+    {
+      Encounter *e = &g_array_index (self->encounters, Encounter, i);
+      double x = rl_timeline_x_for_time (self, e->at);
+      int col = (int) (x / BIN_WIDTH);
+      guint purpose = (guint) e->purpose < N_PURPOSES ? (guint) e->purpose : 0;
+
+      if (col < 0 || (guint) col >= n_cols || e->lane < 0)
+        continue;
+      self->bins[((gsize) e->lane * n_cols + col) * N_PURPOSES + purpose]++;
+    }
+  for (gsize b = 0; b < (gsize) n_lanes * n_cols; b++)
+    {
+      guint32 total = 0;
+      for (guint p = 0; p < N_PURPOSES; p++)
+        total += self->bins[b * N_PURPOSES + p];
+      max_count = MAX (max_count, total);
+    }
+  for (guint purpose = 0; purpose < N_PURPOSES; purpose++)
+    {
+      gboolean any = FALSE;
+
+      for (guint lane = 0; lane < n_lanes; lane++)
+        for (guint col = 0; col < n_cols; col++)
+          {
+            const guint32 *counts = &self->bins[((gsize) lane * n_cols + col) * N_PURPOSES];
+            guint32 total = 0, best = 0;
+            guint dominant = 0;
+            double h, y;
+
+            for (guint p = 0; p < N_PURPOSES; p++)
+              {
+                total += counts[p];
+                if (counts[p] > best)
+                  best = counts[p], dominant = p;
+              }
+            if (total == 0 || dominant != purpose)
+              continue;
+            /* log scale: one encounter is still a visible tick, the busiest
+             * column fills most of the lane. */
+            h = round (4.0 + (bar_max - 4.0) * log1p (total) / log1p (max_count));
+            y = round ((lane + 0.5) * lh - h / 2);
+            cairo_rectangle (cr, col * BIN_WIDTH, y, BIN_WIDTH, h);
+            any = TRUE;
+          }
+      if (any)
+        {
+          purpose_colour (cr, purpose);
+          cairo_fill (cr);
+        }
+    }
+}
+
+/* Everything but the hover ring: lanes, axis, derogatory records and hits,
+ * encounters. */
+static void
+draw_layer (RlTimeline *self, cairo_t *cr, const GdkRGBA *fg, double width, double height)
+{
+  double lh = lane_height (self);
+  guint first, last;
 
   /* Lanes: alternate shading and the agency code. */
   cairo_select_font_face (cr, "Cantarell", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
@@ -445,15 +575,15 @@ rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       if (i % 2 == 1)
         {
-          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.05);
+          cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.05);
           cairo_rectangle (cr, 0, i * lh, width, lh);
           cairo_fill (cr);
         }
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.85);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.85);
       cairo_move_to (cr, 8, (i + 0.5) * lh + 4);
       cairo_show_text (cr, g_ptr_array_index (self->lanes, i));
     }
-  draw_axis (self, cr, &fg, width, height);
+  draw_axis (self, cr, fg, width, height);
 
   cairo_save (cr);
   cairo_rectangle (cr, LABEL_WIDTH, 0, width - LABEL_WIDTH, height - AXIS_HEIGHT);
@@ -465,6 +595,8 @@ rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       Mark *m = &g_array_index (self->marks, Mark, i);
       double x = rl_timeline_x_for_time (self, m->at), y0 = m->lane * lh;
 
+      if (x < LABEL_WIDTH - 12 || x > width + 12)
+        continue;
       if (m->kind == RL_TIMELINE_MARK_DEROGATORY)
         {
           cairo_set_source_rgb (cr, 0.80, 0.10, 0.12);
@@ -489,66 +621,122 @@ rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* Only the visible slice of the sorted encounters: with 10,000 of them
    * and a zoomed-in view this is a handful. */
-  slack = (gint64) (2 * MARK_RADIUS / plot_width (self) * (double) (self->end - self->start)) + 1;
-  first = first_at_or_after (self, self->start - slack);
-  for (last = first; last < self->encounters->len; last++)
-    if (g_array_index (self->encounters, Encounter, last).at > self->end + slack)
-      break;
-
-  if (last - first <= 400)
-    {
-      for (guint i = first; i < last; i++)
-        {
-          Encounter *e = &g_array_index (self->encounters, Encounter, i);
-          double x = rl_timeline_x_for_time (self, e->at), y = (e->lane + 0.5) * lh;
-
-          shape_path (cr, e->purpose, x, y, MARK_RADIUS);
-          purpose_colour (cr, e->purpose);
-          cairo_fill_preserve (cr);
-          cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-          cairo_set_line_width (cr, 1);
-          cairo_stroke (cr);
-        }
-    }
+  visible_slice (self, &first, &last);
+  if (last - first > DENSE_FROM)
+    draw_density (self, cr, first, last, width, lh);
   else
-    {
-      /* Dense (a whole life of a frequent traveller): one path and one fill
-       * per purpose, and a mark that would land within a pixel and a half
-       * of the previous one of its lane and purpose is skipped, because it
-       * would be drawn over it anyway. This bounds the work by the widget's
-       * width, not by the number of encounters. */
-      g_autofree double *last_x = g_new (double, (gsize) MAX (1, self->lanes->len) * 9);
+    for (guint i = first; i < last; i++)
+      {
+        Encounter *e = &g_array_index (self->encounters, Encounter, i);
+        double x = rl_timeline_x_for_time (self, e->at), y = (e->lane + 0.5) * lh;
 
-      for (int purpose = 0; purpose <= 8; purpose++)
-        {
-          gboolean any = FALSE;
-
-          for (guint l = 0; l < self->lanes->len; l++)
-            last_x[l * 9 + purpose] = -1e9;
-          for (guint i = first; i < last; i++)
-            {
-              Encounter *e = &g_array_index (self->encounters, Encounter, i);
-              double x;
-
-              if ((int) e->purpose != purpose)
-                continue;
-              x = rl_timeline_x_for_time (self, e->at);
-              if (x - last_x[e->lane * 9 + purpose] < 1.5)
-                continue;
-              last_x[e->lane * 9 + purpose] = x;
-              cairo_new_sub_path (cr);
-              shape_path (cr, e->purpose, x, (e->lane + 0.5) * lh, MARK_RADIUS);
-              any = TRUE;
-            }
-          if (any)
-            {
-              purpose_colour (cr, purpose);
-              cairo_fill (cr);
-            }
-        }
-    }
+        shape_path (cr, e->purpose, x, y, MARK_RADIUS);
+        purpose_colour (cr, e->purpose);
+        cairo_fill_preserve (cr);
+        cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+        cairo_set_line_width (cr, 1);
+        cairo_stroke (cr);
+      }
   cairo_restore (cr);
+}
+
+/* Draws the layer into an image surface at the widget's scale and keeps it
+ * as a texture: renderers upload a texture once and reuse it while it is
+ * shown (a Cairo node would be replayed on every frame). */
+static GdkTexture *
+render_layer (RlTimeline *self, const GdkRGBA *fg, int width, int height, int scale)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_t *cr;
+  GBytes *bytes;
+  GdkTexture *texture;
+  int stride;
+
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  draw_layer (self, cr, fg, width, height);
   cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  /* The texture holds the surface's pixels without a copy; Cairo's ARGB32
+   * is GDK's default (premultiplied B8G8R8A8 on little-endian, A8R8G8B8 on
+   * big-endian) memory format. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface), (gsize) stride * height * scale,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes, stride);
+  g_bytes_unref (bytes);
+  return texture;
+}
+
+/* A ring around one encounter's mark, drawn over the cached layer. */
+static void
+draw_ring (RlTimeline *self, GtkSnapshot *snapshot, gint64 id, const GdkRGBA *colour, double r, double line)
+{
+  double lh = lane_height (self);
+  cairo_t *cr;
+
+  for (guint i = 0; i < self->encounters->len; i++)
+    {
+      Encounter *e = &g_array_index (self->encounters, Encounter, i);
+      double x, y;
+
+      if (e->id != id)
+        continue;
+      x = rl_timeline_x_for_time (self, e->at);
+      y = (e->lane + 0.5) * lh;
+      if (x < LABEL_WIDTH)
+        return;
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - r - line, y - r - line, 2 * (r + line),
+                                                                     2 * (r + line)));
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      gdk_cairo_set_source_rgba (cr, colour);
+      cairo_set_line_width (cr, line);
+      cairo_stroke (cr);
+      cairo_destroy (cr);
+      return;
+    }
+}
+
+static void
+rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  RlTimeline *self = RL_TIMELINE (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  LayerKey key;
+
+  /* Compared with memcmp: no stray padding bytes. */
+  memset (&key, 0, sizeof key);
+  key.start = self->start;
+  key.end = self->end;
+  key.width = width;
+  key.height = height;
+  key.scale = gtk_widget_get_scale_factor (widget);
+  key.generation = self->generation;
+  if (width <= LABEL_WIDTH || height <= AXIS_HEIGHT)
+    return;
+  /* GTK 4.8 (Debian 12) has no gtk_widget_get_color yet. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &key.fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (self->layer == NULL || memcmp (&key, &self->layer_key, sizeof key) != 0)
+    {
+      g_clear_object (&self->layer);
+      self->layer = render_layer (self, &key.fg, width, height, key.scale);
+      self->layer_key = key;
+    }
+  if (self->layer)
+    gtk_snapshot_append_texture (snapshot, self->layer, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->selected != 0)
+    draw_ring (self, snapshot, self->selected, &(GdkRGBA) { 0.21, 0.52, 0.89, 1.0 }, MARK_RADIUS + 3.5, 2.5);
+  if (self->hovered != 0 && self->hovered != self->selected)
+    draw_ring (self, snapshot, self->hovered, &(GdkRGBA) { key.fg.red, key.fg.green, key.fg.blue, 0.8 },
+               MARK_RADIUS + 4, 1.5);
 }
 
 /* ------------------------------------------------------------- input */
@@ -585,11 +773,41 @@ on_drag_update (GtkGestureDrag *gesture, double dx, double dy, RlTimeline *self)
 static void
 on_click (GtkGestureClick *gesture, int n_press, double x, double y, RlTimeline *self)
 {
-  gint64 id = rl_timeline_encounter_at (self, x, y);
+  gint64 id;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (id != 0)
+  /* In a dense view a column holds many encounters: a click zooms in
+   * there, until single marks show and can be opened. */
+  if (x >= LABEL_WIDTH && is_dense (self))
+    {
+      rl_timeline_zoom (self, 0.25, time_for_x (self, x));
+      return;
+    }
+  if ((id = rl_timeline_encounter_at (self, x, y)) != 0)
     g_signal_emit (self, signals[ENCOUNTER_ACTIVATED], 0, id);
+}
+
+static void
+set_hovered (RlTimeline *self, gint64 id)
+{
+  if (id == self->hovered)
+    return;
+  self->hovered = id;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), id ? "pointer" : NULL);
+  /* Only the ring changes: the layer is reused. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller, double x, double y, RlTimeline *self)
+{
+  set_hovered (self, is_dense (self) ? 0 : rl_timeline_encounter_at (self, x, y));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller, RlTimeline *self)
+{
+  set_hovered (self, 0);
 }
 
 static gboolean
@@ -616,12 +834,53 @@ on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModif
     }
 }
 
+/* Dense view: what the column bin under the pointer counts, by purpose. */
+static gboolean
+dense_tooltip (RlTimeline *self, double x, double y, GtkTooltip *tooltip)
+{
+  int lane = (int) (y / lane_height (self));
+  double x0 = floor (x / BIN_WIDTH) * BIN_WIDTH;
+  gint64 from = time_for_x (self, x0), to = time_for_x (self, x0 + BIN_WIDTH);
+  guint counts[N_PURPOSES] = { 0 }, total = 0;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *d0 = format_date (from, FALSE);
+  g_autofree char *d1 = format_date (to, FALSE);
+
+  if (lane < 0 || lane >= (int) self->lanes->len)
+    return FALSE;
+  for (guint i = first_at_or_after (self, from); i < self->encounters->len; i++)
+    {
+      Encounter *e = &g_array_index (self->encounters, Encounter, i);
+      if (e->at >= to)
+        break;
+      if (e->lane == lane)
+        {
+          counts[(guint) e->purpose < N_PURPOSES ? (guint) e->purpose : 0]++;
+          total++;
+        }
+    }
+  if (total == 0)
+    return FALSE;
+  text = g_string_new (NULL);
+  g_string_append_printf (text, ngettext ("%u encounter by %s, %s – %s", "%u encounters by %s, %s – %s", total),
+                          total, (const char *) g_ptr_array_index (self->lanes, lane), d0, d1);
+  for (guint p = 0; p < N_PURPOSES; p++)
+    if (counts[p])
+      g_string_append_printf (text, "\n%u × %s", counts[p], rl_encounter_purpose_to_label (p));
+  g_string_append (text, _("\nClick to zoom in"));
+  gtk_tooltip_set_text (tooltip, text->str);
+  return TRUE;
+}
+
 static gboolean
 rl_timeline_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip)
 {
   RlTimeline *self = RL_TIMELINE (widget);
-  gint64 id = rl_timeline_encounter_at (self, x, y);
+  gint64 id;
 
+  if (x >= LABEL_WIDTH && is_dense (self))
+    return dense_tooltip (self, x, y, tooltip);
+  id = rl_timeline_encounter_at (self, x, y);
   if (id != 0)
     for (guint i = 0; i < self->encounters->len; i++)
       if (g_array_index (self->encounters, Encounter, i).id == id)
@@ -661,6 +920,8 @@ rl_timeline_finalize (GObject *object)
   g_array_unref (self->encounters);
   g_array_unref (self->marks);
   g_ptr_array_unref (self->lanes);
+  g_clear_object (&self->layer);
+  g_free (self->bins);
   G_OBJECT_CLASS (rl_timeline_parent_class)->finalize (object);
 }
 
@@ -712,6 +973,11 @@ rl_timeline_init (RlTimeline *self)
   gesture = gtk_gesture_click_new ();
   g_signal_connect (gesture, "released", G_CALLBACK (on_click), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   controller = gtk_event_controller_key_new ();
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key), self);

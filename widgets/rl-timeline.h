@@ -4,8 +4,13 @@
  * (circle: border crossing, square: visa, triangle: arrest, ...); derogatory
  * records are red flags and hits orange wedges in their agency's lane. Zoom
  * from decades to a single day with the wheel or +/-, pan by dragging or with
- * the arrow keys, hover for details; clicking an encounter emits
- * "encounter-activated" with its id. CSS name: timeline. */
+ * the arrow keys, hover for details (the mark under the pointer is
+ * ringed); clicking an encounter emits "encounter-activated" with its id.
+ * When more than a few hundred encounters are in view, each lane shows how
+ * many there are per two-pixel column (a bar coloured by the most common
+ * purpose) and a click zooms in there. What is drawn is kept as a texture
+ * and reused until the span, size, colours or data change. CSS name:
+ * timeline. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -31,6 +36,10 @@ void       rl_timeline_set_encounters (RlTimeline *self, GPtrArray *encounters);
 void       rl_timeline_add_mark       (RlTimeline *self, RlTimelineMarkKind kind, gint64 at, const char *agency,
                                        const char *label);
 guint      rl_timeline_get_n_encounters (RlTimeline *self);
+/* The encounter shown elsewhere (e.g. opened in a pane): ringed on the
+ * timeline. 0 = none. Cleared by set_encounters. */
+void       rl_timeline_set_selected   (RlTimeline *self, gint64 encounter_id);
+gint64     rl_timeline_get_selected   (RlTimeline *self);
 
 /* The visible span, seconds since the epoch (UTC). Clamped to one day ..
  * sixty years. */

@@ -1,5 +1,5 @@
 /* cli-identity.c — identity commands: show (as JSON, what one user may see),
- * links, resolve-link.
+ * links, resolve-link, check-links, merge, split, unmerge.
  *
  * "identity show" opens the record through rl_store_open_identity, so the
  * look is audited with the user and purpose exactly as in the GUI, and reads
@@ -378,11 +378,12 @@ rl_cli_identity (int argc, char **argv)
     { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose, N_("show: why the record is opened (case number or reason)"), N_("TEXT") },
     { "identity", 0, 0, G_OPTION_ARG_INT64, &identity_id, N_("links: only links of this identity"), N_("ID") },
     { "colour", 0, 0, G_OPTION_ARG_STRING, &colour, N_("links: only this colour; resolve-link: the new colour"), N_("COLOUR") },
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("resolve-link, merge: why"), N_("TEXT") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("resolve-link, merge, split, unmerge: why"), N_("TEXT") },
     { NULL }
   };
 
-  context = g_option_context_new (_("show ID | links | resolve-link LINK | check-links ENCOUNTER | merge FROM INTO"));
+  context = g_option_context_new (_("show ID | links | resolve-link LINK | check-links ENCOUNTER | merge FROM INTO | split ID ENCOUNTER… | "
+                                    "unmerge ID"));
   g_option_context_set_summary (context,
                                 _("show: print as JSON what the user may see of an identity (restricted derogatory "
                                   "records they may not read only say who holds them) and record the look, with "
@@ -392,7 +393,10 @@ rl_cli_identity (int argc, char **argv)
                                   "(identity fraud) with a reason.\n"
                                   "check-links: compare an encounter's prints with other identities' and add yellow "
                                   "links where the biographic data differs.\n"
-                                  "merge: move every encounter, record and hit of FROM to INTO (audited, --reason)."));
+                                  "merge: move every encounter, record and hit of FROM to INTO (audited, --reason).\n"
+                                  "split: move the given encounters of identity ID (a wrong attachment) to a new "
+                                  "identity; the rest stays (audited, --reason).\n"
+                                  "unmerge: undo the merge of ID: what it moved goes back (audited, --reason)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return rl_cli_fail_error (error), 2;
@@ -461,6 +465,43 @@ rl_cli_identity (int argc, char **argv)
         return rl_cli_fail_error (error);
       printf (_("identity %" G_GINT64_FORMAT " merged into %" G_GINT64_FORMAT ": %d encounter(s) moved\n"),
               from, into, n);
+      return 0;
+    }
+  if (strcmp (argv[1], "split") == 0)
+    {
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      gint64 from, new_id;
+
+      if (argc < 4 || !parse_id (argv[2], &from))
+        return rl_cli_fail (_("identity split needs an identity id and the encounter ids to split off: "
+                              "ID ENCOUNTER...")), 2;
+      for (int i = 3; i < argc; i++)
+        {
+          gint64 id;
+          if (!parse_id (argv[i], &id))
+            return rl_cli_fail (_("“%s” is not an encounter id (a positive number)"), argv[i]), 2;
+          g_array_append_val (ids, id);
+        }
+      if ((status = open_store_as (db, username, &store, &user)) != 0)
+        return status;
+      if ((new_id = rl_store_split_identity (store, from, (const gint64 *) ids->data, ids->len, reason, &error)) == 0)
+        return rl_cli_fail_error (error);
+      printf (_("%u encounter(s) split off identity %" G_GINT64_FORMAT " into new identity %" G_GINT64_FORMAT "\n"),
+              ids->len, from, new_id);
+      return 0;
+    }
+  if (strcmp (argv[1], "unmerge") == 0)
+    {
+      gint64 id;
+      int n;
+
+      if (argc != 3 || !parse_id (argv[2], &id))
+        return rl_cli_fail (_("identity unmerge needs the id of the identity that was merged away")), 2;
+      if ((status = open_store_as (db, username, &store, &user)) != 0)
+        return status;
+      if ((n = rl_store_undo_merge (store, id, reason, &error)) < 0)
+        return rl_cli_fail_error (error);
+      printf (_("identity %" G_GINT64_FORMAT " restored: %d encounter(s) moved back\n"), id, n);
       return 0;
     }
   return rl_cli_fail (_("unknown identity command “%s”"), argv[1]), 2;

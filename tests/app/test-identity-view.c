@@ -7,11 +7,39 @@
 #include <string.h>
 
 #include "rl-identity-view.h"
+#include "rl-image-io.h"
 #include "rl-session.h"
+#include "rl-synth.h"
 
 #define SECRET "Informant reports smuggling route via Lake Ridge"
 
 static gint64 identity_id;
+static gint64 encounter_ids[5];
+
+/* A synthetic print with its image, for the thumbnails. */
+static void
+add_print (RlStore *s, gint64 encounter, RlFingerPosition finger, guint64 seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSynthFinger) f = rl_synth_finger_new (seed, finger);
+  g_autoptr(RlImage) image = rl_synth_render (f, NULL, &error);
+  g_autoptr(GBytes) png = NULL;
+  g_autofree char *sha = NULL;
+  RlSample sample = { 0 };
+
+  g_assert_no_error (error);
+  png = rl_image_encode (image, "png", &error);
+  g_assert_no_error (error);
+  sha = rl_store_add_image (s, png, "png", image->width, image->height, &error);
+  g_assert_no_error (error);
+  sample.encounter_id = encounter;
+  sample.finger = finger;
+  sample.ppi = 500;
+  sample.quality = 72;
+  sample.image_sha256 = sha;
+  g_assert_cmpint (rl_store_add_sample (s, &sample, NULL, &error), >, 0);
+  g_assert_no_error (error);
+}
 
 static RlStore *
 make_store (const char *path)
@@ -53,8 +81,12 @@ make_store (const char *path)
       e.date_of_birth = (char *) enc[i].dob;
       e.nationality = (char *) "LBN";
       e.sex = (char *) "M";
-      g_assert_cmpint (rl_store_add_encounter (s, &e, &error), >, 0);
+      encounter_ids[i] = rl_store_add_encounter (s, &e, &error);
+      g_assert_cmpint (encounter_ids[i], >, 0);
     }
+  /* The "Hadad" border crossing took two prints. */
+  add_print (s, encounter_ids[2], RL_FINGER_RIGHT_INDEX, 11);
+  add_print (s, encounter_ids[2], RL_FINGER_LEFT_INDEX, 12);
   d.identity_id = identity_id;
   d.category = RL_DEROGATORY_DRUG_SMUGGLER;
   d.source_agency_id = police;
@@ -177,12 +209,299 @@ test_need_to_know (void)
   g_assert_cmpuint (looks, ==, 2);
 }
 
+
+static GtkGesture *
+click_gesture (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  GtkGesture *click = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_CLICK (c))
+        click = GTK_GESTURE (c);
+    }
+  g_assert_nonnull (click);
+  return click;
+}
+
+/* Clicking a mark on the timeline opens that encounter beside the record:
+ * date, agency, purpose, the biographic data as that agency recorded it,
+ * its prints; Escape closes it. */
+static void
+test_encounter_pane (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rl-idview-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ws.db", NULL);
+  g_autoptr(RlSession) session = rl_session_new (make_store (path));
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) pane_text = g_string_new (NULL);
+  g_autoptr(RlEncounter) e = NULL;
+  g_autofree char *title = NULL;
+  RlIdentityView *view;
+  RlTimeline *timeline;
+  RlEncounterPane *pane;
+  int lane;
+
+  view = open_as (session, "ban", text);
+  g_assert_null (rl_identity_view_get_encounter_pane (view));
+  timeline = rl_identity_view_get_timeline (view);
+  e = rl_store_get_encounter (rl_session_get_store (session), encounter_ids[2], NULL);
+  lane = rl_timeline_lane_for_agency (timeline, e->agency);
+  g_assert_cmpint (lane, >=, 0);
+  g_signal_emit_by_name (click_gesture (GTK_WIDGET (timeline)), "released", 1,
+                         rl_timeline_x_for_time (timeline, e->occurred_at), rl_timeline_y_for_lane (timeline, lane));
+  iterate ();
+  pane = rl_identity_view_get_encounter_pane (view);
+  g_assert_nonnull (pane);
+  g_assert_cmpint (rl_encounter_pane_get_encounter_id (pane), ==, encounter_ids[2]);
+  collect_text (GTK_WIDGET (pane), pane_text);
+  title = g_strdup_printf ("Encounter E-%06" G_GINT64_FORMAT, encounter_ids[2]);
+  g_assert_nonnull (strstr (pane_text->str, title));
+  g_assert_nonnull (strstr (pane_text->str, "Hadad"));           /* as BORDER recorded it that day */
+  g_assert_null (strstr (pane_text->str, "Haddad"));
+  g_assert_nonnull (strstr (pane_text->str, "BORDER — Border Agency"));
+  g_assert_nonnull (strstr (pane_text->str, "Border crossing"));
+  g_assert_nonnull (strstr (pane_text->str, "Right index · Q 72"));
+  g_assert_nonnull (strstr (pane_text->str, "Left index · Q 72"));
+  g_assert_nonnull (strstr (pane_text->str, "No searches or hits"));
+  screenshot (GTK_WIDGET (view), "identity-view-encounter");
+
+  /* Another encounter through its row's action; Escape closes the pane,
+   * then the record. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "identity.open-encounter", "x", encounter_ids[3]);
+  g_assert_cmpint (rl_encounter_pane_get_encounter_id (rl_identity_view_get_encounter_pane (view)), ==,
+                   encounter_ids[3]);
+  gtk_widget_activate_action (GTK_WIDGET (view), "identity.back", NULL);
+  iterate ();
+  g_assert_null (rl_identity_view_get_encounter_pane (view));
+  gtk_window_destroy (GTK_WINDOW (view));
+}
+
+/* --------------------------------------------- merge / split on a demo */
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  iterate ();
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static GtkWidget *
+find_named (GtkWidget *widget, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+collect_checks (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_CHECK_BUTTON (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_checks (c, out);
+}
+
+/* Answers the confirmation the action opened: a response stays disabled
+ * until a reason is given. */
+static void
+answer (const char *reason, const char *response)
+{
+  AdwMessageDialog *dialog = find_dialog ();
+  GtkWidget *entry;
+
+  g_assert_nonnull (dialog);
+  entry = find_named (GTK_WIDGET (dialog), "reason-entry");
+  g_assert_nonnull (entry);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, response));
+  gtk_editable_set_text (GTK_EDITABLE (entry), reason);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  iterate ();
+}
+
+static guint
+n_encounters (RlStore *store, gint64 identity)
+{
+  g_autoptr(GPtrArray) list = rl_store_list_encounters (store, identity, NULL);
+  return list->len;
+}
+
+static gboolean
+has_audit (RlStore *store, gint64 identity, const char *action, const char *reason)
+{
+  g_autoptr(GPtrArray) rows = rl_store_list_audit (store, "identity", identity, 0, 0, NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RlAuditEntry *a = g_ptr_array_index (rows, i);
+      if (g_strcmp0 (a->action, action) == 0 && strstr (a->details, reason) && g_strcmp0 (a->username, "") != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_merge_split_demo (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rl-idview-demo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "demo.db", NULL);
+  const char *argv[] = { RL_CLI_PATH, "demo", "--identities", "12", "--seed", "5", "--no-prints", "--quiet",
+                         "--db", path, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSession) session = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GPtrArray) live = NULL;
+  g_autoptr(RlIdentity) merged = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  RlStore *store;
+  RlIdentityView *view, *other_view;
+  const char *analyst = NULL;
+  gint64 keep = 0, other = 0, link, new_id;
+  guint n_keep, n_other, n_live;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+  session = rl_session_new (rl_store_open (path, &error));
+  g_assert_no_error (error);
+  store = rl_session_get_store (session);
+  users = rl_store_list_users (store, &error);
+  for (guint i = 0; i < users->len && analyst == NULL; i++)
+    if (((RlUser *) g_ptr_array_index (users, i))->role == RL_ROLE_ANALYST)
+      analyst = ((RlUser *) g_ptr_array_index (users, i))->username;
+  g_assert_nonnull (analyst);
+  /* Two identities with two encounters or more each, linked as the
+   * multiple-identity detector links them (the demo has no prints here). */
+  live = rl_store_list_identities (store, NULL, 0, 0, &error);
+  n_live = live->len;
+  for (guint i = 0; i < live->len && other == 0; i++)
+    {
+      RlIdentity *id = g_ptr_array_index (live, i);
+      if (id->n_encounters < 2)
+        continue;
+      if (keep == 0)
+        keep = id->id;
+      else
+        other = id->id;
+    }
+  g_assert_cmpint (other, >, 0);
+  link = rl_store_add_identity_link (store, keep, other, 71, &error);
+  g_assert_no_error (error);
+  n_keep = n_encounters (store, keep);
+  n_other = n_encounters (store, other);
+
+  g_assert_true (rl_session_sign_in (session, analyst, &error));
+  view = rl_identity_view_new (session, keep, "CASE-MID-7", &error);
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (view));
+  iterate ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "identity.merge", "x", link));
+  answer ("Same person: passport shows both spellings", "into-this");
+
+  /* Every encounter kept, under the identity kept; the other is merged. */
+  g_assert_cmpuint (n_encounters (store, keep), ==, n_keep + n_other);
+  g_assert_cmpuint (n_encounters (store, other), ==, 0);
+  merged = rl_store_get_identity_summary (store, other, &error);
+  g_assert_cmpint (merged->merged_into, ==, keep);
+  g_assert_true (has_audit (store, other, "identity.merge", "both spellings"));
+  g_assert_true (has_audit (store, keep, "identity.merge", "both spellings"));
+  g_assert_cmpuint (rl_store_count_identities (store, NULL), ==, n_live - 1);
+  collect_text (GTK_WIDGET (view), text);
+  {
+    g_autofree char *count = g_strdup_printf ("%u encounters", n_keep + n_other);
+    g_assert_nonnull (strstr (text->str, count));
+  }
+  screenshot (GTK_WIDGET (view), "identity-view-merged-into-this");
+
+  /* The merged identity opened by id says where it went, and undoes. */
+  other_view = rl_identity_view_new (session, other, "CASE-MID-7", &error);
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (other_view));
+  iterate ();
+  g_string_truncate (text, 0);
+  collect_text (GTK_WIDGET (other_view), text);
+  {
+    g_autofree char *says = g_strdup_printf ("merged into %s", merged->reference);
+    g_autoptr(RlIdentity) k = rl_store_get_identity_summary (store, keep, NULL);
+    g_autofree char *kept = g_strdup_printf ("merged into %s", k->reference);
+    g_assert_nonnull (strstr (text->str, kept));
+    (void) says;
+  }
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (other_view), "identity.split", NULL) &&
+                  find_dialog () != NULL);
+  screenshot (GTK_WIDGET (other_view), "identity-view-merged-away");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other_view), "identity.undo-merge", NULL));
+  answer ("Supervisor review: two people", "undo");
+  g_assert_cmpuint (n_encounters (store, keep), ==, n_keep);
+  g_assert_cmpuint (n_encounters (store, other), ==, n_other);
+  g_assert_true (has_audit (store, other, "identity.unmerge", "two people"));
+  gtk_window_destroy (GTK_WINDOW (other_view));
+
+  /* Split: one encounter of the kept identity to a new identity. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "identity.split", NULL));
+  {
+    AdwMessageDialog *dialog = find_dialog ();
+    g_autoptr(GPtrArray) checks = g_ptr_array_new ();
+    g_autoptr(GPtrArray) after = NULL;
+    gint64 chosen;
+
+    g_assert_nonnull (dialog);
+    collect_checks (GTK_WIDGET (dialog), checks);
+    g_assert_cmpuint (checks->len, ==, n_keep);
+    chosen = *(gint64 *) g_object_get_data (g_ptr_array_index (checks, 0), "encounter-id");
+    gtk_check_button_set_active (g_ptr_array_index (checks, 0), TRUE);
+    answer ("Enrolled under the wrong reference at intake", "split");
+    g_assert_cmpuint (n_encounters (store, keep), ==, n_keep - 1);
+    g_assert_true (has_audit (store, keep, "identity.split", "wrong reference"));
+    after = rl_store_list_identities (store, NULL, 0, 0, NULL);
+    new_id = 0;
+    for (guint i = 0; i < after->len; i++)
+      {
+        RlIdentity *id = g_ptr_array_index (after, i);
+        g_autoptr(GPtrArray) list = rl_store_list_encounters (store, id->id, NULL);
+        if (list->len == 1 && ((RlEncounter *) g_ptr_array_index (list, 0))->id == chosen && id->id != keep &&
+            id->id != other)
+          new_id = id->id;
+      }
+    g_assert_cmpint (new_id, >, 0);
+    g_assert_true (has_audit (store, new_id, "identity.split", "wrong reference"));
+  }
+  gtk_window_destroy (GTK_WINDOW (view));
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* The app's style sheet (AdwApplication loads it in the app). */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+    gtk_css_provider_load_from_resource (css, "/org/ridgeline/Workstation/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   g_test_add_func ("/identity-view/need-to-know", test_need_to_know);
+  g_test_add_func ("/identity-view/encounter-pane", test_encounter_pane);
+  g_test_add_func ("/identity-view/merge-split-demo", test_merge_split_demo);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rl-timeline.h"
@@ -150,10 +151,132 @@ test_marks (void)
   gtk_window_destroy (window);
 }
 
+/* 10,000 encounters over 26 years: the whole span shows per-column density
+ * bars where encounters are and nothing where there are none; zooming in
+ * brings back single marks that can be clicked; hovering reuses the drawn
+ * layer and rings the mark under the pointer. */
+static void
+test_dense (void)
+{
+  g_autoptr(GPtrArray) encounters = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_encounter_free);
+  GtkWidget *timeline = rl_timeline_new ();
+  GtkWindow *window;
+  g_autoptr(RlTestPixels) pixels = NULL;
+  g_autoptr(GDateTime) from = g_date_time_new_utc (2000, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) gap_from = g_date_time_new_utc (2010, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) gap_to = g_date_time_new_utc (2012, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) to = g_date_time_new_utc (2026, 1, 1, 0, 0, 0);
+  gint64 lo = g_date_time_to_unix (from), hi = g_date_time_to_unix (to);
+  gint64 g0 = g_date_time_to_unix (gap_from), g1 = g_date_time_to_unix (gap_to);
+  GRand *rand = g_rand_new_with_seed (7);
+  int border, visa;
+
+  /* BORDER: all years but 2010–2011; VISA: only 2010–2011. */
+  for (int i = 0; i < 10000; i++)
+    {
+      gint64 at = lo + (gint64) (g_rand_double (rand) * (double) (hi - lo));
+      gboolean in_gap = at >= g0 && at < g1;
+      RlEncounter *e = g_new0 (RlEncounter, 1);
+
+      e->id = i + 1;
+      e->agency = g_strdup (in_gap ? "VISA" : "BORDER");
+      e->occurred_at = at;
+      e->purpose = in_gap ? RL_PURPOSE_VISA_APPLICATION : RL_PURPOSE_BORDER_CROSSING;
+      g_ptr_array_add (encounters, e);
+    }
+  g_rand_free (rand);
+  rl_timeline_set_encounters (RL_TIMELINE (timeline), encounters);
+  window = rl_test_window_new (timeline, W, H);
+  rl_timeline_set_range (RL_TIMELINE (timeline), lo, hi);
+  pixels = rl_test_render (timeline);
+  border = (int) rl_timeline_y_for_lane (RL_TIMELINE (timeline), 0);
+  visa = (int) rl_timeline_y_for_lane (RL_TIMELINE (timeline), 1);
+
+  /* Outside the gap: BORDER coloured, VISA not; inside: the reverse. */
+  for (int year = 2001; year <= 2024; year += 1)
+    {
+      g_autoptr(GDateTime) mid = g_date_time_new_utc (year, 7, 1, 0, 0, 0);
+      int x = (int) rl_timeline_x_for_time (RL_TIMELINE (timeline), g_date_time_to_unix (mid));
+      gboolean in_gap = year == 2010 || year == 2011;
+
+      g_assert_true (is_coloured (pixels, x, in_gap ? visa : border));
+      g_assert_false (is_coloured (pixels, x, in_gap ? border : visa));
+    }
+
+  /* A click in the dense view zooms in there (no encounter opened). */
+  activated = 0;
+  g_signal_connect (timeline, "encounter-activated", G_CALLBACK (on_activated), NULL);
+  {
+    GListModel *controllers = gtk_widget_observe_controllers (timeline);
+    GtkGesture *click = NULL;
+    GtkEventController *motion = NULL;
+    gint64 start, end;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+        if (GTK_IS_GESTURE_CLICK (c))
+          click = GTK_GESTURE (c);
+        if (GTK_IS_EVENT_CONTROLLER_MOTION (c))
+          motion = GTK_EVENT_CONTROLLER (c);
+      }
+    g_object_unref (controllers);
+    for (int i = 0; i < 8; i++)
+      {
+        rl_timeline_get_range (RL_TIMELINE (timeline), &start, &end);
+        if (end - start < 200 * 86400)
+          break;
+        g_signal_emit_by_name (click, "released", 1, (double) W * 3 / 4, (double) border);
+      }
+    rl_timeline_get_range (RL_TIMELINE (timeline), &start, &end);
+    g_assert_cmpint (end - start, <, 200 * 86400);
+    g_assert_cmpint (activated, ==, 0);
+
+    /* Zoomed in: single marks again; hover one, then click it. */
+    for (guint i = 0; i < encounters->len; i++)
+      {
+        RlEncounter *e = g_ptr_array_index (encounters, i);
+        double x = rl_timeline_x_for_time (RL_TIMELINE (timeline), e->occurred_at);
+        g_autoptr(RlTestPixels) hovered = NULL;
+        gint64 id;
+
+        if (x < 100 || x > W - 20 || g_strcmp0 (e->agency, "BORDER") != 0)
+          continue;
+        id = rl_timeline_encounter_at (RL_TIMELINE (timeline), x, border);
+        g_assert_cmpint (id, !=, 0);
+        g_clear_pointer (&pixels, rl_test_pixels_free);
+        pixels = rl_test_render (timeline);
+        g_signal_emit_by_name (motion, "motion", x, (double) border);
+        hovered = rl_test_render (timeline);
+        /* The ring around the hovered mark, nothing else changed. */
+        {
+          int changed = 0, far = 0;
+          for (int y = 0; y < H; y++)
+            for (int xx = 0; xx < W; xx++)
+              if (memcmp (pixels->data + (gsize) y * pixels->stride + xx * 4,
+                          hovered->data + (gsize) y * hovered->stride + xx * 4, 4) != 0)
+                {
+                  changed++;
+                  if (fabs (xx - x) > 14 || abs (y - border) > 14)
+                    far++;
+                }
+          g_assert_cmpint (changed, >, 10);
+          g_assert_cmpint (far, ==, 0);
+        }
+        g_signal_emit_by_name (click, "released", 1, x, (double) border);
+        g_assert_cmpint (activated, ==, id);
+        break;
+      }
+    g_assert_cmpint (activated, !=, 0);
+  }
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/timeline/marks", test_marks);
+  g_test_add_func ("/timeline/dense", test_dense);
   return g_test_run ();
 }
