@@ -1267,6 +1267,19 @@ release_params (RlMatcherRelease *r, RlReleaseParams *p, GError **error)
   return TRUE;
 }
 
+/* What the tuning did, in the audit log beside the draft's own entries. */
+static gboolean
+audit_tuning (RlStore *store, gint64 draft_id, gint64 base_id, guint n_corrections, guint n_trials,
+              const RlTuningSummary *sum, GError **error)
+{
+  g_autofree char *details = g_strdup_printf ("{\"baseline_release\": %" G_GINT64_FORMAT ", \"corrections\": %u, "
+                                              "\"settings_tried\": %u, \"fmr_before\": %g, \"fmr_after\": %g, "
+                                              "\"fnmr_before\": %g, \"fnmr_after\": %g}",
+                                              base_id, n_corrections, n_trials, sum->fmr_before, sum->fmr_after,
+                                              sum->fnmr_before, sum->fnmr_after);
+  return rl_store_audit (store, "release.tune", "matcher_release", draft_id, NULL, details, error);
+}
+
 gint64
 rl_tuning_run (RlStore *store, const RlTuningOptions *options, RlTuningSummary *out_summary, GError **error)
 {
@@ -1349,6 +1362,7 @@ rl_tuning_run (RlStore *store, const RlTuningOptions *options, RlTuningSummary *
   if (!(draft_id = rl_store_add_release (store, name, json, base_id, error)) ||
       !rl_store_link_release_corrections (store, draft_id, (gint64 *) used->data, used->len, error) ||
       !rl_store_set_release_evaluated (store, draft_id, report, NULL, error) ||
+      !audit_tuning (store, draft_id, base_id, used->len, opt.max_trials, &sum, error) ||
       !rl_store_commit (store, error))
     {
       rl_store_rollback (store);

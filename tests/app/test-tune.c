@@ -481,6 +481,15 @@ test_tune (void)
   corrections = rl_store_list_corrections (store, RL_CORRECTION_USED, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (corrections->len, ==, n_listed + n_missed);
+  {
+    /* the tuning is in the audit log in Ana's name */
+    g_autoptr(GPtrArray) audit = rl_store_list_audit (store, "matcher_release", draft_id, 2, 0, &error);
+    gboolean tuned = FALSE;
+    g_assert_no_error (error);
+    for (guint i = 0; i < audit->len; i++)
+      tuned = tuned || g_str_equal (((RlAuditEntry *) audit->pdata[i])->action, "release.tune");
+    g_assert_true (tuned);
+  }
 
   /* The false-match rate at the match threshold on held-out impostors does not rise. */
   g_assert_cmpint (json_object_get_int_member (metrics, "held_out_impostors"), >, 0);
@@ -588,6 +597,11 @@ test_tune (void)
     }
   for (int l = 0; l < N_CORRECTED; l++)
     g_free (before[l]);
+  {
+    g_autoptr(RlAuditReport) report = rl_store_verify_audit (store, &error);
+    g_assert_no_error (error);
+    g_assert_null (report->problem);
+  }
 }
 
 int
