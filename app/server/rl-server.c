@@ -464,6 +464,97 @@ client_address (SoupServerMessage *msg)
   return host ? host : "unknown";
 }
 
+/* A refused body is not read: the connection is taken from libsoup (which
+ * would otherwise read, and keep, the whole announced body before
+ * answering), the error is written, and what the client still sends is
+ * read and dropped for a moment ("lingering close", so that the client
+ * reads the answer instead of a reset), at most REFUSE_DRAIN_BYTES or
+ * REFUSE_DRAIN_SECONDS, then the connection is closed. */
+#define REFUSE_DRAIN_BYTES   (4 << 20)
+#define REFUSE_DRAIN_SECONDS 3
+
+typedef struct {
+  GIOStream *stream;
+  char      *response;
+  gsize      drained;
+  gint64     deadline;
+  guint8     buffer[16384];
+} Refusal;
+
+static void
+refusal_free (Refusal *r)
+{
+  g_io_stream_close_async (r->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_object_unref (r->stream);
+  g_free (r->response);
+  g_free (r);
+}
+
+static void
+refusal_drained (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Refusal *r = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0 || (r->drained += n) >= REFUSE_DRAIN_BYTES || g_get_monotonic_time () > r->deadline)
+    {
+      refusal_free (r);
+      return;
+    }
+  g_input_stream_read_async (G_INPUT_STREAM (source), r->buffer, sizeof r->buffer, G_PRIORITY_DEFAULT, NULL,
+                             refusal_drained, r);
+}
+
+static void
+refusal_written (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Refusal *r = data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      refusal_free (r);
+      return;
+    }
+  r->deadline = g_get_monotonic_time () + REFUSE_DRAIN_SECONDS * G_USEC_PER_SEC;
+  g_input_stream_read_async (g_io_stream_get_input_stream (r->stream), r->buffer, sizeof r->buffer,
+                             G_PRIORITY_DEFAULT, NULL, refusal_drained, r);
+}
+
+static void
+refuse_before_body (SoupServerMessage *msg, guint status, const char *code, const char *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  Refusal *r;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json = json_to_string (root, FALSE);
+
+  r = g_new0 (Refusal, 1);
+  r->stream = soup_server_message_steal_connection (msg);
+  if (r->stream == NULL)
+    {
+      /* Cannot take it over: let libsoup answer, without keeping the body. */
+      g_free (r);
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      reply_error_literal (msg, status, code, message);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      return;
+    }
+  r->response = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                                 "Cache-Control: no-store\r\nConnection: close\r\n\r\n%s",
+                                 status, soup_status_get_phrase (status), strlen (json), json);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (r->stream), r->response, strlen (r->response),
+                                   G_PRIORITY_DEFAULT, NULL, refusal_written, r);
+}
+
 /* Runs after the headers are read, before the body: refuses a body that is
  * too big (or of unknown length) without reading it. */
 static void
@@ -481,18 +572,14 @@ early_callback (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
 
   if (encoding == SOUP_ENCODING_CHUNKED)
-    {
-      reply_error_literal (msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
-                           _("Send the body with a Content-Length: chunked bodies are not accepted"));
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-    }
+    refuse_before_body (msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
+                        _("Send the body with a Content-Length: chunked bodies are not accepted"));
   else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
            (guint64) soup_message_headers_get_content_length (headers) > limit)
     {
       g_autofree char *text = g_strdup_printf (_("The body has %" G_GINT64_FORMAT " bytes; at most %zu are accepted"),
                                                soup_message_headers_get_content_length (headers), limit);
-      reply_error_literal (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", text);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      refuse_before_body (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", text);
     }
 }
 

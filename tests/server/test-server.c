@@ -684,6 +684,149 @@ test_graceful_shutdown (Fixture *f, gconstpointer data)
   g_assert_true (found);
 }
 
+
+/* ---------------------------------------------- hostile clients (raw) */
+
+typedef struct {
+  GSocketConnection *connection;
+  GByteArray        *received;
+  guint8             buffer[4096];
+  gboolean           connected, written, closed, timed_out;
+} Raw;
+
+static void
+raw_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Raw *raw = data;
+  g_autoptr(GError) error = NULL;
+
+  raw->connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+  raw->connected = TRUE;
+}
+
+static void
+raw_written (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Raw *raw = data;
+
+  /* The server may close before reading everything (that is a fine answer). */
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  raw->written = TRUE;
+}
+
+static void
+raw_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Raw *raw = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0)
+    {
+      raw->closed = TRUE;
+      return;
+    }
+  g_byte_array_append (raw->received, raw->buffer, n);
+  g_input_stream_read_async (G_INPUT_STREAM (source), raw->buffer, sizeof raw->buffer, G_PRIORITY_DEFAULT, NULL,
+                             raw_read, raw);
+}
+
+static gboolean
+raw_timeout (gpointer data)
+{
+  ((Raw *) data)->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends bytes as they are and reads until the server closes the connection
+ * (a guard of 60 s fails the test rather than hang it). Returns what came back. */
+static char *
+raw_exchange (guint port, const char *bytes)
+{
+  gsize len = bytes ? strlen (bytes) : 0;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  Raw raw = { 0 };
+  guint guard;
+
+  raw.received = g_byte_array_new ();
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", port, NULL, raw_connected, &raw);
+  while (!raw.connected)
+    g_main_context_iteration (NULL, TRUE);
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (raw.connection)), raw.buffer,
+                             sizeof raw.buffer, G_PRIORITY_DEFAULT, NULL, raw_read, &raw);
+  if (len > 0)
+    {
+      g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (raw.connection)), bytes, len,
+                                       G_PRIORITY_DEFAULT, NULL, raw_written, &raw);
+      while (!raw.written && !raw.closed)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  guard = g_timeout_add_seconds (60, raw_timeout, &raw);
+  while (!raw.closed && !raw.timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (raw.timed_out);
+  g_source_remove (guard);
+  /* Let the pending write (if the server closed early) settle. */
+  while (len > 0 && !raw.written)
+    g_main_context_iteration (NULL, TRUE);
+  g_io_stream_close (G_IO_STREAM (raw.connection), NULL, NULL);
+  g_object_unref (raw.connection);
+  g_byte_array_append (raw.received, (const guint8 *) "", 1);
+  return (char *) g_byte_array_free (raw.received, FALSE);
+}
+
+/* Garbage, lies about the body and silence: each gets an HTTP error or a
+ * closed connection, and the server goes on serving. Plain HTTP here: the
+ * parsing behind TLS is the same. */
+static void
+test_hostile_clients (Fixture *f, gconstpointer data)
+{
+  RlServerLimits limits;
+  g_autoptr(RlServer) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *garbage = NULL, *huge_length = NULL, *silent = NULL, *after = NULL, *big_header = NULL;
+  g_autofree char *header_request = NULL;
+  g_autofree char *filler = NULL;
+  RlStore *store;
+  guint port;
+
+  if (f->server == NULL)
+    return;
+  rl_server_limits_init_default (&limits);
+  limits.idle_timeout_seconds = 1;
+  limits.rate_per_second = 0;
+  store = rl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  plain = rl_server_new (store, &limits);
+  g_assert_true (rl_server_listen (plain, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  port = rl_server_get_port (plain);
+
+  garbage = raw_exchange (port, "\x16\x03\x01 GARBAGE \xff\xfe\r\n\r\n");
+  g_assert_true (garbage[0] == '\0' || g_str_has_prefix (garbage, "HTTP/1.1 400") ||
+                 g_str_has_prefix (garbage, "HTTP/1.0 400"));
+
+  /* A 10 GB body announced: refused from the headers alone. */
+  huge_length = raw_exchange (port, "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: 10000000000\r\n\r\n{");
+  g_assert_true (g_str_has_prefix (huge_length, "HTTP/1.1 413"));
+  g_assert_nonnull (strstr (huge_length, "\"too-large\""));
+
+  /* 200 KB of header. */
+  filler = g_strnfill (200 * 1024, 'a');
+  header_request = g_strdup_printf ("GET /api/v1/queue HTTP/1.1\r\nHost: x\r\nX-Filler: %s\r\n\r\n", filler);
+  big_header = raw_exchange (port, header_request);
+  g_assert_true (big_header[0] == '\0' || g_str_has_prefix (big_header, "HTTP/1.1 4") ||
+                 g_str_has_prefix (big_header, "HTTP/1.0 4"));
+
+  /* Connects and says nothing: closed after the idle timeout. */
+  silent = raw_exchange (port, NULL);
+  g_assert_cmpstr (silent, ==, "");
+
+  after = raw_exchange (port, "GET /api/v1/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  g_assert_true (g_str_has_prefix (after, "HTTP/1.1 401"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -697,5 +840,6 @@ main (int argc, char **argv)
   ADD ("/server/review", test_review);
   ADD ("/server/rate-limit", test_rate_limit);
   ADD ("/server/graceful-shutdown", test_graceful_shutdown);
+  ADD ("/server/hostile-clients", test_hostile_clients);
   return g_test_run ();
 }
