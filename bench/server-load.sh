@@ -8,8 +8,11 @@
 # temporary folder). Starts the server over HTTPS on a free port with the rate
 # limit off (every wrk connection shares one token), signs in as a supervisor
 # and measures, for each number of concurrent connections (default 1 8 32),
-# requests/s and latency percentiles of the work queue listing and of the
-# search listing. Needs wrk (apt-get install wrk) and curl.
+# requests/s and latency percentiles of: the work queue listing, the search
+# listing, a 1:N search preview of one probe against the whole gallery
+# (GET /samples/ID/preview, nothing stored) and a stored, routed 1:N search
+# (POST /samples/ID/search: a new search row, candidates, audit each time).
+# Needs wrk (apt-get install wrk) and curl.
 set -euo pipefail
 
 build=${1:-build-release}
@@ -52,22 +55,28 @@ token=$(curl -sk -X POST "$base/session" -H 'Content-Type: application/json' \
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 n_searches=$(curl -sk -H "Authorization: Bearer $token" "$base/searches" |
   python3 -c 'import json, sys; print(len(json.load(sys.stdin)["searches"]))')
+probe=$(curl -sk -H "Authorization: Bearer $token" "$base/searches" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["searches"][0]["probe_sample_id"])')
 n_queue=$(curl -sk -H "Authorization: Bearer $token" "$base/queue" |
   python3 -c 'import json, sys; print(len(json.load(sys.stdin)["searches"]))')
 
-echo "workspace: $db ($n_searches searches, $n_queue in the supervisor's queue)"
+n_prints=$(sqlite3 "$db" 'SELECT count(*) FROM sample WHERE template IS NOT NULL' 2>/dev/null || echo '?')
+echo "workspace: $db ($n_searches searches, $n_queue in the supervisor's queue, $n_prints prints with templates; probe sample $probe)"
+printf 'wrk.method = "POST"\n' > "$work/post.lua"
 echo "load before: $(uptime)"
-printf '%-10s %6s %10s %9s %9s %9s\n' route conns req/s p50 p90 p99
-for path in queue searches; do
+printf '%-22s %6s %10s %9s %9s %9s\n' route conns req/s p50 p90 p99
+for path in queue searches "samples/$probe/preview" "samples/$probe/search"; do
+  script=()
+  case $path in */search) script=(-s "$work/post.lua");; esac
   for c in "${connections[@]}"; do
     t=$(( c < threads ? c : threads ))
-    out=$(wrk -t"$t" -c"$c" -d"$duration" --latency -H "Authorization: Bearer $token" "$base/$path")
+    out=$(wrk -t"$t" -c"$c" -d"$duration" --latency "${script[@]}" -H "Authorization: Bearer $token" "$base/$path")
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p90=$(awk '$1 == "90%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-    printf '%-10s %6s %10s %9s %9s %9s %s\n' "$path" "$c" "$rps" "$p50" "$p90" "$p99" \
+    printf '%-22s %6s %10s %9s %9s %9s %s\n' "$path" "$c" "$rps" "$p50" "$p90" "$p99" \
       "${errors:+($errors non-2xx)}"
   done
 done

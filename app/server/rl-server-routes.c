@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rl-image-io.h"
+#include "rl-search.h"
 #include "rl-server-json.h"
 #include "rl-server-private.h"
 
@@ -401,6 +402,75 @@ dispose_hit (RlRequest *request)
   reply_one (request, SOUP_STATUS_OK, hit, (RlJsonItemFunc) rl_json_hit);
 }
 
+/* ------------------------------------------------------ running searches */
+
+static void
+reply_outcome (RlRequest *request, const RlSearchOutcome *o)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  rl_json_add_id (b, "search_id", o->search_id);
+  rl_json_add_string (b, "status", o->search_id ? rl_search_status_to_id (o->status) : NULL);
+  rl_json_add_string (b, "reason", o->search_id ? rl_search_reason_to_id (o->reason) : NULL);
+  rl_json_add_double (b, "best_score", o->best_score);
+  rl_json_add_id (b, "best_identity_id", o->best_identity_id);
+  rl_json_add_id (b, "best_sample_id", o->best_sample_id);
+  rl_json_add_id (b, "hit_id", o->hit_id);
+  rl_json_add_int (b, "n_links", o->n_links);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, o->search_id ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, b);
+}
+
+/* The automated 1:N search of a print, as production runs it (stored,
+ * routed, hits and identity links made). */
+static void
+search_sample (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  RlSearchOutcome outcome = { 0 };
+
+  FAIL_IF (!rl_search_sample (request->store, request->ids[0], &outcome, &error));
+  reply_outcome (request, &outcome);
+}
+
+static void
+search_encounter (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  RlSearchOutcome outcome = { 0 };
+
+  FAIL_IF (!rl_search_encounter (request->store, request->ids[0], &outcome, &error));
+  reply_outcome (request, &outcome);
+}
+
+/* The candidates the active release would give, nothing stored. */
+static void
+preview_sample (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candidates = rl_search_preview (request->store, NULL, request->ids[0], &error);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  FAIL_IF (candidates == NULL);
+  json_builder_begin_object (b);
+  rl_json_add_int (b, "probe_sample_id", request->ids[0]);
+  json_builder_set_member_name (b, "candidates");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const RlCandidate *c = &g_array_index (candidates, RlCandidate, i);
+      json_builder_begin_object (b);
+      rl_json_add_int (b, "rank", i + 1);
+      rl_json_add_int (b, "sample_id", c->id);
+      rl_json_add_double (b, "score", c->score);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
+}
+
 /* ------------------------------------------------------------ identities */
 
 static void
@@ -694,6 +764,9 @@ static const RlRoute workstation_routes[] = {
   { "GET",    "/api/v1/samples/{id}", get_sample, RL_ROUTE_USER, CASEWORK },
   { "GET",    "/api/v1/samples/{id}/image", get_sample_image, RL_ROUTE_USER, CASEWORK },
   { "GET",    "/api/v1/encounters/{id}/samples", list_encounter_samples, RL_ROUTE_USER, CASEWORK },
+  { "POST",   "/api/v1/encounters/{id}/search", search_encounter, RL_ROUTE_USER, EXAMINERS },
+  { "POST",   "/api/v1/samples/{id}/search", search_sample, RL_ROUTE_USER, EXAMINERS },
+  { "GET",    "/api/v1/samples/{id}/preview", preview_sample, RL_ROUTE_USER, EXAMINERS },
 
   { "GET",    "/api/v1/hits", list_hits, RL_ROUTE_USER, ANALYSTS },
   { "GET",    "/api/v1/hits/{id}", get_hit, RL_ROUTE_USER, ANALYSTS },

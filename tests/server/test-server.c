@@ -11,6 +11,7 @@
 #include "rl-image-io.h"
 #include "rl-server.h"
 #include "rl-store-credentials.h"
+#include "rl-template-io.h"
 
 #define PASSWORD "correct horse battery"
 #define SECRET "Informant reports cross-border smuggling route via Lake Ridge"
@@ -61,6 +62,7 @@ build_workspace (Fixture *f)
   g_autoptr(RlImage) image = NULL;
   g_autoptr(GBytes) wsq = NULL;
   g_autofree char *sha = NULL;
+  g_autoptr(GBytes) template_bytes = NULL;
   guint8 *pixels = g_malloc (200 * 200);
 
   g_assert_no_error (error);
@@ -129,16 +131,36 @@ build_workspace (Fixture *f)
   g_assert_no_error (error);
   sha = rl_store_add_image (s, wsq, "wsq", 200, 200, &error);
   g_assert_no_error (error);
+  /* The same made-up template for both prints: the search must match them. */
+  {
+    g_autoptr(RlTemplate) tpl = rl_template_new (40, 0);
+    GRand *rand = g_rand_new_with_seed (7);
+
+    tpl->width = 400;
+    tpl->height = 500;
+    tpl->finger = 2;
+    tpl->quality = 70;
+    for (guint i = 0; i < tpl->n_minutiae; i++)
+      {
+        tpl->minutiae[i].x = g_rand_double_range (rand, 40, 360);
+        tpl->minutiae[i].y = g_rand_double_range (rand, 40, 460);
+        tpl->minutiae[i].angle = g_rand_double_range (rand, 0, 2 * G_PI);
+        tpl->minutiae[i].kind = 1 + g_rand_int_range (rand, 0, 2);
+        tpl->minutiae[i].reliability = 80;
+      }
+    g_rand_free (rand);
+    template_bytes = rl_template_serialize (tpl);
+  }
   sample.encounter_id = enc_a;
   sample.finger = 2;
   sample.impression = 0;
   sample.ppi = 500;
   sample.quality = 60;
   sample.image_sha256 = sha;
-  f->candidate_sample = rl_store_add_sample (s, &sample, NULL, &error);
+  f->candidate_sample = rl_store_add_sample (s, &sample, template_bytes, &error);
   sample.encounter_id = enc_b;
   sample.image_sha256 = NULL;
-  f->probe_sample = rl_store_add_sample (s, &sample, NULL, &error);
+  f->probe_sample = rl_store_add_sample (s, &sample, template_bytes, &error);
   g_assert_no_error (error);
 
   f->release = rl_store_add_release (s, "2026.11-test", "{}", 0, &error);
@@ -154,6 +176,16 @@ build_workspace (Fixture *f)
   f->release = rl_store_add_release (s, "2026.12-test", "{}", f->release, &error);
   g_assert_true (rl_store_set_release_evaluated (s, f->release, "{\"eer\": 0.01}", NULL, &error));
   g_assert_no_error (error);
+
+  /* And an active one (default parameters) for new searches. */
+  {
+    gint64 active = rl_store_add_release (s, "2026.10-active", "{}", 0, &error);
+    g_assert_true (rl_store_set_release_evaluated (s, active, "{}", NULL, &error));
+    g_assert_true (rl_store_set_actor (s, f->sup_other, &error));
+    g_assert_true (rl_store_review_release (s, active, TRUE, "ok", &error));
+    g_assert_true (rl_store_activate_release (s, active, &error));
+    g_assert_no_error (error);
+  }
 }
 
 static gboolean
@@ -685,6 +717,51 @@ test_graceful_shutdown (Fixture *f, gconstpointer data)
 }
 
 
+/* A workstation runs the automated search of a print: stored, routed, and
+ * here an automatic match to a person with derogatory records, so a hit
+ * appears in the analysts' queue. The preview stores nothing. */
+static void
+test_search (Fixture *f, gconstpointer data)
+{
+  g_autofree char *examiner = NULL, *analyst = NULL;
+  g_autofree char *search = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/search", f->probe_sample);
+  g_autofree char *preview = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/preview", f->probe_sample);
+  g_autoptr(Reply) by_analyst = NULL, previewed = NULL, searched = NULL, hits = NULL, searches = NULL;
+  JsonObject *outcome, *first;
+  JsonArray *candidates;
+
+  if (f->server == NULL)
+    return;
+  analyst = sign_in (f, "ban");
+  by_analyst = call (f, "POST", search, analyst, NULL);
+  assert_error (by_analyst, 403, "forbidden");
+
+  examiner = sign_in (f, "examiner");
+  previewed = call (f, "GET", preview, examiner, NULL);
+  g_assert_cmpuint (previewed->status, ==, 200);
+  candidates = json_object_get_array_member (object (previewed), "candidates");
+  g_assert_cmpuint (json_array_get_length (candidates), >=, 1);
+  first = json_array_get_object_element (candidates, 0);
+  g_assert_cmpint (json_object_get_int_member (first, "sample_id"), ==, f->candidate_sample);
+  searches = call (f, "GET", "/api/v1/searches", examiner, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (searches), "searches")), ==, 1);
+
+  searched = call (f, "POST", search, examiner, NULL);
+  g_assert_cmpuint (searched->status, ==, 201);
+  outcome = object (searched);
+  g_assert_cmpint (json_object_get_int_member (outcome, "best_sample_id"), ==, f->candidate_sample);
+  g_assert_cmpint (json_object_get_int_member (outcome, "best_identity_id"), ==, f->identity);
+  g_assert_cmpstr (json_object_get_string_member (outcome, "status"), ==, "automatic");
+  g_assert_false (json_object_get_null_member (outcome, "hit_id"));
+
+  hits = call (f, "GET", "/api/v1/hits?status=open", analyst, NULL);
+  g_assert_cmpuint (hits->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (hits), "hits")), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                     json_object_get_array_member (object (hits), "hits"), 0), "id"), ==,
+                   json_object_get_int_member (outcome, "hit_id"));
+}
+
 /* ---------------------------------------------- hostile clients (raw) */
 
 typedef struct {
@@ -841,5 +918,6 @@ main (int argc, char **argv)
   ADD ("/server/rate-limit", test_rate_limit);
   ADD ("/server/graceful-shutdown", test_graceful_shutdown);
   ADD ("/server/hostile-clients", test_hostile_clients);
+  ADD ("/server/search", test_search);
   return g_test_run ();
 }
