@@ -11,7 +11,7 @@ PACKAGES := meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev \
 	libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev \
 	libsqlite3-dev sqlite3 libsoup-3.0-dev glib-networking libgnutls28-dev libjson-glib-dev libcairo2-dev \
 	libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev \
-	gettext adwaita-icon-theme fonts-cantarell xvfb xauth desktop-file-utils appstream appstream-util
+	gettext adwaita-icon-theme fonts-cantarell xvfb xauth xdotool desktop-file-utils appstream appstream-util
 
 CHECK_BUILD := build
 RUN_BUILD   := build-release

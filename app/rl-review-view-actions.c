@@ -358,29 +358,50 @@ _rl_review_view_class_actions_init (RlReviewViewClass *klass)
   gtk_widget_class_install_property_action (widget_class, "review.show-quality", "show-quality");
   gtk_widget_class_install_property_action (widget_class, "review.show-enhanced", "show-enhanced");
   gtk_widget_class_install_property_action (widget_class, "review.show-skeleton", "show-skeleton");
+}
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "review.record-analysis", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "review.record-conclusion", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "review.record-conclusion", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "review.compare-identity", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "review.export-chart", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "review.return-to-queue", NULL);
-  {
-    static const struct { guint key; const char *action; } layers[] = {
-      { GDK_KEY_M, "review.show-minutiae" }, { GDK_KEY_D, "review.show-singularities" },
-      { GDK_KEY_Q, "review.show-quality" }, { GDK_KEY_H, "review.show-enhanced" },
-      { GDK_KEY_K, "review.show-skeleton" },
-    };
-    for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
-      gtk_widget_class_add_binding_action (widget_class, layers[i].key, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                           layers[i].action, NULL);
-  }
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "review.step-candidate", "i", 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "review.step-candidate", "i", -1);
+static void
+add_shortcut (GtkShortcutController *controller,
+              guint                  key,
+              GdkModifierType        modifiers,
+              const char            *action,
+              GVariant              *argument)
+{
+  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (key, modifiers), gtk_named_action_new (action));
+
+  if (argument != NULL)
+    gtk_shortcut_set_arguments (shortcut, argument);
+  gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+/* The review's shortcuts, in the capture phase: they must work wherever the
+ * focus is, and a text view would otherwise take some (Ctrl+Shift+A
+ * unselects in a GtkTextView, so the analysis could not be recorded from
+ * the quality notes). */
+void
+_rl_review_view_add_shortcuts (RlReviewView *self)
+{
+  static const struct { guint key; const char *action; } layers[] = {
+    { GDK_KEY_M, "review.show-minutiae" }, { GDK_KEY_D, "review.show-singularities" },
+    { GDK_KEY_Q, "review.show-quality" }, { GDK_KEY_H, "review.show-enhanced" },
+    { GDK_KEY_K, "review.show-skeleton" },
+  };
+  const GdkModifierType ctrl_shift = GDK_CONTROL_MASK | GDK_SHIFT_MASK;
+  GtkShortcutController *controller = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
+
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (controller), GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_set_scope (controller, GTK_SHORTCUT_SCOPE_LOCAL);
+  add_shortcut (controller, GDK_KEY_A, ctrl_shift, "review.record-analysis", NULL);
+  add_shortcut (controller, GDK_KEY_Return, GDK_CONTROL_MASK, "review.record-conclusion", NULL);
+  add_shortcut (controller, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "review.record-conclusion", NULL);
+  add_shortcut (controller, GDK_KEY_F, ctrl_shift, "review.compare-identity", NULL);
+  add_shortcut (controller, GDK_KEY_E, ctrl_shift, "review.export-chart", NULL);
+  add_shortcut (controller, GDK_KEY_R, ctrl_shift, "review.return-to-queue", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
+    add_shortcut (controller, layers[i].key, ctrl_shift, layers[i].action, NULL);
+  add_shortcut (controller, GDK_KEY_Down, GDK_ALT_MASK, "review.step-candidate", g_variant_new_int32 (1));
+  add_shortcut (controller, GDK_KEY_Up, GDK_ALT_MASK, "review.step-candidate", g_variant_new_int32 (-1));
   for (int i = 0; i < 9; i++)
-    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "review.open-candidate", "i", i);
+    add_shortcut (controller, GDK_KEY_1 + i, GDK_ALT_MASK, "review.open-candidate", g_variant_new_int32 (i));
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (controller));
 }

@@ -85,6 +85,7 @@ struct _RlReviewView {
 };
 
 void     _rl_review_view_class_actions_init (RlReviewViewClass *klass);
+void     _rl_review_view_add_shortcuts      (RlReviewView *self);
 void     _rl_review_view_update_actions     (RlReviewView *self);
 /* Shows an error under the controls and in a toast. */
 void     _rl_review_view_show_error         (RlReviewView *self, const GError *error);

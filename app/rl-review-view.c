@@ -555,7 +555,7 @@ refresh (RlReviewView *self)
   switch (self->stage)
     {
     case RL_REVIEW_STAGE_VERIFICATION:
-      gtk_button_set_label (self->conclude_button, _("Record _Verification"));
+      gtk_button_set_label (self->conclude_button, _("Record Veri_fication"));
       gtk_label_set_text (self->conclusion_heading, _("3 · Your Independent Conclusion"));
       gtk_label_set_text (self->candidates_heading, _("2 · The Pair to Verify"));
       break;
@@ -1471,6 +1471,7 @@ rl_review_view_init (RlReviewView *self)
     g_object_unref (selection);
   }
   g_signal_connect (self->pairs_adjustment, "value-changed", G_CALLBACK (on_pairs_changed), self);
+  _rl_review_view_add_shortcuts (self);
   /* The layers the examiner chose show on every print of the review: the
    * probe under analysis and both sides of the comparison. */
   {

@@ -70,6 +70,14 @@ on_sidebar_row_selected (RlWindow      *self,
   index = gtk_list_box_row_get_index (row);
   gtk_stack_set_visible_child (self->page_stack, g_ptr_array_index (self->pages, index));
   adw_window_title_set_title (self->page_title, _(page_info[index].title));
+  if (self->session != NULL && rl_session_get_user (self->session) != NULL)
+  {
+    /* The window's own title names the page too: window lists, screen
+     * readers and test drivers see where the user is (once signed in). */
+    /* TRANSLATORS: window title, "Work Queue — Ridgeline" */
+    g_autofree char *title = g_strdup_printf (_("%s — Ridgeline"), _(page_info[index].title));
+    gtk_window_set_title (GTK_WINDOW (self), title);
+  }
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "last-page", page_info[index].id);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -131,6 +139,40 @@ show_signed_in_user (RlWindow *self)
   adw_window_title_set_subtitle (self->page_title, user ? role : NULL);
 }
 
+/* The first shown search entry under a widget (a page's filter), or NULL. */
+static GtkWidget *
+find_filter (GtkWidget *widget)
+{
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_filter (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The keyboard starts in the page shown after signing in (its filter, from
+ * where Tab reaches its table), not in the header where the sign-in list
+ * left it. */
+static gboolean
+focus_page (gpointer data)
+{
+  RlWindow *self = data;
+  GtkWidget *page = gtk_stack_get_visible_child (self->page_stack);
+  GtkWidget *filter = page ? find_filter (page) : NULL;
+
+  if (filter != NULL)
+    gtk_widget_grab_focus (filter);
+  else if (page != NULL)
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_user_chosen (RlWindow     *self,
                 const char   *username,
@@ -165,7 +207,10 @@ on_user_chosen (RlWindow     *self,
   gtk_stack_set_visible_child_name (self->main_stack, "session");
   gtk_list_box_unselect_all (self->sidebar_list);
   if (to_show >= 0)
-    gtk_list_box_select_row (self->sidebar_list, g_ptr_array_index (self->rows, to_show));
+    {
+      gtk_list_box_select_row (self->sidebar_list, g_ptr_array_index (self->rows, to_show));
+      g_idle_add_full (G_PRIORITY_LOW, focus_page, g_object_ref (self), g_object_unref);
+    }
   _rl_window_update_actions (self);
 }
 
@@ -180,6 +225,7 @@ _rl_window_sign_out (RlWindow *self)
   /* Refresh the list: users may have changed while signed in. */
   rl_sign_in_view_set_session (self->sign_in_view, self->session);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  gtk_window_set_title (GTK_WINDOW (self), "Ridgeline");
   _rl_window_update_actions (self);
 }
 
@@ -252,6 +298,7 @@ rl_window_open_workspace (RlWindow   *self,
   basename = g_path_get_basename (path);
   adw_window_title_set_subtitle (self->sign_in_title, basename);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  gtk_window_set_title (GTK_WINDOW (self), "Ridgeline");
   _rl_window_update_actions (self);
 }
 

@@ -264,10 +264,26 @@ update_accessible (RlPrintView *self)
   if (self->image == NULL)
     description = g_strdup (_("No print loaded"));
   else
-    description = g_strdup_printf (_("%d × %d pixels at %d ppi, %u minutiae, zoom %.0f %%, rotated %.0f°"),
-                                   self->image->width, self->image->height,
-                                   self->image->ppi > 0 ? self->image->ppi : 500,
-                                   self->minutiae->len, self->zoom * 100, self->rotation);
+    {
+      g_autoptr(GString) layers = g_string_new (NULL);
+      const struct { gboolean shown; const char *name; } list[] = {
+        { self->show_minutiae, N_("minutiae") }, { self->show_singularities, N_("cores and deltas") },
+        { self->show_quality && self->quality.n_levels > 0, N_("quality map") },
+        { self->show_enhanced && self->enhanced.n_levels > 0, N_("enhanced image") },
+        { self->show_skeleton && self->skeleton_layer.n_levels > 0, N_("skeleton") },
+        { self->show_mask && self->mask.n_levels > 0, N_("mask") },
+      };
+
+      /* What is drawn over the print, so a screen reader can say it. */
+      for (guint i = 0; i < G_N_ELEMENTS (list); i++)
+        if (list[i].shown)
+          g_string_append_printf (layers, "%s%s", layers->len ? ", " : "", _(list[i].name));
+      description = g_strdup_printf (_("%d × %d pixels at %d ppi, %u minutiae, zoom %.0f %%, rotated %.0f°; shown: %s"),
+                                     self->image->width, self->image->height,
+                                     self->image->ppi > 0 ? self->image->ppi : 500,
+                                     self->minutiae->len, self->zoom * 100, self->rotation,
+                                     layers->len ? layers->str : _("the print alone"));
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
@@ -498,6 +514,7 @@ rl_print_view_set_enhanced (RlPrintView *self, const RlImage *enhanced)
   layer_clear (&self->enhanced);
   if (enhanced != NULL && layer_fits (self, enhanced, "Enhanced"))
     layer_set_grey (&self->enhanced, enhanced);
+  update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -513,6 +530,7 @@ rl_print_view_set_skeleton (RlPrintView *self, const RlImage *skeleton)
       layer_set_skeleton (&self->skeleton_layer, skeleton);
       self->skeleton = rl_image_copy (skeleton);
     }
+  update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -524,6 +542,7 @@ rl_print_view_set_mask (RlPrintView *self, const RlImage *mask)
   layer_clear (&self->mask);
   if (mask != NULL && layer_fits (self, mask, "Mask"))
     layer_set_mask (&self->mask, mask);
+  update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -535,6 +554,7 @@ rl_print_view_set_quality_map (RlPrintView *self, const RlImage *quality)
   layer_clear (&self->quality);
   if (quality != NULL && layer_fits (self, quality, "Quality map"))
     layer_set_quality (&self->quality, quality);
+  update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1710,6 +1730,7 @@ rl_print_view_set_property (GObject *object, guint prop_id, const GValue *value,
           g_object_notify_by_pspec (object, pspec);
           if (prop_id == PROP_SHOW_MINUTIAE && !v)
             rl_print_view_set_selected_minutia (self, -1);
+          update_accessible (self);
           gtk_widget_queue_draw (GTK_WIDGET (self));
         }
       return;
