@@ -63,6 +63,7 @@ _rl_application_init_actions (RlApplication *self)
     { "win.page::tuning", { "<Alt>5", NULL } },
     { "win.page::audit", { "<Alt>6", NULL } },
     { "win.page::users", { "<Alt>7", NULL } },
+    { "win.page::links", { "<Alt>8", NULL } },
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

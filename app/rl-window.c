@@ -6,6 +6,7 @@
 #include "pages/rl-audit-page.h"
 #include "pages/rl-hits-page.h"
 #include "pages/rl-identities-page.h"
+#include "pages/rl-links-page.h"
 #include "pages/rl-queue-page.h"
 #include "pages/rl-searches-page.h"
 #include "pages/rl-tuning-page.h"
@@ -14,7 +15,7 @@
 #define ROLE(r) (1u << (r))
 
 /* The sidebar's pages, in sidebar order, and the roles that see each one.
- * Alt+1…7 follow this order (see rl-application-actions.c). */
+ * Alt+1…8 follow this order (see rl-application-actions.c). */
 static const struct {
   const char *id;
   const char *title;
@@ -36,6 +37,8 @@ static const struct {
     ROLE (RL_ROLE_SUPERVISOR) | ROLE (RL_ROLE_DATA_STEWARD), rl_audit_page_get_type },
   { "users", N_("Users"), "system-users-symbolic",
     ROLE (RL_ROLE_SUPERVISOR) | ROLE (RL_ROLE_DATA_STEWARD), rl_users_page_get_type },
+  { "links", N_("Identity Links"), "emblem-shared-symbolic",
+    ROLE (RL_ROLE_ANALYST) | ROLE (RL_ROLE_SUPERVISOR), rl_links_page_get_type },
 };
 
 G_DEFINE_FINAL_TYPE (RlWindow, rl_window, ADW_TYPE_APPLICATION_WINDOW)

@@ -86,6 +86,26 @@ on_activate (GtkColumnView *view, guint position, RlIdentitiesPage *self)
     }
 }
 
+/* A merge or split elsewhere: the list changes (merged identities leave it). */
+static void
+on_identities_changed (RlIdentitiesPage *self)
+{
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+
+  if (session && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    rl_identities_page_reload (RL_PAGE (self), session);
+}
+
+static void
+on_session_changed (RlIdentitiesPage *self)
+{
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+
+  if (session)
+    g_signal_connect_object (session, "identities-changed", G_CALLBACK (on_identities_changed), self,
+                             G_CONNECT_SWAPPED);
+}
+
 static void
 rl_identities_page_dispose (GObject *object)
 {
@@ -116,6 +136,7 @@ rl_identities_page_init (RlIdentitiesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (rl_table_view_get_column_view (self->table), "activate", G_CALLBACK (on_activate), self);
+  g_signal_connect (self, "notify::session", G_CALLBACK (on_session_changed), NULL);
 
   rl_table_view_add_column (self->table, _("Reference"), 0, RL_TEXT_COLUMN_MONO);
   rl_table_view_add_column (self->table, _("Family Name"), 1, RL_TEXT_COLUMN_EXPAND);

@@ -390,6 +390,7 @@ static const struct { const char *id, *title; } all_pages[] = {
   { "tuning", "Tuning" },
   { "audit", "Audit Log" },
   { "users", "Users" },
+  { "links", "Identity Links" },
 };
 
 /* A visible toplevel of this type other than the main window. */

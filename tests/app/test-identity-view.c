@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "rl-identity-view.h"
+#include "rl-links-page.h"
+#include "rl-table-view.h"
 #include "rl-image-io.h"
 #include "rl-session.h"
 #include "rl-synth.h"
@@ -409,6 +411,28 @@ test_merge_split_demo (void)
   n_other = n_encounters (store, other);
 
   g_assert_true (rl_session_sign_in (session, analyst, &error));
+
+  /* The analyst's list: the link to review. */
+  {
+    GtkWidget *page = g_object_new (RL_TYPE_LINKS_PAGE, NULL);
+    GtkWidget *window = gtk_window_new ();
+    g_autoptr(GString) page_text = g_string_new (NULL);
+    GtkWidget *table;
+
+    gtk_window_set_default_size (GTK_WINDOW (window), 1000, 300);
+    gtk_window_set_child (GTK_WINDOW (window), page);
+    rl_page_set_session (RL_PAGE (page), session);
+    gtk_window_present (GTK_WINDOW (window));
+    iterate ();
+    table = adw_bin_get_child (ADW_BIN (page));
+    g_assert_true (RL_IS_TABLE_VIEW (table));
+    g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), ==, 1);
+    collect_text (page, page_text);
+    g_assert_nonnull (strstr (page_text->str, "1 link to review"));
+    screenshot (window, "links-page");
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+
   view = rl_identity_view_new (session, keep, "CASE-MID-7", &error);
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (view));
