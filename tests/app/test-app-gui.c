@@ -387,10 +387,10 @@ static const struct { const char *id, *title; } all_pages[] = {
   { "searches", "Searches" },
   { "identities", "Identities" },
   { "hits", "Hits" },
+  { "links", "Identity Links" },
   { "tuning", "Tuning" },
   { "audit", "Audit Log" },
   { "users", "Users" },
-  { "links", "Identity Links" },
 };
 
 /* A visible toplevel of this type other than the main window. */
