@@ -122,7 +122,7 @@ rl_hits_page_reload (RlPage    *page,
       g_autoptr(GPtrArray) records = NULL;
       g_autoptr(GString) categories = g_string_new (NULL);
       g_autoptr(GString) holders = g_string_new (NULL);
-      gboolean category_match = category == 0, agency_match = agency == NULL, restricted = FALSE;
+      gboolean category_match = category == 0, agency_match = agency == NULL;
       gint64 age = now - hit->created_at;
 
       if (status_wanted (self, user, hit->status) && hit->status != RL_HIT_CONFIRMED && hit->status != RL_HIT_DISMISSED &&
@@ -143,11 +143,15 @@ rl_hits_page_reload (RlPage    *page,
             category_match = TRUE;
           if (agency && g_strcmp0 (r->source_agency, agency) == 0)
             agency_match = TRUE;
-          restricted |= r->restricted;
           if (!strstr (categories->str, label))
             g_string_append_printf (categories, "%s%s", categories->len ? ", " : "", label);
-          if (!strstr (holders->str, r->source_agency))
-            g_string_append_printf (holders, "%s%s", holders->len ? ", " : "", r->source_agency);
+          {
+            /* "POLICE (restricted), BORDER": who holds what kind. */
+            g_autofree char *holder = r->restricted ? g_strdup_printf (_("%s (restricted)"), r->source_agency)
+                                                    : g_strdup (r->source_agency);
+            if (!strstr (holders->str, holder))
+              g_string_append_printf (holders, "%s%s", holders->len ? ", " : "", holder);
+          }
         }
       if (!category_match || !agency_match)
         continue;
@@ -157,9 +161,8 @@ rl_hits_page_reload (RlPage    *page,
         g_autofree char *age_text = format_age (age);
         g_autofree char *identity = g_strdup_printf ("P-%06" G_GINT64_FORMAT, hit->identity_id);
         g_autofree char *score = g_strdup_printf ("%.1f", hit->score);
-        g_autofree char *held = restricted ? g_strdup_printf (_("%s (restricted)"), holders->str) : g_strdup (holders->str);
         g_autoptr(RlTextRow) row = rl_text_row_new (id, created, age_text, rl_hit_status_to_label (hit->status),
-                                                    categories->str, held, encounter ? encounter->agency : "",
+                                                    categories->str, holders->str, encounter ? encounter->agency : "",
                                                     identity, score, NULL);
         g_list_store_append (rows, row);
         g_array_append_val (self->hit_ids, hit->id);

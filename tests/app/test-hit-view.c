@@ -323,6 +323,8 @@ test_hit_review (void)
   supervisor = session_as ("sup");
   page = hits_page_in_window (supervisor);
   g_assert_true (page_lists (page, hit_id));
+  iterate ();
+  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), "hits-page-supervisor");
   view = rl_hits_page_open_hit (page, hit_id, &error);
   g_assert_no_error (error);
   window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view)));
