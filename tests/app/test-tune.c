@@ -501,6 +501,13 @@ test_tune (void)
                   json_object_get_double_member (match, "fnmr_before"), json_object_get_double_member (match, "fnmr_after"));
   g_assert_cmpfloat (json_object_get_double_member (match, "fmr_after"), <=,
                      json_object_get_double_member (match, "fmr_before"));
+  list = json_object_get_array_member (metrics, "quality_thresholds");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *q = json_array_get_object_element (list, i);
+      g_test_message ("match threshold for quality %s: %.2f → %.2f", json_object_get_string_member (q, "quality"),
+                      json_object_get_double_member (q, "before"), json_object_get_double_member (q, "after"));
+    }
   match = operating_point (metrics, "no_match");
   g_test_message ("no-match threshold %.2f → %.2f; impostors reaching examiners (held out) %.4f → %.4f",
                   json_object_get_double_member (match, "threshold_before"),
