@@ -1,30 +1,133 @@
 /* rl-server-gateway.c — the partner gateway's routes (under /gateway/v1/).
  *
- * OWNED BY THE "gateway" ENGINEER: fill in rl_server_gateway_register().
- * The server calls it once from rl_server_new(), after the workstation
- * routes. Register a static RlRoute table with rl_server_add_routes(); flag
- * every route RL_ROUTE_PUBLIC (partners do not sign in as users: check the
- * partner's "Authorization: Bearer PARTNER-API-KEY" in the handler, e.g. with
- * rl_parse_bearer(soup_message_headers_get_one(..., "Authorization"))), and
- * RL_ROUTE_UPLOAD for routes that take a transaction (bodies up to
- * max_upload_bytes, read with soup_server_message_get_request_body). Reply
- * with rl_request_reply_json / rl_request_reply_error /
- * rl_request_reply_gerror (rl-server-private.h): errors are
- * {"error": CODE, "message": TEXT} with a 4xx/5xx status. On public routes
- * the store's actor is the system (0) when the handler starts.
+ *   POST /gateway/v1/transactions       a submission: application/json, or
+ *                                       application/x-an2k / application/octet-stream
+ *                                       (ANSI/NIST-ITL); 200 with the answer (match,
+ *                                       no_match), 202 when queued for examiners
+ *                                       (Location: the URL to poll)
+ *   GET  /gateway/v1/transactions/{id}  the answer as of now (200, or 202 while queued)
  *
- *   static const RlRoute gateway_routes[] = {
- *     { "POST", "/gateway/v1/transactions", submit_transaction, RL_ROUTE_PUBLIC | RL_ROUTE_UPLOAD, 0 },
- *     { "GET",  "/gateway/v1/transactions/{id}", get_transaction, RL_ROUTE_PUBLIC, 0 },
- *   };
- *   rl_server_add_routes (server, gateway_routes, G_N_ELEMENTS (gateway_routes));
+ * Partners are not users: they send "Authorization: Bearer PARTNER-API-KEY",
+ * checked here against the stored key hashes (401 unknown or revoked key,
+ * 403 no sharing agreement yet). Everything else — what is read, what a
+ * partner may learn, the audit — is data/rl-gateway.c's; this file only
+ * maps HTTP to it. Errors are {"error": CODE, "message": TEXT}: 400 for a
+ * malformed submission (the message names the field, character or byte),
+ * 413 over the size limit, 415 for another content type, 404 for another
+ * partner's or an unknown transaction.
  */
 #define G_LOG_DOMAIN "ridgeline-server"
 
+#include <glib/gi18n.h>
+
+#include "rl-gateway.h"
 #include "rl-server-private.h"
+
+static void
+reply_gateway_error (RlRequest *request, const GError *error)
+{
+  guint status = rl_gateway_error_http_status (error);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "WWW-Authenticate",
+                                  "Bearer realm=\"ridgeline-gateway\"");
+  if (status >= 500)
+    g_warning ("%s %s: %s", request->method, request->path, error->message);
+  rl_request_reply_error (request, status, rl_gateway_error_code (error), "%s", error->message);
+}
+
+static RlPartner *
+authenticate (RlRequest *request)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  g_autoptr(GError) error = NULL;
+  RlPartner *partner = rl_gateway_authenticate (request->store, soup_message_headers_get_one (headers, "Authorization"),
+                                                &error);
+
+  if (partner == NULL)
+    reply_gateway_error (request, error);
+  return partner;
+}
+
+/* Replies with the answer JSON (made by rl-gateway.c): 202 and a Location
+ * to poll while examiners decide, 200 once answered. */
+static void
+reply_answer (RlRequest *request, const char *answer, RlGatewayStatus status, gint64 transaction_id)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_data (parser, answer, -1, &error))
+    {
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+  if (status == RL_GATEWAY_QUEUED)
+    {
+      g_autofree char *location = g_strdup_printf ("/gateway/v1/transactions/%" G_GINT64_FORMAT, transaction_id);
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "Location", location);
+    }
+  rl_request_reply_json (request, status == RL_GATEWAY_QUEUED ? SOUP_STATUS_ACCEPTED : SOUP_STATUS_OK,
+                         json_node_copy (json_parser_get_root (parser)));
+}
+
+static void
+submit_transaction (RlRequest *request)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (request->msg);
+  g_autoptr(RlPartner) partner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  const char *content_type, *format;
+  RlGatewayStatus status = RL_GATEWAY_QUEUED;
+  gint64 id = 0;
+
+  if (!(partner = authenticate (request)))
+    return;
+  content_type = soup_message_headers_get_content_type (headers, NULL);
+  if (!(format = rl_gateway_format_for_content_type (content_type)))
+    {
+      rl_request_reply_error (request, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                              _("Send a transaction as application/json or as ANSI/NIST-ITL (application/x-an2k or "
+                                "application/octet-stream), not %s"), content_type ? content_type : _("no Content-Type"));
+      return;
+    }
+  answer = rl_gateway_submit (request->store, partner, format, (const guint8 *) body->data, (gsize) body->length, &id,
+                              &status, &error);
+  if (answer == NULL)
+    {
+      reply_gateway_error (request, error);
+      return;
+    }
+  reply_answer (request, answer, status, id);
+}
+
+static void
+get_transaction (RlRequest *request)
+{
+  g_autoptr(RlPartner) partner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  RlGatewayStatus status = RL_GATEWAY_QUEUED;
+
+  if (!(partner = authenticate (request)))
+    return;
+  if (!(answer = rl_gateway_answer (request->store, partner, request->ids[0], &status, &error)))
+    {
+      reply_gateway_error (request, error);
+      return;
+    }
+  reply_answer (request, answer, status, request->ids[0]);
+}
+
+static const RlRoute gateway_routes[] = {
+  { "POST", "/gateway/v1/transactions", submit_transaction, RL_ROUTE_PUBLIC | RL_ROUTE_UPLOAD, RL_ROLES_ANY },
+  { "GET", "/gateway/v1/transactions/{id}", get_transaction, RL_ROUTE_PUBLIC, RL_ROLES_ANY },
+};
 
 void
 rl_server_gateway_register (RlServer *server)
 {
-  /* No partner routes yet. */
+  rl_server_add_routes (server, gateway_routes, G_N_ELEMENTS (gateway_routes));
 }
