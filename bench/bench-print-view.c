@@ -19,9 +19,11 @@
 #include <adwaita.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rl-compare.h"
 #include "rl-comparison-view.h"
+#include "rl-extract.h"
 #include "rl-image-io.h"
 #include "rl-template-io.h"
 
@@ -88,12 +90,44 @@ time_open (GtkWindow *window, const Pair *pair)
   return now_ms () - t0;
 }
 
+/* The extractor's enhanced image, skeleton and quality map on both prints,
+ * as the review gives them once its extraction thread is done: prints the
+ * extraction time (done off the UI thread in the review) and the time to
+ * hand the layers to the views (on the UI thread, also when cached). */
+static void
+add_layers (RlComparisonView *view, RlImage *const images[2])
+{
+  RlExtraction *ex[2];
+  double t0 = now_ms (), extract_ms, apply_ms;
+  g_autoptr(GError) error = NULL;
+
+  for (int i = 0; i < 2; i++)
+    if (!(ex[i] = rl_extract (images[i], &error)))
+      g_error ("extraction failed: %s", error->message);
+  extract_ms = now_ms () - t0;
+  t0 = now_ms ();
+  for (int i = 0; i < 2; i++)
+    {
+      RlPrintView *pv = i ? rl_comparison_view_get_candidate_view (view) : rl_comparison_view_get_probe_view (view);
+      rl_print_view_set_enhanced (pv, rl_extraction_get_enhanced (ex[i]));
+      rl_print_view_set_skeleton (pv, rl_extraction_get_skeleton (ex[i]));
+      rl_print_view_set_quality_map (pv, rl_extraction_get_quality_map (ex[i]));
+    }
+  apply_ms = now_ms () - t0;
+  g_print ("Layers: rl_extract of both prints %.1f ms (a worker thread in the review); "
+           "handing enhanced, skeleton and quality map to both views %.1f ms (UI thread)\n", extract_ms, apply_ms);
+  for (int i = 0; i < 2; i++)
+    rl_extraction_free (ex[i]);
+}
+
 static void
 bench_frames (GtkWindow *window, RlComparisonView *view, const char *label)
 {
   static const struct { const char *name; double zoom, rotation; } cases[] = {
     { "fit", 0, 0 }, { "1:1", 1, 0 }, { "2x", 2, 0 }, { "4x (sharp pixels)", 4, 0 },
     { "10x (pixel grid)", 10, 0 }, { "1:1 rotated 30°", 1, 30 }, { "1:1, no overlays", 1, 0 },
+    /* The extractor's layers the review shows on request. */
+    { "fit + quality, skel.", 0, 0 }, { "1:1 + quality, skel.", 1, 0 }, { "1:1 + enhanced", 1, 0 },
   };
   GtkWidget *widget = GTK_WIDGET (view);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
@@ -129,7 +163,10 @@ bench_frames (GtkWindow *window, RlComparisonView *view, const char *label)
 
       for (int side = 0; side < 2; side++)
         g_object_set (side ? rl_comparison_view_get_candidate_view (view) : probe,
-                      "show-minutiae", overlays, "show-singularities", overlays, NULL);
+                      "show-minutiae", overlays, "show-singularities", overlays,
+                      "show-quality", strstr (cases[c].name, "quality") != NULL,
+                      "show-skeleton", strstr (cases[c].name, "skel") != NULL,
+                      "show-enhanced", strstr (cases[c].name, "enhanced") != NULL, NULL);
       gtk_widget_activate_action (widget, "comparison.fit", NULL);
       if (cases[c].zoom > 0)
         rl_print_view_set_view (probe, cases[c].zoom, cases[c].rotation,
@@ -245,12 +282,14 @@ main (int argc, char **argv)
     percentiles (opens, 7, &m, &p);
     g_print ("Open comparison (create + set prints, templates, pairs + first paint), 640×480: "
              "median %.1f ms, worst %.1f ms of 7 (first %.1f ms)\n", m, opens[6], opens[0]);
+    add_layers (RL_COMPARISON_VIEW (gtk_window_get_child (window)), images);
     bench_frames (window, RL_COMPARISON_VIEW (gtk_window_get_child (window)), "640 × 480 prints");
 
     for (int i = 0; i < 7; i++)
       opens[i] = time_open (window, &big);
     percentiles (opens, 7, &m, &p);
     g_print ("\nOpen comparison, 1280×960 prints: median %.1f ms, worst %.1f ms of 7\n", m, opens[6]);
+    add_layers (RL_COMPARISON_VIEW (gtk_window_get_child (window)), large);
     bench_frames (window, RL_COMPARISON_VIEW (gtk_window_get_child (window)), "1280 × 960 prints");
   }
 

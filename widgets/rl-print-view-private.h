@@ -12,11 +12,18 @@ G_BEGIN_DECLS
  * only ~9 px apart at 500 ppi) and costs less to filter. */
 #define RL_PRINT_LAYER_LEVELS 5
 
-typedef struct {
+typedef struct _RlPrintLayer RlPrintLayer;
+struct _RlPrintLayer {
   int              n_levels;
   GdkTexture      *texture[RL_PRINT_LAYER_LEVELS];
   cairo_surface_t *surface[RL_PRINT_LAYER_LEVELS];
-} RlPrintLayer;
+  /* An overlay layer (enhanced, skeleton, mask, quality) is kept as given
+   * and turned into textures the first time it is drawn: a review hands
+   * every layer over when a print opens, most stay hidden, and building
+   * them costs tens of milliseconds per megapixel. */
+  RlImage         *source;
+  void           (*build) (RlPrintLayer *layer, const RlImage *image);
+};
 
 typedef enum {
   RL_PRINT_DRAG_NONE,

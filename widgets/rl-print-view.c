@@ -76,6 +76,37 @@ layer_clear (RlPrintLayer *layer)
       g_clear_pointer (&layer->surface[k], cairo_surface_destroy);
     }
   layer->n_levels = 0;
+  g_clear_pointer (&layer->source, rl_image_free);
+}
+
+/* An overlay to build when first drawn (see RlPrintLayer). */
+static void
+layer_set_source (RlPrintLayer *layer, const RlImage *image,
+                  void (*build) (RlPrintLayer *layer, const RlImage *image))
+{
+  layer_clear (layer);
+  layer->source = rl_image_copy (image);
+  layer->build = build;
+}
+
+/* Whether the layer can be drawn, building its textures now if needed. */
+static gboolean
+layer_ready (RlPrintLayer *layer)
+{
+  if (layer->n_levels == 0 && layer->source != NULL)
+    {
+      RlImage *source = g_steal_pointer (&layer->source);
+
+      layer->build (layer, source);
+      rl_image_free (source);
+    }
+  return layer->n_levels > 0;
+}
+
+static gboolean
+layer_present (const RlPrintLayer *layer)
+{
+  return layer->n_levels > 0 || layer->source != NULL;
 }
 
 /* Wraps one premultiplied BGRA buffer as a texture and a surface (Cairo's
@@ -268,10 +299,10 @@ update_accessible (RlPrintView *self)
       g_autoptr(GString) layers = g_string_new (NULL);
       const struct { gboolean shown; const char *name; } list[] = {
         { self->show_minutiae, N_("minutiae") }, { self->show_singularities, N_("cores and deltas") },
-        { self->show_quality && self->quality.n_levels > 0, N_("quality map") },
-        { self->show_enhanced && self->enhanced.n_levels > 0, N_("enhanced image") },
-        { self->show_skeleton && self->skeleton_layer.n_levels > 0, N_("skeleton") },
-        { self->show_mask && self->mask.n_levels > 0, N_("mask") },
+        { self->show_quality && layer_present (&self->quality), N_("quality map") },
+        { self->show_enhanced && layer_present (&self->enhanced), N_("enhanced image") },
+        { self->show_skeleton && layer_present (&self->skeleton_layer), N_("skeleton") },
+        { self->show_mask && layer_present (&self->mask), N_("mask") },
       };
 
       /* What is drawn over the print, so a screen reader can say it. */
@@ -513,7 +544,7 @@ rl_print_view_set_enhanced (RlPrintView *self, const RlImage *enhanced)
 
   layer_clear (&self->enhanced);
   if (enhanced != NULL && layer_fits (self, enhanced, "Enhanced"))
-    layer_set_grey (&self->enhanced, enhanced);
+    layer_set_source (&self->enhanced, enhanced, layer_set_grey);
   update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -527,7 +558,7 @@ rl_print_view_set_skeleton (RlPrintView *self, const RlImage *skeleton)
   g_clear_pointer (&self->skeleton, rl_image_free);
   if (skeleton != NULL && layer_fits (self, skeleton, "Skeleton"))
     {
-      layer_set_skeleton (&self->skeleton_layer, skeleton);
+      layer_set_source (&self->skeleton_layer, skeleton, layer_set_skeleton);
       self->skeleton = rl_image_copy (skeleton);
     }
   update_accessible (self);
@@ -541,7 +572,7 @@ rl_print_view_set_mask (RlPrintView *self, const RlImage *mask)
 
   layer_clear (&self->mask);
   if (mask != NULL && layer_fits (self, mask, "Mask"))
-    layer_set_mask (&self->mask, mask);
+    layer_set_source (&self->mask, mask, layer_set_mask);
   update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -553,7 +584,7 @@ rl_print_view_set_quality_map (RlPrintView *self, const RlImage *quality)
 
   layer_clear (&self->quality);
   if (quality != NULL && layer_fits (self, quality, "Quality map"))
-    layer_set_quality (&self->quality, quality);
+    layer_set_source (&self->quality, quality, layer_set_quality);
   update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1321,12 +1352,12 @@ rl_print_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  base = self->show_enhanced && self->enhanced.n_levels > 0 ? &self->enhanced : &self->base;
-  if (self->show_mask && self->mask.n_levels > 0)
+  base = self->show_enhanced && layer_ready (&self->enhanced) ? &self->enhanced : &self->base;
+  if (self->show_mask && layer_ready (&self->mask))
     layers[n_layers++] = &self->mask;
-  if (self->show_quality && self->quality.n_levels > 0)
+  if (self->show_quality && layer_ready (&self->quality))
     layers[n_layers++] = &self->quality;
-  if (self->show_skeleton && self->skeleton_layer.n_levels > 0)
+  if (self->show_skeleton && layer_ready (&self->skeleton_layer))
     layers[n_layers++] = &self->skeleton_layer;
 
   adjust = self->contrast != 1.0 || self->invert;
