@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ridgeline"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "rl-identity-view-private.h"
 
@@ -91,6 +92,25 @@ fill_ten_print (RlIdentityView *self, RlStore *store, gint64 identity_id)
       gtk_box_append (GTK_BOX (box), label);
       gtk_grid_attach (self->ten_print, box, (finger - 1) % 5, (finger - 1) / 5, 1, 1);
     }
+}
+
+/* The "reason" of an audit row's details (a JSON object), "Reason: …";
+ * NULL when it has none. */
+static char *
+reason_of (const char *details)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *object;
+  const char *reason;
+
+  if (!json_parser_load_from_data (parser, details, -1, NULL) || !(root = json_parser_get_root (parser)) ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "reason") || !(reason = json_object_get_string_member (object, "reason")))
+    return NULL;
+  return g_strdup_printf (_("Reason: %s"), reason);
 }
 
 /* "P-000034 (Ada Okonkwo)" for the other side of a link. */
@@ -309,8 +329,8 @@ fill (RlIdentityView *self, RlStore *store)
         g_autofree char *reason = NULL;
 
         /* Merges, splits and their undoing say why in their details. */
-        if (sub == NULL && a->details && g_str_has_prefix (a->action, "identity."))
-          sub = reason = g_strdup (a->details);
+        if (sub == NULL && a->details && a->details[0] && g_str_has_prefix (a->action, "identity."))
+          sub = reason = reason_of (a->details);
         add_row (self, self->history_group, title, sub, NULL, NULL);
       }
   fill_ten_print (self, store, identity->id);

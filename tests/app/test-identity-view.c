@@ -452,6 +452,8 @@ test_merge_split_demo (void)
   {
     g_autofree char *count = g_strdup_printf ("%u encounters", n_keep + n_other);
     g_assert_nonnull (strstr (text->str, count));
+    /* The history says why. */
+    g_assert_nonnull (strstr (text->str, "Reason: Same person: passport shows both spellings"));
   }
   screenshot (GTK_WIDGET (view), "identity-view-merged-into-this");
 

@@ -289,11 +289,88 @@ test_cli_show (Fixture *f, gconstpointer data)
   g_assert_true (saw_police);
 }
 
+/* identity split / merge / unmerge on the command line: refused without a
+ * reason or for an examiner, audited with the user; every encounter kept. */
+static void
+test_cli_split_unmerge (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, f->identity);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *enc = NULL;
+  g_autofree char *new_text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) s = rl_store_open (f->db, &error);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) moved = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  const char *at;
+  gint64 new_id;
+
+  g_assert_no_error (error);
+  before = rl_store_list_encounters (s, f->identity, &error);
+  g_assert_cmpuint (before->len, ==, 2);
+  enc = g_strdup_printf ("%" G_GINT64_FORMAT, ((RlEncounter *) g_ptr_array_index (before, 1))->id);
+  g_clear_pointer (&s, rl_store_close);
+
+  g_assert_cmpint (run_cli (&out, &err, "identity", "split", id, enc, "--db", f->db, "--as", "ban", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "reason"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "identity", "split", id, enc, "--db", f->db, "--as", "bex",
+                            "--reason", "mixed up", NULL), !=, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "identity", "split", id, enc, "--db", f->db, "--as", "ban",
+                            "--reason", "Second person enrolled under this reference", NULL), ==, 0);
+  at = strstr (out, "new identity ");
+  g_assert_nonnull (at);
+  new_id = g_ascii_strtoll (at + strlen ("new identity "), NULL, 10);
+  g_assert_cmpint (new_id, >, f->identity);
+  new_text = g_strdup_printf ("%" G_GINT64_FORMAT, new_id);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Merged back, then the merge undone. */
+  g_assert_cmpint (run_cli (&out, &err, "identity", "merge", new_text, id, "--db", f->db, "--as", "ban",
+                            "--reason", "Checked again: same person", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "identity", "unmerge", new_text, "--db", f->db, "--as", "ban",
+                            "--reason", "Supervisor: two people after all", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "1 encounter(s) moved back"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  s = rl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  moved = rl_store_list_encounters (s, new_id, &error);
+  after = rl_store_list_encounters (s, f->identity, &error);
+  g_assert_cmpuint (moved->len, ==, 1);
+  g_assert_cmpuint (after->len, ==, 1);
+  {
+    g_autoptr(GPtrArray) audit = rl_store_list_audit (s, "identity", new_id, 0, 0, &error);
+    guint n_split = 0, n_merge = 0, n_unmerge = 0;
+    for (guint i = 0; i < audit->len; i++)
+      {
+        RlAuditEntry *a = g_ptr_array_index (audit, i);
+        g_assert_true (g_strcmp0 (a->action, "identity.add") == 0 || g_strcmp0 (a->username, "ban") == 0);
+        n_split += g_strcmp0 (a->action, "identity.split") == 0;
+        n_merge += g_strcmp0 (a->action, "identity.merge") == 0;
+        n_unmerge += g_strcmp0 (a->action, "identity.unmerge") == 0;
+      }
+    g_assert_cmpuint (n_split, ==, 1);
+    g_assert_cmpuint (n_merge, ==, 1);
+    g_assert_cmpuint (n_unmerge, ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/identity-access/store-query", Fixture, NULL, fixture_set_up, test_store_query, fixture_tear_down);
   g_test_add ("/identity-access/cli-show", Fixture, NULL, fixture_set_up, test_cli_show, fixture_tear_down);
+  g_test_add ("/identity-access/cli-split-unmerge", Fixture, NULL, fixture_set_up, test_cli_split_unmerge,
+              fixture_tear_down);
   return g_test_run ();
 }
