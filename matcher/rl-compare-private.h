@@ -50,19 +50,37 @@ struct _RlPreparedTemplate {
 void rl_compare_set_portable (gboolean portable);
 
 
+/* The pre-filter works in two stages before the full comparison:
+ *  1. coarse, over the whole gallery: the probe's most informative
+ *     descriptors against each template's index entry (below), best mate
+ *     each, summed — a linear scan of one contiguous array;
+ *  2. local similarity, over the best share of stage 1: every probe
+ *     descriptor against every descriptor of the template, the best local
+ *     similarities summed (rl_local_similarity_score), no alignment;
+ * and the full comparison for the best share of stage 2. */
+
 /* The pre-filter's view of a probe: its most informative descriptors. */
-#define RL_PREFILTER_MINUTIAE 8
+#ifndef RL_PREFILTER_MINUTIAE
+#define RL_PREFILTER_MINUTIAE 16
+#endif
 
 typedef struct {
   guint   n;
-  guint64 cyl[RL_PREFILTER_MINUTIAE * RL_CYL_WORDS];
+  guint64 cyl[RL_PREFILTER_MINUTIAE * RL_CYL_WORDS];   /* minutia after minutia */
   guint16 count[RL_PREFILTER_MINUTIAE];
 } RlPrefilterProbe;
 
 void  rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *probe);
 
+/* The coarse score sums the best matches of this many of the probe's
+ * descriptors (the ones that found the best), in [0, RL_PREFILTER_TOP]. */
+#ifndef RL_PREFILTER_TOP
+#define RL_PREFILTER_TOP 5
+#endif
+
 /* A gallery template's entry in the pre-filter index: its most informative
- * descriptors, in one contiguous record so a scan streams through memory. */
+ * descriptors, in one contiguous record so a scan streams through memory;
+ * in blocks of RL_CYL_LANES like a prepared template's (RL_CYL_WORD). */
 #define RL_PREFILTER_ENTRY 16
 
 typedef struct {
@@ -72,5 +90,12 @@ typedef struct {
 
 void  rl_prefilter_entry_init (RlPrefilterEntry *e, const RlPreparedTemplate *tpl);
 float rl_prefilter_entry_score (const RlPrefilterProbe *q, const RlPrefilterEntry *e);
+
+/* Stage 2: the sum of the RL_LOCAL_SCORE_TOP best local similarities of the
+ * probe's minutiae (each its best mate), in [0, RL_LOCAL_SCORE_TOP]. */
+#ifndef RL_LOCAL_SCORE_TOP
+#define RL_LOCAL_SCORE_TOP 5
+#endif
+float rl_local_similarity_score (const RlPreparedTemplate *probe, const RlPreparedTemplate *candidate);
 
 G_END_DECLS

@@ -1349,9 +1349,9 @@ rl_comparison_free (RlComparison *c)
 /* ---- Pre-filter ------------------------------------------------------------ */
 
 /* The up-to-`max` descriptors with the most bits set (the most neighbours
- * on the print: they say the most), into cyl / count; returns how many. */
+ * on the print: they say the most); returns their indices, how many. */
 static guint
-most_informative (const RlPreparedTemplate *t, guint max, guint64 *cyl, guint16 *count)
+most_informative (const RlPreparedTemplate *t, guint max, guint *chosen_index)
 {
   guint8 chosen[RL_COMPARE_MAX_MINUTIAE] = { 0 };
   guint n = 0;
@@ -1366,10 +1366,7 @@ most_informative (const RlPreparedTemplate *t, guint max, guint64 *cyl, guint16 
       if (best == G_MAXUINT)
         break;
       chosen[best] = 1;
-      for (guint w = 0; w < RL_CYL_WORDS; w++)
-        cyl[n * RL_CYL_WORDS + w] = RL_CYL_WORD (t, best, w);
-      count[n] = best_count;
-      n++;
+      chosen_index[n++] = best;
     }
   return n;
 }
@@ -1377,21 +1374,62 @@ most_informative (const RlPreparedTemplate *t, guint max, guint64 *cyl, guint16 
 void
 rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *probe)
 {
+  guint chosen[RL_PREFILTER_MINUTIAE];
+
   g_return_if_fail (q != NULL && probe != NULL);
-  q->n = most_informative (probe, RL_PREFILTER_MINUTIAE, q->cyl, q->count);
+  cylinder_geometry_init ();
+  memset (q, 0, sizeof *q);
+  q->n = most_informative (probe, RL_PREFILTER_MINUTIAE, chosen);
+  for (guint m = 0; m < q->n; m++)
+    {
+      for (guint w = 0; w < RL_CYL_WORDS; w++)
+        q->cyl[m * RL_CYL_WORDS + w] = RL_CYL_WORD (probe, chosen[m], w);
+      q->count[m] = probe->cyl_count[chosen[m]];
+    }
 }
 
 void
 rl_prefilter_entry_init (RlPrefilterEntry *e, const RlPreparedTemplate *tpl)
 {
+  guint chosen[RL_PREFILTER_ENTRY], n;
+
   g_return_if_fail (e != NULL && tpl != NULL);
   memset (e, 0, sizeof *e);
-  most_informative (tpl, RL_PREFILTER_ENTRY, e->cyl, e->count);
+  n = most_informative (tpl, RL_PREFILTER_ENTRY, chosen);
+  for (guint k = 0; k < n; k++)
+    {
+      for (guint w = 0; w < RL_CYL_WORDS; w++)
+        e->cyl[(k / RL_CYL_LANES) * RL_CYL_BLOCK + w * RL_CYL_LANES + k % RL_CYL_LANES] = RL_CYL_WORD (tpl, chosen[k], w);
+      e->count[k] = tpl->cyl_count[chosen[k]];
+    }
 }
 
-/* The same over an index entry: a fixed count of slots, empty ones score 0. */
+/* The sum of the k largest of v[0..n) (k ≤ 16), largest first: the same
+ * value whichever loops computed v. */
+static float
+sum_of_top (const float *v, guint n, guint k)
+{
+  float top[16] = { 0 }, total = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint p = k;
+
+      if (v[i] <= top[k - 1])
+        continue;
+      for (; p > 1 && top[p - 2] < v[i]; p--)
+        top[p - 1] = top[p - 2];
+      top[p - 1] = v[i];
+    }
+  for (guint i = 0; i < k; i++)
+    total += top[i];
+  return total;
+}
+
+/* Coarse score: for each of the probe's chosen descriptors, its best match
+ * among the entry's, summed; empty slots score 0. */
 #define ENTRY_BODY                                                                   \
-  float total = 0;                                                                   \
+  float bests[RL_PREFILTER_MINUTIAE];                                                \
                                                                                      \
   for (guint m = 0; m < q->n; m++)                                                   \
     {                                                                                \
@@ -1401,17 +1439,18 @@ rl_prefilter_entry_init (RlPrefilterEntry *e, const RlPreparedTemplate *tpl)
                                                                                      \
       for (guint j = 0; j < RL_PREFILTER_ENTRY; j++)                                 \
         {                                                                            \
-          const guint64 *cb = e->cyl + j * RL_CYL_WORDS;                             \
-          guint x = __builtin_popcountll (a0 ^ cb[0]) + __builtin_popcountll (a1 ^ cb[1]) \
-                    + __builtin_popcountll (a2 ^ cb[2]) + __builtin_popcountll (a3 ^ cb[3]); \
+          const guint64 *cb = e->cyl + (j / RL_CYL_LANES) * RL_CYL_BLOCK + j % RL_CYL_LANES; \
+          guint x = __builtin_popcountll (a0 ^ cb[0]) + __builtin_popcountll (a1 ^ cb[RL_CYL_LANES]) \
+                    + __builtin_popcountll (a2 ^ cb[2 * RL_CYL_LANES])               \
+                    + __builtin_popcountll (a3 ^ cb[3 * RL_CYL_LANES]);              \
           guint nb = e->count[j];                                                    \
           float s = nb ? 1.0f - x * reciprocal[na + nb] : 0.0f;                      \
                                                                                      \
           best = MAX (best, s);                                                      \
         }                                                                            \
-      total += best;                                                                 \
+      bests[m] = best;                                                               \
     }                                                                                \
-  return total;
+  return sum_of_top (bests, q->n, RL_PREFILTER_TOP);
 
 static float
 entry_generic (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
@@ -1419,39 +1458,170 @@ entry_generic (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
   ENTRY_BODY
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef RL_HAVE_X86_DISPATCH
 __attribute__ ((target ("popcnt")))
 static float
 entry_popcnt (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
 {
   ENTRY_BODY
 }
-#endif
 
-static int have_popcnt = -1;
+G_STATIC_ASSERT (RL_PREFILTER_ENTRY == 2 * RL_CYL_LANES);
 
-static gboolean
-cpu_has_popcnt (void)
+/* The same for the whole entry at once: its 16 descriptors' words sit in
+ * eight 512-bit registers, each probe descriptor is broadcast against them;
+ * same operations per pair as ENTRY_BODY, and max is exact, so the same
+ * score. */
+__attribute__ ((target (AVX512_TARGET)))
+static float
+entry_avx512 (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
 {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (G_UNLIKELY (have_popcnt < 0))
+  const __m512i w0 = _mm512_loadu_si512 (e->cyl), w1 = _mm512_loadu_si512 (e->cyl + 8);
+  const __m512i w2 = _mm512_loadu_si512 (e->cyl + 16), w3 = _mm512_loadu_si512 (e->cyl + 24);
+  const __m512i v0 = _mm512_loadu_si512 (e->cyl + 32), v1 = _mm512_loadu_si512 (e->cyl + 40);
+  const __m512i v2 = _mm512_loadu_si512 (e->cyl + 48), v3 = _mm512_loadu_si512 (e->cyl + 56);
+  const __m512i nb = _mm512_cvtepu16_epi32 (_mm256_loadu_si256 ((const __m256i *) e->count));
+  const __mmask16 nonempty = _mm512_test_epi32_mask (nb, nb);
+  const __m512 one = _mm512_set1_ps (1.0f);
+  float bests[RL_PREFILTER_MINUTIAE];
+
+  for (guint m = 0; m < q->n; m++)
     {
-      __builtin_cpu_init ();
-      have_popcnt = __builtin_cpu_supports ("popcnt") ? 1 : 0;
+      const guint64 *a = q->cyl + m * RL_CYL_WORDS;
+      const __m512i a0 = _mm512_set1_epi64 ((long long) a[0]), a1 = _mm512_set1_epi64 ((long long) a[1]);
+      const __m512i a2 = _mm512_set1_epi64 ((long long) a[2]), a3 = _mm512_set1_epi64 ((long long) a[3]);
+      __m512i x = _mm512_popcnt_epi64 (_mm512_xor_si512 (a0, w0));
+      __m512i y = _mm512_popcnt_epi64 (_mm512_xor_si512 (a0, v0));
+      __m512 r, s;
+
+      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a1, w1)));
+      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (a1, v1)));
+      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a2, w2)));
+      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (a2, v2)));
+      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a3, w3)));
+      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (a3, v3)));
+      r = _mm512_div_ps (one, _mm512_cvtepi32_ps (_mm512_add_epi32 (nb, _mm512_set1_epi32 (q->count[m]))));
+      s = _mm512_cvtepi32_ps (_mm512_inserti64x4 (_mm512_castsi256_si512 (_mm512_cvtepi64_epi32 (x)),
+                                                   _mm512_cvtepi64_epi32 (y), 1));
+      s = _mm512_maskz_sub_ps (nonempty, one, _mm512_mul_ps (s, r));
+      bests[m] = _mm512_reduce_max_ps (_mm512_max_ps (s, _mm512_setzero_ps ()));
     }
-  return have_popcnt;
-#else
-  return FALSE;
-#endif
+  return sum_of_top (bests, q->n, RL_PREFILTER_TOP);
 }
+#endif
 
 float
 rl_prefilter_entry_score (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
 {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (cpu_has_popcnt ())
-    return entry_popcnt (q, e);
+  switch (compare_simd_level ())
+    {
+#ifdef RL_HAVE_X86_DISPATCH
+    case 2:
+      return entry_avx512 (q, e);
+    case 1:
+      return entry_popcnt (q, e);
 #endif
-  return entry_generic (q, e);
+    default:
+      return entry_generic (q, e);
+    }
 }
 
+/* ---- Local similarity score (the pre-filter's second stage) --------------- */
+
+/* Each probe minutia's best local similarity with any candidate minutia;
+ * the score sums the RL_LOCAL_SCORE_TOP best of those (after Cappelli et
+ * al.'s "local similarity sort"): no alignment, a fraction of a full
+ * comparison, but every descriptor of both prints. */
+#define ROWMAX_BODY                                                                  \
+  for (guint i = 0; i < a->n; i++)                                                   \
+    {                                                                                \
+      guint64 a0 = RL_CYL_WORD (a, i, 0), a1 = RL_CYL_WORD (a, i, 1);                \
+      guint64 a2 = RL_CYL_WORD (a, i, 2), a3 = RL_CYL_WORD (a, i, 3);                \
+      guint na = a->cyl_count[i];                                                    \
+      float best = 0;                                                                \
+                                                                                     \
+      for (guint j = 0; na && j < b->n; j++)                                         \
+        {                                                                            \
+          guint x = __builtin_popcountll (a0 ^ RL_CYL_WORD (b, j, 0))                \
+                    + __builtin_popcountll (a1 ^ RL_CYL_WORD (b, j, 1))              \
+                    + __builtin_popcountll (a2 ^ RL_CYL_WORD (b, j, 2))              \
+                    + __builtin_popcountll (a3 ^ RL_CYL_WORD (b, j, 3));             \
+          guint nb = b->cyl_count[j];                                                \
+          float s = nb ? 1.0f - x * reciprocal[na + nb] : 0.0f;                      \
+                                                                                     \
+          best = MAX (best, s);                                                      \
+        }                                                                            \
+      row_best[i] = best;                                                            \
+    }
+
+static void
+rowmax_generic (const RlPreparedTemplate *a, const RlPreparedTemplate *b, float *row_best)
+{
+  ROWMAX_BODY
+}
+
+#ifdef RL_HAVE_X86_DISPATCH
+__attribute__ ((target ("popcnt")))
+static void
+rowmax_popcnt (const RlPreparedTemplate *a, const RlPreparedTemplate *b, float *row_best)
+{
+  ROWMAX_BODY
+}
+
+__attribute__ ((target (AVX512_TARGET)))
+static void
+rowmax_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b, float *row_best)
+{
+  const __m256 one = _mm256_set1_ps (1.0f);
+
+  for (guint i = 0; i < a->n; i++)
+    {
+      const __m512i a0 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 0));
+      const __m512i a1 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 1));
+      const __m512i a2 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 2));
+      const __m512i a3 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 3));
+      const __m256i na8 = _mm256_set1_epi32 (a->cyl_count[i]);
+      __m256 vmax = _mm256_setzero_ps ();
+
+      for (guint j = 0; a->cyl_count[i] && j < b->n; j += RL_CYL_LANES)
+        {
+          const guint64 *cb = b->cyl + (gsize) (j / RL_CYL_LANES) * RL_CYL_BLOCK;
+          __m512i x = _mm512_popcnt_epi64 (_mm512_xor_si512 (a0, _mm512_load_si512 (cb)));
+          __m256i nb8 = _mm256_cvtepu16_epi32 (_mm_loadu_si128 ((const __m128i *) (b->cyl_count + j)));
+          __m256 r, s;
+
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a1, _mm512_load_si512 (cb + 8))));
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a2, _mm512_load_si512 (cb + 16))));
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a3, _mm512_load_si512 (cb + 24))));
+          r = _mm256_div_ps (one, _mm256_cvtepi32_ps (_mm256_add_epi32 (na8, nb8)));
+          s = _mm256_sub_ps (one, _mm256_mul_ps (_mm256_cvtepi32_ps (_mm512_cvtepi64_epi32 (x)), r));
+          s = _mm256_maskz_mov_ps (_mm256_cmpneq_epi32_mask (nb8, _mm256_setzero_si256 ()), s);
+          vmax = _mm256_max_ps (vmax, s);
+        }
+      row_best[i] = hmax256 (vmax);
+    }
+}
+#endif
+
+float
+rl_local_similarity_score (const RlPreparedTemplate *probe, const RlPreparedTemplate *candidate)
+{
+  float row_best[RL_COMPARE_MAX_MINUTIAE];
+
+  g_return_val_if_fail (probe != NULL && candidate != NULL, 0.0f);
+
+  switch (compare_simd_level ())
+    {
+#ifdef RL_HAVE_X86_DISPATCH
+    case 2:
+      rowmax_avx512 (probe, candidate, row_best);
+      break;
+    case 1:
+      rowmax_popcnt (probe, candidate, row_best);
+      break;
+#endif
+    default:
+      rowmax_generic (probe, candidate, row_best);
+    }
+  return sum_of_top (row_best, probe->n, RL_LOCAL_SCORE_TOP);
+}

@@ -11,6 +11,12 @@
 /* Below this many templates the pre-filter passes everything: a full
  * comparison of a small gallery is fast anyway, and exact. */
 #define PREFILTER_MIN_PASS      300
+/* Stage 1 (coarse) passes this many times what stage 2 (local
+ * similarity) passes to the full comparison: 4 × 3 % = 12 % of the gallery
+ * by default. Measured with bench-search (docs/benchmarks.md): stage 1
+ * alone at 3 % lost 11 points of rank-1 on our templates; 4 × keeps all but
+ * ~3 for a fifth of a full comparison's cost per template. */
+#define LOCAL_STAGE_FACTOR      4
 
 struct _RlGallery {
   GPtrArray *templates;      /* RlPreparedTemplate*, owned */
@@ -215,7 +221,9 @@ typedef struct {
   const RlPrefilterProbe   *coarse;
   guint                     begin, end;     /* gallery slice */
   float                    *coarse_scores;  /* the whole gallery's, shared */
-  float                     cut;            /* full comparison when coarse ≥ cut */
+  float                     coarse_cut;     /* stage 2 when coarse ≥ this */
+  float                    *local_scores;   /* stage 2's, shared; -1 = not reached */
+  float                     cut;            /* full comparison when local ≥ cut */
   guint                     k;
   RlCandidate              *heap;
   guint                     n_heap;
@@ -235,6 +243,18 @@ coarse_worker (gpointer data)
 }
 
 static gpointer
+local_worker (gpointer data)
+{
+  Slice *s = data;
+
+  for (guint i = s->begin; i < s->end; i++)
+    s->local_scores[i] = s->coarse_scores[i] >= s->coarse_cut
+                         ? rl_local_similarity_score (s->probe, g_ptr_array_index (s->g->templates, i))
+                         : -1.0f;
+  return NULL;
+}
+
+static gpointer
 full_worker (gpointer data)
 {
   Slice *s = data;
@@ -243,7 +263,7 @@ full_worker (gpointer data)
     {
       RlCandidate c;
 
-      if (s->coarse_scores && s->coarse_scores[i] < s->cut)
+      if (s->local_scores && s->local_scores[i] < s->cut)
         continue;
       c.id = g_array_index (s->g->ids, gint64, i);
       c.score = rl_compare_prepared_with (s->probe, g_ptr_array_index (s->g->templates, i),
@@ -267,20 +287,21 @@ run_slices (Slice *slices, guint n, GThreadFunc func)
     g_thread_join (threads[t]);
 }
 
-/* The coarse score that about `pass` templates reach: a histogram of the
- * scores (they lie in [0, RL_PREFILTER_MINUTIAE]) read from the top. Ties
- * at the cut all pass, so at least `pass` templates do. */
+/* The score that about `pass` templates reach: a histogram of the scores
+ * (they lie in [0, max]) read from the top. Ties at the cut all pass, so at
+ * least `pass` templates do. */
 #define CUT_BINS 4096
 
 static float
-coarse_cut (const float *scores, guint n, guint pass)
+score_cut (const float *scores, guint n, guint pass, float max)
 {
   g_autofree guint *hist = g_new0 (guint, CUT_BINS);
-  const float scale = CUT_BINS / (float) RL_PREFILTER_MINUTIAE;
+  const float scale = CUT_BINS / max;
   guint total = 0;
 
   for (guint i = 0; i < n; i++)
-    hist[CLAMP ((int) (scores[i] * scale), 0, CUT_BINS - 1)]++;
+    if (scores[i] >= 0)
+      hist[CLAMP ((int) (scores[i] * scale), 0, CUT_BINS - 1)]++;
   for (int b = CUT_BINS - 1; b >= 0; b--)
     {
       total += hist[b];
@@ -296,10 +317,11 @@ rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates, 
   g_autoptr (RlPreparedTemplate) prepared = NULL;
   g_autofree Slice *slices = NULL;
   g_autofree float *coarse_scores = NULL;
+  g_autofree float *local_scores = NULL;
   RlPrefilterProbe coarse;
+  float cut;
   GArray *result;
-  guint n, n_threads, pass;
-  float cut = -1.0f;
+  guint n, n_threads, pass, local_pass;
 
   g_return_val_if_fail (g != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -334,13 +356,20 @@ rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates, 
     {
       rl_prefilter_probe_init (&coarse, prepared);
       coarse_scores = g_new (float, n);
+      local_scores = g_new (float, n);
       for (guint t = 0; t < n_threads; t++)
         {
           slices[t].coarse = &coarse;
           slices[t].coarse_scores = coarse_scores;
+          slices[t].local_scores = local_scores;
         }
       run_slices (slices, n_threads, coarse_worker);
-      cut = coarse_cut (coarse_scores, n, pass);
+      local_pass = (guint) MIN ((guint64) n, (guint64) pass * LOCAL_STAGE_FACTOR);
+      cut = score_cut (coarse_scores, n, local_pass, RL_PREFILTER_TOP);
+      for (guint t = 0; t < n_threads; t++)
+        slices[t].coarse_cut = cut;
+      run_slices (slices, n_threads, local_worker);
+      cut = score_cut (local_scores, n, pass, RL_LOCAL_SCORE_TOP);
       for (guint t = 0; t < n_threads; t++)
         slices[t].cut = cut;
     }

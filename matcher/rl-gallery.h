@@ -2,10 +2,13 @@
  *
  * Templates are prepared once when added (descriptors computed, minutiae
  * sorted for the comparison's lookups) and searched on every core. With the
- * pre-filter, a coarse score first ranks the whole gallery — the probe's
- * most informative minutiae against each template's descriptors, best mate
- * only, no alignment — and only the best share of the gallery gets the full
- * comparison. */
+ * pre-filter, two cheaper scores come first, neither with an alignment:
+ * a coarse one over the whole gallery (a linear scan of a compact index: the
+ * probe's 16 most informative descriptors against each template's 16, the
+ * five best matches summed), then, for the best 12 %, a local-similarity
+ * score over every descriptor of both prints (the five best minutiae
+ * matches summed); only the best share of that (3 % by default) gets the
+ * full comparison. */
 #pragma once
 
 #include <glib.h>

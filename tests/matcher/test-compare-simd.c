@@ -1,6 +1,7 @@
 /* test-compare-simd.c — the comparison gives the same scores and the same
  * paired minutiae whichever loops run it: the SIMD ones this CPU offers or
- * the portable ones (every CPU, and the reference). */
+ * the portable ones (every CPU, and the reference); the same for the 1:N
+ * pre-filter's scores. */
 #include <glib.h>
 #include <math.h>
 
@@ -56,6 +57,39 @@ assert_same_comparisons (RlPreparedTemplate **p, guint n)
       }
 }
 
+/* The 1:N pre-filter's two scores: a search must pass the same templates to
+ * the full comparison on every CPU. */
+static void
+assert_same_prefilter (RlPreparedTemplate **p, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      RlPrefilterProbe q;
+
+      rl_prefilter_probe_init (&q, p[i]);
+      for (guint j = 0; j < n; j++)
+        {
+          RlPrefilterEntry e;
+          float coarse_fast, coarse_portable, local_fast, local_portable;
+
+          rl_prefilter_entry_init (&e, p[j]);
+          rl_compare_set_portable (FALSE);
+          coarse_fast = rl_prefilter_entry_score (&q, &e);
+          local_fast = rl_local_similarity_score (p[i], p[j]);
+          rl_compare_set_portable (TRUE);
+          coarse_portable = rl_prefilter_entry_score (&q, &e);
+          local_portable = rl_local_similarity_score (p[i], p[j]);
+          rl_compare_set_portable (FALSE);
+          g_assert_cmpmem (&coarse_fast, sizeof (float), &coarse_portable, sizeof (float));
+          g_assert_cmpmem (&local_fast, sizeof (float), &local_portable, sizeof (float));
+          g_assert_cmpfloat (coarse_fast, >=, 0.0f);
+          g_assert_cmpfloat (coarse_fast, <=, RL_PREFILTER_TOP);
+          g_assert_cmpfloat (local_fast, >=, 0.0f);
+          g_assert_cmpfloat (local_fast, <=, RL_LOCAL_SCORE_TOP);
+        }
+    }
+}
+
 /* Sizes around the 8-minutia blocks of the SIMD loop, over the 64 × 64
  * matrix kept on the stack, and over the 128 minutiae a comparison keeps. */
 static void
@@ -78,6 +112,7 @@ test_random (void)
       p[n++] = rl_prepared_template_new (copy);
     }
   assert_same_comparisons (p, n);
+  assert_same_prefilter (p, n);
   for (guint k = 0; k < n; k++)
     rl_prepared_template_free (p[k]);
 }
@@ -114,6 +149,7 @@ test_iso (void)
       p[n++] = rl_prepared_template_new (rl_evaluation_get_template (ev, i));
   g_assert_cmpuint (n, ==, 30);
   assert_same_comparisons (p, n);
+  assert_same_prefilter (p, n);
   for (guint k = 0; k < n; k++)
     rl_prepared_template_free (p[k]);
 }
