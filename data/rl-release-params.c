@@ -204,71 +204,93 @@ rl_release_params_parse (const char *json, RlReleaseParams *p, GError **error)
   return TRUE;
 }
 
+/* The shortest decimal that reads back as the same float: the parameters
+ * are read by people reviewing a release, and json-glib writes every double
+ * with 17 digits (19.690000534057617). Exact, because routing compares
+ * scores against these thresholds bit for bit. */
+static void
+append_float (GString *out, float v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int digits = 6; digits <= 9; digits++)
+    {
+      char fmt[8];
+
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, fmt, v);
+      if ((float) g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
+static void
+append_double (GString *out, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int digits = 6; digits <= 17; digits++)
+    {
+      char fmt[8];
+
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, fmt, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
 char *
 rl_release_params_to_json (const RlReleaseParams *p)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *out;
   const RlCompareParams *c;
 
   g_return_val_if_fail (p != NULL, NULL);
   c = &p->compare;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "match_threshold");
-  json_builder_add_double_value (b, p->match_threshold);
-  json_builder_set_member_name (b, "no_match_threshold");
-  json_builder_add_double_value (b, p->no_match_threshold);
-  json_builder_set_member_name (b, "quality_threshold");
-  json_builder_add_int_value (b, p->quality_threshold);
-  json_builder_set_member_name (b, "max_candidates");
-  json_builder_add_int_value (b, p->max_candidates);
-  json_builder_set_member_name (b, "prefilter");
-  json_builder_add_boolean_value (b, p->prefilter);
+  out = g_string_new ("{\"match_threshold\": ");
+  append_float (out, p->match_threshold);
+  g_string_append (out, ", \"no_match_threshold\": ");
+  append_float (out, p->no_match_threshold);
+  g_string_append_printf (out, ", \"quality_threshold\": %d, \"max_candidates\": %u, \"prefilter\": %s",
+                          p->quality_threshold, p->max_candidates, p->prefilter ? "true" : "false");
 
-  json_builder_set_member_name (b, "buckets");
-  json_builder_begin_array (b);
+  g_string_append (out, ", \"buckets\": [");
   for (guint i = 0; i < p->n_buckets; i++)
     {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "min_quality");
-      json_builder_add_int_value (b, p->buckets[i].min_quality);
-      json_builder_set_member_name (b, "match_threshold");
-      json_builder_add_double_value (b, p->buckets[i].match_threshold);
-      json_builder_end_object (b);
+      g_string_append_printf (out, "%s{\"min_quality\": %d, \"match_threshold\": ", i ? ", " : "",
+                              p->buckets[i].min_quality);
+      append_float (out, p->buckets[i].match_threshold);
+      g_string_append_c (out, '}');
     }
-  json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "compare");
-  json_builder_begin_object (b);
-#define ADD(name) json_builder_set_member_name (b, #name); json_builder_add_double_value (b, c->name)
-  ADD (sim_min);
-  ADD (seed_dist_tol);
-  ADD (seed_dist_growth);
-  ADD (angle_tol);
-  ADD (final_dist_tol);
-  ADD (final_dist_growth);
-  ADD (pair_weight_floor);
-  ADD (min_overlap);
+  g_string_append (out, "], \"compare\": {");
+#define ADD(name, sep) g_string_append (out, sep "\"" #name "\": "); append_float (out, c->name)
+  ADD (sim_min, "");
+  ADD (seed_dist_tol, ", ");
+  ADD (seed_dist_growth, ", ");
+  g_string_append (out, ", \"angle_tol\": ");
+  append_double (out, c->angle_tol);
+  ADD (final_dist_tol, ", ");
+  ADD (final_dist_growth, ", ");
+  ADD (pair_weight_floor, ", ");
+  ADD (min_overlap, ", ");
 #undef ADD
-  json_builder_end_object (b);
 
-  json_builder_set_member_name (b, "calibration");
-  json_builder_begin_array (b);
+  g_string_append (out, "}, \"calibration\": [");
   for (guint i = 0; i < p->n_calibration; i++)
     {
-      json_builder_begin_array (b);
-      json_builder_add_double_value (b, p->calibration[i].score);
-      json_builder_add_double_value (b, p->calibration[i].fmr);
-      json_builder_end_array (b);
+      g_string_append (out, i ? ", [" : "[");
+      append_float (out, p->calibration[i].score);
+      g_string_append (out, ", ");
+      append_double (out, p->calibration[i].fmr);
+      g_string_append_c (out, ']');
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  g_string_append (out, "]}");
+  return g_string_free (out, FALSE);
 }
 
 float

@@ -58,6 +58,10 @@ test_round_trip (void)
   p.calibration[2].score = 30; p.calibration[2].fmr = 1e-5;
 
   json = rl_release_params_to_json (&p);
+  /* readable: no 17-digit float noise */
+  g_assert_nonnull (strstr (json, "\"match_threshold\": 41.5,"));
+  g_assert_nonnull (strstr (json, "\"angle_tol\": 0.4,"));
+  g_assert_null (strstr (json, "0000000"));
   g_assert_true (rl_release_params_parse (json, &q, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (q.match_threshold, ==, p.match_threshold);
@@ -72,6 +76,22 @@ test_round_trip (void)
   g_assert_cmpfloat (q.compare.final_dist_tol, ==, 14.0f);
   g_assert_cmpfloat (q.compare.seed_dist_tol, ==, p.compare.seed_dist_tol);
   g_assert_cmpuint (q.n_calibration, ==, 3);
+  g_assert_cmpfloat (q.calibration[1].fmr, ==, 1e-3);
+  /* every float reads back bit for bit, however many digits it needs */
+  {
+    RlReleaseParams r;
+    g_autofree char *again = NULL;
+
+    p.match_threshold = 19.69f;
+    p.no_match_threshold = nextafterf (19.69f, 0.0f);
+    p.compare.angle_tol = G_PI / 7.0f;
+    again = rl_release_params_to_json (&p);
+    g_assert_true (rl_release_params_parse (again, &r, &error));
+    g_assert_cmpfloat (r.match_threshold, ==, 19.69f);
+    g_assert_cmpfloat (r.no_match_threshold, ==, nextafterf (19.69f, 0.0f));
+    g_assert_true (r.compare.angle_tol == p.compare.angle_tol);
+    g_assert_nonnull (strstr (again, "\"match_threshold\": 19.69,"));
+  }
 
   /* the poorer print of a pair picks the bucket */
   g_assert_cmpfloat (rl_release_params_match_threshold_for (&q, 90, 30), ==, 41.5f);
