@@ -11,7 +11,8 @@
 # requests/s and latency percentiles of: the work queue listing, the search
 # listing, a 1:N search preview of one probe against the whole gallery
 # (GET /samples/ID/preview, nothing stored) and a stored, routed 1:N search
-# (POST /samples/ID/search: a new search row, candidates, audit each time).
+# (POST /samples/ID/search: a new search row, candidates, audit each time);
+# then the queue listing with 8 connections while 8 others run searches.
 # Needs wrk (apt-get install wrk) and curl.
 set -euo pipefail
 
@@ -80,4 +81,16 @@ for path in queue searches "samples/$probe/preview" "samples/$probe/search"; do
       "${errors:+($errors non-2xx)}"
   done
 done
+# Mixed: the queue listing while stored searches run at the same time (the
+# searches run in the server's search worker, the listings on its main thread).
+wrk -t1 -c8 -d"$duration" -s "$work/post.lua" -H "Authorization: Bearer $token" "$base/samples/$probe/search" \
+  > "$work/mixed-search.txt" &
+mixed_pid=$!
+out=$(wrk -t2 -c8 -d"$duration" --latency -H "Authorization: Bearer $token" "$base/queue")
+wait "$mixed_pid"
+printf '%-22s %6s %10s %9s %9s %9s\n' "queue+8 searching" 8 "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
+  "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "90%" {print $2}' <<<"$out")" \
+  "$(awk '$1 == "99%" {print $2}' <<<"$out")"
+printf '%-22s %6s %10s   (searches/s alongside)\n' "  searches alongside" 8 \
+  "$(awk '/^Requests\/sec/ {print $2}' "$work/mixed-search.txt")"
 echo "load after: $(uptime)"

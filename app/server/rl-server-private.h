@@ -89,6 +89,14 @@ const char *rl_request_query        (RlRequest *request, const char *name);
 gboolean    rl_request_query_uint   (RlRequest *request, const char *name, guint64 min, guint64 max,
                                      guint64 default_value, guint64 *out);
 
+/* Work too long for the main thread (a 1:N search): func runs in the
+ * server's search worker thread on the worker's own store connection, acting
+ * as the request's user, while the request is paused; it returns the reply's
+ * JSON (and may change *status from 200) or NULL with an error, answered as
+ * rl_request_reply_gerror does. Jobs run one at a time, in order. */
+typedef JsonNode *(*RlWorkerFunc) (RlStore *store, gint64 id, guint *status, GError **error);
+void rl_request_run_in_worker (RlRequest *request, RlWorkerFunc func, gint64 id);
+
 /* The session of a token (NULL if none or expired). For the gateway: partner
  * keys are not sessions. */
 const RlUser *rl_server_lookup_session (RlServer *server, const char *token);

@@ -404,8 +404,8 @@ dispose_hit (RlRequest *request)
 
 /* ------------------------------------------------------ running searches */
 
-static void
-reply_outcome (RlRequest *request, const RlSearchOutcome *o)
+static JsonNode *
+outcome_json (const RlSearchOutcome *o)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -419,42 +419,44 @@ reply_outcome (RlRequest *request, const RlSearchOutcome *o)
   rl_json_add_id (b, "hit_id", o->hit_id);
   rl_json_add_int (b, "n_links", o->n_links);
   json_builder_end_object (b);
-  rl_request_reply_builder (request, o->search_id ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, b);
+  return json_builder_get_root (b);
 }
 
-/* The automated 1:N search of a print, as production runs it (stored,
- * routed, hits and identity links made). */
-static void
-search_sample (RlRequest *request)
+/* These run in the server's search worker (rl_request_run_in_worker), on its
+ * own store connection, so the main thread goes on serving meanwhile. */
+static JsonNode *
+run_search_sample (RlStore *store, gint64 sample_id, guint *status, GError **error)
 {
-  g_autoptr(GError) error = NULL;
   RlSearchOutcome outcome = { 0 };
 
-  FAIL_IF (!rl_search_sample (request->store, request->ids[0], &outcome, &error));
-  reply_outcome (request, &outcome);
+  if (!rl_search_sample (store, sample_id, &outcome, error))
+    return NULL;
+  *status = outcome.search_id ? SOUP_STATUS_CREATED : SOUP_STATUS_OK;
+  return outcome_json (&outcome);
 }
 
-static void
-search_encounter (RlRequest *request)
+static JsonNode *
+run_search_encounter (RlStore *store, gint64 encounter_id, guint *status, GError **error)
 {
-  g_autoptr(GError) error = NULL;
   RlSearchOutcome outcome = { 0 };
 
-  FAIL_IF (!rl_search_encounter (request->store, request->ids[0], &outcome, &error));
-  reply_outcome (request, &outcome);
+  if (!rl_search_encounter (store, encounter_id, &outcome, error))
+    return NULL;
+  *status = outcome.search_id ? SOUP_STATUS_CREATED : SOUP_STATUS_OK;
+  return outcome_json (&outcome);
 }
 
-/* The candidates the active release would give, nothing stored. */
-static void
-preview_sample (RlRequest *request)
+static JsonNode *
+run_preview (RlStore *store, gint64 sample_id, guint *status, GError **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candidates = rl_search_preview (request->store, NULL, request->ids[0], &error);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GArray) candidates = rl_search_preview (store, NULL, sample_id, error);
+  g_autoptr(JsonBuilder) b = NULL;
 
-  FAIL_IF (candidates == NULL);
+  if (candidates == NULL)
+    return NULL;
+  b = json_builder_new ();
   json_builder_begin_object (b);
-  rl_json_add_int (b, "probe_sample_id", request->ids[0]);
+  rl_json_add_int (b, "probe_sample_id", sample_id);
   json_builder_set_member_name (b, "candidates");
   json_builder_begin_array (b);
   for (guint i = 0; i < candidates->len; i++)
@@ -468,7 +470,28 @@ preview_sample (RlRequest *request)
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
+  return json_builder_get_root (b);
+}
+
+/* The automated 1:N search of a print, as production runs it (stored,
+ * routed, hits and identity links made). */
+static void
+search_sample (RlRequest *request)
+{
+  rl_request_run_in_worker (request, run_search_sample, request->ids[0]);
+}
+
+static void
+search_encounter (RlRequest *request)
+{
+  rl_request_run_in_worker (request, run_search_encounter, request->ids[0]);
+}
+
+/* The candidates the active release would give, nothing stored. */
+static void
+preview_sample (RlRequest *request)
+{
+  rl_request_run_in_worker (request, run_preview, request->ids[0]);
 }
 
 /* ------------------------------------------------------------ identities */

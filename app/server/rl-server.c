@@ -40,7 +40,17 @@ struct _RlServer {
   guint           shutdown_timeout_source;
   GCallback       shutdown_callback;
   gpointer        shutdown_data;
+
+  /* The search worker: one thread with a store connection of its own (and so
+   * its own kept gallery) for 1:N searches, so the main thread keeps serving
+   * queues and records while a search runs. */
+  GThreadPool    *worker;
+  RlStore        *worker_store;    /* used by the worker thread only */
+  char           *store_path;
+  GMainContext   *context;
 };
+
+static void stop_worker (RlServer *self);
 
 G_DEFINE_FINAL_TYPE (RlServer, rl_server, G_TYPE_OBJECT)
 
@@ -79,7 +89,10 @@ rl_server_finalize (GObject *object)
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
+  stop_worker (self);
   g_clear_pointer (&self->store, rl_store_close);
+  g_free (self->store_path);
+  g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (rl_server_parent_class)->finalize (object);
 }
 
@@ -724,6 +737,111 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path, GHa
     g_warning ("Cannot reset the acting user: %s", error->message);
 }
 
+
+/* ------------------------------------------------------- search worker */
+
+typedef struct {
+  RlServer          *server;
+  SoupServerMessage *msg;
+  RlWorkerFunc       func;
+  gint64             id;
+  gint64             user_id;
+  char              *method, *path, *client;
+  /* results, set by the worker */
+  JsonNode          *reply;
+  guint              status;
+  GError            *error;
+} WorkerJob;
+
+static void
+worker_job_free (WorkerJob *job)
+{
+  g_object_unref (job->server);
+  g_object_unref (job->msg);
+  g_free (job->method);
+  g_free (job->path);
+  g_free (job->client);
+  g_clear_pointer (&job->reply, json_node_unref);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static gboolean
+worker_job_done (gpointer data)
+{
+  WorkerJob *job = data;
+  RlRequest request = { 0 };
+
+  /* Shut down meanwhile (after the grace period): the connection is gone. */
+  if (job->server->store == NULL)
+    return G_SOURCE_REMOVE;
+  request.server = job->server;
+  request.store = job->server->store;
+  request.msg = job->msg;
+  request.method = job->method;
+  request.path = job->path;
+  request.client = job->client;
+  if (job->reply)
+    rl_request_reply_json (&request, job->status, g_steal_pointer (&job->reply));
+  else
+    rl_request_reply_gerror (&request, job->error);
+  soup_server_message_unpause (job->msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker_run (gpointer data, gpointer pool_data)
+{
+  WorkerJob *job = data;
+  RlServer *self = pool_data;
+
+  if (self->worker_store == NULL &&
+      !(self->worker_store = rl_store_open (self->store_path, &job->error)))
+    goto out;
+  if (!rl_store_set_actor (self->worker_store, job->user_id, &job->error))
+    goto out;
+  job->status = SOUP_STATUS_OK;
+  job->reply = job->func (self->worker_store, job->id, &job->status, &job->error);
+  rl_store_set_actor (self->worker_store, 0, NULL);
+out:
+  if (job->reply == NULL && job->error == NULL)
+    g_set_error_literal (&job->error, RL_STORE_ERROR, RL_STORE_ERROR_FAILED, "no result");
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, worker_job_done, job,
+                              (GDestroyNotify) worker_job_free);
+}
+
+void
+rl_request_run_in_worker (RlRequest *request, RlWorkerFunc func, gint64 id)
+{
+  RlServer *self = request->server;
+  WorkerJob *job;
+
+  if (self->worker == NULL)
+    self->worker = g_thread_pool_new (worker_run, self, 1, FALSE, NULL);
+  job = g_new0 (WorkerJob, 1);
+  job->server = g_object_ref (self);
+  job->msg = g_object_ref (request->msg);
+  job->func = func;
+  job->id = id;
+  job->user_id = request->user ? request->user->id : 0;
+  job->method = g_strdup (request->method);
+  job->path = g_strdup (request->path);
+  job->client = g_strdup (request->client);
+  soup_server_message_pause (request->msg);
+  request->replied = TRUE;
+  g_thread_pool_push (self->worker, job, NULL);
+}
+
+static void
+stop_worker (RlServer *self)
+{
+  /* Waits for the search running now and the ones queued; their replies
+   * are posted to the main context (and dropped if nobody runs it). */
+  if (self->worker)
+    g_thread_pool_free (g_steal_pointer (&self->worker), FALSE, TRUE);
+  g_clear_pointer (&self->worker_store, rl_store_close);
+}
+
 /* ---------------------------------------------- connections, shutdown */
 
 static void maybe_finish_shutdown (RlServer *self);
@@ -774,6 +892,8 @@ rl_server_new (RlStore *store, const RlServerLimits *limits)
   rl_server_workstation_register (self);
   rl_server_gateway_register (self);
   self->sweep_source = g_timeout_add_seconds (60, sweep, self);
+  self->store_path = g_strdup (rl_store_get_path (store));
+  self->context = g_main_context_ref_thread_default ();
   return self;
 }
 
@@ -828,6 +948,7 @@ finish_shutdown (RlServer *self)
       soup_server_disconnect (self->soup);
     }
   /* Every write was committed inside its request; closing checkpoints the WAL. */
+  stop_worker (self);
   g_clear_pointer (&self->store, rl_store_close);
   if (callback)
     ((void (*) (RlServer *, gpointer)) callback) (self, data);
