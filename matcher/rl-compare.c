@@ -486,34 +486,15 @@ hmax256 (__m256 v)
   return _mm_cvtss_f32 (m);
 }
 
-/* First j ≠ skip with row[j] == v (row has n entries), or 0. */
-__attribute__ ((target (AVX512_TARGET)))
-static inline guint
-first_equal (const float *row, guint n, float v, guint skip)
-{
-  __m256 vv = _mm256_set1_ps (v);
-
-  for (guint j = 0; j < n; j += RL_CYL_LANES)
-    {
-      __mmask8 valid = n - j >= RL_CYL_LANES ? 0xff : (__mmask8) ((1u << (n - j)) - 1);
-      __mmask8 eq = _mm256_mask_cmp_ps_mask (valid, _mm256_maskz_loadu_ps (valid, row + j), vv, _CMP_EQ_OQ);
-
-      if (skip - j < RL_CYL_LANES)
-        eq &= (__mmask8) ~(1u << (skip - j));
-      if (eq)
-        return j + __builtin_ctz (eq);
-    }
-  return 0;
-}
-
 /* 8 candidate descriptors per step: one 512-bit load holds the same word of
  * 8 candidates (see RL_CYL_LANES), VPOPCNTQ counts them at once. The
  * similarity is computed with the same operations, in the same order, as the
  * portable loop (1 - x · (1/(na + nb)), the reciprocal correctly rounded),
  * and the matcher is compiled without floating-point contraction, so the
- * scores are identical. The two best of each row are found afterwards with
- * vector maxima: the running top-2 of the portable loop is the row's
- * maximum at its first position, then the maximum of the others at theirs. */
+ * scores are identical. Each lane keeps its own running top-2 (as the
+ * portable loop does for the row); the row's are merged from those at the
+ * end: the best is the largest lane best at its first position, the second
+ * the largest of the other lanes' bests and the best lane's second. */
 __attribute__ ((target (AVX512_TARGET)))
 static void
 similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
@@ -531,8 +512,13 @@ similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
       const guint na = a->cyl_count[i];
       const __m256i na8 = _mm256_set1_epi32 ((int) na);
       float *row = sim + (gsize) i * nb, best, second;
-      __m256 vmax = _mm256_setzero_ps ();
-      guint arg = 0, arg2 = 0;
+      /* each lane's two best so far and where (first of equals), as the
+       * portable loop keeps them for the whole row */
+      __m256 m1 = _mm256_setzero_ps (), m2 = _mm256_setzero_ps ();
+      __m256i i1 = _mm256_setzero_si256 (), i2 = _mm256_setzero_si256 ();
+      __m256i jv = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+      guint arg = 0, arg2 = 0, lane;
+      __mmask8 eq;
 
       if (na == 0)
         {
@@ -555,29 +541,41 @@ similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
           s = _mm256_sub_ps (one, _mm256_mul_ps (_mm256_cvtepi32_ps (_mm512_cvtepi64_epi32 (x)), r));
           /* an empty candidate descriptor (and the padding) is similar to nothing */
           s = _mm256_maskz_mov_ps (_mm256_cmpneq_epi32_mask (nb8, _mm256_setzero_si256 ()), s);
-          vmax = _mm256_max_ps (vmax, s);
           if (nb - j >= RL_CYL_LANES)
             _mm256_storeu_ps (row + j, s);
           else
             _mm256_mask_storeu_ps (row + j, (__mmask8) ((1u << (nb - j)) - 1), s);
+          {
+            __mmask8 gt1 = _mm256_cmp_ps_mask (s, m1, _CMP_GT_OQ);
+            __mmask8 gt2 = _mm256_cmp_ps_mask (s, m2, _CMP_GT_OQ) & (__mmask8) ~gt1;
+
+            m2 = _mm256_mask_mov_ps (m2, gt2, s);
+            i2 = _mm256_mask_mov_epi32 (i2, gt2, jv);
+            m2 = _mm256_mask_mov_ps (m2, gt1, m1);
+            i2 = _mm256_mask_mov_epi32 (i2, gt1, i1);
+            m1 = _mm256_mask_mov_ps (m1, gt1, s);
+            i1 = _mm256_mask_mov_epi32 (i1, gt1, jv);
+          }
+          jv = _mm256_add_epi32 (jv, _mm256_set1_epi32 (RL_CYL_LANES));
         }
 
-      best = hmax256 (vmax);
+      /* the row's best: the lanes' best, first position among equals; its
+       * second: the other lanes' best and that lane's second */
+      best = hmax256 (m1);
       if (best > 0)
-        arg = first_equal (row, nb, best, G_MAXUINT);
-      /* the maximum of the others */
-      vmax = _mm256_setzero_ps ();
-      for (guint j = 0; j < nb; j += RL_CYL_LANES)
         {
-          __mmask8 keep = nb - j >= RL_CYL_LANES ? 0xff : (__mmask8) ((1u << (nb - j)) - 1);
-
-          if (arg - j < RL_CYL_LANES)
-            keep &= (__mmask8) ~(1u << (arg - j));
-          vmax = _mm256_max_ps (vmax, _mm256_maskz_loadu_ps (keep, row + j));
+          eq = _mm256_cmp_ps_mask (m1, _mm256_set1_ps (best), _CMP_EQ_OQ);
+          arg = _mm512_mask_reduce_min_epu32 (eq, _mm512_castsi256_si512 (i1));
         }
-      second = hmax256 (vmax);
+      lane = arg % RL_CYL_LANES;
+      m1 = _mm256_mask_mov_ps (m1, (__mmask8) (1u << lane), m2);
+      i1 = _mm256_mask_mov_epi32 (i1, (__mmask8) (1u << lane), i2);
+      second = hmax256 (m1);
       if (second > 0)
-        arg2 = first_equal (row, nb, second, arg);
+        {
+          eq = _mm256_cmp_ps_mask (m1, _mm256_set1_ps (second), _CMP_EQ_OQ);
+          arg2 = _mm512_mask_reduce_min_epu32 (eq, _mm512_castsi256_si512 (i1));
+        }
       top[2 * i] = (Candidate) { best, (guint8) i, (guint8) arg };
       top[2 * i + 1] = (Candidate) { second, (guint8) i, (guint8) arg2 };
     }
