@@ -1203,10 +1203,24 @@ rl_review_view_new (RlSession *session,
           return NULL;
         }
       self->stage = RL_REVIEW_STAGE_DISPUTE;
+      /* The supervisor reads the identification and the disagreement (with
+       * its reasons) first: the history moves up, above the decision. */
+      {
+        GtkBox *box = GTK_BOX (self->candidates_box);
+        GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (self->candidate_list));
+
+        gtk_box_reorder_child_after (box, GTK_WIDGET (self->history_heading), list);
+        gtk_box_reorder_child_after (box, GTK_WIDGET (self->history_label), GTK_WIDGET (self->history_heading));
+      }
       for (guint i = self->candidates->len; i-- > 0;)
         if (((RlSearchCandidate *) g_ptr_array_index (self->candidates, i))->id != self->to_verify->candidate_id)
           g_ptr_array_remove_index (self->candidates, i);
     }
+
+  /* One pair to verify or decide: no room kept for a list of candidates. */
+  if (self->stage == RL_REVIEW_STAGE_VERIFICATION || self->stage == RL_REVIEW_STAGE_DISPUTE)
+    gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (
+                                                  GTK_WIDGET (self->candidate_list))), 72);
 
   /* An analysis this examiner already recorded (a search reopened) is kept:
    * the audit log says whether there is one. */

@@ -383,6 +383,22 @@ test_review (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "review.record-analysis", NULL));
   g_assert_true (rl_review_view_get_candidates_visible (view));
   g_assert_cmpuint (rl_review_view_get_n_candidates (view), ==, ws.n_candidates);
+  /* Each candidate names its identity as the store gives it: reference and
+   * the name its encounter recorded, beside finger, date, agency, quality. */
+  {
+    GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (view->candidate_list));
+    g_autoptr(RlTextRow) row = g_list_model_get_item (rows, 0);
+    g_autoptr(RlSearchCandidate) first = NULL;
+    g_autoptr(GPtrArray) listed = rl_store_list_candidates (rl_session_get_store (ana), ws.search_id, &error);
+
+    g_assert_no_error (error);
+    first = g_ptr_array_steal_index (listed, 0);
+    g_assert_cmpstr (rl_text_row_get_cell (row, 5), ==, first->identity_reference);
+    g_assert_true (g_str_has_prefix (first->identity_reference, "P-"));
+    g_assert_cmpstr (rl_text_row_get_cell (row, 6), ==, "Enrolled");
+    g_assert_cmpstr (rl_text_row_get_cell (row, 3), ==, "Right index");
+    g_assert_cmpstr (rl_text_row_get_cell (row, 8), ==, "CBP");
+  }
   sql = g_strdup_printf ("SELECT count(*) FROM probe_analysis WHERE search_id = %" G_GINT64_FORMAT
                          " AND of_value = 1 AND after_candidate_seen = 0 AND notes LIKE 'Clear core%%'", ws.search_id);
   g_assert_cmpint (count_rows (ws.path, sql), ==, 1);
