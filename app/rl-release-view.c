@@ -31,6 +31,7 @@ struct _RlReleaseView {
   GtkLabel  *state_label;
   GtkLabel  *meta_label;
   GtkLabel  *comment_label;
+  GtkLabel  *hint_label;
   GtkBox    *report_box;
 };
 
@@ -114,7 +115,7 @@ user_name (RlStore *store, gint64 user_id)
   if (user_id == 0)
     return g_strdup (_("Ridgeline"));
   user = rl_store_get_user (store, user_id, NULL);
-  return user ? g_strdup (user->display_name) : g_strdup_printf (_("user %" G_GINT64_FORMAT), user_id);
+  return user ? g_strdup (user->display_name) : g_strdup_printf (_("user %d"), (int) user_id);
 }
 
 static const char *
@@ -240,8 +241,9 @@ table_add_compare (GtkGrid *grid, int row, int column, gint64 probe, gint64 cand
 {
   GtkWidget *button = gtk_button_new_from_icon_name ("view-dual-symbolic");
   GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  g_autofree char *tip = g_strdup_printf (_("Compare S-%06" G_GINT64_FORMAT " with S-%06" G_GINT64_FORMAT),
-                                          probe, candidate);
+  g_autofree char *a = g_strdup_printf ("S-%06" G_GINT64_FORMAT, probe);
+  g_autofree char *b = g_strdup_printf ("S-%06" G_GINT64_FORMAT, candidate);
+  g_autofree char *tip = g_strdup_printf (_("Compare %s with %s"), a, b);
 
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, tip);
@@ -428,17 +430,17 @@ build_summary (RlReleaseView *self, JsonObject *m)
 
   searches = g_strdup_printf ("%" G_GINT64_FORMAT, rerun && array_member (rerun, "changed")
                               ? (gint64) json_array_get_length (array_member (rerun, "changed")) : 0);
-  searches_detail = g_strdup_printf (ngettext ("of %" G_GINT64_FORMAT " past search re-run would change",
-                                               "of %" G_GINT64_FORMAT " past searches re-run would change",
+  searches_detail = g_strdup_printf (ngettext ("of %d past search re-run would change",
+                                               "of %d past searches re-run would change",
                                                (gulong) int_member (rerun, "n_searches")),
-                                     int_member (rerun, "n_searches"));
+                                     (int) int_member (rerun, "n_searches"));
   add_stat (flow, _("Searches Changed"), searches, searches_detail, NULL);
 
   gtk_box_append (self->report_box, flow);
 
-  sets = g_strdup_printf (_("Measured on %" G_GINT64_FORMAT " genuine pairs and %" G_GINT64_FORMAT
-                            " impostor pairs (%" G_GINT64_FORMAT " held out for the false-match rates)."),
-                          int_member (m, "n_genuine"), int_member (m, "n_impostor"), int_member (m, "held_out_impostors"));
+  sets = g_strdup_printf (_("Measured on %d genuine pairs and %d impostor pairs (%d held out for the false-match rates)."),
+                          (int) int_member (m, "n_genuine"), (int) int_member (m, "n_impostor"),
+                          (int) int_member (m, "held_out_impostors"));
   sets_detail = g_strdup (sets);
   {
     GtkWidget *label = gtk_label_new (sets_detail);
@@ -455,8 +457,10 @@ build_det_and_points (RlReleaseView *self, JsonObject *m, const char *baseline_n
 {
   GtkWidget *section = section_new (self, _("Accuracy Before and After"),
                                     _("DET curves: missed matches against false matches, genuine pairs against the held-out impostors. Lower and further left is better."));
-  /* Side by side when there is room, the table under the plot when not. */
+  /* The plot across the page; the two tables under it, side by side when
+   * there is room. */
   GtkWidget *row = gtk_flow_box_new ();
+  GtkWidget *qbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *area = gtk_drawing_area_new ();
   GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -476,7 +480,7 @@ build_det_and_points (RlReleaseView *self, JsonObject *m, const char *baseline_n
 
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "report-det");
-  gtk_widget_set_size_request (area, 400, 300);
+  gtk_widget_set_size_request (area, 400, 420);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), det_draw, self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("DET curves before and after"), -1);
@@ -487,11 +491,17 @@ build_det_and_points (RlReleaseView *self, JsonObject *m, const char *baseline_n
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (row), 2);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (row), 18);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (row), 12);
-  gtk_flow_box_append (GTK_FLOW_BOX (row), card);
+  gtk_box_append (GTK_BOX (section), card);
 
   for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
     h[i] = _(headers[i]);
   gtk_widget_set_hexpand (right, TRUE);
+  {
+    GtkWidget *heading = gtk_label_new (_("Operating points (thresholds before → after)"));
+    gtk_label_set_xalign (GTK_LABEL (heading), 0);
+    gtk_widget_add_css_class (heading, "heading");
+    gtk_box_append (GTK_BOX (right), heading);
+  }
   grid = table_new (right, h, G_N_ELEMENTS (h), 1);
   for (guint i = 0; points && i < json_array_get_length (points); i++)
     {
@@ -521,22 +531,30 @@ build_det_and_points (RlReleaseView *self, JsonObject *m, const char *baseline_n
 
       gtk_label_set_xalign (GTK_LABEL (heading), 0);
       gtk_widget_add_css_class (heading, "heading");
-      gtk_widget_set_margin_top (heading, 12);
-      gtk_box_append (GTK_BOX (right), heading);
-      qgrid = table_new (right, qh, 3, 1);
+      gtk_box_append (GTK_BOX (qbox), heading);
+      qgrid = table_new (qbox, qh, 3, 1);
       for (guint i = 0; i < json_array_get_length (qualities); i++)
         {
           JsonObject *o = json_array_get_object_element (qualities, i);
           JsonNode *q = json_object_get_member (o, "quality");
           g_autofree char *ql = q && JSON_NODE_HOLDS_VALUE (q) && json_node_get_value_type (q) == G_TYPE_STRING
                                 ? g_strdup (json_node_get_string (q))
-                                : g_strdup_printf (_("%" G_GINT64_FORMAT " and up"), int_member (o, "quality"));
+                                : g_strdup_printf (_("%d and up"), (int) int_member (o, "quality"));
           g_autofree char *b = format_score (o, "before"), *a = format_score (o, "after");
           table_add_row (qgrid, ql, b, a, NULL);
         }
     }
-  gtk_widget_set_size_request (right, 400, -1);
+  gtk_widget_set_size_request (right, 380, -1);
+  gtk_widget_set_size_request (qbox, 300, -1);
   gtk_flow_box_append (GTK_FLOW_BOX (row), right);
+  if (gtk_widget_get_first_child (qbox))
+    gtk_flow_box_append (GTK_FLOW_BOX (row), qbox);
+  else
+    {
+      g_object_ref_sink (qbox);   /* never shown: no quality groups */
+      g_object_unref (qbox);
+    }
+  gtk_widget_set_margin_top (row, 6);
   gtk_box_append (GTK_BOX (section), row);
 }
 
@@ -650,10 +668,10 @@ build_rerun (RlReleaseView *self, JsonObject *m)
 {
   JsonObject *rerun = json_object_has_member (m, "rerun") ? json_object_get_object_member (m, "rerun") : NULL;
   JsonArray *changed = array_member (rerun, "changed");
-  g_autofree char *sub = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " past search re-run with both releases; those whose top candidate or routing would change are listed.",
-                                                    "%" G_GINT64_FORMAT " past searches re-run with both releases; those whose top candidate or routing would change are listed.",
+  g_autofree char *sub = g_strdup_printf (ngettext ("%d past search re-run with both releases; those whose top candidate or routing would change are listed.",
+                                                    "%d past searches re-run with both releases; those whose top candidate or routing would change are listed.",
                                                     (gulong) int_member (rerun, "n_searches")),
-                                          int_member (rerun, "n_searches"));
+                                          (int) int_member (rerun, "n_searches"));
   GtkWidget *section = section_new (self, _("Past Searches Re-run"), sub);
   const char *h[] = { _("Search"), _("Top Candidate Before"), _("After"), _("Routing Before"), _("After"), _("Score Before"), _("Score After"), "" };
   GtkGrid *grid;
@@ -735,6 +753,12 @@ build_report (RlReleaseView *self, const RlMatcherRelease *release)
   JsonObject *m;
   g_autofree char *baseline_name = NULL;
 
+  if ((release->metrics == NULL || release->metrics[0] == '\0') && release->state != RL_RELEASE_DRAFT)
+    {
+      empty_note (GTK_WIDGET (self->report_box),
+                  _("This release has no evaluation report: it was shipped with Ridgeline or made before reports were stored."));
+      return;
+    }
   if (release->metrics == NULL || release->metrics[0] == '\0')
     {
       GtkWidget *status = adw_status_page_new ();
@@ -742,7 +766,7 @@ build_report (RlReleaseView *self, const RlMatcherRelease *release)
       adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Not Evaluated Yet"));
       adw_status_page_set_description (ADW_STATUS_PAGE (status),
                                        _("Every draft is evaluated offline before anyone may approve it. Evaluate it to see its DET curves, operating points and the corrections it fixes."));
-      adw_status_page_set_child (ADW_STATUS_PAGE (status), NULL);
+      gtk_widget_add_css_class (status, "compact");
       gtk_box_append (self->report_box, status);
       return;
     }
@@ -860,6 +884,15 @@ rl_release_view_set_release (RlReleaseView          *self,
   else
     gtk_widget_set_visible (GTK_WIDGET (self->comment_label), FALSE);
 
+  {
+    /* Say why Approve will be refused before the store does. */
+    const RlUser *user = rl_session_get_user (session);
+    gboolean own = user && release->author_id == user->id && release->state == RL_RELEASE_EVALUATED;
+
+    gtk_widget_set_visible (GTK_WIDGET (self->hint_label), own);
+    if (own)
+      gtk_label_set_text (self->hint_label, _("You made this release: another supervisor must approve or reject it."));
+  }
   build_report (self, release);
   gtk_stack_set_visible_child_name (self->stack, "release");
 }
@@ -914,7 +947,7 @@ load_print (RlStore *store, gint64 sample_id, RlImage **out_image, RlTemplate **
   if (image == NULL)
     {
       g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND,
-                   _("Sample S-%06" G_GINT64_FORMAT " holds neither an image nor minutiae"), sample_id);
+                   _("Sample S-%06d holds neither an image nor minutiae"), (int) sample_id);
       return FALSE;
     }
   *out_image = g_steal_pointer (&image);
@@ -956,7 +989,7 @@ rl_release_view_open_pair (RlReleaseView *self,
     }
 
   window = adw_window_new ();
-  title = g_strdup_printf (_("S-%06" G_GINT64_FORMAT " and S-%06" G_GINT64_FORMAT), probe_sample_id, candidate_sample_id);
+  title = g_strdup_printf (_("S-%06d and S-%06d"), (int) probe_sample_id, (int) candidate_sample_id);
   gtk_window_set_title (GTK_WINDOW (window), title);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -968,11 +1001,9 @@ rl_release_view_open_pair (RlReleaseView *self,
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
   gtk_box_append (GTK_BOX (box), header);
-  sub = isfinite (score) ? g_strdup_printf (_("Left S-%06" G_GINT64_FORMAT ", right S-%06" G_GINT64_FORMAT
-                                              " · score with the default comparison %.2f"),
-                                            probe_sample_id, candidate_sample_id, score)
-                         : g_strdup_printf (_("Left S-%06" G_GINT64_FORMAT ", right S-%06" G_GINT64_FORMAT),
-                                            probe_sample_id, candidate_sample_id);
+  sub = isfinite (score) ? g_strdup_printf (_("Left S-%06d, right S-%06d · score with the default comparison %.2f"),
+                                            (int) probe_sample_id, (int) candidate_sample_id, score)
+                         : g_strdup_printf (_("Left S-%06d, right S-%06d"), (int) probe_sample_id, (int) candidate_sample_id);
   subtitle = gtk_label_new (sub);
   gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
   gtk_widget_add_css_class (subtitle, "dim-label");
@@ -1045,6 +1076,7 @@ rl_release_view_class_init (RlReleaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlReleaseView, state_label);
   gtk_widget_class_bind_template_child (widget_class, RlReleaseView, meta_label);
   gtk_widget_class_bind_template_child (widget_class, RlReleaseView, comment_label);
+  gtk_widget_class_bind_template_child (widget_class, RlReleaseView, hint_label);
   gtk_widget_class_bind_template_child (widget_class, RlReleaseView, report_box);
   gtk_widget_class_install_action (widget_class, "release.compare", "(xx)", compare_activated);
   gtk_widget_class_set_css_name (widget_class, "rl-release-view");

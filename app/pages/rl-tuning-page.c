@@ -137,7 +137,8 @@ _rl_tuning_page_refresh (RlTuningPage *self, gint64 release_id)
   GtkWidget *child, *select = NULL;
   gint64 wanted = release_id ? release_id : self->selected_id;
 
-  if (session == NULL || rl_session_get_user (session) == NULL)
+  /* list NULL: disposed while a tuning ran */
+  if (session == NULL || rl_session_get_user (session) == NULL || self->list == NULL)
     return;
   store = rl_session_get_store (session);
   self->filling = TRUE;
@@ -185,6 +186,8 @@ rl_tuning_page_reload (RlPage    *page,
 void
 _rl_tuning_page_show_error (RlTuningPage *self, const char *text)
 {
+  if (self->message_label == NULL)
+    return;
   gtk_label_set_text (self->message_label, text);
   gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
 }
@@ -192,6 +195,8 @@ _rl_tuning_page_show_error (RlTuningPage *self, const char *text)
 void
 _rl_tuning_page_clear_message (RlTuningPage *self)
 {
+  if (self->message_label == NULL)
+    return;
   gtk_label_set_text (self->message_label, "");
   gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
 }
@@ -199,8 +204,11 @@ _rl_tuning_page_clear_message (RlTuningPage *self)
 void
 _rl_tuning_page_show_toast (RlTuningPage *self, const char *text)
 {
-  AdwToast *toast = adw_toast_new (text);
+  AdwToast *toast;
 
+  if (self->toasts == NULL)
+    return;
+  toast = adw_toast_new (text);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
@@ -209,6 +217,8 @@ void
 _rl_tuning_page_set_busy (RlTuningPage *self, const char *text)
 {
   self->busy = text != NULL;
+  if (self->spinner == NULL)
+    return;
   gtk_spinner_set_spinning (self->spinner, self->busy);
   gtk_label_set_text (self->busy_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->busy_label), self->busy);
