@@ -11,13 +11,23 @@ struct _RlQueuePage {
   RlPage parent_instance;
 
   gboolean     disputed_only;   /* supervisors: only the disputes to decide */
+  gboolean     filling;         /* refilling a dropdown: not a user's choice */
   GPtrArray   *examiners;       /* RlUser*, the dropdown's choices */
 
   /* template children */
   RlTableView *table;
   GtkWidget   *supervisor_bar;
   GtkDropDown *examiner_dropdown;
+  GtkDropDown *agency_filter;
+  GtkDropDown *priority_filter;
+  GtkDropDown *quality_filter;
+  GtkDropDown *age_filter;
 };
+
+/* The filters' choices, in dropdown order. */
+enum { PRIORITY_ANY, PRIORITY_URGENT, PRIORITY_NORMAL, PRIORITY_LOW };
+enum { QUALITY_ANY, QUALITY_POOR, QUALITY_FAIR, QUALITY_GOOD };
+enum { AGE_ANY, AGE_DAY, AGE_WEEK, AGE_OLDER_DAY, AGE_OLDER_WEEK };
 
 G_DEFINE_FINAL_TYPE (RlQueuePage, rl_queue_page, RL_TYPE_PAGE)
 
@@ -61,6 +71,102 @@ load_examiners (RlQueuePage *self,
   gtk_drop_down_set_model (self->examiner_dropdown, G_LIST_MODEL (names));
 }
 
+/* Quality buckets as the matcher's evaluation reports them (poor < 40,
+ * fair 40–59, good ≥ 60): the same words on every screen. */
+static gboolean
+search_wanted (RlQueuePage *self, const RlSearch *search, const char *agency, gint64 now)
+{
+  gint64 age = now - search->created_at;
+
+  if (agency != NULL && g_strcmp0 (search->agency, agency) != 0)
+    return FALSE;
+  switch (gtk_drop_down_get_selected (self->priority_filter))
+    {
+    case PRIORITY_URGENT: if (search->priority > 2) return FALSE; break;
+    case PRIORITY_NORMAL: if (search->priority != 3) return FALSE; break;
+    case PRIORITY_LOW: if (search->priority < 4) return FALSE; break;
+    default: break;
+    }
+  switch (gtk_drop_down_get_selected (self->quality_filter))
+    {
+    case QUALITY_POOR: if (search->probe_quality < 0 || search->probe_quality >= 40) return FALSE; break;
+    case QUALITY_FAIR: if (search->probe_quality < 40 || search->probe_quality >= 60) return FALSE; break;
+    case QUALITY_GOOD: if (search->probe_quality < 60) return FALSE; break;
+    default: break;
+    }
+  switch (gtk_drop_down_get_selected (self->age_filter))
+    {
+    case AGE_DAY: return age <= 24 * 3600;
+    case AGE_WEEK: return age <= 7 * 24 * 3600;
+    case AGE_OLDER_DAY: return age > 24 * 3600;
+    case AGE_OLDER_WEEK: return age > 7 * 24 * 3600;
+    default: return TRUE;
+    }
+}
+
+static int
+compare_codes (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static gboolean
+same_strings (GListModel *a, GListModel *b)
+{
+  guint n;
+
+  if (a == NULL || !GTK_IS_STRING_LIST (a) || (n = g_list_model_get_n_items (a)) != g_list_model_get_n_items (b))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (a), i),
+                   gtk_string_list_get_string (GTK_STRING_LIST (b), i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The agency dropdown lists the agencies of the searches in the queue;
+ * the choice is kept across reloads. */
+static void
+fill_agencies (RlQueuePage *self, GPtrArray *searches)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  GtkStringObject *current = gtk_drop_down_get_selected_item (self->agency_filter);
+  g_autofree char *keep = current && gtk_drop_down_get_selected (self->agency_filter) > 0
+                          ? g_strdup (gtk_string_object_get_string (current)) : NULL;
+  guint selected = 0;
+
+  for (guint i = 0; i < searches->len; i++)
+    {
+      const RlSearch *search = g_ptr_array_index (searches, i);
+
+      if (search->agency && search->agency[0] && g_hash_table_add (seen, search->agency))
+        g_ptr_array_add (codes, search->agency);
+    }
+  /* a chosen agency stays a choice even when its last search left */
+  if (keep && !g_hash_table_contains (seen, keep))
+    g_ptr_array_add (codes, keep);
+  g_ptr_array_sort (codes, compare_codes);
+  gtk_string_list_append (list, _("Any agency"));
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const char *code = codes->pdata[i];
+
+      gtk_string_list_append (list, code);
+      if (g_strcmp0 (keep, code) == 0)
+        selected = i + 1;
+    }
+  /* A new model re-emits "selected" (and so another reload): only when
+   * the agencies really changed. */
+  if (same_strings (gtk_drop_down_get_model (self->agency_filter), G_LIST_MODEL (list)))
+    return;
+  self->filling = TRUE;
+  gtk_drop_down_set_model (self->agency_filter, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (self->agency_filter, selected);
+  self->filling = FALSE;
+}
+
 static void
 rl_queue_page_reload (RlPage    *page,
                       RlSession *session)
@@ -70,6 +176,8 @@ rl_queue_page_reload (RlPage    *page,
   g_autoptr(GPtrArray) searches = NULL;
   g_autoptr(GListStore) rows = NULL;
   g_autofree char *count = NULL;
+  g_autofree char *agency = NULL;
+  gint64 now = rl_store_now (rl_session_get_store (session));
 
   /* The store answers for the signed-in user (the session's actor). */
   if (!(searches = rl_store_list_work_queue (rl_session_get_store (session), &error)))
@@ -81,6 +189,9 @@ rl_queue_page_reload (RlPage    *page,
   gtk_widget_set_visible (self->supervisor_bar, is_supervisor (session));
   if (is_supervisor (session) && self->examiners == NULL)
     load_examiners (self, session);
+  fill_agencies (self, searches);
+  if (gtk_drop_down_get_selected (self->agency_filter) > 0)
+    agency = g_strdup (gtk_string_object_get_string (gtk_drop_down_get_selected_item (self->agency_filter)));
   rows = g_list_store_new (RL_TYPE_TEXT_ROW);
   for (guint i = 0; i < searches->len; i++)
     {
@@ -88,6 +199,8 @@ rl_queue_page_reload (RlPage    *page,
       g_autoptr(RlTextRow) row = NULL;
 
       if (self->disputed_only && search->status != RL_SEARCH_DISPUTED)
+        continue;
+      if (!search_wanted (self, search, agency, now))
         continue;
       row = rl_searches_table_row_new (search);
       g_list_store_append (rows, row);
@@ -97,6 +210,10 @@ rl_queue_page_reload (RlPage    *page,
                                        "%u disputed searches awaiting your decision",
                                        g_list_model_get_n_items (G_LIST_MODEL (rows))),
                              g_list_model_get_n_items (G_LIST_MODEL (rows)));
+  else if (g_list_model_get_n_items (G_LIST_MODEL (rows)) != searches->len)
+    count = g_strdup_printf (ngettext ("%u of %u search awaiting review", "%u of %u searches awaiting review",
+                                       searches->len),
+                             g_list_model_get_n_items (G_LIST_MODEL (rows)), searches->len);
   else
     count = g_strdup_printf (ngettext ("%u search awaiting review", "%u searches awaiting review", searches->len),
                              searches->len);
@@ -350,13 +467,45 @@ rl_queue_page_class_init (RlQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlQueuePage, table);
   gtk_widget_class_bind_template_child (widget_class, RlQueuePage, supervisor_bar);
   gtk_widget_class_bind_template_child (widget_class, RlQueuePage, examiner_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RlQueuePage, agency_filter);
+  gtk_widget_class_bind_template_child (widget_class, RlQueuePage, priority_filter);
+  gtk_widget_class_bind_template_child (widget_class, RlQueuePage, quality_filter);
+  gtk_widget_class_bind_template_child (widget_class, RlQueuePage, age_filter);
   gtk_widget_class_set_css_name (widget_class, "rl-queue-page");
+}
+
+static void
+on_filter_changed (RlQueuePage *self)
+{
+  if (!self->filling && rl_page_get_session (RL_PAGE (self)) != NULL)
+    rl_page_reload (RL_PAGE (self));
+}
+
+static void
+set_choices (RlQueuePage *self, GtkDropDown *dropdown, const char *const *choices)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (choices);
+
+  self->filling = TRUE;
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (list));
+  self->filling = FALSE;
+  g_signal_connect_swapped (dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
 }
 
 static void
 rl_queue_page_init (RlQueuePage *self)
 {
+  /* in the order of the PRIORITY_, QUALITY_ and AGE_ enums */
+  const char *priorities[] = { _("Any priority"), _("Urgent (1–2)"), _("Normal (3)"), _("Low (4–5)"), NULL };
+  const char *qualities[] = { _("Any quality"), _("Poor (below 40)"), _("Fair (40–59)"), _("Good (60 and up)"), NULL };
+  const char *ages[] = { _("Any age"), _("Last 24 hours"), _("Last 7 days"), _("Waiting over a day"),
+                         _("Waiting over a week"), NULL };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_choices (self, self->priority_filter, priorities);
+  set_choices (self, self->quality_filter, qualities);
+  set_choices (self, self->age_filter, ages);
+  g_signal_connect_swapped (self->agency_filter, "notify::selected", G_CALLBACK (on_filter_changed), self);
 
   rl_searches_table_add_columns (self->table);
   g_signal_connect (rl_table_view_get_column_view (self->table), "activate", G_CALLBACK (on_row_activate), self);

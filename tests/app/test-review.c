@@ -166,6 +166,72 @@ queue_rows (RlQueuePage *page)
   return rl_table_view_get_n_rows (table);
 }
 
+/* Every GtkDropDown under a widget, depth first. */
+static void
+find_dropdowns (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    find_dropdowns (child, out);
+}
+
+/* The queue's filters (agency, priority, quality, age) keep exactly the
+ * searches that fit them; the count says how many of how many. */
+static void
+check_queue_filters (RlQueuePage *page, RlSession *session, gint64 search_id)
+{
+  g_autoptr(GPtrArray) dropdowns = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSearch) search = rl_store_get_search (rl_session_get_store (session), search_id, &error);
+  GtkDropDown *agency, *priority, *quality, *age;
+  GListModel *agencies;
+  gint64 waited;
+  guint fitting_quality, other_quality, other_priority;
+
+  g_assert_no_error (error);
+  find_dropdowns (GTK_WIDGET (page), dropdowns);
+  /* the supervisor's "assign to" comes first, then the four filters */
+  g_assert_cmpuint (dropdowns->len, ==, 5);
+  agency = dropdowns->pdata[1];
+  priority = dropdowns->pdata[2];
+  quality = dropdowns->pdata[3];
+  age = dropdowns->pdata[4];
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (agency)));
+
+  /* agencies: "Any agency" and the queue's one */
+  agencies = gtk_drop_down_get_model (agency);
+  g_assert_cmpuint (g_list_model_get_n_items (agencies), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (agencies), 1), ==, search->agency);
+  gtk_drop_down_set_selected (agency, 1);
+  g_assert_cmpuint (queue_rows (page), ==, 1);
+
+  fitting_quality = search->probe_quality < 40 ? 1 : search->probe_quality < 60 ? 2 : 3;
+  other_quality = fitting_quality == 1 ? 3 : 1;
+  gtk_drop_down_set_selected (quality, other_quality);
+  g_assert_cmpuint (queue_rows (page), ==, 0);
+  gtk_drop_down_set_selected (quality, fitting_quality);
+  g_assert_cmpuint (queue_rows (page), ==, 1);
+
+  other_priority = search->priority <= 2 ? 3 : 1;
+  gtk_drop_down_set_selected (priority, other_priority);
+  g_assert_cmpuint (queue_rows (page), ==, 0);
+  gtk_drop_down_set_selected (priority, 0);
+
+  waited = rl_store_now (rl_session_get_store (session)) - search->created_at;
+  gtk_drop_down_set_selected (age, 3);   /* waiting over a day */
+  g_assert_cmpuint (queue_rows (page), ==, waited > 24 * 3600 ? 1 : 0);
+  gtk_drop_down_set_selected (age, 1);   /* last 24 hours */
+  g_assert_cmpuint (queue_rows (page), ==, waited <= 24 * 3600 ? 1 : 0);
+
+  /* back to everything; the agency choice stays a choice across reloads */
+  gtk_drop_down_set_selected (age, 0);
+  gtk_drop_down_set_selected (quality, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (agency), ==, 1);
+  gtk_drop_down_set_selected (agency, 0);
+  g_assert_cmpuint (queue_rows (page), ==, 1);
+}
+
 static void
 choose (RlReviewView *view, GtkToggleButton *decision, const char *reasons)
 {
@@ -349,6 +415,7 @@ test_review (void)
       }
     g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (w)), ==, 1);
   }
+  check_queue_filters (ana_queue, ana, ws.search_id);
   view = rl_queue_page_open_search (ana_queue, ws.search_id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (view);
