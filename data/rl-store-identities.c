@@ -964,6 +964,56 @@ fail:
   return 0;
 }
 
+void
+rl_access_grant_free (RlAccessGrant *grant)
+{
+  if (grant == NULL)
+    return;
+  g_free (grant->source_agency);
+  g_free (grant->agency);
+  g_free (grant->granted_by);
+  g_free (grant);
+}
+
+GPtrArray *
+rl_store_list_access_grants (RlStore *self, GError **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_access_grant_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (!(stmt = rl_store_stmt (self, "SELECT g.id, s.code, g.role, a.code, u.username, g.granted_at "
+                                    "FROM access_grant g JOIN agency s ON s.id = g.source_agency_id "
+                                    "LEFT JOIN agency a ON a.id = g.agency_id LEFT JOIN user u ON u.id = g.granted_by "
+                                    "ORDER BY s.code, g.id", error)))
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RlAccessGrant *g = g_new0 (RlAccessGrant, 1);
+      const char *role = (const char *) sqlite3_column_text (stmt, 2);
+
+      g->id = sqlite3_column_int64 (stmt, 0);
+      g->source_agency = rl_column_strdup0 (stmt, 1);
+      if (role != NULL)
+        rl_role_from_id (role, &g->role);
+      g->agency = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? NULL : rl_column_strdup0 (stmt, 3);
+      g->granted_by = rl_column_strdup0 (stmt, 4);
+      g->granted_at = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (list, g);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_FAILED, _("Cannot read the access rules: %s"),
+                   sqlite3_errmsg (self->db));
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&list);
+}
+
 gboolean
 rl_store_revoke_restricted_access (RlStore *self, gint64 grant_id, GError **error)
 {

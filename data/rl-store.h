@@ -307,6 +307,22 @@ gint64     rl_store_grant_restricted_access  (RlStore *store, gint64 source_agen
                                               gint64 agency_id, GError **error);
 gboolean   rl_store_revoke_restricted_access (RlStore *store, gint64 grant_id, GError **error);
 
+/* A data steward's rule: users of `role` (0 = any) at `agency` (NULL =
+ * any) may read restricted records held by `source_agency`. */
+typedef struct {
+  gint64  id;
+  char   *source_agency;     /* code */
+  RlRole  role;              /* 0 = any role */
+  char   *agency;            /* code, NULL = any agency */
+  char   *granted_by;        /* username */
+  gint64  granted_at;
+} RlAccessGrant;
+
+void       rl_access_grant_free (RlAccessGrant *grant);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlAccessGrant, rl_access_grant_free)
+/* Every rule in force, by source agency: GPtrArray of RlAccessGrant*. */
+GPtrArray *rl_store_list_access_grants (RlStore *store, GError **error);
+
 /* -------------------------------------------------------- matcher releases */
 
 typedef enum {

@@ -25,6 +25,7 @@ static const struct {
   { "convert", rl_cli_convert, N_("Convert a print image between WSQ, PNG, PGM, TIFF, JPEG and BMP") },
   { "chart",   rl_cli_chart,   N_("Write the court chart of a candidate (PDF or PNG)") },
   { "release", rl_cli_release, N_("Evaluate, approve, activate or roll back matcher releases") },
+  { "access", rl_cli_access, N_("List, grant and revoke who may read restricted derogatory records") },
   { "partner", rl_cli_partner, N_("Add gateway partners, set their sharing agreements, revoke their keys") },
   { "tune",    rl_cli_tune,    N_("Tune a draft matcher release on the examiners' corrections") },
 };

@@ -45,6 +45,8 @@ int rl_cli_release (int argc, char **argv);
 
 /* Gateway partners and sharing agreements (cli-partner.c) */
 int rl_cli_partner (int argc, char **argv);
+/* Who may read restricted records (cli-access.c) */
+int rl_cli_access  (int argc, char **argv);
 /* Tuning (cli-tune.c) */
 int rl_cli_tune    (int argc, char **argv);
 

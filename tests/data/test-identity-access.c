@@ -364,12 +364,116 @@ test_cli_split_unmerge (Fixture *f, gconstpointer data)
   }
 }
 
+/* The data steward's rules on the command line: a grant lets the border
+ * analyst read the police's restricted record at once, a revoke takes it
+ * back at once; nobody but a steward may change them; both are audited. */
+static void
+test_cli_access_rules (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, f->identity);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) s = NULL;
+  g_autoptr(GPtrArray) grants = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autofree char *rule = NULL;
+  JsonObject *o;
+  guint n_grant = 0, n_revoke = 0;
+
+  /* no rules yet: withheld from the border analyst */
+  g_assert_cmpint (run_cli (&out, &err, "access", "list", "--db", f->db, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No rules"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* an analyst cannot give themselves the right; a bad role is named */
+  g_assert_cmpint (run_cli (&out, &err, "access", "grant", "POLICE", "--role", "analyst", "--agency", "BORDER",
+                            "--db", f->db, "--as", "ban", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "ban"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "access", "grant", "POLICE", "--role", "janitor",
+                            "--db", f->db, "--as", "steward", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "janitor"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* the steward grants border analysts the police's records */
+  g_assert_cmpint (run_cli (&out, &err, "access", "grant", "POLICE", "--role", "analyst", "--agency", "BORDER",
+                            "--db", f->db, "--as", "steward", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "access", "list", "--db", f->db, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "POLICE"));
+  g_assert_nonnull (strstr (out, "BORDER"));
+  g_assert_nonnull (strstr (out, "steward"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* at once: the border analyst reads the content ... */
+  g_assert_cmpint (run_cli (&out, &err, "identity", "show", id, "--db", f->db, "--as", "ban",
+                            "--purpose", "CASE-9 review", NULL), ==, 0);
+  o = record_of_category (derogatory_of (parser, out), "drug-smuggler");
+  g_assert_cmpstr (json_object_get_string_member (o, "summary"), ==, SECRET);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* ... an examiner of the same agency still does not */
+  g_assert_cmpint (run_cli (&out, &err, "identity", "show", id, "--db", f->db, "--as", "bex",
+                            "--purpose", "CASE-9 review", NULL), ==, 0);
+  g_assert_null (strstr (out, SECRET));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  s = rl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  grants = rl_store_list_access_grants (s, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (grants->len, ==, 1);
+  g_assert_cmpstr (((RlAccessGrant *) grants->pdata[0])->source_agency, ==, "POLICE");
+  g_assert_cmpstr (((RlAccessGrant *) grants->pdata[0])->agency, ==, "BORDER");
+  g_assert_cmpint (((RlAccessGrant *) grants->pdata[0])->role, ==, RL_ROLE_ANALYST);
+  rule = g_strdup_printf ("%" G_GINT64_FORMAT, ((RlAccessGrant *) grants->pdata[0])->id);
+  g_clear_pointer (&s, rl_store_close);
+
+  /* revoked: withheld again at once */
+  g_assert_cmpint (run_cli (&out, &err, "access", "revoke", rule, "--db", f->db, "--as", "steward", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "identity", "show", id, "--db", f->db, "--as", "ban",
+                            "--purpose", "CASE-9 review", NULL), ==, 0);
+  g_assert_null (strstr (out, SECRET));
+  o = record_of_category (derogatory_of (parser, out), "drug-smuggler");
+  g_assert_cmpstr (json_object_get_string_member (o, "held_by"), ==, "POLICE");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "access", "revoke", rule, "--db", f->db, "--as", "steward", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, rule));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  s = rl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  audit = rl_store_list_audit (s, NULL, 0, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      RlAuditEntry *e = audit->pdata[i];
+      n_grant += g_strcmp0 (e->action, "access.grant") == 0;
+      n_revoke += g_strcmp0 (e->action, "access.revoke") == 0;
+    }
+  g_assert_cmpuint (n_grant, ==, 1);
+  g_assert_cmpuint (n_revoke, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/identity-access/store-query", Fixture, NULL, fixture_set_up, test_store_query, fixture_tear_down);
   g_test_add ("/identity-access/cli-show", Fixture, NULL, fixture_set_up, test_cli_show, fixture_tear_down);
+  g_test_add ("/identity-access/cli-access-rules", Fixture, NULL, fixture_set_up, test_cli_access_rules,
+              fixture_tear_down);
   g_test_add ("/identity-access/cli-split-unmerge", Fixture, NULL, fixture_set_up, test_cli_split_unmerge,
               fixture_tear_down);
   return g_test_run ();
