@@ -870,6 +870,79 @@ rl_store_get_dispute_decision (RlStore *self, gint64 search_id, GError **error)
   return id;
 }
 
+/* A single integer from a one-row query, 0 when there is no row. */
+static gboolean
+query_int64 (RlStore *self, sqlite3_stmt *stmt, gint64 *out, GError **error, const char *what)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : rl_store_fail (self, error, what);
+}
+
+/* An identification that is final — agreed by a verifier, or a supervisor's
+ * decision on a dispute — to an identity with derogatory records in force
+ * is news for analysts just as an automatic match is: a hit, one per
+ * encounter and identity. Runs inside the caller's transaction. */
+static gboolean
+raise_identification_hit (RlStore *self, gint64 search_id, gint64 candidate_id, gint64 probe_sample_id,
+                          gint64 candidate_sample_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 encounter_id = 0, probe_identity = 0, identity_id = 0, n = 0, existing = 0;
+  RlHit hit = { 0 };
+
+  if (!(stmt = rl_store_stmt (self, "SELECT p.encounter_id, pe.identity_id, ce.identity_id FROM sample p "
+                                    "JOIN encounter pe ON pe.id = p.encounter_id, sample c "
+                                    "JOIN encounter ce ON ce.id = c.encounter_id WHERE p.id = ?1 AND c.id = ?2", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, probe_sample_id);
+  sqlite3_bind_int64 (stmt, 2, candidate_sample_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      encounter_id = sqlite3_column_int64 (stmt, 0);
+      probe_identity = sqlite3_column_int64 (stmt, 1);
+      identity_id = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (identity_id == 0 || identity_id == probe_identity)
+    return TRUE;
+
+  if (!(stmt = rl_store_stmt (self, "SELECT count(*) FROM derogatory_record WHERE identity_id = ?1 "
+                                    "AND (expires_on IS NULL OR expires_on >= date(?2, 'unixepoch'))", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, identity_id);
+  sqlite3_bind_int64 (stmt, 2, rl_store_now (self));
+  if (!query_int64 (self, stmt, &n, error, _("Cannot read the identity's derogatory records")))
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+  if (!(stmt = rl_store_stmt (self, "SELECT id FROM hit WHERE encounter_id = ?1 AND identity_id = ?2", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, encounter_id);
+  sqlite3_bind_int64 (stmt, 2, identity_id);
+  if (!query_int64 (self, stmt, &existing, error, _("Cannot read the encounter's hits")))
+    return FALSE;
+  if (existing != 0)
+    return TRUE;
+
+  hit.search_id = search_id;
+  hit.encounter_id = encounter_id;
+  hit.identity_id = identity_id;
+  hit.candidate_id = candidate_id;
+  if (candidate_id != 0)
+    {
+      if (!(stmt = rl_store_stmt (self, "SELECT score FROM candidate WHERE id = ?1", error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, candidate_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        hit.score = sqlite3_column_double (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  return rl_store_add_hit (self, &hit, error) != 0;
+}
+
 gint64
 rl_store_decide_dispute (RlStore *self, gint64 search_id, RlDecision decision, const char *reasons, GError **error)
 {
@@ -942,6 +1015,10 @@ rl_store_decide_dispute (RlStore *self, gint64 search_id, RlDecision decision, c
   if (!rl_store_audit_append (self, "search.decide-dispute", "search", search_id, NULL, details, error) ||
       !update_search_status (self, search_id, RL_SEARCH_COMPLETED, error))
     goto fail;
+  if (decision == RL_DECISION_IDENTIFICATION &&
+      !raise_identification_hit (self, search_id, final.candidate_id, final.probe_sample_id, final.candidate_sample_id,
+                                 error))
+    goto fail;
   if (!rl_store_commit (self, error))
     return 0;
   return id;
@@ -1009,6 +1086,10 @@ rl_store_add_verification (RlStore *self, gint64 conclusion_id, gboolean blind, 
         goto fail;
       if (agrees && search->status == RL_SEARCH_VERIFICATION &&
           !update_search_status (self, search->id, RL_SEARCH_COMPLETED, error))
+        goto fail;
+      if (agrees && conclusion->decision == RL_DECISION_IDENTIFICATION &&
+          !raise_identification_hit (self, search->id, conclusion->candidate_id, conclusion->probe_sample_id,
+                                     conclusion->candidate_sample_id, error))
         goto fail;
     }
   if (!rl_store_commit (self, error))

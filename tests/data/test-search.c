@@ -341,6 +341,65 @@ test_no_hit (Fixture *f, gconstpointer data)
   g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND);
 }
 
+/* A poor print of the wanted person goes to examiners, not to a hit; once
+ * an examiner's identification of the wanted person is verified, the hit
+ * enters the analysts' queue all the same (one per encounter and person). */
+static void
+test_identification_hit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  RlSearchCandidate *wanted = NULL;
+  RlConclusion c = { 0 };
+  RlSearchOutcome outcome;
+  gint64 poor, examiner_a, examiner_b, conclusion;
+
+  g_assert_true (rl_store_set_actor (f->store, 1, &error));   /* the steward */
+  examiner_a = rl_store_add_user (f->store, "aexam", "Ada Examiner", RL_ROLE_EXAMINER, f->border, &error);
+  examiner_b = rl_store_add_user (f->store, "bexam", "Ben Examiner", RL_ROLE_EXAMINER, f->border, &error);
+  g_assert_no_error (error);
+  g_assert_true (rl_store_set_actor (f->store, 0, &error));
+
+  poor = add_encounter (f, 0, f->border, "Okonkwo", 7, 11, 12, NULL);
+  g_assert_true (rl_search_encounter (f->store, poor, &outcome, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome.status, ==, RL_SEARCH_PENDING);
+  g_assert_cmpint (outcome.hit_id, ==, 0);
+  candidates = rl_store_list_candidates (f->store, outcome.search_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < candidates->len; i++)
+    if (((RlSearchCandidate *) candidates->pdata[i])->identity_id == f->wanted)
+      wanted = candidates->pdata[i];
+  g_assert_nonnull (wanted);
+
+  g_assert_true (rl_store_set_actor (f->store, examiner_a, &error));
+  g_assert_true (rl_store_claim_search (f->store, outcome.search_id, &error));
+  c.search_id = outcome.search_id;
+  c.candidate_id = wanted->id;
+  c.decision = RL_DECISION_IDENTIFICATION;
+  c.reasons = (char *) "14 corresponding minutiae, no unexplained differences";
+  conclusion = rl_store_add_conclusion (f->store, &c, &error);
+  g_assert_no_error (error);
+  /* not final until verified: no hit yet */
+  hits = rl_store_list_hits (f->store, 0, &error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  g_assert_true (rl_store_set_actor (f->store, examiner_b, &error));
+  g_assert_cmpint (rl_store_add_verification (f->store, conclusion, TRUE, TRUE, RL_DECISION_IDENTIFICATION, "agree",
+                                              &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_true (rl_store_set_actor (f->store, 0, &error));
+  hits = rl_store_list_hits (f->store, RL_HIT_OPEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpint (((RlHit *) hits->pdata[0])->identity_id, ==, f->wanted);
+  g_assert_cmpint (((RlHit *) hits->pdata[0])->search_id, ==, outcome.search_id);
+  g_assert_cmpint (((RlHit *) hits->pdata[0])->candidate_id, ==, wanted->id);
+  g_assert_cmpuint (count_audit (f->store, "hit", ((RlHit *) hits->pdata[0])->id, "hit.add"), <=, 1);
+}
+
 static void
 test_preview (Fixture *f, gconstpointer data)
 {
@@ -439,6 +498,7 @@ main (int argc, char **argv)
   g_test_add ("/search/hit-flow", Fixture, NULL, fixture_set_up, test_hit_flow, fixture_tear_down);
   g_test_add ("/search/no-hit", Fixture, NULL, fixture_set_up, test_no_hit, fixture_tear_down);
   g_test_add ("/search/preview", Fixture, NULL, fixture_set_up, test_preview, fixture_tear_down);
+  g_test_add ("/search/identification-hit", Fixture, NULL, fixture_set_up, test_identification_hit, fixture_tear_down);
   g_test_add ("/search/import-hit", Fixture, NULL, fixture_set_up, test_import_hit, fixture_tear_down);
   return g_test_run ();
 }
