@@ -8,11 +8,153 @@
 struct _RlUsersPage {
   RlPage parent_instance;
 
+  GPtrArray   *agencies;      /* RlAgency*, the dropdowns' choices */
+  GPtrArray   *grants;        /* RlAccessGrant*, the rules table's rows */
+
   /* template children */
   RlTableView *table;
+  GtkWidget   *access_section;
+  GtkDropDown *source_dropdown;
+  GtkDropDown *role_dropdown;
+  GtkDropDown *agency_dropdown;
+  RlTableView *rules_table;
 };
 
+/* role_dropdown's choices after "Any role", in this order */
+static const RlRole role_choices[] = { RL_ROLE_EXAMINER, RL_ROLE_ANALYST, RL_ROLE_SUPERVISOR, RL_ROLE_DATA_STEWARD };
+
 G_DEFINE_FINAL_TYPE (RlUsersPage, rl_users_page, RL_TYPE_PAGE)
+
+static gboolean
+is_steward (RlSession *session)
+{
+  const RlUser *user = session ? rl_session_get_user (session) : NULL;
+
+  return user != NULL && user->role == RL_ROLE_DATA_STEWARD;
+}
+
+static void
+fill_agencies (RlUsersPage *self, RlStore *store)
+{
+  g_autoptr(GtkStringList) sources = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) agencies = gtk_string_list_new (NULL);
+
+  g_clear_pointer (&self->agencies, g_ptr_array_unref);
+  if (!(self->agencies = rl_store_list_agencies (store, NULL)))
+    self->agencies = g_ptr_array_new ();
+  gtk_string_list_append (agencies, _("Any agency"));
+  for (guint i = 0; i < self->agencies->len; i++)
+    {
+      const RlAgency *a = self->agencies->pdata[i];
+      g_autofree char *label = g_strdup_printf ("%s — %s", a->code, a->name);
+
+      gtk_string_list_append (sources, label);
+      gtk_string_list_append (agencies, label);
+    }
+  gtk_drop_down_set_model (self->source_dropdown, G_LIST_MODEL (sources));
+  gtk_drop_down_set_model (self->agency_dropdown, G_LIST_MODEL (agencies));
+}
+
+/* The steward's rules: who may read restricted records of which agency. */
+static void
+reload_rules (RlUsersPage *self, RlSession *session)
+{
+  RlStore *store = rl_session_get_store (session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListStore) rows = g_list_store_new (RL_TYPE_TEXT_ROW);
+  g_autofree char *count = NULL;
+
+  gtk_widget_set_visible (self->access_section, is_steward (session));
+  if (!is_steward (session))
+    return;
+  if (self->agencies == NULL)
+    fill_agencies (self, store);
+  g_clear_pointer (&self->grants, g_ptr_array_unref);
+  if (!(self->grants = rl_store_list_access_grants (store, &error)))
+    {
+      rl_table_view_show_message (self->rules_table, "dialog-error-symbolic", _("Cannot Read the Access Rules"),
+                                  error->message);
+      return;
+    }
+  for (guint i = 0; i < self->grants->len; i++)
+    {
+      const RlAccessGrant *g = self->grants->pdata[i];
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (g->granted_at);
+      g_autofree char *since = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M") : g_strdup ("");
+      g_autoptr(RlTextRow) row = rl_text_row_new (g->source_agency, g->role ? rl_role_to_label (g->role) : _("Any role"),
+                                                  g->agency ? g->agency : _("Any agency"),
+                                                  g->granted_by ? g->granted_by : "", since, NULL);
+      g_list_store_append (rows, row);
+    }
+  count = g_strdup_printf (ngettext ("%u rule", "%u rules", self->grants->len), self->grants->len);
+  rl_table_view_set_rows (self->rules_table, G_LIST_MODEL (rows), count);
+}
+
+static void
+show_refusal (RlUsersPage *self, const char *title, const GError *error)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, title, error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+grant_access (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlUsersPage *self = RL_USERS_PAGE (widget);
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  g_autoptr(GError) error = NULL;
+  guint source = gtk_drop_down_get_selected (self->source_dropdown);
+  guint role = gtk_drop_down_get_selected (self->role_dropdown);
+  guint agency = gtk_drop_down_get_selected (self->agency_dropdown);
+  const RlAgency *src, *at;
+
+  if (session == NULL || self->agencies == NULL || source >= self->agencies->len)
+    return;
+  src = self->agencies->pdata[source];
+  at = agency > 0 && agency <= self->agencies->len ? self->agencies->pdata[agency - 1] : NULL;
+  if (rl_store_grant_restricted_access (rl_session_get_store (session), src->id,
+                                        role > 0 && role <= G_N_ELEMENTS (role_choices) ? role_choices[role - 1] : 0,
+                                        at ? at->id : 0, &error) == 0)
+    show_refusal (self, _("Cannot Grant Access"), error);
+  rl_page_reload (RL_PAGE (self));
+}
+
+static void
+revoke_access (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlUsersPage *self = RL_USERS_PAGE (widget);
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  GtkSelectionModel *model = gtk_column_view_get_model (rl_table_view_get_column_view (self->rules_table));
+  g_autoptr(GError) error = NULL;
+  guint position = GTK_IS_SINGLE_SELECTION (model) ? gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model))
+                                                   : GTK_INVALID_LIST_POSITION;
+  g_autoptr(RlTextRow) row = NULL;
+
+  if (session == NULL || self->grants == NULL || position == GTK_INVALID_LIST_POSITION)
+    return;
+  /* the table may be sorted: find the rule by what the row shows */
+  row = g_list_model_get_item (G_LIST_MODEL (model), position);
+  for (guint i = 0; row && i < self->grants->len; i++)
+    {
+      const RlAccessGrant *g = self->grants->pdata[i];
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (g->granted_at);
+      g_autofree char *since = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M") : g_strdup ("");
+
+      if (g_strcmp0 (rl_text_row_get_cell (row, 0), g->source_agency) == 0 &&
+          g_strcmp0 (rl_text_row_get_cell (row, 1), g->role ? rl_role_to_label (g->role) : _("Any role")) == 0 &&
+          g_strcmp0 (rl_text_row_get_cell (row, 2), g->agency ? g->agency : _("Any agency")) == 0 &&
+          g_strcmp0 (rl_text_row_get_cell (row, 4), since) == 0)
+        {
+          if (!rl_store_revoke_restricted_access (rl_session_get_store (session), g->id, &error))
+            show_refusal (self, _("Cannot Revoke the Rule"), error);
+          break;
+        }
+    }
+  rl_page_reload (RL_PAGE (self));
+}
 
 static void
 rl_users_page_reload (RlPage    *page,
@@ -40,6 +182,17 @@ rl_users_page_reload (RlPage    *page,
     }
   count = g_strdup_printf (ngettext ("%u user", "%u users", users->len), users->len);
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
+  reload_rules (self, session);
+}
+
+static void
+rl_users_page_finalize (GObject *object)
+{
+  RlUsersPage *self = RL_USERS_PAGE (object);
+
+  g_clear_pointer (&self->agencies, g_ptr_array_unref);
+  g_clear_pointer (&self->grants, g_ptr_array_unref);
+  G_OBJECT_CLASS (rl_users_page_parent_class)->finalize (object);
 }
 
 static void
@@ -59,11 +212,19 @@ rl_users_page_class_init (RlUsersPageClass *klass)
   RlPageClass *page_class = RL_PAGE_CLASS (klass);
 
   object_class->dispose = rl_users_page_dispose;
+  object_class->finalize = rl_users_page_finalize;
   page_class->reload = rl_users_page_reload;
 
   g_type_ensure (RL_TYPE_TABLE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-users-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RlUsersPage, table);
+  gtk_widget_class_bind_template_child (widget_class, RlUsersPage, access_section);
+  gtk_widget_class_bind_template_child (widget_class, RlUsersPage, source_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RlUsersPage, role_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RlUsersPage, agency_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RlUsersPage, rules_table);
+  gtk_widget_class_install_action (widget_class, "users.grant-access", NULL, grant_access);
+  gtk_widget_class_install_action (widget_class, "users.revoke-access", NULL, revoke_access);
   gtk_widget_class_set_css_name (widget_class, "rl-users-page");
 }
 
@@ -76,4 +237,18 @@ rl_users_page_init (RlUsersPage *self)
   rl_table_view_add_column (self->table, _("Sign-in Name"), 1, RL_TEXT_COLUMN_MONO | RL_TEXT_COLUMN_DIM);
   rl_table_view_add_column (self->table, _("Role"), 2, 0);
   rl_table_view_add_column (self->table, _("Agency"), 3, 0);
+
+  {
+    g_autoptr(GtkStringList) roles = gtk_string_list_new (NULL);
+
+    gtk_string_list_append (roles, _("Any role"));
+    for (guint i = 0; i < G_N_ELEMENTS (role_choices); i++)
+      gtk_string_list_append (roles, rl_role_to_label (role_choices[i]));
+    gtk_drop_down_set_model (self->role_dropdown, G_LIST_MODEL (roles));
+  }
+  rl_table_view_add_column (self->rules_table, _("Records Held By"), 0, 0);
+  rl_table_view_add_column (self->rules_table, _("Readable by Role"), 1, 0);
+  rl_table_view_add_column (self->rules_table, _("At Agency"), 2, 0);
+  rl_table_view_add_column (self->rules_table, _("Granted By"), 3, RL_TEXT_COLUMN_MONO | RL_TEXT_COLUMN_DIM);
+  rl_table_view_add_column (self->rules_table, _("Since"), 4, RL_TEXT_COLUMN_NUMERIC);
 }

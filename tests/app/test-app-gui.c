@@ -508,6 +508,42 @@ examiner_script (RlApplication *app,
   g_assert_false (gtk_widget_get_visible (sidebar_row (window, "Work Queue")));
   g_assert_true (gtk_widget_get_visible (sidebar_row (window, "Audit Log")));
   g_assert_true (gtk_widget_get_visible (sidebar_row (window, "Users")));
+
+  /* ... and there she sets who may read restricted records: a rule takes
+   * effect in the store at once, and is revoked the same way. */
+  {
+    GtkWidget *page, *rules;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) grants = NULL;
+    RlStore *store = rl_session_get_store (rl_window_get_session (window));
+
+    g_assert_true (rl_window_show_page (window, "users"));
+    wait_for_frame (GTK_WIDGET (window));
+    page = gtk_stack_get_visible_child (window->page_stack);
+    rules = find_widget (page, is_label, "Access to Restricted Records");
+    g_assert_nonnull (rules);
+    g_assert_true (gtk_widget_is_visible (rules));
+    rules = gtk_widget_get_last_child (gtk_widget_get_parent (rules));
+    g_assert_true (RL_IS_TABLE_VIEW (rules));
+    g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (rules)), ==, 0);
+
+    g_assert_true (gtk_widget_activate_action (page, "users.grant-access", NULL));
+    wait_for_frame (GTK_WIDGET (window));
+    g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (rules)), ==, 1);
+    grants = rl_store_list_access_grants (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (grants->len, ==, 1);
+    screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->page_stack), "users-access-rules");
+
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                         rl_table_view_get_column_view (RL_TABLE_VIEW (rules)))), 0);
+    g_assert_true (gtk_widget_activate_action (page, "users.revoke-access", NULL));
+    wait_for_frame (GTK_WIDGET (window));
+    g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (rules)), ==, 0);
+    g_clear_pointer (&grants, g_ptr_array_unref);
+    grants = rl_store_list_access_grants (store, &error);
+    g_assert_cmpuint (grants->len, ==, 0);
+  }
 }
 
 static void
