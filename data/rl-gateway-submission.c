@@ -199,7 +199,9 @@ int_member (JsonObject *o, const char *member, const char *field, gint64 min, gi
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
     {
       double v = json_node_get_double (node);
-      if (v != (double) (gint64) v || v < min || v > max)
+      /* Range first: casting a double outside gint64's range (2e55) is
+       * undefined behaviour, and the fuzzer found it. */
+      if (!(v >= (double) min && v <= (double) max) || v != (double) (gint64) v)
         return malformed (error, _("%s: %g is not a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
                           field, v, min, max);
       *out = (gint64) v;
