@@ -3,6 +3,7 @@
 
 #include "rl-comparison-view.h"
 #include "rl-print-view.h"
+#include "rl-release-params.h"
 #include "rl-review-view.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,10 @@ struct _RlReviewView {
   gboolean      analysed;         /* the signed-in user recorded an analysis of this probe */
   gboolean      revised_after_seen;
   float         match_threshold;  /* NAN when the release does not say */
+  /* The parameters of the release the search ran under: its score → FMR
+   * calibration gives the candidates' estimated false-match rates (the
+   * matcher's own calibration when the release has none). */
+  RlReleaseParams release_params;
   RlConclusion *to_verify;        /* verification: the identification under verification;
                                    * dispute: the identification a verifier disagreed with */
 

@@ -107,6 +107,29 @@ rl_review_release_match_threshold (RlStore *store,
   return NAN;
 }
 
+/* The parameters of the release a search ran under. A search with no
+ * release, a release that is gone or one whose parameters do not parse
+ * (refused when it was stored, so only an old workspace) falls back to the
+ * matcher's defaults, whose calibration is the matcher's own. */
+static void
+load_release_params (RlStore         *store,
+                     gint64           release_id,
+                     RlReleaseParams *out)
+{
+  g_autoptr(RlMatcherRelease) release = NULL;
+  g_autoptr(GError) error = NULL;
+
+  rl_release_params_init_default (out);
+  if (release_id == 0 || !(release = rl_store_get_release (store, release_id, NULL)))
+    return;
+  if (!rl_release_params_parse (release->parameters, out, &error))
+    {
+      g_message ("Release %" G_GINT64_FORMAT ": %s; the matcher's own calibration is used", release_id,
+                 error->message);
+      rl_release_params_init_default (out);
+    }
+}
+
 /* ------------------------------------------------------------ layers */
 
 typedef struct {
@@ -310,6 +333,16 @@ clear_error (RlReviewView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
 }
 
+/* The estimated false-match rate of a score, as calibrated by the release
+ * the search ran under: a tuned release changes the comparison's weights,
+ * so its scores mean other rates than the matcher's built-in table says. */
+static double
+release_score_to_fmr (RlReviewView *self,
+                      float         score)
+{
+  return rl_release_params_score_to_fmr (&self->release_params, score);
+}
+
 static char *
 format_fmr (double fmr)
 {
@@ -461,7 +494,7 @@ update_candidate_rows (RlReviewView *self,
                                  : latest_conclusion_for (conclusions, c->sample_id);
       g_autofree char *rank = g_strdup_printf ("%u", c->rank);
       g_autofree char *score = rl_format_score (c->score);
-      g_autofree char *fmr = format_fmr (rl_score_to_fmr (c->score));
+      g_autofree char *fmr = format_fmr (release_score_to_fmr (self, c->score));
       g_autofree char *quality = c->quality >= 0 ? g_strdup_printf ("%d", c->quality) : g_strdup ("");
       g_autofree char *identity = candidate_reference (c);
       g_autofree char *name = candidate_name (c);
@@ -510,7 +543,7 @@ update_target (RlReviewView *self)
 
   if (candidate != NULL)
     {
-      g_autofree char *fmr = format_fmr (rl_score_to_fmr (candidate->score));
+      g_autofree char *fmr = format_fmr (release_score_to_fmr (self, candidate->score));
       g_autofree char *reference = candidate_reference (candidate);
       g_autofree char *name = candidate_name (candidate);
       text = g_strdup_printf (_("Candidate %u: %s (%s), %s, score %.1f (est. FMR %s)"),
@@ -1070,7 +1103,7 @@ rl_review_view_export_chart (RlReviewView *self,
   chart.release = release ? release->name : NULL;
   chart.date = date;
   chart.score = candidate ? candidate->score : self->comparison_result->score;
-  chart.false_match_rate = rl_score_to_fmr (chart.score);
+  chart.false_match_rate = release_score_to_fmr (self, chart.score);
   if (!rl_court_chart_write (&chart, path, error))
     {
       _rl_review_view_show_error (self, *error);
@@ -1158,6 +1191,7 @@ rl_review_view_new (RlSession *session,
   self->search = g_steal_pointer (&search);
   self->candidates = g_steal_pointer (&candidates);
   self->match_threshold = rl_review_release_match_threshold (store, self->search->release_id);
+  load_release_params (store, self->search->release_id, &self->release_params);
   if (!load_sample (store, self->search->probe_sample_id, &self->probe_image, &self->probe_template, error))
     return NULL;
   rl_print_view_set_image (self->probe_view, self->probe_image);
@@ -1473,6 +1507,7 @@ rl_review_view_init (RlReviewView *self)
   self->show_minutiae = TRUE;
   self->show_singularities = TRUE;
   self->match_threshold = NAN;
+  rl_release_params_init_default (&self->release_params);
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     rl_column_view_append_text_column (self->candidate_list, _(columns[i].title), columns[i].cell, columns[i].flags);
   {

@@ -773,6 +773,91 @@ test_dispute (void)
   g_free (ws.path);
 }
 
+/* The estimated false-match rate shown beside each candidate comes from the
+ * release the search ran under: two searches with the same candidates, one
+ * under a release without a calibration (the matcher's own table) and one
+ * under a tuned release whose calibration puts the top candidate's score
+ * midway (log-linear) between FMR 0.2 and 0.002, i.e. at 0.02. */
+static void
+test_release_calibration (void)
+{
+  Workspace ws = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSession) ana = NULL;
+  g_autofree char *params = NULL, *own = NULL;
+  gint64 tuned_release, tuned_search;
+  const char *shown[2];
+  RlReviewView *views[2];
+
+  if (!make_workspace (&ws))
+    {
+      g_test_skip ("no FVC prints in RIDGELINE_SHARED");
+      return;
+    }
+  {
+    g_autoptr(RlStore) store = rl_store_open (ws.path, &error);
+    g_autoptr(GPtrArray) listed = NULL;
+    g_autoptr(RlSearch) search = NULL;
+    RlStoreCandidateIn in[8];
+    double spread;
+
+    g_assert_no_error (error);
+    listed = rl_store_list_candidates (store, ws.search_id, &error);
+    g_assert_no_error (error);
+    search = rl_store_get_search (store, ws.search_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (listed->len, <=, G_N_ELEMENTS (in));
+    for (guint i = 0; i < listed->len; i++)
+      {
+        RlSearchCandidate *c = g_ptr_array_index (listed, i);
+        in[i] = (RlStoreCandidateIn) { c->sample_id, c->score };
+      }
+    /* Points either side of the score, inside the 0–100 scale. */
+    spread = MIN (1.0, (100.0 - ws.scores[0]) / 2);
+    g_assert_cmpfloat (spread, >, 0.01);
+    params = g_strdup_printf ("{\"match_threshold\": 100, \"calibration\": [[%.9g, 0.2], [%.9g, 0.002]]}",
+                              ws.scores[0] - spread, ws.scores[0] + spread);
+    tuned_release = rl_store_add_release (store, "2026.11-tuned-calibration", params, 0, &error);
+    g_assert_no_error (error);
+    tuned_search = rl_store_add_search (store, search->probe_sample_id, tuned_release, RL_SEARCH_PENDING,
+                                        RL_SEARCH_REASON_GREY_ZONE, 2, in, listed->len, &error);
+    g_assert_no_error (error);
+  }
+  ana = session_for (ws.path, "ana");
+  for (guint k = 0; k < 2; k++)
+    {
+      GtkWidget *window = gtk_window_new ();
+      GListModel *rows;
+      g_autoptr(RlTextRow) row = NULL;
+
+      views[k] = rl_review_view_new (ana, k == 0 ? ws.search_id : tuned_search, &error);
+      g_assert_no_error (error);
+      gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+      gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (views[k]));
+      gtk_window_present (GTK_WINDOW (window));
+      wait_for_frame (window);
+      g_assert_true (rl_review_view_record_analysis (views[k], TRUE, "Clear core", &error));
+      g_assert_no_error (error);
+      rows = G_LIST_MODEL (gtk_column_view_get_model (views[k]->candidate_list));
+      row = g_list_model_get_item (rows, 0);
+      shown[k] = rl_text_row_get_cell (row, 2);
+      g_test_message ("search %u: top candidate %.2f, est. FMR %s", k, ws.scores[0], shown[k]);
+    }
+  own = rl_score_to_fmr (ws.scores[0]) >= 0.01 ? g_strdup_printf ("%.2f", rl_score_to_fmr (ws.scores[0]))
+                                               : g_strdup_printf ("%.0e", rl_score_to_fmr (ws.scores[0]));
+  g_assert_cmpstr (shown[0], ==, own);       /* no calibration in the release: the matcher's own */
+  g_assert_cmpstr (shown[1], ==, "0.02");    /* the tuned release's calibration */
+  g_assert_cmpstr (shown[0], !=, shown[1]);
+  /* The comparison's caption says the same. */
+  g_assert_true (rl_review_view_select_candidate (views[1], 0, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (gtk_label_get_text (views[1]->target_label), "est. FMR 0.02"));
+  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (views[1]))), "review-release-calibration");
+  for (guint k = 0; k < 2; k++)
+    gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (views[k]))));
+  g_free (ws.path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -803,5 +888,6 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/review/examiner-day", test_review);
   g_test_add_func ("/review/dispute", test_dispute);
+  g_test_add_func ("/review/release-calibration", test_release_calibration);
   return g_test_run ();
 }
