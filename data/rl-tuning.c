@@ -31,6 +31,48 @@
  * print of a pair decides (rl_release_params_match_threshold_for). */
 static const int default_edges[] = { 40, 60, 80 };
 
+/* ------------------------------------------------------------ progress */
+
+/* The caller's progress callback and cancellable, and the share of the
+ * whole run the current step covers: each step reports its own share done
+ * (0 … 1) and the callback sees it mapped into [from, to]. */
+typedef struct {
+  RlTuningProgressFunc func;
+  gpointer             data;
+  GCancellable        *cancellable;
+  double               from, to;
+  double               last;     /* reported so far: never falls */
+} Progress;
+
+static void
+progress_stage (Progress *pg, double from, double to)
+{
+  pg->from = from;
+  pg->to = to;
+}
+
+/* Reports the step's share done and whether to go on: FALSE (with
+ * G_IO_ERROR_CANCELLED) once the caller cancelled. */
+static gboolean
+progress_report (Progress *pg, double share, const char *what, GError **error)
+{
+  double fraction = pg->from + CLAMP (share, 0.0, 1.0) * (pg->to - pg->from);
+
+  if (pg->func != NULL)
+    {
+      pg->last = MAX (pg->last, fraction);
+      pg->func (pg->last, what, pg->data);
+    }
+  return !g_cancellable_set_error_if_cancelled (pg->cancellable, error);
+}
+
+/* Every `every` of n items, so a step reports about ten times. */
+static inline gboolean
+progress_due (guint i, guint n)
+{
+  return i % MAX (1u, n / 10) == 0;
+}
+
 /* ------------------------------------------------------------ the set */
 
 typedef struct {
@@ -293,7 +335,7 @@ add_pair (RlTuningSet *set, guint a, guint b, gboolean genuine)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlTuningSet, set_free)
 
 static RlTuningSet *
-set_build (RlStore *store, guint max_samples, guint max_impostors, GError **error)
+set_build (RlStore *store, guint max_samples, guint max_impostors, Progress *pg, GError **error)
 {
   g_autoptr(RlTuningSet) set = g_new0 (RlTuningSet, 1);
   g_autoptr(GArray) decided = NULL;
@@ -311,6 +353,8 @@ set_build (RlStore *store, guint max_samples, guint max_impostors, GError **erro
   set->index_of = g_hash_table_new (g_int64_hash, g_int64_equal);
   set->pairs = g_array_new (FALSE, TRUE, sizeof (Pair));
 
+  if (!progress_report (pg, 0.0, _("Reading the corrections, conclusions and prints"), error))
+    return NULL;
   if (!load_sample_index (store, set, error) || !(decided = load_decided (store, error)) ||
       !(linked = load_linked (store, error)))
     return NULL;
@@ -459,6 +503,13 @@ set_build (RlStore *store, guint max_samples, guint max_impostors, GError **erro
       gsize len;
       const guint8 *data;
 
+      if (progress_due (i, picked->len))
+        {
+          g_autofree char *what = g_strdup_printf (_("Preparing the prints’ templates (%u of %u)"), i + 1,
+                                                   picked->len);
+          if (!progress_report (pg, 0.1 + 0.9 * i / picked->len, what, error))
+            return NULL;
+        }
       if (bytes == NULL)
         return NULL;
       data = g_bytes_get_data (bytes, &len);
@@ -488,18 +539,27 @@ set_build (RlStore *store, guint max_samples, guint max_impostors, GError **erro
   return g_steal_pointer (&set);
 }
 
+/* Scores every pair with one setting; NULL once cancelled. `what` names
+ * the setting for the progress report. */
 static float *
-set_score (RlTuningSet *set, const RlCompareParams *compare)
+set_score (RlTuningSet *set, const RlCompareParams *compare, Progress *pg, const char *what, GError **error)
 {
-  float *scores = g_new (float, MAX (set->pairs->len, 1));
+  g_autofree float *scores = g_new (float, MAX (set->pairs->len, 1));
 
   for (guint i = 0; i < set->pairs->len; i++)
     {
       Pair *p = &g_array_index (set->pairs, Pair, i);
+
+      if (progress_due (i, set->pairs->len))
+        {
+          g_autofree char *text = g_strdup_printf (_("%s: pair %u of %u"), what, i + 1, set->pairs->len);
+          if (!progress_report (pg, (double) i / set->pairs->len, text, error))
+            return NULL;
+        }
       scores[i] = rl_compare_prepared_with (g_array_index (set->samples, Sample, p->a).prepared,
                                             g_array_index (set->samples, Sample, p->b).prepared, compare, NULL);
     }
-  return scores;
+  return g_steal_pointer (&scores);
 }
 
 /* --------------------------------------------------------- decisions */
@@ -1045,7 +1105,7 @@ identity_of (RlStore *store, gint64 sample_id)
  * what would change in their candidate lists and routing. */
 static gboolean
 add_rerun (JsonBuilder *b, RlStore *store, const RlReleaseParams *before, const RlReleaseParams *after, guint max,
-           guint *out_n, guint *out_changed, GError **error)
+           guint *out_n, guint *out_changed, Progress *pg, GError **error)
 {
   g_autoptr(GPtrArray) searches = rl_store_list_searches (store, 0, error);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -1069,6 +1129,12 @@ add_rerun (JsonBuilder *b, RlStore *store, const RlReleaseParams *before, const 
       if (g_hash_table_contains (seen, &s->probe_sample_id))
         continue;
       g_hash_table_add (seen, &s->probe_sample_id);
+      {
+        g_autofree char *what = g_strdup_printf (_("Re-running past searches with both releases (%u of at most %u)"),
+                                                 n + 1, max);
+        if (!progress_report (pg, (double) n / MAX (1u, max), what, error))
+          return FALSE;
+      }
       if (!(cb = rl_search_preview (store, before, s->probe_sample_id, error)) ||
           !(ca = rl_search_preview (store, after, s->probe_sample_id, error)))
         {
@@ -1108,7 +1174,7 @@ add_rerun (JsonBuilder *b, RlStore *store, const RlReleaseParams *before, const 
 static char *
 build_report (RlStore *store, RlTuningSet *set, gint64 baseline_id, const RlReleaseParams *before, const float *sb,
               const RlReleaseParams *after, const float *sa, guint n_trials, guint rerun, RlTuningSummary *sum,
-              GError **error)
+              Progress *pg, GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -1215,7 +1281,7 @@ build_report (RlStore *store, RlTuningSet *set, gint64 baseline_id, const RlRele
   add_near_threshold (b, set, after, sa);
   json_builder_end_array (b);
 
-  if (!add_rerun (b, store, before, after, rerun, &sum->n_searches_rerun, &sum->n_searches_changed, error))
+  if (!add_rerun (b, store, before, after, rerun, &sum->n_searches_rerun, &sum->n_searches_changed, pg, error))
     return NULL;
   json_builder_end_object (b);
 
@@ -1295,18 +1361,26 @@ rl_tuning_run (RlStore *store, const RlTuningOptions *options, RlTuningSummary *
   Candidate best = { 0 };
   double base_fmr_tuning, base_nomatch_tuning, base_fmr_held;
   RlTuningSummary sum;
+  Progress pg = { 0 };
 
   g_return_val_if_fail (store != NULL, 0);
 
   options_with_defaults (options, &opt);
+  pg = (Progress) { opt.progress, opt.progress_data, opt.cancellable, 0.0, 0.15, 0.0 };
   if (!rl_store_require_role (store, error, _("tune the matcher"), RL_ROLE_SUPERVISOR, 0))
     return 0;
   if (!rl_store_get_active_release_params (store, &base, &base_id, error))
     return 0;
-  if (!(set = set_build (store, opt.max_samples, opt.max_impostors, error)) || !check_set (set, error))
+  if (!(set = set_build (store, opt.max_samples, opt.max_impostors, &pg, error)) || !check_set (set, error))
     return 0;
 
-  base_scores = set_score (set, &base.compare);
+  /* Scoring every pair once per setting is most of the work. */
+  progress_stage (&pg, 0.15, 0.15 + 0.6 / opt.max_trials);
+  {
+    g_autofree char *what = g_strdup_printf (_("Scoring the labelled pairs with setting %u of %u"), 1, opt.max_trials);
+    if (!(base_scores = set_score (set, &base.compare, &pg, what, error)))
+      return 0;
+  }
   base_fmr_tuning = impostor_rate (set, &base, base_scores, HALF_TUNING, FALSE);
   base_nomatch_tuning = impostor_rate (set, &base, base_scores, HALF_TUNING, TRUE);
   base_fmr_held = impostor_rate (set, &base, base_scores, HALF_HELD_OUT, FALSE);
@@ -1316,7 +1390,16 @@ rl_tuning_run (RlStore *store, const RlTuningOptions *options, RlTuningSummary *
       Candidate c = { .params = base, .trial = t };
 
       trial_compare (&base.compare, t, &c.params.compare);
-      c.scores = t == 0 ? g_memdup2 (base_scores, sizeof (float) * MAX (set->pairs->len, 1)) : set_score (set, &c.params.compare);
+      progress_stage (&pg, 0.15 + 0.6 * t / opt.max_trials, 0.15 + 0.6 * (t + 1) / opt.max_trials);
+      if (t == 0)
+        c.scores = g_memdup2 (base_scores, sizeof (float) * MAX (set->pairs->len, 1));
+      else
+        {
+          g_autofree char *what = g_strdup_printf (_("Scoring the labelled pairs with setting %u of %u"), t + 1,
+                                                   opt.max_trials);
+          if (!(c.scores = set_score (set, &c.params.compare, &pg, what, error)))
+            goto out;
+        }
       fit_thresholds (set, &base, base_nomatch_tuning, c.scores, &c.params);
       c.wrong = count_wrong (set, &c.params, c.scores);
       c.fnmr = genuine_miss_rate (set, &c.params, c.scores, FALSE);
@@ -1354,8 +1437,15 @@ rl_tuning_run (RlStore *store, const RlTuningOptions *options, RlTuningSummary *
         g_array_append_val (used, pair->correction_id);
     }
 
-  if (!(report = build_report (store, set, base_id, &base, base_scores, &best.params, best.scores, opt.max_trials,
-                               opt.rerun_searches, &sum, error)))
+  progress_stage (&pg, 0.75, 0.97);
+  if (!progress_report (&pg, 0.0, _("Writing the evaluation report"), error) ||
+      !(report = build_report (store, set, base_id, &base, base_scores, &best.params, best.scores, opt.max_trials,
+                               opt.rerun_searches, &sum, &pg, error)))
+    goto out;
+  /* The last chance to cancel: from here the draft is written in one
+   * transaction, all or nothing. */
+  progress_stage (&pg, 0.97, 1.0);
+  if (!progress_report (&pg, 0.0, _("Storing the draft release"), error))
     goto out;
   if (!rl_store_begin (store, error))
     goto out;
@@ -1372,6 +1462,8 @@ rl_tuning_run (RlStore *store, const RlTuningOptions *options, RlTuningSummary *
   sum.release_id = draft_id;
   if (out_summary)
     *out_summary = sum;
+  pg.cancellable = NULL;   /* stored: too late to cancel */
+  progress_report (&pg, 1.0, _("Done"), NULL);
 out:
   g_free (best.scores);
   return draft_id;
@@ -1390,10 +1482,12 @@ rl_tuning_evaluate (RlStore *store, gint64 release_id, const RlTuningOptions *op
   g_autofree float *sa = NULL;
   g_autofree char *report = NULL;
   RlTuningSummary sum;
+  Progress pg = { 0 };
 
   g_return_val_if_fail (store != NULL, FALSE);
 
   options_with_defaults (options, &opt);
+  pg = (Progress) { opt.progress, opt.progress_data, opt.cancellable, 0.0, 0.2, 0.0 };
   if (!(r = rl_store_get_release (store, release_id, error)) || !release_params (r, &after, error))
     return FALSE;
   if (r->based_on != 0)
@@ -1413,17 +1507,30 @@ rl_tuning_evaluate (RlStore *store, gint64 release_id, const RlTuningOptions *op
     return FALSE;
   if (base == NULL)
     rl_release_params_init_default (&before);
-  if (!(set = set_build (store, opt.max_samples, opt.max_impostors, error)) || !check_set (set, error))
+  if (!(set = set_build (store, opt.max_samples, opt.max_impostors, &pg, error)) || !check_set (set, error))
     return FALSE;
-  sb = set_score (set, &before.compare);
-  sa = same_compare (&before.compare, &after.compare) ? g_memdup2 (sb, sizeof (float) * MAX (set->pairs->len, 1))
-                                                      : set_score (set, &after.compare);
-  if (!(report = build_report (store, set, base ? base->id : 0, &before, sb, &after, sa, 0, opt.rerun_searches, &sum, error)))
+  progress_stage (&pg, 0.2, 0.45);
+  if (!(sb = set_score (set, &before.compare, &pg, _("Scoring the labelled pairs with the baseline release"), error)))
+    return FALSE;
+  progress_stage (&pg, 0.45, 0.7);
+  if (same_compare (&before.compare, &after.compare))
+    sa = g_memdup2 (sb, sizeof (float) * MAX (set->pairs->len, 1));
+  else if (!(sa = set_score (set, &after.compare, &pg, _("Scoring the labelled pairs with this release"), error)))
+    return FALSE;
+  progress_stage (&pg, 0.7, 0.97);
+  if (!progress_report (&pg, 0.0, _("Writing the evaluation report"), error) ||
+      !(report = build_report (store, set, base ? base->id : 0, &before, sb, &after, sa, 0, opt.rerun_searches, &sum,
+                               &pg, error)))
+    return FALSE;
+  progress_stage (&pg, 0.97, 1.0);
+  if (!progress_report (&pg, 0.0, _("Storing the report"), error))
     return FALSE;
   if (!rl_store_set_release_evaluated (store, release_id, report, NULL, error))
     return FALSE;
   sum.release_id = release_id;
   if (out_summary)
     *out_summary = sum;
+  pg.cancellable = NULL;
+  progress_report (&pg, 1.0, _("Done"), NULL);
   return TRUE;
 }

@@ -28,11 +28,17 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "rl-store.h"
 
 G_BEGIN_DECLS
+
+/* Where a tuning run or an evaluation is: the share done (0 … 1, never
+ * falling) and what it is doing now, in words for the user. Called on the
+ * thread that runs rl_tuning_run / rl_tuning_evaluate, a few hundred times
+ * at most; the last call says 1.0 once the result is stored. */
+typedef void (*RlTuningProgressFunc) (double fraction, const char *what, gpointer user_data);
 
 typedef struct {
   const char *name;            /* of the draft; NULL: "tuned-" + the store's date and time */
@@ -40,6 +46,12 @@ typedef struct {
   guint       max_impostors;   /* baseline impostor pairs (both halves); 0: 3000 */
   guint       max_trials;      /* comparison settings tried; 0: 17 (the baseline and each weight/tolerance down and up) */
   guint       rerun_searches;  /* past searches re-run for the report; 0: 20 */
+  RlTuningProgressFunc progress;   /* nullable */
+  gpointer             progress_data;
+  /* Checked after every progress report and between steps (nullable).
+   * Cancelled: the call fails with G_IO_ERROR_CANCELLED and writes nothing
+   * (no release row, no report, no audit entry). */
+  GCancellable        *cancellable;
 } RlTuningOptions;
 
 /* The headline figures, for a command line or a page. */

@@ -12,6 +12,31 @@
 #include "rl-tuning-page-private.h"
 #include "rl-tuning.h"
 
+/* A tuning run or an evaluation on its thread. Shared (reference counted)
+ * by the GTask and by the progress reports on their way to the main thread.
+ *
+ * Each progress report waits on the worker until the main thread has shown
+ * it (or the job was cancelled): the page shows where the work really is,
+ * and a Cancel pressed while a report is shown is seen by the very next
+ * check in rl_tuning_run, before anything is written. A few hundred round
+ * trips to the main loop cost nothing next to scoring the pairs. */
+struct _RlTuningJob {
+  char          *path;
+  gint64         user_id;
+  gint64         release_id;    /* evaluate: this one; tune: 0 */
+  char          *name;          /* tune: the draft's name, NULL for the default */
+  guint          trials;        /* tune: settings tried, 0 for all */
+  RlTuningSummary summary;
+  RlTuningPage  *page;          /* strong: the task holds it too */
+  GMainContext  *context;       /* the page's (main) context */
+  GCancellable  *cancellable;
+  GMutex         lock;
+  GCond          shown;
+  guint          posted, acked; /* progress reports sent / shown */
+  gboolean       stop;          /* cancelled: reports are no longer waited for */
+};
+typedef struct _RlTuningJob Job;
+
 static gboolean
 is_supervisor (RlTuningPage *self)
 {
@@ -37,6 +62,7 @@ _rl_tuning_page_update_actions (RlTuningPage *self)
   gtk_widget_action_set_enabled (widget, "tuning.activate", supervisor && state == RL_RELEASE_APPROVED);
   gtk_widget_action_set_enabled (widget, "tuning.rollback", supervisor && state == RL_RELEASE_ACTIVE);
   gtk_widget_action_set_enabled (widget, "tuning.export", has_report && !self->busy);
+  gtk_widget_action_set_enabled (widget, "tuning.cancel", self->job != NULL && !g_cancellable_is_cancelled (self->job->cancellable));
 }
 
 static GtkWindow *parent_window (RlTuningPage *self);
@@ -44,21 +70,90 @@ static void       present_dialog (RlTuningPage *self, GtkWidget *dialog);
 
 /* ------------------------------------------------------------ tune, evaluate */
 
-typedef struct {
-  char   *path;
-  gint64  user_id;
-  gint64  release_id;    /* evaluate: this one; tune: 0 */
-  char   *name;          /* tune: the draft's name, NULL for the default */
-  guint   trials;        /* tune: settings tried, 0 for all */
-  RlTuningSummary summary;
-} Job;
 
 static void
-job_free (Job *job)
+job_clear (Job *job)
 {
   g_free (job->path);
   g_free (job->name);
-  g_free (job);
+  g_clear_object (&job->page);
+  g_main_context_unref (job->context);
+  g_object_unref (job->cancellable);
+  g_mutex_clear (&job->lock);
+  g_cond_clear (&job->shown);
+}
+
+static void
+job_unref (Job *job)
+{
+  g_rc_box_release_full (job, (GDestroyNotify) job_clear);
+}
+
+typedef struct {
+  Job   *job;
+  double fraction;
+  char  *what;
+  guint  serial;
+} Report;
+
+static void
+report_free (Report *report)
+{
+  job_unref (report->job);
+  g_free (report->what);
+  g_free (report);
+}
+
+/* Main thread: shows one report, then lets the worker go on. */
+static gboolean
+show_report (gpointer data)
+{
+  Report *report = data;
+  Job *job = report->job;
+
+  if (job->page->job == job && !g_cancellable_is_cancelled (job->cancellable))
+    _rl_tuning_page_show_progress (job->page, report->fraction, report->what);
+  g_mutex_lock (&job->lock);
+  job->acked = MAX (job->acked, report->serial);
+  g_cond_broadcast (&job->shown);
+  g_mutex_unlock (&job->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: rl_tuning's progress callback. */
+static void
+job_progress (double fraction, const char *what, gpointer data)
+{
+  Job *job = data;
+  Report *report = g_new0 (Report, 1);
+  guint serial;
+
+  g_mutex_lock (&job->lock);
+  serial = ++job->posted;
+  g_mutex_unlock (&job->lock);
+  report->job = g_rc_box_acquire (job);
+  report->fraction = fraction;
+  report->what = g_strdup (what);
+  report->serial = serial;
+  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, show_report, report, (GDestroyNotify) report_free);
+  g_mutex_lock (&job->lock);
+  while (job->acked < serial && !job->stop)
+    g_cond_wait (&job->shown, &job->lock);
+  g_mutex_unlock (&job->lock);
+}
+
+void
+_rl_tuning_page_cancel_job (RlTuningPage *self)
+{
+  Job *job = self->job;
+
+  if (job == NULL)
+    return;
+  g_cancellable_cancel (job->cancellable);
+  g_mutex_lock (&job->lock);
+  job->stop = TRUE;
+  g_cond_broadcast (&job->shown);
+  g_mutex_unlock (&job->lock);
 }
 
 static void
@@ -67,6 +162,8 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
   Job *job = data;
   GError *error = NULL;
   g_autoptr(RlStore) store = rl_store_open (job->path, &error);
+  RlTuningOptions options = { .name = job->name, .max_trials = job->trials,
+                              .progress = job_progress, .progress_data = job, .cancellable = job->cancellable };
 
   /* Its own connection: the window's stays free for reading meanwhile. */
   if (store == NULL || !rl_store_set_actor (store, job->user_id, &error))
@@ -76,7 +173,6 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
     }
   if (job->release_id == 0)
     {
-      RlTuningOptions options = { .name = job->name, .max_trials = job->trials };
       gint64 id = rl_tuning_run (store, &options, &job->summary, &error);
       if (id == 0)
         {
@@ -85,7 +181,7 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
         }
       job->release_id = id;
     }
-  else if (!rl_tuning_evaluate (store, job->release_id, NULL, &job->summary, &error))
+  else if (!rl_tuning_evaluate (store, job->release_id, &options, &job->summary, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -101,9 +197,18 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
   gboolean tune = GPOINTER_TO_INT (data);
   g_autoptr(GError) error = NULL;
 
+  if (self->job == job)
+    self->job = NULL;
   _rl_tuning_page_set_busy (self, NULL);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          _rl_tuning_page_show_toast (self, tune ? _("Tuning cancelled: no draft was stored")
+                                                 : _("Evaluation cancelled: the release is unchanged"));
+          _rl_tuning_page_refresh (self, 0);
+          return;
+        }
       g_autofree char *text = g_strdup_printf (tune ? _("Tuning failed: %s") : _("The evaluation failed: %s"),
                                                error->message);
       _rl_tuning_page_show_error (self, text);
@@ -131,19 +236,38 @@ start_job (RlTuningPage *self, gint64 release_id, const char *name, guint trials
   if (session == NULL || rl_session_get_user (session) == NULL || self->busy)
     return;
   _rl_tuning_page_clear_message (self);
-  job = g_new0 (Job, 1);
+  job = g_rc_box_new0 (Job);
   job->path = g_strdup (rl_session_get_path (session));
   job->user_id = rl_session_get_user (session)->id;
   job->release_id = release_id;
   job->name = name && name[0] ? g_strdup (name) : NULL;
   job->trials = trials;
+  job->page = g_object_ref (self);
+  job->context = g_main_context_ref_thread_default ();
+  job->cancellable = g_cancellable_new ();
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->shown);
   task = g_task_new (self, NULL, job_done, GINT_TO_POINTER (release_id == 0));
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_unref);
   g_task_set_name (task, release_id == 0 ? "rl-tune" : "rl-evaluate");
   _rl_tuning_page_set_busy (self, release_id == 0
-                            ? _("Tuning: scoring the labelled pairs with each setting, then evaluating the draft. This takes a minute or more on a large workspace.")
+                            ? _("Tuning a draft release: each setting scores the labelled pairs, then the draft is evaluated.")
                             : _("Evaluating: scoring the labelled pairs and re-running past searches with both releases."));
+  self->job = job;
+  _rl_tuning_page_update_actions (self);
   g_task_run_in_thread (task, job_thread);
+}
+
+static void
+cancel_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlTuningPage *self = RL_TUNING_PAGE (widget);
+
+  if (self->job == NULL)
+    return;
+  _rl_tuning_page_cancel_job (self);
+  gtk_label_set_text (self->progress_label, _("Cancelling: stopping at the next step; nothing is stored."));
+  _rl_tuning_page_update_actions (self);
 }
 
 static void
@@ -477,6 +601,7 @@ _rl_tuning_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "tuning.rollback", NULL, rollback_activated);
   gtk_widget_class_install_action (widget_class, "tuning.export", NULL, export_activated);
   gtk_widget_class_install_action (widget_class, "tuning.dismiss-message", NULL, dismiss_message_activated);
+  gtk_widget_class_install_action (widget_class, "tuning.cancel", NULL, cancel_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "tuning.tune", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "tuning.evaluate", NULL);
@@ -486,4 +611,5 @@ _rl_tuning_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "tuning.activate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "tuning.rollback", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "tuning.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "tuning.cancel", NULL);
 }

@@ -15,6 +15,7 @@ struct _RlTuningPage {
   gboolean          filling;       /* list being rebuilt: no selection handling */
   GtkWindow        *dialog;        /* the open confirmation or comment dialog */
   GtkEntry         *comment_entry; /* the open dialog's text: comment or name */
+  struct _RlTuningJob *job;        /* the tuning or evaluation running, NULL none */
 
   /* template children */
   AdwToastOverlay *toasts;
@@ -23,6 +24,10 @@ struct _RlTuningPage {
   GtkListBox      *list;
   GtkSpinner      *spinner;
   GtkLabel        *busy_label;
+  GtkBox          *progress_box;
+  GtkProgressBar  *progress_bar;
+  GtkLabel        *progress_label;
+  GtkButton       *cancel_button;
   GtkLabel        *count_label;
   RlReleaseView   *view;
 };
@@ -35,6 +40,10 @@ void     _rl_tuning_page_show_toast      (RlTuningPage *self, const char *text);
 void     _rl_tuning_page_clear_message   (RlTuningPage *self);
 void     _rl_tuning_page_update_actions  (RlTuningPage *self);
 void     _rl_tuning_page_set_busy        (RlTuningPage *self, const char *text);
+/* The running job's progress (main thread); text: what it is doing. */
+void     _rl_tuning_page_show_progress   (RlTuningPage *self, double fraction, const char *text);
+/* Stops the running job, if any (Cancel, or the page going away). */
+void     _rl_tuning_page_cancel_job      (RlTuningPage *self);
 /* The actions' work without their dialogs (the dialogs call these). */
 gboolean _rl_tuning_page_review          (RlTuningPage *self, gboolean approve, const char *comment);
 gboolean _rl_tuning_page_rollback        (RlTuningPage *self);

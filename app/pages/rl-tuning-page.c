@@ -221,8 +221,25 @@ _rl_tuning_page_set_busy (RlTuningPage *self, const char *text)
     return;
   gtk_spinner_set_spinning (self->spinner, self->busy);
   gtk_label_set_text (self->busy_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_label), self->busy);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, NULL);
+  gtk_label_set_text (self->progress_label, self->busy ? _("Starting…") : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), self->busy);
   _rl_tuning_page_update_actions (self);
+}
+
+void
+_rl_tuning_page_show_progress (RlTuningPage *self, double fraction, const char *text)
+{
+  g_autofree char *percent = NULL;
+
+  if (self->progress_bar == NULL || !self->busy)
+    return;
+  percent = g_strdup_printf (_("%d %%"), (int) CLAMP (fraction * 100.0, 0.0, 100.0));
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
+  gtk_progress_bar_set_text (self->progress_bar, percent);
+  gtk_label_set_text (self->progress_label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
 }
 
 /* ------------------------------------------------------------ public */
@@ -279,6 +296,8 @@ rl_tuning_page_dispose (GObject *object)
 
   if (self->dialog)
     gtk_window_destroy (self->dialog);
+  /* Nobody is left to see a tuning's result: stop it, nothing is stored. */
+  _rl_tuning_page_cancel_job (self);
   /* The list unselects its rows as it goes: nothing to show any more. */
   if (self->list)
     g_signal_handlers_disconnect_by_func (self->list, on_row_selected, self);
@@ -307,6 +326,10 @@ rl_tuning_page_class_init (RlTuningPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTuningPage, list);
   gtk_widget_class_bind_template_child (widget_class, RlTuningPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, RlTuningPage, busy_label);
+  gtk_widget_class_bind_template_child (widget_class, RlTuningPage, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, RlTuningPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, RlTuningPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, RlTuningPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, RlTuningPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, RlTuningPage, view);
   _rl_tuning_page_class_actions_init (widget_class);

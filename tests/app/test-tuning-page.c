@@ -15,12 +15,14 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "rl-comparison-view.h"
 #include "rl-search.h"
 #include "rl-session.h"
 #include "rl-template-io.h"
+#include "rl-tuning.h"
 #include "rl-tuning-page-private.h"
 
 #define N_PEOPLE      16
@@ -547,6 +549,200 @@ test_tuning_page (void)
   g_rmdir (dir);
 }
 
+/* ------------------------------------------------------------ progress and cancel */
+
+typedef struct {
+  GCancellable *cancellable;   /* cancelled at the first report when set */
+  GArray       *fractions;
+  GPtrArray    *texts;
+} Reports;
+
+static void
+record_report (double fraction, const char *what, gpointer data)
+{
+  Reports *r = data;
+
+  g_array_append_val (r->fractions, fraction);
+  g_ptr_array_add (r->texts, g_strdup (what));
+  if (r->cancellable)
+    g_cancellable_cancel (r->cancellable);
+}
+
+static guint
+count_rows (RlSession *session, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n;
+
+  g_assert_cmpint (sqlite3_open_v2 (workspace, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = (guint) sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* The page's progress while a job runs: on the first report the worker
+ * waits until the page has shown it, so pressing Cancel here is seen by the
+ * tuning's very next check, before anything is written. */
+typedef struct {
+  RlTuningPage *page;
+  const char   *screenshot;
+  guint         cancelled;
+  double        fraction;
+  char         *shown;
+} CancelAtFirst;
+
+static void
+on_progress_label (GtkLabel *label, GParamSpec *pspec, CancelAtFirst *c)
+{
+  RlTuningPage *page = c->page;
+
+  /* "Starting…" comes before any report: the bar has no text yet. */
+  if (c->cancelled || gtk_progress_bar_get_text (page->progress_bar) == NULL)
+    return;
+  c->fraction = gtk_progress_bar_get_fraction (page->progress_bar);
+  c->shown = g_strdup (gtk_label_get_text (label));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->progress_box)));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (page->cancel_button)));
+  if (c->screenshot)
+    screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), c->screenshot);
+  c->cancelled++;
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (page->cancel_button)));
+}
+
+static void
+wait_idle (RlTuningPage *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;
+
+  while (rl_tuning_page_get_busy (page) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (rl_tuning_page_get_busy (page));
+}
+
+static void
+test_progress_cancel (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rl-tuning-cancel-XXXXXX", NULL);
+  g_autoptr(RlSession) ana = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *metrics_before = NULL;
+  const char *count_releases = "SELECT count(*) FROM matcher_release";
+  const char *count_tune_audit = "SELECT count(*) FROM audit_log WHERE action = 'release.tune'";
+  guint releases, audits;
+  gint64 draft;
+  RlTuningPage *page;
+
+  make_workspace (dir);
+  ana = session_as ("ana");
+  releases = count_rows (ana, count_releases);
+  audits = count_rows (ana, count_tune_audit);
+
+  /* The library: cancelled from the progress callback's first report,
+   * rl_tuning_run fails with G_IO_ERROR_CANCELLED and writes nothing. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+    Reports r = { cancellable, fractions, texts };
+    RlTuningOptions options = { .name = "cancelled", .max_trials = 5, .progress = record_report,
+                                .progress_data = &r, .cancellable = cancellable };
+
+    g_assert_cmpint (rl_tuning_run (rl_session_get_store (ana), &options, NULL, &error), ==, 0);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_cmpuint (fractions->len, ==, 1);
+    g_assert_cmpfloat (g_array_index (fractions, double, 0), ==, 0.0);
+    g_assert_cmpuint (count_rows (ana, count_releases), ==, releases);
+    g_assert_cmpuint (count_rows (ana, count_tune_audit), ==, audits);
+  }
+  /* A whole run reports from 0 to 1, never falling, saying what it does. */
+  {
+    g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+    Reports r = { NULL, fractions, texts };
+    RlTuningOptions options = { .name = "reported", .max_trials = 3, .progress = record_report, .progress_data = &r };
+    gboolean scored = FALSE, reran = FALSE;
+
+    draft = rl_tuning_run (rl_session_get_store (ana), &options, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (draft, >, 0);
+    g_test_message ("a quick tuning reported %u times", fractions->len);
+    g_assert_cmpuint (fractions->len, >, 5);
+    g_assert_cmpfloat (g_array_index (fractions, double, 0), ==, 0.0);
+    g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), ==, 1.0);
+    for (guint i = 0; i < fractions->len; i++)
+      {
+        const char *text = g_ptr_array_index (texts, i);
+        g_assert_true (text != NULL && text[0] != '\0');
+        if (i > 0)
+          g_assert_cmpfloat (g_array_index (fractions, double, i), >=, g_array_index (fractions, double, i - 1));
+        scored |= strstr (text, "setting 3 of 3") != NULL;
+        reran |= strstr (text, "Re-running past searches") != NULL;
+      }
+    g_assert_true (scored);
+    g_assert_true (reran);
+    releases = count_rows (ana, count_releases);
+    audits = count_rows (ana, count_tune_audit);
+  }
+
+  /* The page: Tune…, the progress shown, Cancel at the first report. */
+  page = page_in_window (ana);
+  gtk_window_set_default_size (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))), 1100, 760);
+  {
+    CancelAtFirst c = { page, "tuning-progress", 0, 0, NULL };
+    gulong id = g_signal_connect (page->progress_label, "notify::label", G_CALLBACK (on_progress_label), &c);
+
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->progress_box)));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.tune", NULL));
+    iterate ();
+    answer_dialog (page, "gui-cancelled", "tune");
+    wait_idle (page);
+    g_signal_handler_disconnect (page->progress_label, id);
+    g_assert_cmpuint (c.cancelled, ==, 1);
+    g_assert_cmpfloat (c.fraction, ==, 0.0);
+    g_assert_nonnull (strstr (c.shown, "Reading the corrections"));
+    g_free (c.shown);
+  }
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->progress_box)));
+  g_assert_null (rl_tuning_page_get_message (page));   /* a cancel is no failure */
+  g_assert_cmpuint (count_rows (ana, count_releases), ==, releases);
+  g_assert_cmpuint (count_rows (ana, count_tune_audit), ==, audits);
+  g_assert_cmpuint (count_rows (ana, "SELECT count(*) FROM matcher_release WHERE name = 'gui-cancelled'"), ==, 0);
+
+  /* Evaluate the draft again, cancelled at once: its report is unchanged. */
+  {
+    g_autoptr(RlMatcherRelease) r = rl_store_get_release (rl_session_get_store (ana), draft, &error);
+    g_assert_no_error (error);
+    metrics_before = g_strdup (r->metrics);
+  }
+  g_assert_true (rl_tuning_page_select_release (page, draft));
+  iterate ();
+  {
+    CancelAtFirst c = { page, NULL, 0, 0, NULL };
+    gulong id = g_signal_connect (page->progress_label, "notify::label", G_CALLBACK (on_progress_label), &c);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.evaluate", NULL));
+    wait_idle (page);
+    g_signal_handler_disconnect (page->progress_label, id);
+    g_assert_cmpuint (c.cancelled, ==, 1);
+    g_free (c.shown);
+  }
+  {
+    g_autoptr(RlMatcherRelease) r = rl_store_get_release (rl_session_get_store (ana), draft, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (r->metrics, ==, metrics_before);
+    g_assert_cmpint (r->state, ==, RL_RELEASE_EVALUATED);
+  }
+  g_assert_null (rl_tuning_page_get_message (page));
+  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), "tuning-cancelled");
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
+  iterate ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -560,5 +756,6 @@ main (int argc, char **argv)
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
   g_test_add_func ("/tuning-page/tune-review-activate", test_tuning_page);
+  g_test_add_func ("/tuning-page/progress-cancel", test_progress_cancel);
   return g_test_run ();
 }
