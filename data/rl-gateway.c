@@ -107,14 +107,14 @@ rl_gateway_format_for_content_type (const char *content_type)
 
 /* ------------------------------------------------------------- partners */
 
-RlPartner *
-rl_gateway_authenticate (RlStore *store, const char *authorization, GError **error)
+/* *out_known: the partner the key belongs to even when it is refused (no
+ * agreement yet), for the audit. */
+static RlPartner *
+authenticate (RlStore *store, const char *authorization, RlPartner **out_known, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(RlPartner) partner = NULL;
   const char *key;
-
-  g_return_val_if_fail (store != NULL, NULL);
 
   if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
     {
@@ -138,9 +138,34 @@ rl_gateway_authenticate (RlStore *store, const char *authorization, GError **err
       g_set_error (error, RL_GATEWAY_ERROR, RL_GATEWAY_ERROR_FORBIDDEN,
                    _("The partner “%s” has no sharing agreement yet: a data steward sets one before it may query"),
                    partner->name);
+      if (out_known)
+        *out_known = g_steal_pointer (&partner);
       return NULL;
     }
   return g_steal_pointer (&partner);
+}
+
+RlPartner *
+rl_gateway_authenticate (RlStore *store, const char *authorization, GError **error)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  return authenticate (store, authorization, NULL, error);
+}
+
+RlPartner *
+rl_gateway_authenticate_audited (RlStore *store, const char *authorization, const char *client, GError **error)
+{
+  g_autoptr(RlPartner) known = NULL;
+  g_autoptr(GError) local = NULL;
+  RlPartner *partner;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  if ((partner = authenticate (store, authorization, &known, &local)))
+    return partner;
+  if (local->domain == RL_GATEWAY_ERROR)
+    rl_gateway_audit_refusal (store, known, authorization, client, NULL, NULL, local);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -182,19 +207,49 @@ id_text (gint64 id)
   return g_strdup_printf ("%" G_GINT64_FORMAT, id);
 }
 
-/* Audits a refused submission in its own transaction (nothing else was
- * written). */
+/* The first characters of the key sent (as the partner list shows keys),
+ * only when they look like a key: never anything a stranger could use to
+ * write into the log. */
+static char *
+sent_key_prefix (const char *authorization)
+{
+  const char *key;
+  gsize n = 0;
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    return g_strdup ("");
+  key = authorization + 7;
+  while (*key == ' ')
+    key++;
+  while (n < 12 && (g_ascii_isalnum (key[n]) || key[n] == '_' || key[n] == '-'))
+    n++;
+  return g_strndup (key, n);
+}
+
+void
+rl_gateway_audit_refusal (RlStore *store, const RlPartner *partner, const char *authorization, const char *client,
+                          const char *format, const char *reference, const GError *why)
+{
+  g_autofree char *prefix = partner ? NULL : sent_key_prefix (authorization);
+  g_autofree char *details = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (store != NULL && why != NULL);
+
+  details = rl_json_object ("partner", partner ? partner->name : "", "key_prefix", partner ? "" : prefix,
+                            "format", format ? format : "", "reference", reference ? reference : "",
+                            "client", client ? client : "",
+                            "error", rl_gateway_error_code (why), "message", why->message, NULL);
+  /* In its own transaction: nothing else was written for a refusal. */
+  if (!rl_store_audit (store, "gateway.reject", "partner", partner ? partner->id : 0, NULL, details, &error))
+    g_warning ("Cannot audit a refused partner request: %s", error->message);
+}
+
 static void
 audit_rejection (RlStore *store, const RlPartner *partner, const char *format, const char *reference,
                  const GError *why)
 {
-  g_autofree char *details = rl_json_object ("partner", partner->name, "format", format ? format : "",
-                                             "reference", reference ? reference : "",
-                                             "error", rl_gateway_error_code (why), "message", why->message, NULL);
-  g_autoptr(GError) error = NULL;
-
-  if (!rl_store_audit (store, "gateway.reject", "partner", partner->id, NULL, details, &error))
-    g_warning ("Cannot audit a refused partner submission: %s", error->message);
+  rl_gateway_audit_refusal (store, partner, NULL, NULL, format, reference, why);
 }
 
 /* ----------------------------------------------------------- enrolment */

@@ -111,9 +111,22 @@ char *rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *f
 char *rl_gateway_answer (RlStore *store, const RlPartner *partner, gint64 transaction_id,
                          RlGatewayStatus *out_status, GError **error);
 
+/* Audits a refused request as "gateway.reject": the partner (NULL when the
+ * key was missing, unknown or revoked: then the first characters of the key
+ * sent, so that a data steward can tell a partner's misconfigured system
+ * from a stranger), the client's address, the format and reference when
+ * known, and why (the error's code and message). Never fails: a refusal
+ * that cannot be audited is logged as a warning. */
+void rl_gateway_audit_refusal (RlStore *store, const RlPartner *partner, const char *authorization,
+                               const char *client, const char *format, const char *reference, const GError *why);
+
 /* An authenticated, active partner for an "Authorization" header value
  * ("Bearer KEY"); error _UNAUTHORIZED when missing or wrong, _FORBIDDEN when
  * the partner's agreement was never set. */
 RlPartner *rl_gateway_authenticate (RlStore *store, const char *authorization, GError **error);
+/* The same, auditing a refusal (rl_gateway_audit_refusal) with the client's
+ * address. */
+RlPartner *rl_gateway_authenticate_audited (RlStore *store, const char *authorization, const char *client,
+                                            GError **error);
 
 G_END_DECLS

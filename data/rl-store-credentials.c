@@ -212,3 +212,101 @@ rl_store_user_has_password (RlStore *self, gint64 user_id, gboolean *out_has, GE
     *out_has = n > 0;
   return TRUE;
 }
+
+/* ------------------------------------------------- server sessions */
+
+static gboolean
+valid_token_hash (const char *token_sha256, GError **error)
+{
+  if (token_sha256 != NULL && strlen (token_sha256) == RL_SESSION_HASH_LEN &&
+      strspn (token_sha256, "0123456789abcdef") == RL_SESSION_HASH_LEN)
+    return TRUE;
+  g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+               _("A session is kept under the SHA-256 of its token (64 lower-case hex digits)"));
+  return FALSE;
+}
+
+gboolean
+rl_store_add_session (RlStore *self, const char *token_sha256, gint64 user_id, gint64 created_at, gint64 expires_at,
+                      const char *client, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (!valid_token_hash (token_sha256, error))
+    return FALSE;
+  if (!(stmt = rl_store_stmt (self, "INSERT INTO server_session (token_sha256, user_id, created_at, expires_at, client) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5)", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, token_sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, created_at);
+  sqlite3_bind_int64 (stmt, 4, expires_at);
+  sqlite3_bind_text (stmt, 5, client ? client : "", -1, SQLITE_TRANSIENT);
+  return rl_store_run (self, stmt, error, _("Cannot record the session"));
+}
+
+gboolean
+rl_store_lookup_session (RlStore *self, const char *token_sha256, gint64 now, gint64 *out_user_id,
+                         gint64 *out_expires_at, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out_user_id != NULL, FALSE);
+  *out_user_id = 0;
+  if (out_expires_at)
+    *out_expires_at = 0;
+  /* Anything but a well-formed hash is simply no session. */
+  if (!valid_token_hash (token_sha256, NULL))
+    return TRUE;
+  /* Read only: an expired row stays until rl_store_delete_expired_sessions,
+   * so that checking a token never waits for the write lock. */
+  if (!(stmt = rl_store_stmt (self, "SELECT user_id, expires_at FROM server_session "
+                                    "WHERE token_sha256 = ?1 AND expires_at > ?2", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, token_sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_user_id = sqlite3_column_int64 (stmt, 0);
+      if (out_expires_at)
+        *out_expires_at = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return rl_store_fail (self, error, _("Cannot read the session"));
+  return TRUE;
+}
+
+gboolean
+rl_store_delete_session (RlStore *self, const char *token_sha256, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (!valid_token_hash (token_sha256, NULL))
+    return TRUE;
+  if (!(stmt = rl_store_stmt (self, "DELETE FROM server_session WHERE token_sha256 = ?1", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, token_sha256, -1, SQLITE_TRANSIENT);
+  return rl_store_run (self, stmt, error, _("Cannot end the session"));
+}
+
+gboolean
+rl_store_delete_expired_sessions (RlStore *self, gint64 now, guint *out_n, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (!(stmt = rl_store_stmt (self, "DELETE FROM server_session WHERE expires_at <= ?1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (!rl_store_run (self, stmt, error, _("Cannot delete expired sessions")))
+    return FALSE;
+  if (out_n)
+    *out_n = (guint) sqlite3_changes (self->db);
+  return TRUE;
+}

@@ -40,4 +40,26 @@ RlUser  *rl_store_check_password (RlStore *store, const char *username, const ch
 /* Whether the user has a password (users without one cannot sign in to the server). */
 gboolean rl_store_user_has_password (RlStore *store, gint64 user_id, gboolean *out_has, GError **error);
 
+/* ------------------------------------------------- server sessions */
+
+/* Signed-in sessions of ridgeline-server, kept in the workspace so that a
+ * restarted server still knows them. A session is stored under the SHA-256
+ * (64 lower-case hex digits) of its token, never the token: tokens are 256
+ * random bits, so a fast hash is enough (nobody can try them all) and the
+ * file alone signs nobody in. Times are Unix seconds of the real clock.
+ * These are the server's bookkeeping: no role is checked and nothing is
+ * audited here (the server audits session.open and session.close). */
+#define RL_SESSION_HASH_LEN 64
+
+gboolean rl_store_add_session    (RlStore *store, const char *token_sha256, gint64 user_id, gint64 created_at,
+                                  gint64 expires_at, const char *client, GError **error);
+/* The user of the session if it is known and not expired at now (*out_user_id
+ * 0 otherwise, which is no error); *out_expires_at its end. */
+gboolean rl_store_lookup_session (RlStore *store, const char *token_sha256, gint64 now, gint64 *out_user_id,
+                                  gint64 *out_expires_at, GError **error);
+/* Ends a session (signing out); no error if it was unknown. */
+gboolean rl_store_delete_session (RlStore *store, const char *token_sha256, GError **error);
+/* Deletes the sessions expired at now; *out_n how many (may be NULL). */
+gboolean rl_store_delete_expired_sessions (RlStore *store, gint64 now, guint *out_n, GError **error);
+
 G_END_DECLS

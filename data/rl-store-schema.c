@@ -431,6 +431,20 @@ static const char migration_6[] =
   "  PRIMARY KEY (merge_id, kind, row_id)"
   ") STRICT, WITHOUT ROWID;";
 
+/* Sessions of ridgeline-server, kept in the workspace so that restarting the
+ * server does not sign every workstation out. Only the SHA-256 of a token is
+ * stored: whoever reads the file cannot use a session from it. */
+static const char migration_7[] =
+  "CREATE TABLE server_session ("
+  "  token_sha256 TEXT PRIMARY KEY"
+  "    CONSTRAINT \"a session token hash is 64 hex digits\" CHECK (length(token_sha256) = 64),"
+  "  user_id INTEGER NOT NULL REFERENCES user(id),"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL CONSTRAINT \"a session ends after it starts\" CHECK (expires_at > created_at),"
+  "  client TEXT NOT NULL DEFAULT ''"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE INDEX server_session_by_expiry ON server_session(expires_at);";
+
 const char * const rl_store_migrations[] = {
   migration_1,
   migration_2,
@@ -438,6 +452,7 @@ const char * const rl_store_migrations[] = {
   migration_4,
   migration_5,
   migration_6,
+  migration_7,
 };
 
 const guint rl_store_n_migrations = G_N_ELEMENTS (rl_store_migrations);

@@ -41,8 +41,9 @@ authenticate (RlRequest *request)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
   g_autoptr(GError) error = NULL;
-  RlPartner *partner = rl_gateway_authenticate (request->store, soup_message_headers_get_one (headers, "Authorization"),
-                                                &error);
+  RlPartner *partner = rl_gateway_authenticate_audited (request->store,
+                                                        soup_message_headers_get_one (headers, "Authorization"),
+                                                        request->client, &error);
 
   if (partner == NULL)
     reply_gateway_error (request, error);
@@ -88,9 +89,11 @@ submit_transaction (RlRequest *request)
   content_type = soup_message_headers_get_content_type (headers, NULL);
   if (!(format = rl_gateway_format_for_content_type (content_type)))
     {
-      rl_request_reply_error (request, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                              _("Send a transaction as application/json or as ANSI/NIST-ITL (application/x-an2k or "
-                                "application/octet-stream), not %s"), content_type ? content_type : _("no Content-Type"));
+      g_set_error (&error, RL_GATEWAY_ERROR, RL_GATEWAY_ERROR_UNSUPPORTED,
+                   _("Send a transaction as application/json or as ANSI/NIST-ITL (application/x-an2k or "
+                     "application/octet-stream), not %s"), content_type ? content_type : _("no Content-Type"));
+      rl_gateway_audit_refusal (request->store, partner, NULL, request->client, NULL, NULL, error);
+      reply_gateway_error (request, error);
       return;
     }
   answer = rl_gateway_submit (request->store, partner, format, (const guint8 *) body->data, (gsize) body->length, &id,
@@ -115,6 +118,8 @@ get_transaction (RlRequest *request)
     return;
   if (!(answer = rl_gateway_answer (request->store, partner, request->ids[0], &status, &error)))
     {
+      if (error->domain == RL_GATEWAY_ERROR)
+        rl_gateway_audit_refusal (request->store, partner, NULL, request->client, NULL, NULL, error);
       reply_gateway_error (request, error);
       return;
     }
@@ -125,6 +130,27 @@ static const RlRoute gateway_routes[] = {
   { "POST", "/gateway/v1/transactions", submit_transaction, RL_ROUTE_PUBLIC | RL_ROUTE_UPLOAD, RL_ROLES_ANY },
   { "GET", "/gateway/v1/transactions/{id}", get_transaction, RL_ROUTE_PUBLIC, RL_ROLES_ANY },
 };
+
+void
+rl_server_gateway_refused_early (RlServer *server, SoupServerMessage *msg, guint status, const char *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  RlStore *store = rl_server_get_store (server);
+  const char *host = soup_server_message_get_remote_host (msg);
+  g_autoptr(GError) why = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlPartner) partner = NULL;
+
+  if (store == NULL)
+    return;
+  g_set_error_literal (&why, RL_GATEWAY_ERROR,
+                       status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE ? RL_GATEWAY_ERROR_TOO_LARGE
+                                                                      : RL_GATEWAY_ERROR_MALFORMED, message);
+  /* Who sent it, if the key says (an unknown key is audited by its prefix). */
+  partner = rl_gateway_authenticate (store, soup_message_headers_get_one (headers, "Authorization"), &error);
+  rl_gateway_audit_refusal (store, partner, soup_message_headers_get_one (headers, "Authorization"),
+                            host ? host : "unknown", NULL, NULL, why);
+}
 
 void
 rl_server_gateway_register (RlServer *server)

@@ -65,6 +65,9 @@ void rl_server_workstation_register (RlServer *server);
  * with rl_server_add_routes, flagged RL_ROUTE_PUBLIC (partners send their
  * API key as the bearer token; the gateway's handlers check it). */
 void rl_server_gateway_register (RlServer *server);
+/* Audits a gateway request refused before its body was read (413 too large,
+ * 411 chunked) as gateway.reject, with the partner when its key is good. */
+void rl_server_gateway_refused_early (RlServer *server, SoupServerMessage *msg, guint status, const char *message);
 
 /* ------------------------------------------------------------- replies */
 

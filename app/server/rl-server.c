@@ -12,9 +12,12 @@
 
 #define TOKEN_BYTES 32
 
+/* A session as the server keeps it in memory: a cache of the workspace's
+ * server_session table (rl-store-credentials.h), which is what outlives a
+ * restart. */
 typedef struct {
-  RlUser *user;          /* as at sign-in; refreshed by rl_store_set_actor on every request */
-  gint64  expires_at;    /* monotonic seconds */
+  RlUser *user;          /* as at sign-in; refreshed by rl_store_get_user on every request */
+  gint64  expires_at;    /* Unix seconds */
 } Session;
 
 typedef struct {
@@ -29,7 +32,7 @@ struct _RlServer {
   SoupServer     *soup;
   RlServerLimits  limits;
   GPtrArray      *routes;        /* const RlRoute*, in registration order */
-  GHashTable     *sessions;      /* SHA-256 hex of the token → Session* */
+  GHashTable     *sessions;      /* SHA-256 hex of the token → Session* (cache of the store's) */
   GHashTable     *buckets;       /* client key → Bucket* */
   guint           sweep_source;
   guint           port;
@@ -149,13 +152,39 @@ token_key (const char *token)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
 }
 
+static gint64
+now_unix (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static Session *
+session_new (const RlUser *user, gint64 expires_at)
+{
+  Session *session = g_new0 (Session, 1);
+
+  session->user = g_new0 (RlUser, 1);
+  session->user->id = user->id;
+  session->user->username = g_strdup (user->username);
+  session->user->display_name = g_strdup (user->display_name);
+  session->user->role = user->role;
+  session->user->agency = g_strdup (user->agency);
+  session->user->agency_id = user->agency_id;
+  session->user->active = user->active;
+  session->expires_at = expires_at;
+  return session;
+}
+
+/* Makes a token and records its session in the store (within the caller's
+ * transaction, if any) and in the cache. */
 static char *
-session_create (RlServer *self, const RlUser *user, gint64 *out_expires_unix, GError **error)
+session_create (RlServer *self, const RlUser *user, const char *client, gint64 *out_expires_unix, GError **error)
 {
   guint8 raw[TOKEN_BYTES];
   gsize got = 0;
   GString *token = g_string_sized_new (TOKEN_BYTES * 2);
-  Session *session;
+  g_autofree char *key = NULL;
+  gint64 now = now_unix (), expires = now + MAX (self->limits.session_seconds, 1);
 
   while (got < sizeof raw)
     {
@@ -173,38 +202,65 @@ session_create (RlServer *self, const RlUser *user, gint64 *out_expires_unix, GE
     g_string_append_printf (token, "%02x", raw[i]);
   memset (raw, 0, sizeof raw);
 
-  session = g_new0 (Session, 1);
-  session->user = g_new0 (RlUser, 1);
-  session->user->id = user->id;
-  session->user->username = g_strdup (user->username);
-  session->user->display_name = g_strdup (user->display_name);
-  session->user->role = user->role;
-  session->user->agency = g_strdup (user->agency);
-  session->user->agency_id = user->agency_id;
-  session->user->active = user->active;
-  session->expires_at = g_get_monotonic_time () / G_USEC_PER_SEC + self->limits.session_seconds;
-  g_hash_table_replace (self->sessions, token_key (token->str), session);
+  key = token_key (token->str);
+  if (!rl_store_add_session (self->store, key, user->id, now, expires, client, error))
+    {
+      g_string_free (token, TRUE);
+      return NULL;
+    }
+  g_hash_table_replace (self->sessions, g_steal_pointer (&key), session_new (user, expires));
   if (out_expires_unix)
-    *out_expires_unix = g_get_real_time () / G_USEC_PER_SEC + self->limits.session_seconds;
+    *out_expires_unix = expires;
   return g_string_free (token, FALSE);
 }
 
+/* The session of a token: from the cache, else from the store (a session
+ * made before a restart). NULL when unknown or expired. */
 static Session *
 session_lookup (RlServer *self, const char *token)
 {
   g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlUser) user = NULL;
   Session *session;
+  gint64 now = now_unix (), user_id = 0, expires = 0;
 
-  if (token == NULL)
+  if (token == NULL || self->store == NULL)
     return NULL;
   key = token_key (token);
   session = g_hash_table_lookup (self->sessions, key);
-  if (session && session->expires_at <= g_get_monotonic_time () / G_USEC_PER_SEC)
+  if (session)
     {
+      if (session->expires_at > now)
+        return session;
       g_hash_table_remove (self->sessions, key);
       return NULL;
     }
+  if (!rl_store_lookup_session (self->store, key, now, &user_id, &expires, &error))
+    {
+      g_warning ("Cannot look up a session: %s", error->message);
+      return NULL;
+    }
+  if (user_id == 0)
+    return NULL;
+  if (!(user = rl_store_get_user (self->store, user_id, &error)))
+    {
+      g_warning ("Session of user %" G_GINT64_FORMAT ": %s", user_id, error->message);
+      return NULL;
+    }
+  session = session_new (user, expires);
+  g_hash_table_replace (self->sessions, g_steal_pointer (&key), session);
   return session;
+}
+
+/* Ends a session in the cache and in the store. */
+static gboolean
+session_delete (RlServer *self, const char *token, GError **error)
+{
+  g_autofree char *key = token_key (token);
+
+  g_hash_table_remove (self->sessions, key);
+  return self->store == NULL || rl_store_delete_session (self->store, key, error);
 }
 
 const RlUser *
@@ -221,8 +277,9 @@ static gboolean
 sweep (gpointer data)
 {
   RlServer *self = data;
-  gint64 now_s = g_get_monotonic_time () / G_USEC_PER_SEC;
+  gint64 now_s = now_unix ();
   gint64 now_us = g_get_monotonic_time ();
+  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer value;
 
@@ -230,6 +287,8 @@ sweep (gpointer data)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Session *) value)->expires_at <= now_s)
       g_hash_table_iter_remove (&iter);
+  if (self->store && !self->shutting_down && !rl_store_delete_expired_sessions (self->store, now_s, NULL, &error))
+    g_warning ("Cannot delete expired sessions: %s", error->message);
   /* A bucket idle long enough to be full again holds nothing worth keeping. */
   g_hash_table_iter_init (&iter, self->buckets);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -583,17 +642,31 @@ early_callback (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   gsize limit = route && (route->flags & RL_ROUTE_UPLOAD) ? self->limits.max_upload_bytes
                                                            : self->limits.max_body_bytes;
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  guint status = 0;
+  const char *code = NULL;
+  g_autofree char *text = NULL;
 
   if (encoding == SOUP_ENCODING_CHUNKED)
-    refuse_before_body (msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
-                        _("Send the body with a Content-Length: chunked bodies are not accepted"));
+    {
+      status = SOUP_STATUS_LENGTH_REQUIRED;
+      code = "length-required";
+      text = g_strdup (_("Send the body with a Content-Length: chunked bodies are not accepted"));
+    }
   else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
            (guint64) soup_message_headers_get_content_length (headers) > limit)
     {
-      g_autofree char *text = g_strdup_printf (_("The body has %" G_GINT64_FORMAT " bytes; at most %zu are accepted"),
-                                               soup_message_headers_get_content_length (headers), limit);
-      refuse_before_body (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", text);
+      status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+      code = "too-large";
+      text = g_strdup_printf (_("The body has %" G_GINT64_FORMAT " bytes; at most %zu are accepted"),
+                              soup_message_headers_get_content_length (headers), limit);
     }
+  if (status == 0)
+    return;
+  /* Every refusal of a partner's request is audited, these too (before the
+   * connection is taken over). */
+  if (g_str_has_prefix (path, "/gateway/") && !self->shutting_down)
+    rl_server_gateway_refused_early (self, msg, status, text);
+  refuse_before_body (msg, status, code, text);
 }
 
 static void
@@ -660,8 +733,9 @@ dispatch (RlServer *self, RlRequest *request, SoupServerMessage *msg)
       if (!rl_store_set_actor (self->store, session->user->id, &error) ||
           !(user = rl_store_get_user (self->store, session->user->id, &error)))
         {
-          g_autofree char *key = token_key (token);
-          g_hash_table_remove (self->sessions, key);
+          g_autoptr(GError) delete_error = NULL;
+          if (!session_delete (self, token, &delete_error))
+            g_warning ("Cannot end the session of a refused user: %s", delete_error->message);
           rl_request_reply_error (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "%s", error->message);
           return;
         }
@@ -683,8 +757,11 @@ dispatch (RlServer *self, RlRequest *request, SoupServerMessage *msg)
 
   request_body = soup_server_message_get_request_body (msg);
   content_type = soup_message_headers_get_content_type (headers, NULL);
+  /* An upload route (the gateway) reads its body itself, JSON included, so
+   * that a body it cannot read is refused, and audited, as the gateway's. */
   if ((route->flags & RL_ROUTE_BODY) ||
-      (request_body->length > 0 && content_type && g_ascii_strcasecmp (content_type, "application/json") == 0))
+      (!(route->flags & RL_ROUTE_UPLOAD) && request_body->length > 0 && content_type &&
+       g_ascii_strcasecmp (content_type, "application/json") == 0))
     {
       if (request_body->length > 0 && content_type && g_ascii_strcasecmp (content_type, "application/json") != 0)
         {
@@ -1112,17 +1189,24 @@ sign_in_finish (RlRequest *request, RlUser *user, GError *check_error, const cha
         rl_request_reply_gerror (request, check_error);
       return;
     }
-  if (!rl_store_set_actor (request->store, user->id, &error) ||
-      !(token = session_create (self, user, &expires, &error)))
+  /* The session and its audit row are written together: either both are
+   * on disk or the client gets an error and no token. */
+  details = rl_server_json_object ("client", request->client, NULL);
+  if (!rl_store_set_actor (request->store, user->id, &error) || !rl_store_begin (request->store, &error))
     {
       rl_request_reply_gerror (request, error);
       return;
     }
-  details = rl_server_json_object ("client", request->client, NULL);
-  if (!rl_store_audit (request->store, "session.open", "user", user->id, NULL, details, &error))
+  if (!(token = session_create (self, user, request->client, &expires, &error)) ||
+      !rl_store_audit (request->store, "session.open", "user", user->id, NULL, details, &error) ||
+      !rl_store_commit (request->store, &error))
     {
-      g_autofree char *key = token_key (token);
-      g_hash_table_remove (self->sessions, key);
+      rl_store_rollback (request->store);
+      if (token)
+        {
+          g_autofree char *key = token_key (token);
+          g_hash_table_remove (self->sessions, key);
+        }
       rl_request_reply_gerror (request, error);
       return;
     }
@@ -1193,15 +1277,22 @@ rl_server_sign_in (RlRequest *request)
 void
 rl_server_sign_out (RlRequest *request)
 {
-  g_autofree char *key = token_key (request->token);
   g_autoptr(GError) error = NULL;
 
-  if (!rl_store_audit (request->store, "session.close", "user", request->user->id, NULL, NULL, &error))
+  /* The session row goes with its audit row, or neither. */
+  if (!rl_store_begin (request->store, &error))
     {
       rl_request_reply_gerror (request, error);
       return;
     }
-  g_hash_table_remove (request->server->sessions, key);
+  if (!session_delete (request->server, request->token, &error) ||
+      !rl_store_audit (request->store, "session.close", "user", request->user->id, NULL, NULL, &error) ||
+      !rl_store_commit (request->store, &error))
+    {
+      rl_store_rollback (request->store);
+      rl_request_reply_gerror (request, error);
+      return;
+    }
   rl_request_reply_empty (request);
 }
 

@@ -271,6 +271,17 @@ test_auth (Test *t, gconstpointer data)
   assert_error (poll, 401, "unauthorized");
   /* Nothing was enrolled for any of them. */
   g_assert_cmpint (count (t, "SELECT count(*) FROM gateway_transaction"), ==, 0);
+  /* Every refusal is audited with why: an unknown key by what it starts
+   * with (never the whole key), a known partner by name. */
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"error\":\"unauthorized\"%' AND details LIKE '%\"client\":\"127.0.0.1\"%'"),
+                   ==, 3);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"key_prefix\":\"rlp_00000000\"%'"), ==, 1);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE details LIKE '%rlp_000000000%'"), ==, 0);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"error\":\"forbidden\"%' "
+                             "AND details LIKE '%\"partner\":\"meridia-new\"%'"), ==, 1);
 }
 
 static void
@@ -279,7 +290,7 @@ test_malformed (Test *t, gconstpointer data)
   g_autofree char *good = gateway_json_submission ("R", fixture.probe_png, "png");
   g_autofree char *bad = g_strdup (good);
   char *image = strstr (bad, "\"image\": \"") + 10;
-  g_autoptr(Reply) b64 = NULL, an2k = NULL, text = NULL, big = NULL, position = NULL;
+  g_autoptr(Reply) b64 = NULL, an2k = NULL, text = NULL, big = NULL, position = NULL, broken = NULL;
   g_autofree char *huge = NULL;
 
   image[2000] = '#';
@@ -304,10 +315,28 @@ test_malformed (Test *t, gconstpointer data)
   big = call (t, "POST", "/gateway/v1/transactions", fixture.key_full, "application/x-an2k", huge, strlen (huge));
   g_assert_cmpuint (big->status, ==, 413);
 
+  /* Not JSON at all: the gateway's own reader says where, and audits it. */
+  {
+    const char *doc = "{\"reference\": \"BROKEN-1\", \"fingers\": [";
+    broken = call (t, "POST", "/gateway/v1/transactions", fixture.key_full, "application/json", doc, strlen (doc));
+  }
+  g_assert_true (g_str_has_prefix (assert_error (broken, 400, "malformed"), "The submission is not valid JSON: "));
+
   g_assert_cmpint (count (t, "SELECT count(*) FROM gateway_transaction"), ==, 0);
-  /* The refusals the gateway read are audited with the partner. */
+  /* Every refusal is audited with the partner and the reason: base64,
+   * position, AN2K, broken JSON (400), the content type (415) and the body
+   * refused before it was read (413). */
   g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
-                             "AND details LIKE '%\"partner\":\"aldova-full\"%'"), >=, 3);
+                             "AND details LIKE '%\"partner\":\"aldova-full\"%'"), ==, 6);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"partner\":\"aldova-full\"%' "
+                             "AND details LIKE '%\"error\":\"malformed\"%'"), ==, 4);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"partner\":\"aldova-full\"%' "
+                             "AND details LIKE '%\"error\":\"unsupported-media-type\"%'"), ==, 1);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"partner\":\"aldova-full\"%' "
+                             "AND details LIKE '%\"error\":\"too-large\"%'"), ==, 1);
 }
 
 /* Grey zone: 202 with a Location, polled, answered after an identification

@@ -2,6 +2,7 @@
  * on a loopback port over HTTPS (its self-signed certificate, pinned by the
  * client), and a libsoup client talks to it asynchronously on the same main
  * loop (a blocking send would deadlock against a server on this thread). */
+#define _GNU_SOURCE
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -717,6 +718,91 @@ test_graceful_shutdown (Fixture *f, gconstpointer data)
 }
 
 
+/* Whether the file (or its write-ahead log) holds these bytes anywhere. */
+static gboolean
+file_contains (const char *path, const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  return memmem (contents, len, needle, strlen (needle)) != NULL;
+}
+
+/* Sessions are kept in the workspace: a restarted server still knows a
+ * workstation's token; an expired session and a signed-out one do not work;
+ * the file holds only the token's hash. */
+static void
+test_session_survives_restart (Fixture *f, gconstpointer data)
+{
+  g_autofree char *token = NULL, *other = NULL, *hash = NULL, *wal = NULL;
+  g_autofree char *expired_token = g_strnfill (64, 'e');
+  g_autofree char *expired_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, expired_token, -1);
+  g_autoptr(Reply) before = NULL, after = NULL, expired = NULL, out = NULL, gone = NULL, still = NULL;
+  g_autoptr(GError) error = NULL;
+  RlServerLimits limits;
+  gboolean done = FALSE;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC, user_id = -1;
+
+  if (f->server == NULL)
+    return;
+  token = sign_in (f, "examiner");
+  other = sign_in (f, "pan");
+  before = call (f, "GET", "/api/v1/queue", token, NULL);
+  g_assert_cmpuint (before->status, ==, 200);
+
+  /* A session that ended an hour ago, as a server left it in the file. */
+  {
+    g_autoptr(RlStore) s = rl_store_open (f->db, &error);
+    g_assert_no_error (error);
+    g_assert_true (rl_store_add_session (s, expired_hash, f->examiner, now - 9 * 3600, now - 3600, "127.0.0.1",
+                                         &error));
+    g_assert_no_error (error);
+  }
+
+  /* Restart: shut down gracefully, then a new server on the same file. */
+  rl_server_shutdown (f->server, 5, G_CALLBACK (shutdown_done), &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&f->server);
+  g_clear_pointer (&f->base, g_free);
+
+  /* The file holds the token's SHA-256, never the token. */
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  wal = g_strconcat (f->db, "-wal", NULL);
+  g_assert_true (file_contains (f->db, hash));
+  g_assert_false (file_contains (f->db, token));
+  g_assert_false (file_contains (wal, token));
+
+  rl_server_limits_init_default (&limits);
+  limits.rate_per_second = 0;
+  f->server = start_server (f, &limits);
+  f->base = rl_server_get_base_uri (f->server);
+
+  after = call (f, "GET", "/api/v1/session", token, NULL);
+  g_assert_cmpuint (after->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object (after), "user"), "username"),
+                   ==, "examiner");
+  expired = call (f, "GET", "/api/v1/session", expired_token, NULL);
+  g_assert_cmpstr (assert_error (expired, 401, "unauthorized"), ==, "The token is unknown or has expired: sign in again");
+
+  /* Signing out deletes the session from the file: dead after a restart too. */
+  out = call (f, "DELETE", "/api/v1/session", token, NULL);
+  g_assert_cmpuint (out->status, ==, 204);
+  gone = call (f, "GET", "/api/v1/queue", token, NULL);
+  assert_error (gone, 401, "unauthorized");
+  {
+    g_autoptr(RlStore) s = rl_store_open (f->db, &error);
+    g_assert_no_error (error);
+    g_assert_true (rl_store_lookup_session (s, hash, now, &user_id, NULL, &error));
+    g_assert_cmpint (user_id, ==, 0);
+  }
+  /* The other workstation stays signed in. */
+  still = call (f, "GET", "/api/v1/session", other, NULL);
+  g_assert_cmpuint (still->status, ==, 200);
+}
+
 /* A workstation runs the automated search of a print: stored, routed, and
  * here an automatic match to a person with derogatory records, so a hit
  * appears in the analysts' queue. The preview stores nothing. */
@@ -919,5 +1005,6 @@ main (int argc, char **argv)
   ADD ("/server/graceful-shutdown", test_graceful_shutdown);
   ADD ("/server/hostile-clients", test_hostile_clients);
   ADD ("/server/search", test_search);
+  ADD ("/server/session-survives-restart", test_session_survives_restart);
   return g_test_run ();
 }
