@@ -141,6 +141,7 @@ rl_json_encounter (JsonBuilder *b, const RlEncounter *e)
   rl_json_add_string (b, "purpose", rl_encounter_purpose_to_id (e->purpose));
   rl_json_add_string (b, "place", e->place);
   rl_json_add_string (b, "case_reference", e->case_reference);
+  rl_json_add_id (b, "agency_id", e->agency_id);
   /* Biographic data as this agency recorded it, never merged. */
   json_builder_set_member_name (b, "biographic");
   json_builder_begin_object (b);
@@ -178,7 +179,9 @@ rl_json_derogatory (JsonBuilder *b, const RlDerogatoryRecord *r)
 {
   json_builder_begin_object (b);
   rl_json_add_int (b, "id", r->id);
+  rl_json_add_id (b, "identity_id", r->identity_id);
   rl_json_add_string (b, "category", rl_derogatory_category_to_id (r->category));
+  rl_json_add_id (b, "source_agency_id", r->source_agency_id);
   rl_json_add_string (b, "source_agency", r->source_agency);
   rl_json_add_bool (b, "restricted", r->restricted);
   /* Withheld: the store left summary and dates out; say only who holds it. */
@@ -191,6 +194,7 @@ rl_json_derogatory (JsonBuilder *b, const RlDerogatoryRecord *r)
   rl_json_add_string (b, "summary", r->withheld ? NULL : r->summary);
   rl_json_add_string (b, "recorded_on", r->withheld ? NULL : r->recorded_on);
   rl_json_add_string (b, "expires_on", r->withheld ? NULL : r->expires_on);
+  rl_json_add_time (b, "created_at", r->created_at);
   json_builder_end_object (b);
 }
 
@@ -327,5 +331,28 @@ rl_json_link (JsonBuilder *b, const RlIdentityLink *l)
   rl_json_add_id (b, "resolved_by", l->resolved_by);
   rl_json_add_time (b, "resolved_at", l->resolved_at);
   rl_json_add_string (b, "reason", l->reason);
+  json_builder_end_object (b);
+}
+
+void
+rl_json_agency (JsonBuilder *b, const RlAgency *a)
+{
+  json_builder_begin_object (b);
+  rl_json_add_int (b, "id", a->id);
+  rl_json_add_string (b, "code", a->code);
+  rl_json_add_string (b, "name", a->name);
+  json_builder_end_object (b);
+}
+
+void
+rl_json_access_grant (JsonBuilder *b, const RlAccessGrant *g)
+{
+  json_builder_begin_object (b);
+  rl_json_add_int (b, "id", g->id);
+  rl_json_add_string (b, "source_agency", g->source_agency);
+  rl_json_add_string (b, "role", g->role ? rl_role_to_id (g->role) : NULL);
+  rl_json_add_string (b, "agency", g->agency);
+  rl_json_add_string (b, "granted_by", g->granted_by);
+  rl_json_add_time (b, "granted_at", g->granted_at);
   json_builder_end_object (b);
 }

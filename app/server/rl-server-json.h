@@ -29,6 +29,8 @@ void rl_json_correction   (JsonBuilder *b, const RlCorrection *correction);
 void rl_json_release      (JsonBuilder *b, const RlMatcherRelease *release);
 void rl_json_audit_entry  (JsonBuilder *b, const RlAuditEntry *entry);
 void rl_json_link         (JsonBuilder *b, const RlIdentityLink *link);
+void rl_json_agency       (JsonBuilder *b, const RlAgency *agency);
+void rl_json_access_grant (JsonBuilder *b, const RlAccessGrant *grant);
 
 /* A member holding an array of items of a GPtrArray, each written by func. */
 typedef void (*RlJsonItemFunc) (JsonBuilder *b, gconstpointer item);

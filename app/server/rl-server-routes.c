@@ -740,6 +740,17 @@ list_audit (RlRequest *request)
       !rl_request_query_uint (request, "user", 0, G_MAXINT64, 0, &user_id) ||
       !rl_request_query_uint (request, "limit", 1, 10000, 200, &limit))
     return;
+  /* The whole log is for data stewards and supervisors; examiners and
+   * analysts read the history of one identity or hit (what its view shows). */
+  if (!(OVERSIGHT & RL_ROLE_BIT (request->user->role)) &&
+      (object_id == 0 || (g_strcmp0 (kind, "identity") != 0 && g_strcmp0 (kind, "hit") != 0)))
+    {
+      rl_request_reply_error (request, SOUP_STATUS_FORBIDDEN, "forbidden",
+                              _("%s is %s: only a data steward or a supervisor reads the audit log; others read the "
+                                "history of one identity or hit (?kind=identity&object=ID)"),
+                              request->user->username, rl_role_to_label (request->user->role));
+      return;
+    }
   FAIL_IF (!(entries = rl_store_list_audit (request->store, kind && *kind ? kind : NULL, (gint64) object_id,
                                             (gint64) user_id, (guint) limit, &error)));
   reply_list (request, "entries", entries, (RlJsonItemFunc) rl_json_audit_entry);
@@ -772,9 +783,9 @@ static const RlRoute workstation_routes[] = {
   { "GET",    "/api/v1/users", list_users, RL_ROUTE_USER, RL_ROLES_ANY },
 
   { "GET",    "/api/v1/queue", get_queue, RL_ROUTE_USER, EXAMINERS },
-  { "GET",    "/api/v1/searches", list_searches, RL_ROUTE_USER, EXAMINERS },
-  { "GET",    "/api/v1/searches/{id}", get_search, RL_ROUTE_USER, EXAMINERS },
-  { "GET",    "/api/v1/searches/{id}/candidates", list_candidates, RL_ROUTE_USER, EXAMINERS },
+  { "GET",    "/api/v1/searches", list_searches, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/searches/{id}", get_search, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/searches/{id}/candidates", list_candidates, RL_ROUTE_USER, CASEWORK },
   { "POST",   "/api/v1/searches/{id}/claim", claim_search, RL_ROUTE_USER, RL_ROLES_ANY },
   { "DELETE", "/api/v1/searches/{id}/claim", unclaim_search, RL_ROUTE_USER, RL_ROLES_ANY },
   { "POST",   "/api/v1/searches/{id}/analysis", add_analysis, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
@@ -791,8 +802,8 @@ static const RlRoute workstation_routes[] = {
   { "POST",   "/api/v1/samples/{id}/search", search_sample, RL_ROUTE_USER, EXAMINERS },
   { "GET",    "/api/v1/samples/{id}/preview", preview_sample, RL_ROUTE_USER, EXAMINERS },
 
-  { "GET",    "/api/v1/hits", list_hits, RL_ROUTE_USER, ANALYSTS },
-  { "GET",    "/api/v1/hits/{id}", get_hit, RL_ROUTE_USER, ANALYSTS },
+  { "GET",    "/api/v1/hits", list_hits, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/hits/{id}", get_hit, RL_ROUTE_USER, CASEWORK },
   { "POST",   "/api/v1/hits/{id}/disposition", dispose_hit, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
 
   { "GET",    "/api/v1/identities", list_identities, RL_ROUTE_USER, CASEWORK },
@@ -812,7 +823,7 @@ static const RlRoute workstation_routes[] = {
   { "POST",   "/api/v1/releases/{id}/reject", reject_release, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
   { "POST",   "/api/v1/releases/{id}/activate", activate_release, RL_ROUTE_USER, RL_ROLES_ANY },
 
-  { "GET",    "/api/v1/audit", list_audit, RL_ROUTE_USER, OVERSIGHT },
+  { "GET",    "/api/v1/audit", list_audit, RL_ROUTE_USER, OVERSIGHT | CASEWORK },
   { "GET",    "/api/v1/audit/verify", verify_audit, RL_ROUTE_USER, OVERSIGHT },
 };
 
@@ -820,4 +831,5 @@ void
 rl_server_workstation_register (RlServer *server)
 {
   rl_server_add_routes (server, workstation_routes, G_N_ELEMENTS (workstation_routes));
+  rl_server_pages_register (server);
 }

@@ -4,11 +4,12 @@
 #include <string.h>
 
 #include "rl-server-parse.h"
+#include "rl-server-parse-pages.h"
 
 static const char *const patterns[] = {
   "/api/v1/session", "/api/v1/queue", "/api/v1/searches/{id}", "/api/v1/searches/{id}/candidates",
   "/api/v1/conclusions/{id}/verifications", "/api/v1/identities/{id}/timeline", "/api/v1/releases/{id}/approve",
-  "/gateway/v1/transactions/{id}", "/{id}/{id}/{id}/{id}",
+  "/gateway/v1/transactions/{id}", "/api/v1/identities/{id}/split", "/api/v1/links/{id}/resolve", "/{id}/{id}/{id}/{id}",
 };
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
@@ -51,6 +52,25 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
         rl_analysis_request_clear (&a);
       if (rl_parse_comment (body, FALSE, &comment, NULL))
         g_free (comment);
+      {
+        RlLinkResolveRequest l;
+        RlMergeRequest m;
+        RlSplitRequest p;
+        RlGrantRequest g;
+        RlTuneRequest t;
+
+        if (rl_parse_link_resolve (body, &l, NULL))
+          rl_link_resolve_request_clear (&l);
+        if (rl_parse_merge (body, TRUE, &m, NULL))
+          rl_merge_request_clear (&m);
+        if (rl_parse_merge (body, FALSE, &m, NULL))
+          rl_merge_request_clear (&m);
+        if (rl_parse_split (body, &p, NULL))
+          rl_split_request_clear (&p);
+        (void) rl_parse_grant (body, &g, NULL);
+        if (rl_parse_tune (body, &t, NULL))
+          rl_tune_request_clear (&t);
+      }
     }
   return 0;
 }

@@ -1,0 +1,638 @@
+/* rl-server-routes-pages.c — the workstation API for the analyst,
+ * supervisor and data-steward pages (docs/server-api.md): agencies, users,
+ * encounters, an identity's parts (summary, encounters, derogatory records,
+ * prints, hits), identity links, merges and splits, access grants, sample
+ * templates, and tuning jobs.
+ *
+ * As in rl-server-routes.c, handlers call the store as the signed-in user
+ * (the server sets the actor from the token, never from the request): the
+ * store's rules decide, its refusals come back as 403/409 with its message.
+ * The route roles only refuse early what the GUI never offers a role. */
+#define G_LOG_DOMAIN "ridgeline-server"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "rl-mid.h"
+#include "rl-server-json.h"
+#include "rl-server-parse-pages.h"
+#include "rl-server-private.h"
+#include "rl-tuning.h"
+
+#define CASEWORK   (RL_ROLE_BIT (RL_ROLE_EXAMINER) | RL_ROLE_BIT (RL_ROLE_ANALYST) | RL_ROLE_BIT (RL_ROLE_SUPERVISOR))
+#define ANALYSTS   (RL_ROLE_BIT (RL_ROLE_ANALYST) | RL_ROLE_BIT (RL_ROLE_SUPERVISOR))
+#define OVERSIGHT  (RL_ROLE_BIT (RL_ROLE_SUPERVISOR) | RL_ROLE_BIT (RL_ROLE_DATA_STEWARD))
+#define SUPERVISORS RL_ROLE_BIT (RL_ROLE_SUPERVISOR)
+
+#define FAIL_IF(cond)                                 \
+  G_STMT_START {                                      \
+    if (cond)                                         \
+      {                                               \
+        rl_request_reply_gerror (request, error);     \
+        return;                                       \
+      }                                               \
+  } G_STMT_END
+
+static void
+reply_list (RlRequest *request, const char *name, GPtrArray *items, RlJsonItemFunc func)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  rl_json_add_array (b, name, items, func);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
+}
+
+static void
+reply_one (RlRequest *request, guint status, gconstpointer item, RlJsonItemFunc func)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  func (b, item);
+  rl_request_reply_builder (request, status, b);
+}
+
+/* {"name": value} */
+static void
+reply_int (RlRequest *request, guint status, const char *name, gint64 value)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  rl_json_add_int (b, name, value);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, status, b);
+}
+
+/* ---------------------------------------------------- agencies, users */
+
+static void
+list_agencies (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) agencies = rl_store_list_agencies (request->store, &error);
+
+  FAIL_IF (agencies == NULL);
+  reply_list (request, "agencies", agencies, (RlJsonItemFunc) rl_json_agency);
+}
+
+static void
+get_user (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlUser) user = rl_store_get_user (request->store, request->ids[0], &error);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  FAIL_IF (user == NULL);
+  rl_server_add_user_json (b, user);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
+}
+
+/* ------------------------------------------------ encounters, identities */
+
+static void
+get_encounter (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlEncounter) encounter = rl_store_get_encounter (request->store, request->ids[0], &error);
+
+  FAIL_IF (encounter == NULL);
+  reply_one (request, SOUP_STATUS_OK, encounter, (RlJsonItemFunc) rl_json_encounter);
+}
+
+/* A list summary of one identity, merged or not; not an opening of the
+ * record (no purpose): what lists and links show. */
+static void
+get_identity_summary (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlIdentity) identity = rl_store_get_identity_summary (request->store, request->ids[0], &error);
+
+  FAIL_IF (identity == NULL);
+  reply_one (request, SOUP_STATUS_OK, identity, (RlJsonItemFunc) rl_json_identity);
+}
+
+static void
+list_identity_encounters (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlIdentity) identity = NULL;
+  g_autoptr(GPtrArray) encounters = NULL;
+
+  FAIL_IF (!(identity = rl_store_get_identity_summary (request->store, request->ids[0], &error)));
+  FAIL_IF (!(encounters = rl_store_list_encounters (request->store, identity->id, &error)));
+  reply_list (request, "encounters", encounters, (RlJsonItemFunc) rl_json_encounter);
+}
+
+/* The records as this user may see them: the store withholds the content of
+ * restricted records the user may not read (in SQL), the writer leaves the
+ * withheld fields null. */
+static void
+list_identity_derogatory (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlIdentity) identity = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  FAIL_IF (!(identity = rl_store_get_identity_summary (request->store, request->ids[0], &error)));
+  FAIL_IF (!(records = rl_store_list_derogatory_records (request->store, identity->id, &error)));
+  reply_list (request, "derogatory_records", records, (RlJsonItemFunc) rl_json_derogatory);
+}
+
+static void
+list_identity_samples (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlIdentity) identity = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+
+  FAIL_IF (!(identity = rl_store_get_identity_summary (request->store, request->ids[0], &error)));
+  FAIL_IF (!(samples = rl_store_list_identity_samples (request->store, identity->id, &error)));
+  reply_list (request, "samples", samples, (RlJsonItemFunc) rl_json_sample);
+}
+
+/* The serialized template (rl_template_serialize) of a print; 404 when the
+ * sample has none. */
+static void
+get_sample_template (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSample) sample = NULL;
+  g_autoptr(GBytes) data = NULL;
+
+  FAIL_IF (!(sample = rl_store_get_sample (request->store, request->ids[0], &error)));
+  data = rl_store_get_sample_template (request->store, sample->id, &error);
+  FAIL_IF (error != NULL);
+  if (data == NULL)
+    {
+      rl_request_reply_error (request, SOUP_STATUS_NOT_FOUND, "not-found",
+                              _("Sample %" G_GINT64_FORMAT " has no template"), sample->id);
+      return;
+    }
+  rl_request_reply_bytes (request, SOUP_STATUS_OK, "application/octet-stream", data);
+}
+
+/* ------------------------------------------------------ identity links */
+
+static void
+list_links (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  guint64 identity_id;
+
+  if (!rl_request_query_uint (request, "identity", 0, G_MAXINT64, 0, &identity_id))
+    return;
+  FAIL_IF (!(links = rl_store_list_identity_links (request->store, (gint64) identity_id, &error)));
+  reply_list (request, "links", links, (RlJsonItemFunc) rl_json_link);
+}
+
+static void
+resolve_link (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(RlLinkResolveRequest) in = { 0 };
+  g_autoptr(GPtrArray) links = NULL;
+
+  FAIL_IF (!rl_parse_link_resolve (request->body, &in, &error));
+  FAIL_IF (!rl_store_resolve_identity_link (request->store, request->ids[0], in.colour, in.reason, &error));
+  FAIL_IF (!(links = rl_store_list_identity_links (request->store, 0, &error)));
+  for (guint i = 0; i < links->len; i++)
+    {
+      RlIdentityLink *link = g_ptr_array_index (links, i);
+      if (link->id == request->ids[0])
+        {
+          reply_one (request, SOUP_STATUS_OK, link, (RlJsonItemFunc) rl_json_link);
+          return;
+        }
+    }
+  rl_request_reply_error (request, SOUP_STATUS_NOT_FOUND, "not-found",
+                          _("Identity link %" G_GINT64_FORMAT " does not exist"), request->ids[0]);
+}
+
+/* ------------------------------------------------------- merges, splits */
+
+static void
+merge_identity (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(RlMergeRequest) in = { 0 };
+  int moved;
+
+  FAIL_IF (!rl_parse_merge (request->body, TRUE, &in, &error));
+  moved = rl_store_merge_identities (request->store, request->ids[0], in.into, in.reason, &error);
+  FAIL_IF (moved < 0);
+  reply_int (request, SOUP_STATUS_OK, "moved", moved);
+}
+
+static void
+undo_merge (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(RlMergeRequest) in = { 0 };
+  int moved;
+
+  FAIL_IF (!rl_parse_merge (request->body, FALSE, &in, &error));
+  moved = rl_store_undo_merge (request->store, request->ids[0], in.reason, &error);
+  FAIL_IF (moved < 0);
+  reply_int (request, SOUP_STATUS_OK, "moved", moved);
+}
+
+static void
+split_identity (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(RlSplitRequest) in = { 0 };
+  gint64 id;
+
+  FAIL_IF (!rl_parse_split (request->body, &in, &error));
+  id = rl_store_split_identity (request->store, request->ids[0], (const gint64 *) (void *) in.encounter_ids->data,
+                                in.encounter_ids->len, in.reason, &error);
+  FAIL_IF (id == 0);
+  reply_int (request, SOUP_STATUS_CREATED, "id", id);
+}
+
+/* ------------------------------------------------------- access grants */
+
+static void
+list_grants (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) grants = rl_store_list_access_grants (request->store, &error);
+
+  FAIL_IF (grants == NULL);
+  reply_list (request, "grants", grants, (RlJsonItemFunc) rl_json_access_grant);
+}
+
+static void
+add_grant (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  RlGrantRequest in;
+  gint64 id;
+
+  FAIL_IF (!rl_parse_grant (request->body, &in, &error));
+  id = rl_store_grant_restricted_access (request->store, in.source_agency_id, in.role, in.agency_id, &error);
+  FAIL_IF (id == 0);
+  reply_int (request, SOUP_STATUS_CREATED, "id", id);
+}
+
+static void
+revoke_grant (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  FAIL_IF (!rl_store_revoke_restricted_access (request->store, request->ids[0], &error));
+  rl_request_reply_empty (request);
+}
+
+/* ------------------------------------------------------- release report */
+
+static void
+get_release_report (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlMatcherRelease) release = NULL;
+  g_autoptr(GBytes) report = NULL;
+
+  FAIL_IF (!(release = rl_store_get_release (request->store, request->ids[0], &error)));
+  report = rl_store_get_release_report (request->store, release->id, &error);
+  FAIL_IF (error != NULL);
+  if (report == NULL)
+    {
+      rl_request_reply_error (request, SOUP_STATUS_NOT_FOUND, "not-found",
+                              _("Release %s has no stored report"), release->name);
+      return;
+    }
+  rl_request_reply_bytes (request, SOUP_STATUS_OK, "application/octet-stream", report);
+}
+
+/* ---------------------------------------------------------- tuning jobs */
+
+/* Tuning and evaluation take a minute or more: far longer than a request
+ * may wait. They run on the server as jobs, one at a time, each in a thread
+ * of its own with a workspace connection of its own acting as the user who
+ * started it (rules and audit as in the desktop app). The client starts one
+ * (202 with the job) and polls GET /jobs/{id}. Jobs live in the server's
+ * memory; a job still running when the server stops is cut off, and its
+ * transaction never commits (nothing half-written). */
+
+typedef enum { JOB_RUNNING, JOB_DONE, JOB_FAILED } JobState;
+
+typedef struct {
+  gint            ref;
+  GMutex          lock;         /* guards everything below that the thread writes */
+  gint64          id;
+  gboolean        tune;         /* else: evaluate release_id */
+  gint64          user_id;
+  char           *path;
+  char           *name;
+  guint           trials;
+  gint64          release_id;
+  gint64          started_at, finished_at;
+  JobState        state;
+  char           *error_code;
+  char           *message;
+  RlTuningSummary summary;
+} Job;
+
+typedef struct {
+  GMutex      lock;
+  GHashTable *jobs;             /* id → Job* */
+  gint64      next_id;
+} JobTable;
+
+static Job *
+job_ref (Job *job)
+{
+  g_atomic_int_inc (&job->ref);
+  return job;
+}
+
+static void
+job_unref (Job *job)
+{
+  if (!g_atomic_int_dec_and_test (&job->ref))
+    return;
+  g_mutex_clear (&job->lock);
+  g_free (job->path);
+  g_free (job->name);
+  g_free (job->error_code);
+  g_free (job->message);
+  g_free (job);
+}
+
+static void
+job_table_free (JobTable *table)
+{
+  g_hash_table_unref (table->jobs);
+  g_mutex_clear (&table->lock);
+  g_free (table);
+}
+
+static JobTable *
+job_table (RlServer *server)
+{
+  JobTable *table = g_object_get_data (G_OBJECT (server), "rl-tuning-jobs");
+
+  if (table == NULL)
+    {
+      table = g_new0 (JobTable, 1);
+      g_mutex_init (&table->lock);
+      table->jobs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) job_unref);
+      table->next_id = 1;
+      g_object_set_data_full (G_OBJECT (server), "rl-tuning-jobs", table, (GDestroyNotify) job_table_free);
+    }
+  return table;
+}
+
+static const char *
+error_code (const GError *error)
+{
+  if (error->domain == RL_STORE_ERROR)
+    switch ((RlStoreError) error->code)
+      {
+      case RL_STORE_ERROR_PERMISSION: return "forbidden";
+      case RL_STORE_ERROR_NOT_FOUND:  return "not-found";
+      case RL_STORE_ERROR_CONSTRAINT: return "rule";
+      case RL_STORE_ERROR_BUSY:       return "busy";
+      default: break;
+      }
+  return "failed";
+}
+
+static gpointer
+job_thread (gpointer data)
+{
+  Job *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) store = rl_store_open (job->path, &error);
+  RlTuningSummary summary = { 0 };
+  gint64 release_id = job->release_id;
+  gboolean ok = FALSE;
+
+  if (store != NULL && rl_store_set_actor (store, job->user_id, &error))
+    {
+      RlTuningOptions options = { .name = job->name, .max_trials = job->trials };
+
+      if (job->tune)
+        ok = (release_id = rl_tuning_run (store, &options, &summary, &error)) != 0;
+      else
+        ok = rl_tuning_evaluate (store, release_id, NULL, &summary, &error);
+    }
+  g_mutex_lock (&job->lock);
+  job->finished_at = g_get_real_time () / G_USEC_PER_SEC;
+  if (ok)
+    {
+      job->state = JOB_DONE;
+      job->release_id = release_id;
+      job->summary = summary;
+    }
+  else
+    {
+      job->state = JOB_FAILED;
+      job->error_code = g_strdup (error ? error_code (error) : "failed");
+      job->message = g_strdup (error ? error->message : _("The job failed"));
+    }
+  g_mutex_unlock (&job->lock);
+  job_unref (job);
+  return NULL;
+}
+
+static void
+add_summary (JsonBuilder *b, const RlTuningSummary *s)
+{
+  json_builder_set_member_name (b, "summary");
+  json_builder_begin_object (b);
+  rl_json_add_id (b, "release_id", s->release_id);
+  rl_json_add_id (b, "baseline_release_id", s->baseline_release_id);
+  rl_json_add_int (b, "n_genuine", s->n_genuine);
+  rl_json_add_int (b, "n_impostor", s->n_impostor);
+  rl_json_add_int (b, "n_held_out", s->n_held_out);
+  rl_json_add_int (b, "n_false_matches", s->n_false_matches);
+  rl_json_add_int (b, "n_false_matches_fixed", s->n_false_matches_fixed);
+  rl_json_add_int (b, "n_missed_matches", s->n_missed_matches);
+  rl_json_add_int (b, "n_missed_matches_fixed", s->n_missed_matches_fixed);
+  rl_json_add_int (b, "n_broken", s->n_broken);
+  rl_json_add_int (b, "n_trials", s->n_trials);
+  rl_json_add_double (b, "threshold_before", s->threshold_before);
+  rl_json_add_double (b, "threshold_after", s->threshold_after);
+  rl_json_add_double (b, "fmr_before", s->fmr_before);
+  rl_json_add_double (b, "fmr_after", s->fmr_after);
+  rl_json_add_double (b, "fnmr_before", s->fnmr_before);
+  rl_json_add_double (b, "fnmr_after", s->fnmr_after);
+  rl_json_add_int (b, "n_searches_rerun", s->n_searches_rerun);
+  rl_json_add_int (b, "n_searches_changed", s->n_searches_changed);
+  json_builder_end_object (b);
+}
+
+static void
+reply_job (RlRequest *request, guint status, Job *job)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  static const char *const states[] = { "running", "done", "failed" };
+
+  g_mutex_lock (&job->lock);
+  json_builder_begin_object (b);
+  rl_json_add_int (b, "id", job->id);
+  rl_json_add_string (b, "kind", job->tune ? "tune" : "evaluate");
+  rl_json_add_string (b, "state", states[job->state]);
+  rl_json_add_id (b, "user_id", job->user_id);
+  rl_json_add_id (b, "release_id", job->release_id);
+  rl_json_add_time (b, "started_at", job->started_at);
+  rl_json_add_time (b, "finished_at", job->finished_at);
+  rl_json_add_string (b, "error", job->error_code);
+  rl_json_add_string (b, "message", job->message);
+  if (job->state == JOB_DONE)
+    add_summary (b, &job->summary);
+  else
+    {
+      json_builder_set_member_name (b, "summary");
+      json_builder_add_null_value (b);
+    }
+  json_builder_end_object (b);
+  g_mutex_unlock (&job->lock);
+  if (status == SOUP_STATUS_ACCEPTED)
+    {
+      g_autofree char *location = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT, job->id);
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "Location", location);
+    }
+  rl_request_reply_builder (request, status, b);
+}
+
+static void
+start_job (RlRequest *request, gboolean tune, gint64 release_id, RlTuneRequest *in)
+{
+  JobTable *table = job_table (request->server);
+  const char *path = rl_store_get_path (request->store);
+  GHashTableIter iter;
+  gpointer value;
+  Job *job;
+
+  if (path == NULL || path[0] == '\0')
+    {
+      rl_request_reply_error (request, SOUP_STATUS_CONFLICT, "rule", _("This server’s workspace is not a file: it cannot tune"));
+      return;
+    }
+  g_mutex_lock (&table->lock);
+  /* One at a time: tuning scores thousands of pairs on the server's cores. */
+  g_hash_table_iter_init (&iter, table->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Job *other = value;
+      gboolean running;
+
+      g_mutex_lock (&other->lock);
+      running = other->state == JOB_RUNNING;
+      g_mutex_unlock (&other->lock);
+      if (running)
+        {
+          g_mutex_unlock (&table->lock);
+          rl_request_reply_error (request, SOUP_STATUS_CONFLICT, "rule",
+                                  _("Job %" G_GINT64_FORMAT " is still tuning or evaluating: wait until it ends"),
+                                  other->id);
+          return;
+        }
+    }
+  job = g_new0 (Job, 1);
+  job->ref = 1;
+  g_mutex_init (&job->lock);
+  job->id = table->next_id++;
+  job->tune = tune;
+  job->user_id = request->user->id;
+  job->path = g_strdup (path);
+  job->name = g_strdup (in ? in->name : NULL);
+  job->trials = in ? in->trials : 0;
+  job->release_id = release_id;
+  job->started_at = g_get_real_time () / G_USEC_PER_SEC;
+  job->state = JOB_RUNNING;
+  g_hash_table_insert (table->jobs, &job->id, job);
+  g_mutex_unlock (&table->lock);
+  g_thread_unref (g_thread_new (tune ? "rl-tune" : "rl-evaluate", job_thread, job_ref (job)));
+  reply_job (request, SOUP_STATUS_ACCEPTED, job);
+}
+
+static void
+start_tuning (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(RlTuneRequest) in = { 0 };
+
+  FAIL_IF (!rl_parse_tune (request->body, &in, &error));
+  start_job (request, TRUE, 0, &in);
+}
+
+static void
+start_evaluation (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlMatcherRelease) release = rl_store_get_release (request->store, request->ids[0], &error);
+
+  FAIL_IF (release == NULL);
+  if (release->state != RL_RELEASE_DRAFT && release->state != RL_RELEASE_EVALUATED)
+    {
+      rl_request_reply_error (request, SOUP_STATUS_CONFLICT, "rule",
+                              _("Release %s is %s: only a draft or an evaluated release is evaluated"),
+                              release->name, rl_release_state_to_label (release->state));
+      return;
+    }
+  start_job (request, FALSE, release->id, NULL);
+}
+
+static void
+get_job (RlRequest *request)
+{
+  JobTable *table = job_table (request->server);
+  Job *job;
+
+  g_mutex_lock (&table->lock);
+  job = g_hash_table_lookup (table->jobs, &request->ids[0]);
+  if (job)
+    job_ref (job);
+  g_mutex_unlock (&table->lock);
+  if (job == NULL)
+    {
+      rl_request_reply_error (request, SOUP_STATUS_NOT_FOUND, "not-found",
+                              _("Job %" G_GINT64_FORMAT " does not exist (jobs are forgotten when the server restarts)"),
+                              request->ids[0]);
+      return;
+    }
+  reply_job (request, SOUP_STATUS_OK, job);
+  job_unref (job);
+}
+
+/* ----------------------------------------------------------------- table */
+
+static const RlRoute page_routes[] = {
+  { "GET",    "/api/v1/agencies", list_agencies, RL_ROUTE_USER, RL_ROLES_ANY },
+  { "GET",    "/api/v1/users/{id}", get_user, RL_ROUTE_USER, RL_ROLES_ANY },
+
+  { "GET",    "/api/v1/encounters/{id}", get_encounter, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/identities/{id}/summary", get_identity_summary, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/identities/{id}/encounters", list_identity_encounters, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/identities/{id}/derogatory-records", list_identity_derogatory, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/identities/{id}/samples", list_identity_samples, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/samples/{id}/template", get_sample_template, RL_ROUTE_USER, CASEWORK },
+
+  { "GET",    "/api/v1/links", list_links, RL_ROUTE_USER, CASEWORK },
+  { "POST",   "/api/v1/links/{id}/resolve", resolve_link, RL_ROUTE_USER | RL_ROUTE_BODY, ANALYSTS },
+  { "POST",   "/api/v1/identities/{id}/merge", merge_identity, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
+  { "POST",   "/api/v1/identities/{id}/undo-merge", undo_merge, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
+  { "POST",   "/api/v1/identities/{id}/split", split_identity, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
+
+  { "GET",    "/api/v1/access-grants", list_grants, RL_ROUTE_USER, OVERSIGHT },
+  { "POST",   "/api/v1/access-grants", add_grant, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
+  { "DELETE", "/api/v1/access-grants/{id}", revoke_grant, RL_ROUTE_USER, RL_ROLES_ANY },
+
+  { "GET",    "/api/v1/releases/{id}/report", get_release_report, RL_ROUTE_USER, RL_ROLES_ANY },
+  { "POST",   "/api/v1/releases/tune", start_tuning, RL_ROUTE_USER, SUPERVISORS },
+  { "POST",   "/api/v1/releases/{id}/evaluate", start_evaluation, RL_ROUTE_USER, SUPERVISORS },
+  { "GET",    "/api/v1/jobs/{id}", get_job, RL_ROUTE_USER, SUPERVISORS },
+};
+
+void
+rl_server_pages_register (RlServer *server)
+{
+  rl_server_add_routes (server, page_routes, G_N_ELEMENTS (page_routes));
+}
