@@ -18,6 +18,7 @@
 #define DENSE_FROM    400
 #define BIN_WIDTH     2       /* px per column bin in dense views */
 #define N_PURPOSES    9       /* RlEncounterPurpose values 0..8 */
+#define FOCUS_HALF    (MARK_RADIUS + 6.0)   /* the focus ring: a rounded square this far out */
 
 typedef struct {
   gint64 id;
@@ -54,6 +55,7 @@ struct _RlTimeline {
   gint64     drag_start;   /* span start when a drag began */
   gint64     hovered;      /* encounter under the pointer, 0 none */
   gint64     selected;     /* encounter opened beside the timeline, 0 none */
+  gint64     focused;      /* encounter the keyboard is on, 0 none; ringed while the timeline has focus */
   guint      generation;
   GdkTexture *layer;       /* lanes, axis and marks as drawn for layer_key */
   LayerKey   layer_key;
@@ -91,11 +93,38 @@ compare_encounters (gconstpointer a, gconstpointer b)
   return (ea->at > eb->at) - (ea->at < eb->at);
 }
 
+static char *format_date (gint64 t, gboolean with_time);
+
+static int
+index_of_encounter (RlTimeline *self, gint64 id)
+{
+  for (guint i = 0; id != 0 && i < self->encounters->len; i++)
+    if (g_array_index (self->encounters, Encounter, i).id == id)
+      return (int) i;
+  return -1;
+}
+
+/* What a screen reader says: the timeline, and the encounter the keyboard
+ * is on (date, agency, purpose) with how to open it. */
 static void
 update_accessible_label (RlTimeline *self)
 {
   g_autofree char *label = g_strdup_printf (_("Encounter timeline: %u encounters from %u agencies"),
                                             self->encounters->len, self->lanes->len);
+  int i = index_of_encounter (self, self->focused);
+
+  if (i >= 0)
+    {
+      Encounter *e = &g_array_index (self->encounters, Encounter, i);
+      g_autofree char *date = format_date (e->at, FALSE);
+      g_autofree char *full = g_strdup_printf (_("%s. Encounter %d of %u: %s, %s, %s. Enter opens it; Left and Right "
+                                                 "move to the previous or next encounter."),
+                                               label, i + 1, self->encounters->len, date,
+                                               (const char *) g_ptr_array_index (self->lanes, e->lane),
+                                               rl_encounter_purpose_to_label (e->purpose));
+      g_free (label);
+      label = g_steal_pointer (&full);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
@@ -167,6 +196,7 @@ rl_timeline_set_encounters (RlTimeline *self, GPtrArray *encounters)
     }
   self->hovered = 0;
   self->selected = 0;
+  self->focused = 0;
   self->generation++;
   update_accessible_label (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -702,6 +732,28 @@ draw_ring (RlTimeline *self, GtkSnapshot *snapshot, gint64 id, const GdkRGBA *co
     }
 }
 
+/* The keyboard's place: a rounded square around the mark, outside the
+ * (round) selection and hover rings so all three can be told apart. */
+static void
+draw_focus_ring (RlTimeline *self, GtkSnapshot *snapshot, gint64 id)
+{
+  int i = index_of_encounter (self, id);
+  double x, y, h = FOCUS_HALF, line = 2.0;
+  GskRoundedRect outline;
+
+  if (i < 0)
+    return;
+  x = rl_timeline_x_for_time (self, g_array_index (self->encounters, Encounter, i).at);
+  y = rl_timeline_y_for_lane (self, g_array_index (self->encounters, Encounter, i).lane);
+  if (x < LABEL_WIDTH)
+    return;
+  gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (x - h - line / 2, y - h - line / 2,
+                                                                  2 * h + line, 2 * h + line), 3.0);
+  gtk_snapshot_append_border (snapshot, &outline, (float[4]) { line, line, line, line },
+                              (GdkRGBA[4]) { RL_TIMELINE_FOCUS_COLOUR, RL_TIMELINE_FOCUS_COLOUR,
+                                             RL_TIMELINE_FOCUS_COLOUR, RL_TIMELINE_FOCUS_COLOUR });
+}
+
 static void
 rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -737,6 +789,8 @@ rl_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->hovered != 0 && self->hovered != self->selected)
     draw_ring (self, snapshot, self->hovered, &(GdkRGBA) { key.fg.red, key.fg.green, key.fg.blue, 0.8 },
                MARK_RADIUS + 4, 1.5);
+  if (self->focused != 0 && gtk_widget_has_focus (widget))
+    draw_focus_ring (self, snapshot, self->focused);
 }
 
 /* ------------------------------------------------------------- input */
@@ -784,7 +838,10 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, RlTimeline 
       return;
     }
   if ((id = rl_timeline_encounter_at (self, x, y)) != 0)
-    g_signal_emit (self, signals[ENCOUNTER_ACTIVATED], 0, id);
+    {
+      rl_timeline_set_focused (self, id);
+      g_signal_emit (self, signals[ENCOUNTER_ACTIVATED], 0, id);
+    }
 }
 
 static void
@@ -810,28 +867,129 @@ on_leave (GtkEventControllerMotion *controller, RlTimeline *self)
   set_hovered (self, 0);
 }
 
-static gboolean
-on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state, RlTimeline *self)
+/* Keeps encounter i in view: centred when it is outside. */
+static void
+show_encounter (RlTimeline *self, guint i)
 {
-  gint64 span = self->end - self->start, mid = self->start + span / 2;
+  gint64 at = g_array_index (self->encounters, Encounter, i).at, span = self->end - self->start;
+  double x = rl_timeline_x_for_time (self, at);
 
-  switch (keyval)
-    {
-    case GDK_KEY_plus: case GDK_KEY_equal: case GDK_KEY_KP_Add:
-      rl_timeline_zoom (self, 0.8, mid);
-      return TRUE;
-    case GDK_KEY_minus: case GDK_KEY_KP_Subtract:
-      rl_timeline_zoom (self, 1.25, mid);
-      return TRUE;
-    case GDK_KEY_Left:
-      rl_timeline_set_range (self, self->start - span / 10, self->end - span / 10);
-      return TRUE;
-    case GDK_KEY_Right:
-      rl_timeline_set_range (self, self->start + span / 10, self->end + span / 10);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  if (x < LABEL_WIDTH + MARK_RADIUS || x > gtk_widget_get_width (GTK_WIDGET (self)) - MARK_RADIUS)
+    rl_timeline_set_range (self, at - span / 2, at - span / 2 + span);
+}
+
+void
+rl_timeline_set_focused (RlTimeline *self, gint64 encounter_id)
+{
+  int i;
+
+  g_return_if_fail (RL_IS_TIMELINE (self));
+  i = index_of_encounter (self, encounter_id);
+  self->focused = i >= 0 ? encounter_id : 0;
+  if (i >= 0)
+    show_encounter (self, (guint) i);
+  update_accessible_label (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gint64
+rl_timeline_get_focused (RlTimeline *self)
+{
+  g_return_val_if_fail (RL_IS_TIMELINE (self), 0);
+  return self->focused;
+}
+
+/* Where the keyboard starts: the encounter opened beside the timeline, else
+ * the first one in view, else the first one. */
+static gint64
+initial_focus (RlTimeline *self)
+{
+  guint first;
+
+  if (self->encounters->len == 0)
+    return 0;
+  if (index_of_encounter (self, self->selected) >= 0)
+    return self->selected;
+  first = first_at_or_after (self, self->start);
+  if (first < self->encounters->len && g_array_index (self->encounters, Encounter, first).at <= self->end)
+    return g_array_index (self->encounters, Encounter, first).id;
+  return g_array_index (self->encounters, Encounter, 0).id;
+}
+
+/* Left / Right: the previous / next encounter in time (all lanes). */
+static void
+action_step_mark (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlTimeline *self = RL_TIMELINE (widget);
+  int i = index_of_encounter (self, self->focused), n = (int) self->encounters->len;
+
+  if (n == 0)
+    return;
+  if (i < 0)
+    i = index_of_encounter (self, initial_focus (self));
+  else
+    i = CLAMP (i + g_variant_get_int32 (parameter), 0, n - 1);
+  rl_timeline_set_focused (self, g_array_index (self->encounters, Encounter, i).id);
+}
+
+/* Home / End: the first / last encounter. */
+static void
+action_edge_mark (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlTimeline *self = RL_TIMELINE (widget);
+
+  if (self->encounters->len > 0)
+    rl_timeline_set_focused (self, g_array_index (self->encounters, Encounter,
+                                                  g_variant_get_int32 (parameter) < 0 ? 0 : self->encounters->len - 1).id);
+}
+
+/* Enter / Space: open the encounter the keyboard is on, as a click does. */
+static void
+action_open_mark (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlTimeline *self = RL_TIMELINE (widget);
+
+  if (self->focused == 0)
+    rl_timeline_set_focused (self, initial_focus (self));
+  if (self->focused != 0)
+    g_signal_emit (self, signals[ENCOUNTER_ACTIVATED], 0, self->focused);
+}
+
+/* Shift+Left / Shift+Right: a tenth of the span earlier / later. */
+static void
+action_pan (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlTimeline *self = RL_TIMELINE (widget);
+  gint64 shift = (self->end - self->start) / 10 * g_variant_get_int32 (parameter);
+
+  rl_timeline_set_range (self, self->start + shift, self->end + shift);
+}
+
+/* + / -: zoom in / out around the focused encounter, else the middle. */
+static void
+action_zoom (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlTimeline *self = RL_TIMELINE (widget);
+  int i = index_of_encounter (self, self->focused);
+  gint64 at = self->start + (self->end - self->start) / 2;
+
+  if (i >= 0 && rl_timeline_x_for_time (self, g_array_index (self->encounters, Encounter, i).at) >= LABEL_WIDTH)
+    at = g_array_index (self->encounters, Encounter, i).at;
+  rl_timeline_zoom (self, g_variant_get_int32 (parameter) > 0 ? 0.8 : 1.25, at);
+}
+
+static void
+on_focus_enter (GtkEventControllerFocus *controller, RlTimeline *self)
+{
+  if (self->focused == 0)
+    rl_timeline_set_focused (self, initial_focus (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_focus_leave (GtkEventControllerFocus *controller, RlTimeline *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Dense view: what the column bin under the pointer counts, by purpose. */
@@ -941,6 +1099,29 @@ rl_timeline_class_init (RlTimelineClass *klass)
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
   gtk_widget_class_set_css_name (widget_class, "timeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+
+  gtk_widget_class_install_action (widget_class, "timeline.step-mark", "i", action_step_mark);
+  gtk_widget_class_install_action (widget_class, "timeline.edge-mark", "i", action_edge_mark);
+  gtk_widget_class_install_action (widget_class, "timeline.open-mark", NULL, action_open_mark);
+  gtk_widget_class_install_action (widget_class, "timeline.pan", "i", action_pan);
+  gtk_widget_class_install_action (widget_class, "timeline.zoom", "i", action_zoom);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "timeline.step-mark", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "timeline.step-mark", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "timeline.step-mark", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "timeline.step-mark", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "timeline.edge-mark", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "timeline.edge-mark", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "timeline.open-mark", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "timeline.open-mark", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "timeline.open-mark", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_SHIFT_MASK, "timeline.pan", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_SHIFT_MASK, "timeline.pan", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "timeline.zoom", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_SHIFT_MASK, "timeline.zoom", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "timeline.zoom", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "timeline.zoom", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "timeline.zoom", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "timeline.zoom", "i", -1);
 }
 
 static void
@@ -979,8 +1160,9 @@ rl_timeline_init (RlTimeline *self)
   g_signal_connect (controller, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
-  controller = gtk_event_controller_key_new ();
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key), self);
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (on_focus_enter), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (on_focus_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   update_accessible_label (self);

@@ -4,8 +4,13 @@
  * (circle: border crossing, square: visa, triangle: arrest, ...); derogatory
  * records are red flags and hits orange wedges in their agency's lane. Zoom
  * from decades to a single day with the wheel or +/-, pan by dragging or with
- * the arrow keys, hover for details (the mark under the pointer is
+ * Shift+Left/Right, hover for details (the mark under the pointer is
  * ringed); clicking an encounter emits "encounter-activated" with its id.
+ * By keyboard: the timeline takes focus; Left/Right move to the previous /
+ * next encounter in time (Home/End: first/last), drawn with a focus ring (a
+ * rounded square in RL_TIMELINE_FOCUS_COLOUR) and named in the accessible
+ * label (date, agency, purpose); Enter or Space emits "encounter-activated"
+ * for it. The keys are actions (timeline.*) with bindings.
  * When more than a few hundred encounters are in view, each lane shows how
  * many there are per two-pixel column (a bar coloured by the most common
  * purpose) and a click zooms in there. What is drawn is kept as a texture
@@ -21,6 +26,9 @@ G_BEGIN_DECLS
 
 #define RL_TYPE_TIMELINE (rl_timeline_get_type ())
 G_DECLARE_FINAL_TYPE (RlTimeline, rl_timeline, RL, TIMELINE, GtkWidget)
+
+/* The keyboard focus ring (Adwaita's accent blue). */
+#define RL_TIMELINE_FOCUS_COLOUR ((GdkRGBA) { 0.11, 0.44, 0.85, 1.0 })
 
 typedef enum {
   RL_TIMELINE_MARK_DEROGATORY = 1,
@@ -40,6 +48,10 @@ guint      rl_timeline_get_n_encounters (RlTimeline *self);
  * timeline. 0 = none. Cleared by set_encounters. */
 void       rl_timeline_set_selected   (RlTimeline *self, gint64 encounter_id);
 gint64     rl_timeline_get_selected   (RlTimeline *self);
+/* The encounter the keyboard is on (ringed while the timeline has focus),
+ * 0 none; setting it scrolls it into view. Cleared by set_encounters. */
+void       rl_timeline_set_focused    (RlTimeline *self, gint64 encounter_id);
+gint64     rl_timeline_get_focused    (RlTimeline *self);
 
 /* The visible span, seconds since the epoch (UTC). Clamped to one day ..
  * sixty years. */

@@ -1,10 +1,15 @@
 /* The identity view under Xvfb: opening needs a purpose (audited); a
  * restricted record shows "Held by AGENCY" and none of its content to a user
- * without the right, its content to one with it. Screenshots go to
+ * without the right, its content to one with it; the timeline opens an
+ * encounter by click and by keyboard (real key presses on an X display of
+ * the test's own). Screenshots go to
  * tests/app/screenshots/ in the build tree. */
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <string.h>
+
+#include "own-display.h"
 
 #include "rl-identity-view.h"
 #include "rl-links-page.h"
@@ -512,10 +517,101 @@ test_merge_split_demo (void)
   }
   gtk_window_destroy (GTK_WINDOW (view));
 }
+/* The timeline by keyboard alone, with real key presses (xdotool, on this
+ * test's own X display): Tab until the timeline has the focus, Right twice
+ * (from the first encounter to the third in time), Enter: that encounter
+ * opens beside the record. */
+static gboolean have_own_display;
+
+static void
+wait_until_focus_changes (GtkWidget *window, GtkWidget *from)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (gtk_root_get_focus (GTK_ROOT (window)) == from && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+}
+
+static void
+test_timeline_keys (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rl-idview-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ws.db", NULL);
+  g_autoptr(RlSession) session = rl_session_new (make_store (path));
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *xid = NULL;
+  RlIdentityView *view;
+  RlTimeline *timeline;
+  RlEncounterPane *pane;
+  GdkSurface *surface;
+  gint64 deadline;
+
+  if (!have_own_display)
+    {
+      g_test_skip ("needs Xvfb and xdotool (a display of the test's own to type into)");
+      return;
+    }
+  view = open_as (session, "ban", text);
+  gtk_window_set_default_size (GTK_WINDOW (view), 1280, 860);
+  timeline = rl_identity_view_get_timeline (view);
+  surface = gtk_native_get_surface (GTK_NATIVE (view));
+  if (!GDK_IS_X11_SURFACE (surface))
+    {
+      gtk_window_destroy (GTK_WINDOW (view));
+      g_test_skip ("not on X11");
+      return;
+    }
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  g_assert_true (own_display_xdotool ("windowfocus", "--sync", xid, NULL));
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!gtk_window_is_active (GTK_WINDOW (view)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_window_is_active (GTK_WINDOW (view)));
+
+  /* Tab through the record until the timeline has the focus. */
+  for (int presses = 0; presses < 60 && !gtk_widget_has_focus (GTK_WIDGET (timeline)); presses++)
+    {
+      GtkWidget *was = gtk_root_get_focus (GTK_ROOT (view));
+      g_assert_true (own_display_xdotool ("key", "Tab", NULL));
+      wait_until_focus_changes (GTK_WIDGET (view), was);
+    }
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (timeline)));
+  /* The first encounter in view (all are, the timeline shows them all). */
+  g_assert_cmpint (rl_timeline_get_focused (timeline), ==, encounter_ids[0]);
+
+  g_assert_true (own_display_xdotool ("key", "--delay", "60", "Right", "Right", NULL));
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (rl_timeline_get_focused (timeline) != encounter_ids[2] && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (rl_timeline_get_focused (timeline), ==, encounter_ids[2]);
+  g_assert_null (rl_identity_view_get_encounter_pane (view));
+
+  g_assert_true (own_display_xdotool ("key", "Return", NULL));
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (rl_identity_view_get_encounter_pane (view) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+  pane = rl_identity_view_get_encounter_pane (view);
+  g_assert_nonnull (pane);
+  g_assert_cmpint (rl_encounter_pane_get_encounter_id (pane), ==, encounter_ids[2]);
+  g_assert_cmpint (rl_timeline_get_selected (timeline), ==, encounter_ids[2]);
+  /* The focus stays on the timeline, so Left/Right and Enter go on. */
+  gtk_widget_grab_focus (GTK_WIDGET (timeline));
+  iterate ();
+  screenshot (GTK_WIDGET (view), "identity-view-timeline-keys");
+  gtk_window_destroy (GTK_WINDOW (view));
+}
+
 
 int
 main (int argc, char **argv)
 {
+  g_autoptr(GSubprocess) display = NULL;
+
+  /* Before GTK opens a display: the keyboard test types into its own. */
+  display = own_display_start ();
+  have_own_display = display != NULL;
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
@@ -528,6 +624,12 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/identity-view/need-to-know", test_need_to_know);
   g_test_add_func ("/identity-view/encounter-pane", test_encounter_pane);
+  g_test_add_func ("/identity-view/timeline-keys", test_timeline_keys);
   g_test_add_func ("/identity-view/merge-split-demo", test_merge_split_demo);
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+    if (display)
+      g_subprocess_force_exit (display);
+    return status;
+  }
 }

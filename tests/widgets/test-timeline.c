@@ -1,5 +1,6 @@
 /* The encounter timeline, rendered under Xvfb: marks where their dates put
- * them, in their agency's lane; zoom and click. */
+ * them, in their agency's lane; zoom and click; the keyboard's focus ring
+ * and accessible label. */
 #include <gtk/gtk.h>
 #include <math.h>
 #include <stdio.h>
@@ -272,11 +273,157 @@ test_dense (void)
   gtk_window_destroy (window);
 }
 
+/* A pixel in the keyboard focus ring's colour. */
+static gboolean
+is_focus_ring (RlTestPixels *p, int x, int y)
+{
+  const guint8 *px = p->data + (gsize) y * p->stride + (gsize) x * 4;
+  GdkRGBA ring = RL_TIMELINE_FOCUS_COLOUR;
+
+  return abs (px[2] - (int) (ring.red * 255)) < 40 && abs (px[1] - (int) (ring.green * 255)) < 40 &&
+         abs (px[0] - (int) (ring.blue * 255)) < 40;
+}
+
+/* The 2 px line falls across pixel edges as the mark's x does: one of the
+ * three pixels around the expected place is fully covered (the widget's
+ * background is transparent, so half-covered pixels come out darker). */
+static gboolean
+near_focus_ring (RlTestPixels *p, int x, int y)
+{
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++)
+      if (is_focus_ring (p, x + dx, y + dy))
+        return TRUE;
+  return FALSE;
+}
+
+/* The ring's four sides around encounter e (a rounded square FOCUS_HALF =
+ * 11 px out from the mark's centre), each sampled at its middle. */
+static guint
+ring_sides (RlTestPixels *p, RlTimeline *timeline, RlEncounter *e)
+{
+  int x = (int) round (rl_timeline_x_for_time (timeline, e->occurred_at));
+  int y = (int) round (rl_timeline_y_for_lane (timeline, rl_timeline_lane_for_agency (timeline, e->agency)));
+
+  return near_focus_ring (p, x + 11, y) + near_focus_ring (p, x - 11, y) + near_focus_ring (p, x, y + 11) +
+         near_focus_ring (p, x, y - 11);
+}
+
+/* The keyboard: the timeline takes focus on the first encounter in view,
+ * ringed; Left/Right (the timeline.step-mark bindings) move the ring from
+ * mark to mark in time, Enter opens the one it is on; the accessible label
+ * names that encounter's date, agency and purpose. */
+static void
+test_keyboard (void)
+{
+  g_autoptr(GPtrArray) encounters = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_encounter_free);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *before = gtk_button_new_with_label ("before");
+  GtkWidget *timeline = rl_timeline_new ();
+  RlTimeline *t = RL_TIMELINE (timeline);
+  GtkWindow *window;
+  g_autoptr(GDateTime) from = g_date_time_new_utc (2010, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) to = g_date_time_new_utc (2020, 1, 1, 0, 0, 0);
+  gint64 deadline;
+
+  g_ptr_array_add (encounters, encounter (11, "VISA", "2012-06-01", RL_PURPOSE_VISA_APPLICATION));
+  g_ptr_array_add (encounters, encounter (12, "BORDER", "2015-01-01", RL_PURPOSE_BORDER_CROSSING));
+  g_ptr_array_add (encounters, encounter (13, "POLICE", "2018-03-15", RL_PURPOSE_ARREST_BOOKING));
+  rl_timeline_set_encounters (t, encounters);
+  gtk_widget_set_vexpand (timeline, TRUE);
+  gtk_box_append (GTK_BOX (box), before);
+  gtk_box_append (GTK_BOX (box), timeline);
+  window = rl_test_window_new (box, W, H);
+  rl_timeline_set_range (t, g_date_time_to_unix (from), g_date_time_to_unix (to));
+  activated = 0;
+  g_signal_connect (timeline, "encounter-activated", G_CALLBACK (on_activated), NULL);
+
+  /* Not focused: no ring anywhere. */
+  gtk_widget_grab_focus (before);
+  rl_test_iterate ();
+  {
+    g_autoptr(RlTestPixels) p = rl_test_render (timeline);
+    for (guint i = 0; i < encounters->len; i++)
+      g_assert_cmpuint (ring_sides (p, t, g_ptr_array_index (encounters, i)), ==, 0);
+  }
+
+  /* Focused (as Tab would): on the first encounter in view, ringed. The
+   * window must be the active one for the focus to show: wait for the X
+   * server to say so. */
+  gtk_widget_grab_focus (timeline);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!gtk_widget_has_focus (timeline) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (!gtk_widget_has_focus (timeline))
+    {
+      gtk_window_destroy (window);
+      g_test_skip ("the test window never became the active window");
+      return;
+    }
+  g_assert_cmpint (rl_timeline_get_focused (t), ==, 11);
+  {
+    g_autoptr(RlTestPixels) p = rl_test_render (timeline);
+    g_assert_cmpuint (ring_sides (p, t, g_ptr_array_index (encounters, 0)), ==, 4);
+    g_assert_cmpuint (ring_sides (p, t, g_ptr_array_index (encounters, 1)), ==, 0);
+  }
+  {
+    char *message = gtk_test_accessible_check_property (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_PROPERTY_LABEL,
+      "Encounter timeline: 3 encounters from 3 agencies. Encounter 1 of 3: 2012-06-01, VISA, Visa application. "
+      "Enter opens it; Left and Right move to the previous or next encounter.");
+    g_assert_null (message);
+  }
+
+  /* Right: the next encounter in time (another lane). */
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.step-mark", "i", 1));
+  g_assert_cmpint (rl_timeline_get_focused (t), ==, 12);
+  {
+    g_autoptr(RlTestPixels) p = rl_test_render (timeline);
+    g_assert_cmpuint (ring_sides (p, t, g_ptr_array_index (encounters, 0)), ==, 0);
+    g_assert_cmpuint (ring_sides (p, t, g_ptr_array_index (encounters, 1)), ==, 4);
+  }
+  {
+    char *message = gtk_test_accessible_check_property (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_PROPERTY_LABEL,
+      "Encounter timeline: 3 encounters from 3 agencies. Encounter 2 of 3: 2015-01-01, BORDER, Border crossing. "
+      "Enter opens it; Left and Right move to the previous or next encounter.");
+    g_assert_null (message);
+  }
+  /* Past the last it stays on the last; Home goes to the first. */
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.step-mark", "i", 1));
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.step-mark", "i", 1));
+  g_assert_cmpint (rl_timeline_get_focused (t), ==, 13);
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.edge-mark", "i", -1));
+  g_assert_cmpint (rl_timeline_get_focused (t), ==, 11);
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.step-mark", "i", 1));
+
+  /* Enter opens it; a mark scrolled out of view is brought back. */
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.open-mark", NULL));
+  g_assert_cmpint (activated, ==, 12);
+  rl_timeline_zoom (t, 0.05, g_date_time_to_unix (from));
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.step-mark", "i", 1));
+  g_assert_cmpint (rl_timeline_get_focused (t), ==, 13);
+  {
+    RlEncounter *e = g_ptr_array_index (encounters, 2);
+    double x = rl_timeline_x_for_time (t, e->occurred_at);
+    g_autoptr(RlTestPixels) p = rl_test_render (timeline);
+
+    g_assert_cmpfloat (x, >, 84);
+    g_assert_cmpfloat (x, <, W);
+    g_assert_cmpuint (ring_sides (p, t, e), ==, 4);
+    if (g_getenv ("RL_TEST_SAVE_PNG") == NULL)
+      g_test_message ("set RL_TEST_SAVE_PNG=DIR to see the focus ring");
+  }
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char **argv)
 {
+  /* The test AT context keeps the accessible properties for
+   * gtk_test_accessible_check_property (GTK_A11Y=none keeps none). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/timeline/marks", test_marks);
   g_test_add_func ("/timeline/dense", test_dense);
+  g_test_add_func ("/timeline/keyboard", test_keyboard);
   return g_test_run ();
 }
