@@ -318,7 +318,7 @@ get_release_report (RlRequest *request)
  * memory; a job still running when the server stops is cut off, and its
  * transaction never commits (nothing half-written). */
 
-typedef enum { JOB_RUNNING, JOB_DONE, JOB_FAILED } JobState;
+typedef enum { JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } JobState;
 
 typedef struct {
   gint            ref;
@@ -332,6 +332,9 @@ typedef struct {
   gint64          release_id;
   gint64          started_at, finished_at;
   JobState        state;
+  double          fraction;     /* share done, 0 … 1 */
+  char           *stage;        /* what it is doing now, in words for the user */
+  GCancellable   *cancellable;  /* DELETE /jobs/{id} */
   char           *error_code;
   char           *message;
   RlTuningSummary summary;
@@ -360,12 +363,22 @@ job_unref (Job *job)
   g_free (job->name);
   g_free (job->error_code);
   g_free (job->message);
+  g_free (job->stage);
+  g_object_unref (job->cancellable);
   g_free (job);
 }
 
 static void
 job_table_free (JobTable *table)
 {
+  GHashTableIter iter;
+  gpointer job;
+
+  /* The server is going away: a job still running stops at its next step
+   * and writes nothing. */
+  g_hash_table_iter_init (&iter, table->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    g_cancellable_cancel (((Job *) job)->cancellable);
   g_hash_table_unref (table->jobs);
   g_mutex_clear (&table->lock);
   g_free (table);
@@ -402,6 +415,19 @@ error_code (const GError *error)
   return "failed";
 }
 
+/* The job's thread: rl_tuning's progress, kept for the next poll. */
+static void
+job_progress (double fraction, const char *what, gpointer data)
+{
+  Job *job = data;
+
+  g_mutex_lock (&job->lock);
+  job->fraction = CLAMP (fraction, 0.0, 1.0);
+  g_free (job->stage);
+  job->stage = g_strdup (what);
+  g_mutex_unlock (&job->lock);
+}
+
 static gpointer
 job_thread (gpointer data)
 {
@@ -414,7 +440,8 @@ job_thread (gpointer data)
 
   if (store != NULL && rl_store_set_actor (store, job->user_id, &error))
     {
-      RlTuningOptions options = { .name = job->name, .max_trials = job->trials };
+      RlTuningOptions options = { .name = job->name, .max_trials = job->trials, .progress = job_progress,
+                                  .progress_data = job, .cancellable = job->cancellable };
 
       if (job->tune)
         ok = (release_id = rl_tuning_run (store, &options, &summary, &error)) != 0;
@@ -423,9 +450,16 @@ job_thread (gpointer data)
     }
   g_mutex_lock (&job->lock);
   job->finished_at = g_get_real_time () / G_USEC_PER_SEC;
-  if (ok)
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      job->state = JOB_CANCELLED;
+      job->error_code = g_strdup ("cancelled");
+      job->message = g_strdup (error->message);
+    }
+  else if (ok)
     {
       job->state = JOB_DONE;
+      job->fraction = 1.0;
       job->release_id = release_id;
       job->summary = summary;
     }
@@ -471,7 +505,7 @@ static void
 reply_job (RlRequest *request, guint status, Job *job)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  static const char *const states[] = { "running", "done", "failed" };
+  static const char *const states[] = { "running", "done", "failed", "cancelled" };
 
   g_mutex_lock (&job->lock);
   json_builder_begin_object (b);
@@ -482,6 +516,9 @@ reply_job (RlRequest *request, guint status, Job *job)
   rl_json_add_id (b, "release_id", job->release_id);
   rl_json_add_time (b, "started_at", job->started_at);
   rl_json_add_time (b, "finished_at", job->finished_at);
+  rl_json_add_double (b, "progress", job->fraction);
+  rl_json_add_string (b, "stage", job->stage);
+  rl_json_add_bool (b, "cancelling", job->state == JOB_RUNNING && g_cancellable_is_cancelled (job->cancellable));
   rl_json_add_string (b, "error", job->error_code);
   rl_json_add_string (b, "message", job->message);
   if (job->state == JOB_DONE)
@@ -547,6 +584,7 @@ start_job (RlRequest *request, gboolean tune, gint64 release_id, RlTuneRequest *
   job->release_id = release_id;
   job->started_at = g_get_real_time () / G_USEC_PER_SEC;
   job->state = JOB_RUNNING;
+  job->cancellable = g_cancellable_new ();
   g_hash_table_insert (table->jobs, &job->id, job);
   g_mutex_unlock (&table->lock);
   g_thread_unref (g_thread_new (tune ? "rl-tune" : "rl-evaluate", job_thread, job_ref (job)));
@@ -580,8 +618,8 @@ start_evaluation (RlRequest *request)
   start_job (request, FALSE, release->id, NULL);
 }
 
-static void
-get_job (RlRequest *request)
+static Job *
+lookup_job (RlRequest *request)
 {
   JobTable *table = job_table (request->server);
   Job *job;
@@ -596,8 +634,33 @@ get_job (RlRequest *request)
       rl_request_reply_error (request, SOUP_STATUS_NOT_FOUND, "not-found",
                               _("Job %" G_GINT64_FORMAT " does not exist (jobs are forgotten when the server restarts)"),
                               request->ids[0]);
-      return;
+      return NULL;
     }
+  return job;
+}
+
+static void
+get_job (RlRequest *request)
+{
+  Job *job = lookup_job (request);
+
+  if (job == NULL)
+    return;
+  reply_job (request, SOUP_STATUS_OK, job);
+  job_unref (job);
+}
+
+/* Asks the job to stop at its next step: it then writes nothing (no draft,
+ * no report, no audit entry). The reply is the job as it is; poll until its
+ * state is no longer running. */
+static void
+cancel_job (RlRequest *request)
+{
+  Job *job = lookup_job (request);
+
+  if (job == NULL)
+    return;
+  g_cancellable_cancel (job->cancellable);
   reply_job (request, SOUP_STATUS_OK, job);
   job_unref (job);
 }
@@ -629,6 +692,7 @@ static const RlRoute page_routes[] = {
   { "POST",   "/api/v1/releases/tune", start_tuning, RL_ROUTE_USER, SUPERVISORS },
   { "POST",   "/api/v1/releases/{id}/evaluate", start_evaluation, RL_ROUTE_USER, SUPERVISORS },
   { "GET",    "/api/v1/jobs/{id}", get_job, RL_ROUTE_USER, SUPERVISORS },
+  { "DELETE", "/api/v1/jobs/{id}", cancel_job, RL_ROUTE_USER, SUPERVISORS },
 };
 
 void

@@ -704,6 +704,22 @@ test_links_merge_split (Fixture *f, gconstpointer data)
                    ==, f->wanted_encounters[1]);
 }
 
+/* Polls a job (as the Tuning page does) until it is no longer running. */
+static Reply *
+wait_for_job (Fixture *f, const char *location, const char *token)
+{
+  for (;;)
+    {
+      Reply *job = call (f, "GET", location, token, NULL);
+
+      assert_ok (job, 200);
+      if (g_strcmp0 (json_object_get_string_member (object (job), "state"), "running") != 0)
+        return job;
+      reply_free (job);
+      g_usleep (G_USEC_PER_SEC / 5);
+    }
+}
+
 /* Evaluation runs on the server as a job: 202 with where to poll, the job
  * ends with the release evaluated by the server (metrics stored, audited as
  * the supervisor); one at a time; an examiner and an analyst are refused. */
@@ -735,26 +751,12 @@ test_tuning_job (Fixture *f, gconstpointer data)
   assert_error (poll_examiner, 403, "forbidden");
 
   /* Poll as the page does, until the server says it ended. */
-  do
-    {
-      g_clear_pointer (&job, reply_free);
-      g_usleep (G_USEC_PER_SEC / 5);
-      job = call (f, "GET", location, supervisor, NULL);
-      assert_ok (job, 200);
-      state = json_object_get_string_member (object (job), "state");
-      if (g_strcmp0 (state, "running") == 0)
-        {
-          /* Meanwhile a second job is refused, and reads are served. */
-          other = other ? other : sign_in (f, "supb");
-          g_autoptr(Reply) second = call (f, "POST", "/api/v1/releases/tune", other, "{\"trials\": 1}");
-          if (second->status != 202)
-            assert_error (second, 409, "rule");
-        }
-    }
-  while (g_strcmp0 (state, "running") == 0);
+  job = wait_for_job (f, location, supervisor);
+  state = json_object_get_string_member (object (job), "state");
   if (g_strcmp0 (state, "done") != 0)
     g_printerr ("%s\n", json_object_get_string_member (object (job), "message"));
   g_assert_cmpstr (state, ==, "done");
+  g_assert_cmpfloat (json_object_get_double_member (object (job), "progress"), ==, 1.0);
   g_assert_false (json_object_get_null_member (object (job), "summary"));
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object (job), "summary"), "release_id"),
                    ==, f->draft);
@@ -779,20 +781,43 @@ test_tuning_job (Fixture *f, gconstpointer data)
   missing = call (f, "GET", "/api/v1/jobs/999", supervisor, NULL);
   assert_error (missing, 404, "not-found");
 
-  /* A second job that another supervisor started while ours ran must end
-   * before the workspace is removed. */
-  for (gint64 id = 2; other; id++)
-    {
-      g_autoptr(Reply) j = callf (f, "GET", other, NULL, "/api/v1/jobs/%" G_GINT64_FORMAT, id);
-      if (j->status == 404)
-        break;
-      while (g_strcmp0 (json_object_get_string_member (object (j), "state"), "running") == 0)
-        {
-          g_usleep (G_USEC_PER_SEC / 5);
-          g_clear_pointer (&j, reply_free);
-          j = callf (f, "GET", other, NULL, "/api/v1/jobs/%" G_GINT64_FORMAT, id);
-        }
-    }
+  /* A tuning run cancelled by another supervisor stops and stores nothing. */
+  {
+    g_autoptr(Reply) tune = NULL;
+    g_autoptr(Reply) second = NULL, cancel = NULL, ended = NULL, releases = NULL;
+    g_autofree char *tune_location = NULL;
+
+    other = sign_in (f, "supb");
+    tune = call (f, "POST", "/api/v1/releases/tune", supervisor, "{\"name\": \"never-stored\"}");
+    assert_ok (tune, 202);
+    tune_location = g_strdup (tune->location);
+    cancel = call (f, "DELETE", tune_location, other, NULL);
+    assert_ok (cancel, 200);
+    /* One job at a time: a second is refused while this one winds down. */
+    second = callf (f, "POST", other, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->draft);
+    if (second->status != 202)
+      assert_error (second, 409, "rule");
+    else   /* the tuning had ended already */
+      {
+        g_autofree char *second_location = g_strdup (second->location);
+        reply_free (wait_for_job (f, second_location, other));
+      }
+    ended = wait_for_job (f, tune_location, supervisor);
+    state = json_object_get_string_member (object (ended), "state");
+    releases = call (f, "GET", "/api/v1/releases", supervisor, NULL);
+    g_test_message ("the cancelled tuning job ended %s", state);
+    if (g_strcmp0 (state, "cancelled") == 0)
+      {
+        /* Unless it had already finished: then the draft is there. */
+        g_assert_cmpstr (json_object_get_string_member (object (ended), "error"), ==, "cancelled");
+        g_assert_false (body_contains (releases, "never-stored"));
+      }
+    else
+      {
+        g_assert_cmpstr (state, ==, "done");
+        g_assert_true (body_contains (releases, "never-stored"));
+      }
+  }
 }
 
 int
