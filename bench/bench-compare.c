@@ -1,6 +1,6 @@
 /* bench-compare.c — 1:1 comparison rate, templates in memory, one thread.
  *
- *   bench-compare [--dump FILE] [TEMPLATE_DIR…]
+ *   bench-compare [--dump FILE] [--rounds N] [TEMPLATE_DIR…]
  *
  * Default: the commercial extractor's ISO templates of the four FVC sets in
  * ../shared/interchange/iso19794-2. Every pair of templates within each set
@@ -9,7 +9,9 @@
  * prepare a template, and the rate of rl_compare() on raw templates.
  * Times are this thread's CPU time (the machine is shared). --dump writes
  * every score (hexadecimal float, one per pair) to FILE, to check that a
- * change to the comparison's speed left its scores alone, bit for bit. */
+ * change to the comparison's speed left its scores alone, bit for bit.
+ * --rounds N times the prepared comparisons over N rounds instead of 3
+ * (a longer run for a profiler). */
 #include <glib.h>
 #include <stdio.h>
 #include <time.h>
@@ -36,14 +38,31 @@ main (int argc, char **argv)
   guint64 n_cmp = 0, n_raw = 0, n_prep = 0;
   double t_cmp = 0, t_raw = 0, t_prep = 0, checksum = 0;
   FILE *dump = NULL;
+  guint rounds = 3;
 
-  if (argc > 2 && g_str_equal (argv[1], "--dump"))
+  while (argc > 2 && (g_str_equal (argv[1], "--dump") || g_str_equal (argv[1], "--rounds")))
     {
-      dump = fopen (argv[2], "w");
-      if (dump == NULL)
+      if (g_str_equal (argv[1], "--rounds"))
         {
-          fprintf (stderr, "bench-compare: cannot write %s\n", argv[2]);
-          return 1;
+          guint64 v;
+
+          if (!g_ascii_string_to_unsigned (argv[2], 10, 1, 1000, &v, NULL))
+            {
+              fprintf (stderr, "bench-compare: --rounds takes a number from 1 to 1000, not '%s'\n", argv[2]);
+              return 1;
+            }
+          rounds = (guint) v;
+        }
+      else
+        {
+          if (dump != NULL)
+            fclose (dump);
+          dump = fopen (argv[2], "w");
+          if (dump == NULL)
+            {
+              fprintf (stderr, "bench-compare: cannot write %s\n", argv[2]);
+              return 1;
+            }
         }
       argc -= 2;
       argv += 2;
@@ -81,7 +100,7 @@ main (int argc, char **argv)
 
       /* three rounds over every pair, to outlast the timer's resolution */
       start = cpu_now ();
-      for (int round = 0; round < 3; round++)
+      for (guint round = 0; round < rounds; round++)
         for (guint i = 0; i < n; i++)
           for (guint j = i + 1; j < n; j++)
             {
