@@ -416,6 +416,10 @@ typedef struct {
 
 G_STATIC_ASSERT (RL_CYL_WORDS == 4);
 
+/* Stride (floats) between two candidate minutiae's columns of the AVX-512
+ * path's similarity matrix, which is stored column by column. */
+#define SIM_T_STRIDE(na) (((na) + 15u) / 16u * 16u)
+
 /* Similarity of every probe descriptor with every candidate descriptor,
  * 1 - |a xor b| / (|a| + |b|), into sim (na × nb); each probe minutia's two
  * most alike candidate minutiae into top (the first of equals wins). This is
@@ -486,98 +490,102 @@ hmax256 (__m256 v)
   return _mm_cvtss_f32 (m);
 }
 
-/* 8 candidate descriptors per step: one 512-bit load holds the same word of
- * 8 candidates (see RL_CYL_LANES), VPOPCNTQ counts them at once. The
- * similarity is computed with the same operations, in the same order, as the
- * portable loop (1 - x · (1/(na + nb)), the reciprocal correctly rounded),
- * and the matcher is compiled without floating-point contraction, so the
- * scores are identical. Each lane keeps its own running top-2 (as the
- * portable loop does for the row); the row's are merged from those at the
- * end: the best is the largest lane best at its first position, the second
- * the largest of the other lanes' bests and the best lane's second. */
+/* The same similarities and top-2 with the loops' roles swapped: 16 probe
+ * minutiae side by side (two blocks of RL_CYL_LANES: one 512-bit load holds
+ * the same word of 8 probe descriptors) against one candidate descriptor at
+ * a time, broadcast. Each lane is one probe minutia and keeps its running
+ * top-2 over the candidates in order, exactly as the portable loop keeps
+ * the row's, so no reduction across lanes is needed at the end of a row
+ * (that epilogue cost about as much as the row itself). The similarity is
+ * computed with the same operations, in the same order (1 - x · (1/(na +
+ * nb)), the reciprocal correctly rounded), and the matcher is compiled
+ * without floating-point contraction, so the values are identical. The
+ * matrix is stored transposed: sim[j · SIM_T_STRIDE (na) + i]. */
 __attribute__ ((target (AVX512_TARGET)))
 static void
 similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
                      float *sim, Candidate *top)
 {
-  const guint nb = b->n;
-  const __m256 one = _mm256_set1_ps (1.0f);
+  static const _Alignas (64) guint64 empty_block[RL_CYL_BLOCK] = { 0 };
+  static const guint16 empty_counts[RL_CYL_LANES] = { 0 };
+  const guint nb = b->n, stride = SIM_T_STRIDE (a->n);
+  const guint n_blocks = (a->n + RL_CYL_LANES - 1) / RL_CYL_LANES;
+  const __m512 one = _mm512_set1_ps (1.0f), zero = _mm512_setzero_ps ();
 
-  for (guint i = 0; i < a->n; i++)
+  for (guint blk = 0; blk < n_blocks; blk += 2)
     {
-      const __m512i a0 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 0));
-      const __m512i a1 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 1));
-      const __m512i a2 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 2));
-      const __m512i a3 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (a, i, 3));
-      const guint na = a->cyl_count[i];
-      const __m256i na8 = _mm256_set1_epi32 ((int) na);
-      float *row = sim + (gsize) i * nb, best, second;
-      /* each lane's two best so far and where (first of equals), as the
-       * portable loop keeps them for the whole row */
-      __m256 m1 = _mm256_setzero_ps (), m2 = _mm256_setzero_ps ();
-      __m256i i1 = _mm256_setzero_si256 (), i2 = _mm256_setzero_si256 ();
-      __m256i jv = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
-      guint arg = 0, arg2 = 0, lane;
-      __mmask8 eq;
+      /* probe minutiae blk·8 … blk·8+15; a missing second block is empty */
+      const guint64 *c0 = a->cyl + (gsize) blk * RL_CYL_BLOCK;
+      const guint64 *c1 = blk + 1 < n_blocks ? c0 + RL_CYL_BLOCK : empty_block;
+      const guint16 *n1 = blk + 1 < n_blocks ? a->cyl_count + (blk + 1) * RL_CYL_LANES : empty_counts;
+      const __m512i p0 = _mm512_load_si512 (c0), p1 = _mm512_load_si512 (c0 + 8);
+      const __m512i p2 = _mm512_load_si512 (c0 + 16), p3 = _mm512_load_si512 (c0 + 24);
+      const __m512i q0 = _mm512_load_si512 (c1), q1 = _mm512_load_si512 (c1 + 8);
+      const __m512i q2 = _mm512_load_si512 (c1 + 16), q3 = _mm512_load_si512 (c1 + 24);
+      const __m512i na16 = _mm512_inserti64x4 (
+          _mm512_castsi256_si512 (_mm256_cvtepu16_epi32 (_mm_loadu_si128 ((const __m128i *) (a->cyl_count + blk * RL_CYL_LANES)))),
+          _mm256_cvtepu16_epi32 (_mm_loadu_si128 ((const __m128i *) n1)), 1);
+      /* an empty probe descriptor (and the padding) is similar to nothing */
+      const __mmask16 a_nonempty = _mm512_test_epi32_mask (na16, na16);
+      __m512 m1 = zero, m2 = zero;
+      __m512i i1 = _mm512_setzero_si512 (), i2 = _mm512_setzero_si512 ();
+      float *col = sim + blk * RL_CYL_LANES;
+      float v1[16], v2[16];
+      guint32 j1[16], j2[16];
 
-      if (na == 0)
+      for (guint j = 0; j < nb; j++, col += stride)
         {
-          memset (row, 0, nb * sizeof (float));
-          top[2 * i] = (Candidate) { 0.0f, (guint8) i, 0 };
-          top[2 * i + 1] = (Candidate) { 0.0f, (guint8) i, 0 };
-          continue;
-        }
-      for (guint j = 0; j < nb; j += RL_CYL_LANES)
-        {
-          const guint64 *cb = b->cyl + (gsize) (j / RL_CYL_LANES) * RL_CYL_BLOCK;
-          __m512i x = _mm512_popcnt_epi64 (_mm512_xor_si512 (a0, _mm512_load_si512 (cb)));
-          __m256i nb8 = _mm256_cvtepu16_epi32 (_mm_loadu_si128 ((const __m128i *) (b->cyl_count + j)));
-          __m256 r, s;
+          const guint nbj = b->cyl_count[j];
+          const __m512i w0 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (b, j, 0));
+          const __m512i w1 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (b, j, 1));
+          const __m512i w2 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (b, j, 2));
+          const __m512i w3 = _mm512_set1_epi64 ((long long) RL_CYL_WORD (b, j, 3));
+          __m512i x, y, jv;
+          __m512 r, sv;
+          __mmask16 gt1, gt2;
 
-          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a1, _mm512_load_si512 (cb + 8))));
-          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a2, _mm512_load_si512 (cb + 16))));
-          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a3, _mm512_load_si512 (cb + 24))));
-          r = _mm256_div_ps (one, _mm256_cvtepi32_ps (_mm256_add_epi32 (na8, nb8)));
-          s = _mm256_sub_ps (one, _mm256_mul_ps (_mm256_cvtepi32_ps (_mm512_cvtepi64_epi32 (x)), r));
-          /* an empty candidate descriptor (and the padding) is similar to nothing */
-          s = _mm256_maskz_mov_ps (_mm256_cmpneq_epi32_mask (nb8, _mm256_setzero_si256 ()), s);
-          if (nb - j >= RL_CYL_LANES)
-            _mm256_storeu_ps (row + j, s);
-          else
-            _mm256_mask_storeu_ps (row + j, (__mmask8) ((1u << (nb - j)) - 1), s);
-          {
-            __mmask8 gt1 = _mm256_cmp_ps_mask (s, m1, _CMP_GT_OQ);
-            __mmask8 gt2 = _mm256_cmp_ps_mask (s, m2, _CMP_GT_OQ) & (__mmask8) ~gt1;
-
-            m2 = _mm256_mask_mov_ps (m2, gt2, s);
-            i2 = _mm256_mask_mov_epi32 (i2, gt2, jv);
-            m2 = _mm256_mask_mov_ps (m2, gt1, m1);
-            i2 = _mm256_mask_mov_epi32 (i2, gt1, i1);
-            m1 = _mm256_mask_mov_ps (m1, gt1, s);
-            i1 = _mm256_mask_mov_epi32 (i1, gt1, jv);
-          }
-          jv = _mm256_add_epi32 (jv, _mm256_set1_epi32 (RL_CYL_LANES));
+          if (nbj == 0)
+            {
+              /* an empty candidate descriptor is similar to nothing; 0 never
+               * beats a lane's best or second (both ≥ 0) */
+              _mm512_storeu_ps (col, zero);
+              continue;
+            }
+          x = _mm512_popcnt_epi64 (_mm512_xor_si512 (p0, w0));
+          y = _mm512_popcnt_epi64 (_mm512_xor_si512 (q0, w0));
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p1, w1)));
+          y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (q1, w1)));
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p2, w2)));
+          y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (q2, w2)));
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p3, w3)));
+          y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (q3, w3)));
+          x = _mm512_inserti64x4 (_mm512_castsi256_si512 (_mm512_cvtepi64_epi32 (x)), _mm512_cvtepi64_epi32 (y), 1);
+          r = _mm512_div_ps (one, _mm512_cvtepi32_ps (_mm512_add_epi32 (na16, _mm512_set1_epi32 ((int) nbj))));
+          sv = _mm512_maskz_sub_ps (a_nonempty, one, _mm512_mul_ps (_mm512_cvtepi32_ps (x), r));
+          _mm512_storeu_ps (col, sv);
+          /* per lane as in the portable loop: a value larger than the best
+           * takes its place (the old best becomes second), one larger than
+           * the second only the second's; equals keep the first. Values are
+           * ≥ 0 and never NaN, so max/min give the same values. */
+          jv = _mm512_set1_epi32 ((int) j);
+          gt1 = _mm512_cmp_ps_mask (sv, m1, _CMP_GT_OQ);
+          gt2 = _mm512_cmp_ps_mask (sv, m2, _CMP_GT_OQ);
+          i2 = _mm512_mask_mov_epi32 (i2, gt2, _mm512_mask_mov_epi32 (jv, gt1, i1));
+          i1 = _mm512_mask_mov_epi32 (i1, gt1, jv);
+          m2 = _mm512_max_ps (m2, _mm512_min_ps (m1, sv));
+          m1 = _mm512_max_ps (m1, sv);
         }
-
-      /* the row's best: the lanes' best, first position among equals; its
-       * second: the other lanes' best and that lane's second */
-      best = hmax256 (m1);
-      if (best > 0)
+      _mm512_storeu_ps (v1, m1);
+      _mm512_storeu_ps (v2, m2);
+      _mm512_storeu_si512 (j1, i1);
+      _mm512_storeu_si512 (j2, i2);
+      for (guint l = 0; l < 16 && blk * RL_CYL_LANES + l < a->n; l++)
         {
-          eq = _mm256_cmp_ps_mask (m1, _mm256_set1_ps (best), _CMP_EQ_OQ);
-          arg = _mm512_mask_reduce_min_epu32 (eq, _mm512_castsi256_si512 (i1));
+          guint i = blk * RL_CYL_LANES + l;
+
+          top[2 * i] = (Candidate) { v1[l], (guint8) i, (guint8) j1[l] };
+          top[2 * i + 1] = (Candidate) { v2[l], (guint8) i, (guint8) j2[l] };
         }
-      lane = arg % RL_CYL_LANES;
-      m1 = _mm256_mask_mov_ps (m1, (__mmask8) (1u << lane), m2);
-      i1 = _mm256_mask_mov_epi32 (i1, (__mmask8) (1u << lane), i2);
-      second = hmax256 (m1);
-      if (second > 0)
-        {
-          eq = _mm256_cmp_ps_mask (m1, _mm256_set1_ps (second), _CMP_EQ_OQ);
-          arg2 = _mm512_mask_reduce_min_epu32 (eq, _mm512_castsi256_si512 (i1));
-        }
-      top[2 * i] = (Candidate) { best, (guint8) i, (guint8) arg };
-      top[2 * i + 1] = (Candidate) { second, (guint8) i, (guint8) arg2 };
     }
 }
 #endif
@@ -648,6 +656,7 @@ lower_bound (const float *y, guint n, float v)
 typedef struct {
   const RlPreparedTemplate *a, *b;
   const float *sim;
+  guint sim_stride;   /* AVX-512 path: sim[j · sim_stride + i] (transposed) */
   float ax[RL_COMPARE_MAX_MINUTIAE], ay[RL_COMPARE_MAX_MINUTIAE];   /* probe, moved */
   Match matches[4 * RL_COMPARE_MAX_MINUTIAE];
 } Scratch;
@@ -1011,7 +1020,7 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
               guint j = j0 + __builtin_ctz (pass);
               float exs = px - b->x[j], eys = py - b->y[j], d2s = exs * exs + eys * eys;
               float ad = angle_distance (theta, b->theta[j]);
-              float sm = s->sim[i * nb + j];
+              float sm = s->sim[j * s->sim_stride + i];
 
               if (sm < sim_gate)
                 continue;
@@ -1029,7 +1038,7 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
       if (used_a[m->a] || used_b[m->b])
         continue;
       used_a[m->a] = used_b[m->b] = 1;
-      sm = s->sim[m->a * nb + m->b];
+      sm = s->sim[m->b * s->sim_stride + m->a];
       out->a[out->n] = m->a;
       out->b[out->n] = m->b;
       out->sim[out->n] = sm;
@@ -1153,13 +1162,15 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
 {
   static RlCompareParams defaults;
   static gsize defaults_ready;
-  float sim_stack[64 * 64];
+  /* 64-byte aligned: the AVX-512 path stores whole vectors into it */
+  _Alignas (64) float sim_stack[64 * 64];
   g_autofree float *sim_heap = NULL;
   Scratch scratch_;
   Scratch *scratch = &scratch_;
   float *sim;
   Candidate top[CAND_MAX];
   guint n_cands = 0;
+  gsize n_sim;
   int level;
   Pairing pairings[2], *cur = &pairings[0], *best = &pairings[1], final = { 0 };
   Transform t;
@@ -1183,8 +1194,10 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
 
   /* 1. Local similarities, and each probe minutia's two best mates. */
   level = compare_simd_level ();
-  sim = (gsize) pa->n * pb->n <= G_N_ELEMENTS (sim_stack) ? sim_stack
-        : (sim_heap = g_new (float, (gsize) pa->n * pb->n));
+  /* the AVX-512 path's matrix has a column per candidate minutia, each
+   * padded to whole vectors of 16 (SIM_T_STRIDE), stored whole */
+  n_sim = (gsize) SIM_T_STRIDE (pa->n) * pb->n;
+  sim = n_sim <= G_N_ELEMENTS (sim_stack) ? sim_stack : (sim_heap = g_new (float, n_sim));
 #ifdef RL_HAVE_X86_DISPATCH
   if (level == 2)
     similarities_avx512 (pa, pb, sim, top);
@@ -1208,6 +1221,7 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
   scratch->a = pa;
   scratch->b = pb;
   scratch->sim = sim;
+  scratch->sim_stride = SIM_T_STRIDE (pa->n);
 #ifdef RL_HAVE_X86_DISPATCH
   if (level == 2)
     {
