@@ -416,6 +416,24 @@ typedef struct {
 
 G_STATIC_ASSERT (RL_CYL_WORDS == 4);
 
+/* The AVX-512 path's candidate pairs (each probe minutia's two most alike
+ * candidate minutiae, when alike enough) side by side, structure of arrays,
+ * for the vector forms below: where both minutiae are and how they point,
+ * the local similarity, the indices and the rank key (cand_key). Vector
+ * stores write whole vectors of 16: room for one more past the last. */
+#define CAND_MAX (2 * RL_COMPARE_MAX_MINUTIAE)
+#define CAND_ROOM (CAND_MAX + 16)
+
+typedef struct {
+  _Alignas (64) float ax[CAND_ROOM];
+  float   ay[CAND_ROOM], ath[CAND_ROOM];
+  float   bx[CAND_ROOM], by[CAND_ROOM], bth[CAND_ROOM];
+  float   sim[CAND_ROOM];
+  guint32 a[CAND_ROOM], b[CAND_ROOM];
+  guint64 key[CAND_ROOM];
+  guint   n;
+} CandGeometry;
+
 /* Stride (floats) between two candidate minutiae's columns of the AVX-512
  * path's similarity matrix, which is stored column by column. */
 #define SIM_T_STRIDE(na) (((na) + 15u) / 16u * 16u)
@@ -501,17 +519,59 @@ hmax256 (__m256 v)
  * nb)), the reciprocal correctly rounded), and the matcher is compiled
  * without floating-point contraction, so the values are identical. The
  * matrix is stored transposed: sim[j · SIM_T_STRIDE (na) + i]. */
+/* Appends the lanes of k (probe minutiae aidx, candidate minutiae bidx,
+ * similarity simv) to the candidate pairs, with their geometry and rank key
+ * (cand_key: the similarity's bits reversed, then a, then b). */
+__attribute__ ((target (AVX512_TARGET)))
+static inline void
+cand_emit (CandGeometry *g, __mmask16 k, __m512 simv, __m512i aidx, __m512i bidx,
+           __m512 ax, __m512 ay, __m512 ath, const RlPreparedTemplate *b)
+{
+  const guint n = g->n;
+  __m512i ca, cb, ab, rev;
+
+  if (k == 0)
+    return;
+  _mm512_storeu_ps (g->sim + n, _mm512_maskz_compress_ps (k, simv));
+  _mm512_storeu_ps (g->ax + n, _mm512_maskz_compress_ps (k, ax));
+  _mm512_storeu_ps (g->ay + n, _mm512_maskz_compress_ps (k, ay));
+  _mm512_storeu_ps (g->ath + n, _mm512_maskz_compress_ps (k, ath));
+  _mm512_storeu_ps (g->bx + n, _mm512_maskz_compress_ps (k, _mm512_mask_i32gather_ps (_mm512_setzero_ps (), k, bidx, b->x, 4)));
+  _mm512_storeu_ps (g->by + n, _mm512_maskz_compress_ps (k, _mm512_mask_i32gather_ps (_mm512_setzero_ps (), k, bidx, b->y, 4)));
+  _mm512_storeu_ps (g->bth + n, _mm512_maskz_compress_ps (k, _mm512_mask_i32gather_ps (_mm512_setzero_ps (), k, bidx, b->theta, 4)));
+  ca = _mm512_maskz_compress_epi32 (k, aidx);
+  cb = _mm512_maskz_compress_epi32 (k, bidx);
+  _mm512_storeu_si512 (g->a + n, ca);
+  _mm512_storeu_si512 (g->b + n, cb);
+  ab = _mm512_or_si512 (_mm512_slli_epi32 (ca, 8), cb);
+  rev = _mm512_xor_si512 (_mm512_castps_si512 (_mm512_maskz_compress_ps (k, simv)), _mm512_set1_epi32 (-1));
+  _mm512_storeu_si512 (g->key + n,
+                       _mm512_or_si512 (_mm512_slli_epi64 (_mm512_cvtepu32_epi64 (_mm512_castsi512_si256 (rev)), 16),
+                                        _mm512_cvtepu32_epi64 (_mm512_castsi512_si256 (ab))));
+  _mm512_storeu_si512 (g->key + n + 8,
+                       _mm512_or_si512 (_mm512_slli_epi64 (_mm512_cvtepu32_epi64 (_mm512_extracti64x4_epi64 (rev, 1)), 16),
+                                        _mm512_cvtepu32_epi64 (_mm512_extracti64x4_epi64 (ab, 1))));
+  g->n = n + __builtin_popcount (k);
+}
+
+/* ... and instead of the top-2 list, the candidate pairs whose similarity
+ * reaches sim_min go straight into g (in another order than the portable
+ * path's list: the AVX-512 consolidation does not depend on it, see
+ * consolidate_avx512). */
 __attribute__ ((target (AVX512_TARGET)))
 static void
 similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
-                     float *sim, Candidate *top)
+                     float sim_min, float *sim, CandGeometry *g)
 {
+  const __m512i iota = _mm512_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512 gate = _mm512_set1_ps (sim_min);
   static const _Alignas (64) guint64 empty_block[RL_CYL_BLOCK] = { 0 };
   static const guint16 empty_counts[RL_CYL_LANES] = { 0 };
   const guint nb = b->n, stride = SIM_T_STRIDE (a->n);
   const guint n_blocks = (a->n + RL_CYL_LANES - 1) / RL_CYL_LANES;
   const __m512 one = _mm512_set1_ps (1.0f), zero = _mm512_setzero_ps ();
 
+  g->n = 0;
   for (guint blk = 0; blk < n_blocks; blk += 2)
     {
       /* probe minutiae blk·8 … blk·8+15; a missing second block is empty */
@@ -530,8 +590,10 @@ similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
       __m512 m1 = zero, m2 = zero;
       __m512i i1 = _mm512_setzero_si512 (), i2 = _mm512_setzero_si512 ();
       float *col = sim + blk * RL_CYL_LANES;
-      float v1[16], v2[16];
-      guint32 j1[16], j2[16];
+      const guint first = blk * RL_CYL_LANES;
+      const __mmask16 valid = a->n - first >= 16 ? 0xffff : (__mmask16) ((1u << (a->n - first)) - 1);
+      __m512 ax, ay, ath;
+      __m512i aidx;
 
       for (guint j = 0; j < nb; j++, col += stride)
         {
@@ -575,18 +637,21 @@ similarities_avx512 (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
           m2 = _mm512_max_ps (m2, _mm512_min_ps (m1, sv));
           m1 = _mm512_max_ps (m1, sv);
         }
-      _mm512_storeu_ps (v1, m1);
-      _mm512_storeu_ps (v2, m2);
-      _mm512_storeu_si512 (j1, i1);
-      _mm512_storeu_si512 (j2, i2);
-      for (guint l = 0; l < 16 && blk * RL_CYL_LANES + l < a->n; l++)
-        {
-          guint i = blk * RL_CYL_LANES + l;
-
-          top[2 * i] = (Candidate) { v1[l], (guint8) i, (guint8) j1[l] };
-          top[2 * i + 1] = (Candidate) { v2[l], (guint8) i, (guint8) j2[l] };
-        }
+      /* each lane's best, then its second, if alike enough */
+      aidx = _mm512_add_epi32 (_mm512_set1_epi32 ((int) first), iota);
+      ax = _mm512_maskz_loadu_ps (valid, a->x + first);
+      ay = _mm512_maskz_loadu_ps (valid, a->y + first);
+      ath = _mm512_maskz_loadu_ps (valid, a->theta + first);
+      cand_emit (g, valid & _mm512_cmp_ps_mask (m1, gate, _CMP_GE_OQ), m1, aidx, i1, ax, ay, ath, b);
+      cand_emit (g, valid & _mm512_cmp_ps_mask (m2, gate, _CMP_GE_OQ), m2, aidx, i2, ax, ay, ath, b);
     }
+  /* the padding of the last vector: zeros, not what the stack held */
+  _mm512_storeu_ps (g->ax + g->n, zero);
+  _mm512_storeu_ps (g->ay + g->n, zero);
+  _mm512_storeu_ps (g->ath + g->n, zero);
+  _mm512_storeu_ps (g->bx + g->n, zero);
+  _mm512_storeu_ps (g->by + g->n, zero);
+  _mm512_storeu_ps (g->bth + g->n, zero);
 }
 #endif
 
@@ -823,16 +888,6 @@ consolidate_seed (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
     }
 }
 
-/* The candidate pairs' coordinates side by side (structure of arrays), for
- * the vector forms below; padded to whole vectors of 16. */
-#define CAND_MAX (2 * RL_COMPARE_MAX_MINUTIAE)
-
-typedef struct {
-  _Alignas (64) float ax[CAND_MAX];
-  float ay[CAND_MAX], ath[CAND_MAX];
-  float bx[CAND_MAX], by[CAND_MAX], bth[CAND_MAX];
-} CandGeometry;
-
 /* A candidate pair's rank as one integer: similarity first (descending; a
  * non-negative float's bits order like its value), then probe and candidate
  * index — candidate_before() as an integer comparison. */
@@ -865,23 +920,6 @@ sort_keys (guint64 *keys, guint16 *index, guint n)
 }
 
 #ifdef RL_HAVE_X86_DISPATCH
-static void
-cand_geometry_fill (CandGeometry *g, const RlPreparedTemplate *a, const RlPreparedTemplate *b,
-                    const Candidate *cands, guint n_cands)
-{
-  for (guint k = 0; k < n_cands; k++)
-    {
-      g->ax[k] = a->x[cands[k].a];
-      g->ay[k] = a->y[cands[k].a];
-      g->ath[k] = a->theta[cands[k].a];
-      g->bx[k] = b->x[cands[k].b];
-      g->by[k] = b->y[cands[k].b];
-      g->bth[k] = b->theta[cands[k].b];
-    }
-  for (guint k = n_cands; k < (n_cands + 15) / 16 * 16; k++)
-    g->ax[k] = g->ay[k] = g->ath[k] = g->bx[k] = g->by[k] = g->bth[k] = 0.0f;
-}
-
 /* angle_distance() for 16 angle pairs, same operations: |difference| < 4π
  * (plus rounding) here, so at most two turns off, then folded into [0, π]. */
 __attribute__ ((target (AVX512_TARGET)))
@@ -905,9 +943,9 @@ angle_distance16 (__m512 a, __m512 b)
  * without sorting the whole list for every comparison. */
 __attribute__ ((target (AVX512_TARGET)))
 static void
-consolidate_avx512 (const Candidate *cands, const guint64 *keys, const CandGeometry *g, guint n_cands,
-                    guint seed, const RlCompareParams *params, Pairing *out)
+consolidate_avx512 (const CandGeometry *g, guint seed, const RlCompareParams *params, Pairing *out)
 {
+  const guint n_cands = g->n;
   const float weight_floor = params->pair_weight_floor;
   guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
   const float rot = g->bth[seed] - g->ath[seed];
@@ -940,7 +978,7 @@ consolidate_avx512 (const Candidate *cands, const guint64 *keys, const CandGeome
         {
           guint k = k0 + __builtin_ctz (pass);
 
-          pass_keys[n_pass] = keys[k];
+          pass_keys[n_pass] = g->key[k];
           pass_index[n_pass++] = k;
         }
     }
@@ -950,16 +988,16 @@ consolidate_avx512 (const Candidate *cands, const guint64 *keys, const CandGeome
   out->weight = 0;
   for (guint p = 0; p < n_pass; p++)
     {
-      const Candidate *cd = &cands[pass_index[p]];
+      const guint k = pass_index[p], ia = g->a[k], ib = g->b[k];
 
-      if (used_a[cd->a] || used_b[cd->b])
+      if (used_a[ia] || used_b[ib])
         continue;
-      used_a[cd->a] = used_b[cd->b] = 1;
-      out->a[out->n] = cd->a;
-      out->b[out->n] = cd->b;
-      out->sim[out->n] = cd->sim;
+      used_a[ia] = used_b[ib] = 1;
+      out->a[out->n] = (guint8) ia;
+      out->b[out->n] = (guint8) ib;
+      out->sim[out->n] = g->sim[k];
       out->n++;
-      out->weight += weight_floor + cd->sim;
+      out->weight += weight_floor + g->sim[k];
     }
 }
 
@@ -1169,6 +1207,9 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
   Scratch *scratch = &scratch_;
   float *sim;
   Candidate top[CAND_MAX];
+#ifdef RL_HAVE_X86_DISPATCH
+  CandGeometry geometry;
+#endif
   guint n_cands = 0;
   gsize n_sim;
   int level;
@@ -1200,15 +1241,23 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
   sim = n_sim <= G_N_ELEMENTS (sim_stack) ? sim_stack : (sim_heap = g_new (float, n_sim));
 #ifdef RL_HAVE_X86_DISPATCH
   if (level == 2)
-    similarities_avx512 (pa, pb, sim, top);
-  else if (level == 1)
-    similarities_popcnt (pa, pb, sim, top);
+    {
+      similarities_avx512 (pa, pb, params->sim_min, sim, &geometry);
+      n_cands = geometry.n;
+    }
   else
 #endif
-    similarities_generic (pa, pb, sim, top);
-  for (guint k = 0; k < 2u * pa->n; k++)
-    if (top[k].sim >= params->sim_min)
-      top[n_cands++] = top[k];
+    {
+#ifdef RL_HAVE_X86_DISPATCH
+      if (level == 1)
+        similarities_popcnt (pa, pb, sim, top);
+      else
+#endif
+        similarities_generic (pa, pb, sim, top);
+      for (guint k = 0; k < 2u * pa->n; k++)
+        if (top[k].sim >= params->sim_min)
+          top[n_cands++] = top[k];
+    }
   if (n_cands == 0)
     goto done;
 
@@ -1225,8 +1274,7 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
 #ifdef RL_HAVE_X86_DISPATCH
   if (level == 2)
     {
-      CandGeometry geometry;
-      guint64 keys[CAND_MAX], seed_keys[N_SEEDS];
+      guint64 seed_keys[N_SEEDS];
       guint16 seeds[N_SEEDS];
       guint n_seeds = 0;
 
@@ -1234,25 +1282,25 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
        * them all (see consolidate_avx512) */
       for (guint k = 0; k < n_cands; k++)
         {
-          keys[k] = cand_key (&top[k]);
-          if (n_seeds < N_SEEDS || keys[k] < seed_keys[n_seeds - 1])
+          const guint64 key = geometry.key[k];
+
+          if (n_seeds < N_SEEDS || key < seed_keys[n_seeds - 1])
             {
               guint p = MIN (n_seeds, N_SEEDS - 1);
 
-              for (; p > 0 && seed_keys[p - 1] > keys[k]; p--)
+              for (; p > 0 && seed_keys[p - 1] > key; p--)
                 {
                   seed_keys[p] = seed_keys[p - 1];
                   seeds[p] = seeds[p - 1];
                 }
-              seed_keys[p] = keys[k];
+              seed_keys[p] = key;
               seeds[p] = k;
               n_seeds = MIN (n_seeds + 1, N_SEEDS);
             }
         }
-      cand_geometry_fill (&geometry, pa, pb, top, n_cands);
       for (guint k = 0; k < n_seeds; k++)
         {
-          consolidate_avx512 (top, keys, &geometry, n_cands, seeds[k], params, cur);
+          consolidate_avx512 (&geometry, seeds[k], params, cur);
           if (cur->weight > best->weight)
             {
               Pairing *swap = best;
