@@ -724,7 +724,14 @@ typedef struct {
   guint sim_stride;   /* AVX-512 path: sim[j · sim_stride + i] (transposed) */
   float ax[RL_COMPARE_MAX_MINUTIAE], ay[RL_COMPARE_MAX_MINUTIAE];   /* probe, moved */
   Match matches[4 * RL_COMPARE_MAX_MINUTIAE];
+  guint64 match_keys[4 * RL_COMPARE_MAX_MINUTIAE];   /* pair_up_avx512's, match_key() */
 } Scratch;
+
+static inline gboolean
+key_before (const guint64 *x, const guint64 *y)
+{
+  return *x < *y;
+}
 
 static inline gboolean
 match_before (const Match *x, const Match *y)
@@ -1001,10 +1008,29 @@ consolidate_avx512 (const CandGeometry *g, guint seed, const RlCompareParams *pa
     }
 }
 
+/* A match's place in pair_up()'s order (match_before) as one integer: the
+ * cost's bits made to order like its value (negative ones reversed; a zero
+ * of either sign as +0, which compares equal to -0), then probe and
+ * candidate index. */
+static inline guint64
+match_key (float cost, guint a, guint b)
+{
+  guint32 bits;
+
+  cost += 0.0f;   /* -0 → +0 */
+  memcpy (&bits, &cost, sizeof bits);
+  bits = (bits & 0x80000000u) ? ~bits : bits | 0x80000000u;
+  return ((guint64) bits << 16) | (a << 8) | b;
+}
+
 /* pair_up() with the search for each probe minutia's mates done 16
- * candidate minutiae at a time: the same window in y, the same distance and
- * angle tests with the same operations; the pairs that pass get their cost
- * exactly as pair_up() computes it, in the same order. */
+ * candidate minutiae at a time: every probe minutia moved, its tolerance
+ * and window computed 16 at a time first (the same operations, so the same
+ * values), then the same window in y, the same distance and angle tests
+ * against the blocks of 16 candidate minutiae that reach into the window.
+ * The pairs that pass get
+ * their cost exactly as pair_up() computes it, in the same order, and are
+ * ordered as pair_up() orders them, by an integer key (match_key). */
 __attribute__ ((target (AVX512_TARGET)))
 static void
 pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, float growth, float sim_gate,
@@ -1015,44 +1041,64 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
   const __m512 vangle_tol = _mm512_set1_ps (params->angle_tol);
   const float weight_floor = params->pair_weight_floor;
   guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
-  const guint nb = b->n;
+  _Alignas (64) float tol_of[RL_COMPARE_MAX_MINUTIAE + 16], theta_of[RL_COMPARE_MAX_MINUTIAE + 16];
+  guint64 *keys = s->match_keys;
+  const guint na = a->n, nb = b->n;
   guint n_matches = 0;
 
   out->n = 0;
   out->weight = 0;
-  for (guint i = 0; i < a->n; i++)
-    {
-      float px, py, rx, ry, tol, theta, lo, hi;
+  {
+    const __m512 c = _mm512_set1_ps (t->cos_r), sn = _mm512_set1_ps (t->sin_r);
+    const __m512 tx = _mm512_set1_ps (t->tx), ty = _mm512_set1_ps (t->ty), rot = _mm512_set1_ps (t->rot);
+    const __m512 vcx = _mm512_set1_ps (cx), vcy = _mm512_set1_ps (cy);
+    const __m512 vtol0 = _mm512_set1_ps (tol0), vgrowth = _mm512_set1_ps (growth);
 
-      transform_apply (t, a->x[i], a->y[i], &px, &py);
-      s->ax[i] = px;
-      s->ay[i] = py;
-      rx = px - cx;
-      ry = py - cy;
-      tol = tol0 + growth * sqrtf (rx * rx + ry * ry);
-      theta = a->theta[i] + t->rot;
-      lo = py - tol;
-      hi = py + tol;
+    for (guint i0 = 0; i0 < na; i0 += 16)
+      {
+        const __mmask16 m = na - i0 >= 16 ? 0xffff : (__mmask16) ((1u << (na - i0)) - 1);
+        const __m512 x = _mm512_maskz_loadu_ps (m, a->x + i0), y = _mm512_maskz_loadu_ps (m, a->y + i0);
+        /* transform_apply(), then the tolerance as in pair_up() */
+        const __m512 px = _mm512_add_ps (_mm512_sub_ps (_mm512_mul_ps (c, x), _mm512_mul_ps (sn, y)), tx);
+        const __m512 py = _mm512_add_ps (_mm512_add_ps (_mm512_mul_ps (sn, x), _mm512_mul_ps (c, y)), ty);
+        const __m512 rx = _mm512_sub_ps (px, vcx), ry = _mm512_sub_ps (py, vcy);
+        const __m512 tol = _mm512_add_ps (vtol0, _mm512_mul_ps (vgrowth, _mm512_sqrt_ps (_mm512_add_ps (_mm512_mul_ps (rx, rx),
+                                                                                                   _mm512_mul_ps (ry, ry)))));
+
+        _mm512_storeu_ps (s->ax + i0, px);
+        _mm512_storeu_ps (s->ay + i0, py);
+        _mm512_store_ps (tol_of + i0, tol);
+        _mm512_store_ps (theta_of + i0, _mm512_add_ps (_mm512_maskz_loadu_ps (m, a->theta + i0), rot));
+      }
+  }
+
+  for (guint i = 0; i < na; i++)
+    {
+      const float px = s->ax[i], py = s->ay[i], tol = tol_of[i], theta = theta_of[i];
+      const __m512 vpx = _mm512_set1_ps (px), vpy = _mm512_set1_ps (py), vtheta = _mm512_set1_ps (theta);
+      const __m512 lo = _mm512_set1_ps (py - tol), hi = _mm512_set1_ps (py + tol), tol2 = _mm512_set1_ps (tol * tol);
+
       for (guint j0 = 0; j0 < nb; j0 += 16)
         {
           __mmask16 pass = nb - j0 >= 16 ? 0xffff : (__mmask16) ((1u << (nb - j0)) - 1);
           __m512 by, bx, ex, ey, d2;
 
           /* b is sorted by y: skip blocks below the window, stop above it */
-          if (b->y[MIN (j0 + 15, nb - 1)] < lo)
+          if (b->y[MIN (j0 + 15, nb - 1)] < py - tol)
             continue;
-          if (b->y[j0] > hi)
+          if (b->y[j0] > py + tol)
             break;
           by = _mm512_maskz_loadu_ps (pass, b->y + j0);
           bx = _mm512_maskz_loadu_ps (pass, b->x + j0);
-          ex = _mm512_sub_ps (_mm512_set1_ps (px), bx);
-          ey = _mm512_sub_ps (_mm512_set1_ps (py), by);
+          ex = _mm512_sub_ps (vpx, bx);
+          ey = _mm512_sub_ps (vpy, by);
           d2 = _mm512_add_ps (_mm512_mul_ps (ex, ex), _mm512_mul_ps (ey, ey));
-          pass &= _mm512_cmp_ps_mask (by, _mm512_set1_ps (lo), _CMP_GE_OQ);
-          pass &= _mm512_cmp_ps_mask (by, _mm512_set1_ps (hi), _CMP_LE_OQ);
-          pass &= _mm512_cmp_ps_mask (d2, _mm512_set1_ps (tol * tol), _CMP_NGT_UQ);
-          pass &= _mm512_cmp_ps_mask (angle_distance16 (_mm512_set1_ps (theta), _mm512_maskz_loadu_ps (pass, b->theta + j0)),
-                                      vangle_tol, _CMP_NGT_UQ);
+
+          pass = _mm512_mask_cmp_ps_mask (pass, by, lo, _CMP_GE_OQ);
+          pass = _mm512_mask_cmp_ps_mask (pass, by, hi, _CMP_LE_OQ);
+          pass = _mm512_mask_cmp_ps_mask (pass, d2, tol2, _CMP_NGT_UQ);
+          pass = _mm512_mask_cmp_ps_mask (pass, angle_distance16 (vtheta, _mm512_maskz_loadu_ps (pass, b->theta + j0)),
+                                          vangle_tol, _CMP_NGT_UQ);
           for (; pass; pass &= pass - 1)
             {
               guint j = j0 + __builtin_ctz (pass);
@@ -1062,23 +1108,23 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
 
               if (sm < sim_gate)
                 continue;
-              if (n_matches < G_N_ELEMENTS (s->matches))
-                s->matches[n_matches++] = (Match) { sqrtf (d2s) / tol + ad / angle_tol - 2.0f * sm, (guint8) i, (guint8) j };
+              if (n_matches < G_N_ELEMENTS (s->match_keys))
+                keys[n_matches++] = match_key (sqrtf (d2s) / tol + ad / angle_tol - 2.0f * sm, i, j);
             }
         }
     }
-  SHELL_SORT (Match, s->matches, n_matches, match_before);
+  SHELL_SORT (guint64, keys, n_matches, key_before);
   for (guint k = 0; k < n_matches; k++)
     {
-      const Match *m = &s->matches[k];
+      const guint ia = (keys[k] >> 8) & 0xff, ib = keys[k] & 0xff;
       float sm;
 
-      if (used_a[m->a] || used_b[m->b])
+      if (used_a[ia] || used_b[ib])
         continue;
-      used_a[m->a] = used_b[m->b] = 1;
-      sm = s->sim[m->b * s->sim_stride + m->a];
-      out->a[out->n] = m->a;
-      out->b[out->n] = m->b;
+      used_a[ia] = used_b[ib] = 1;
+      sm = s->sim[ib * s->sim_stride + ia];
+      out->a[out->n] = (guint8) ia;
+      out->b[out->n] = (guint8) ib;
       out->sim[out->n] = sm;
       out->weight += weight_floor + sm;
       out->n++;
