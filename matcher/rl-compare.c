@@ -419,7 +419,7 @@ G_STATIC_ASSERT (RL_CYL_WORDS == 4);
 /* The AVX-512 path's candidate pairs (each probe minutia's two most alike
  * candidate minutiae, when alike enough) side by side, structure of arrays,
  * for the vector forms below: where both minutiae are and how they point,
- * the local similarity, the indices and the rank key (cand_key). Vector
+ * the local similarity, the indices and the rank key (see cand_emit). Vector
  * stores write whole vectors of 16: room for one more past the last. */
 #define CAND_MAX (2 * RL_COMPARE_MAX_MINUTIAE)
 #define CAND_ROOM (CAND_MAX + 16)
@@ -520,8 +520,10 @@ hmax256 (__m256 v)
  * without floating-point contraction, so the values are identical. The
  * matrix is stored transposed: sim[j · SIM_T_STRIDE (na) + i]. */
 /* Appends the lanes of k (probe minutiae aidx, candidate minutiae bidx,
- * similarity simv) to the candidate pairs, with their geometry and rank key
- * (cand_key: the similarity's bits reversed, then a, then b). */
+ * similarity simv) to the candidate pairs, with their geometry and rank
+ * key: candidate_before() as one integer — similarity first, descending (a
+ * non-negative float's bits order like its value, reversed here), then
+ * probe and candidate index. */
 __attribute__ ((target (AVX512_TARGET)))
 static inline void
 cand_emit (CandGeometry *g, __mmask16 k, __m512 simv, __m512i aidx, __m512i bidx,
@@ -728,12 +730,6 @@ typedef struct {
 } Scratch;
 
 static inline gboolean
-key_before (const guint64 *x, const guint64 *y)
-{
-  return *x < *y;
-}
-
-static inline gboolean
 match_before (const Match *x, const Match *y)
 {
   if (x->cost != y->cost)
@@ -895,37 +891,6 @@ consolidate_seed (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
     }
 }
 
-/* A candidate pair's rank as one integer: similarity first (descending; a
- * non-negative float's bits order like its value), then probe and candidate
- * index — candidate_before() as an integer comparison. */
-static inline guint64
-cand_key (const Candidate *c)
-{
-  guint32 bits;
-
-  memcpy (&bits, &c->sim, sizeof bits);
-  return ((guint64) (G_MAXUINT32 - bits) << 16) | ((guint64) c->a << 8) | c->b;
-}
-
-static inline void
-sort_keys (guint64 *keys, guint16 *index, guint n)
-{
-  for (guint i = 1; i < n; i++)
-    {
-      guint64 k = keys[i];
-      guint16 x = index[i];
-      guint j = i;
-
-      for (; j > 0 && keys[j - 1] > k; j--)
-        {
-          keys[j] = keys[j - 1];
-          index[j] = index[j - 1];
-        }
-      keys[j] = k;
-      index[j] = x;
-    }
-}
-
 #ifdef RL_HAVE_X86_DISPATCH
 /* angle_distance() for 16 angle pairs, same operations: |difference| < 4π
  * (plus rounding) here, so at most two turns off, then folded into [0, π]. */
@@ -941,11 +906,63 @@ angle_distance16 (__m512 a, __m512 b)
   return _mm512_mask_sub_ps (d, _mm512_cmp_ps_mask (d, pi, _CMP_GT_OQ), two_pi, d);
 }
 
+/* Sorts up to 32 distinct keys without a branch on their values: each
+ * key's place is how many keys are smaller (a sorting network of
+ * comparisons, 8 at a time; equal keys, which do not occur here, would
+ * still all find a place, in their order). Longer lists: insertion sort. */
+__attribute__ ((target (AVX512_TARGET)))
+static void
+sort_keys_avx512 (guint64 *keys, guint n)
+{
+  __m512i v[4];
+  guint64 sorted[32];
+  guint nv;
+
+  if (n <= 1)
+    return;
+  if (n > 32)
+    {
+      for (guint i = 1; i < n; i++)
+        {
+          guint64 k = keys[i];
+          guint j = i;
+
+          for (; j > 0 && keys[j - 1] > k; j--)
+            keys[j] = keys[j - 1];
+          keys[j] = k;
+        }
+      return;
+    }
+  nv = (n + 7) / 8;
+  for (guint q = 0; q < nv; q++)
+    {
+      guint left = n - 8 * q;
+
+      v[q] = _mm512_mask_loadu_epi64 (_mm512_set1_epi64 (-1), left >= 8 ? 0xff : (__mmask8) ((1u << left) - 1), keys + 8 * q);
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      const __m512i kk = _mm512_set1_epi64 ((long long) keys[k]);
+      guint rank = 0;
+
+      for (guint q = 0; q < nv; q++)
+        {
+          /* smaller, or equal and earlier */
+          guint before = k >= 8 * q + 8 ? 0xff : k > 8 * q ? (1u << (k - 8 * q)) - 1 : 0;
+
+          rank += __builtin_popcount (_mm512_cmplt_epu64_mask (v[q], kk)
+                                      | (_mm512_cmpeq_epu64_mask (v[q], kk) & before));
+        }
+      sorted[rank] = keys[k];
+    }
+  memcpy (keys, sorted, n * sizeof *keys);
+}
+
 /* consolidate_seed() over the candidate pairs in any order: the geometric
  * test — where a pair lands and how it points, seen from the seed — for 16
  * pairs per step with the same operations in the same order (so the same
  * decisions); only the pairs that pass (a handful) are put in rank order
- * (cand_key) and go through the sequential part, which keeps each minutia
+ * (their keys) and go through the sequential part, which keeps each minutia
  * to one pair. The same pairing as consolidate_seed() on the sorted list,
  * without sorting the whole list for every comparison. */
 __attribute__ ((target (AVX512_TARGET)))
@@ -961,8 +978,7 @@ consolidate_avx512 (const CandGeometry *g, guint seed, const RlCompareParams *pa
   const __m512 bx0 = _mm512_set1_ps (g->bx[seed]), by0 = _mm512_set1_ps (g->by[seed]);
   const __m512 tol0 = _mm512_set1_ps (params->seed_dist_tol), growth = _mm512_set1_ps (params->seed_dist_growth);
   const __m512 angle_tol = _mm512_set1_ps (params->angle_tol);
-  guint64 pass_keys[CAND_MAX];
-  guint16 pass_index[CAND_MAX];
+  guint64 pass_keys[CAND_ROOM];
   guint n_pass = 0;
 
   for (guint k0 = 0; k0 < n_cands; k0 += 16)
@@ -981,30 +997,32 @@ consolidate_avx512 (const CandGeometry *g, guint seed, const RlCompareParams *pa
 
       pass &= _mm512_cmp_ps_mask (e2, _mm512_mul_ps (tol, tol), _CMP_NGT_UQ);
       pass &= _mm512_cmp_ps_mask (d, angle_tol, _CMP_NGT_UQ);
-      for (; pass; pass &= pass - 1)
-        {
-          guint k = k0 + __builtin_ctz (pass);
-
-          pass_keys[n_pass] = g->key[k];
-          pass_index[n_pass++] = k;
-        }
+      /* the passing pairs' keys, packed (a key holds all the sequential
+       * part needs: similarity, probe and candidate index) */
+      _mm512_storeu_si512 (pass_keys + n_pass, _mm512_maskz_compress_epi64 ((__mmask8) pass, _mm512_load_si512 (g->key + k0)));
+      n_pass += __builtin_popcount (pass & 0xff);
+      _mm512_storeu_si512 (pass_keys + n_pass, _mm512_maskz_compress_epi64 ((__mmask8) (pass >> 8), _mm512_load_si512 (g->key + k0 + 8)));
+      n_pass += __builtin_popcount (pass >> 8);
     }
-  sort_keys (pass_keys, pass_index, n_pass);
+  sort_keys_avx512 (pass_keys, n_pass);
 
   out->n = 0;
   out->weight = 0;
   for (guint p = 0; p < n_pass; p++)
     {
-      const guint k = pass_index[p], ia = g->a[k], ib = g->b[k];
+      const guint ia = (pass_keys[p] >> 8) & 0xff, ib = pass_keys[p] & 0xff;
+      const guint32 bits = ~(guint32) (pass_keys[p] >> 16);
+      float sim;
 
       if (used_a[ia] || used_b[ib])
         continue;
       used_a[ia] = used_b[ib] = 1;
+      memcpy (&sim, &bits, sizeof sim);
       out->a[out->n] = (guint8) ia;
       out->b[out->n] = (guint8) ib;
-      out->sim[out->n] = g->sim[k];
+      out->sim[out->n] = sim;
       out->n++;
-      out->weight += weight_floor + g->sim[k];
+      out->weight += weight_floor + sim;
     }
 }
 
@@ -1113,7 +1131,7 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
             }
         }
     }
-  SHELL_SORT (guint64, keys, n_matches, key_before);
+  sort_keys_avx512 (keys, n_matches);
   for (guint k = 0; k < n_matches; k++)
     {
       const guint ia = (keys[k] >> 8) & 0xff, ib = keys[k] & 0xff;
