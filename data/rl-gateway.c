@@ -274,10 +274,31 @@ add_partner_encounter (RlStore *store, const RlPartner *partner, const char *ref
   return rl_store_add_encounter (store, &e, error);
 }
 
-/* Decodes, stores and extracts every print of a JSON submission. Errors
- * name the finger. Returns the number of prints with a template. */
+/* A JSON submission's prints, decoded and with their templates extracted
+ * before the store's transaction begins: that is most of a submission's
+ * CPU, and it needs no lock, so other connections' writes do not wait for
+ * it. */
+typedef struct {
+  int        width, height;
+  int        quality;        /* -1 when no template */
+  GBytes    *template_data;  /* NULL when none could be extracted */
+} PreparedFinger;
+
+typedef struct {
+  PreparedFinger fingers[RL_GATEWAY_MAX_FINGERS];
+} Prepared;
+
+static void
+prepared_clear (Prepared *p)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (p->fingers); i++)
+    g_clear_pointer (&p->fingers[i].template_data, g_bytes_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Prepared, prepared_clear)
+
+/* Errors name the finger. Returns the number of prints with a template. */
 static int
-enroll_json (RlStore *store, gint64 encounter_id, const RlGatewaySubmission *s, GString *notes, GError **error)
+prepare_json (const RlGatewaySubmission *s, PreparedFinger *out, GString *notes, GError **error)
 {
   int n_templates = 0;
 
@@ -287,10 +308,6 @@ enroll_json (RlStore *store, gint64 encounter_id, const RlGatewaySubmission *s, 
       g_autoptr(GError) local = NULL;
       g_autoptr(RlImage) image = NULL;
       g_autoptr(RlTemplate) tpl = NULL;
-      g_autoptr(GBytes) template_data = NULL;
-      g_autofree char *sha256 = NULL;
-      g_autofree char *source = g_strdup_printf ("gateway fingers[%u]", i);
-      RlSample sample = { 0 };
       gsize len;
       const guint8 *data = g_bytes_get_data (f->image, &len);
 
@@ -300,29 +317,49 @@ enroll_json (RlStore *store, gint64 encounter_id, const RlGatewaySubmission *s, 
                        _("fingers[%u].image: cannot be read as %s: %s"), i, f->format, local->message);
           return -1;
         }
-      if (!(sha256 = rl_store_add_image (store, f->image, f->format, image->width, image->height, error)))
-        return -1;
+      out[i].width = image->width;
+      out[i].height = image->height;
+      out[i].quality = -1;
       tpl = rl_extract_template (image, &local);
       if (tpl != NULL)
         {
           tpl->finger = (uint8_t) f->position;
           tpl->impression = RL_IMPRESSION_PLAIN;
-          template_data = rl_template_serialize (tpl);
+          out[i].template_data = rl_template_serialize (tpl);
+          out[i].quality = tpl->quality;
           n_templates++;
         }
       else
         g_string_append_printf (notes, "%sfingers[%u]: %s", notes->len ? "; " : "", i, local->message);
+    }
+  return n_templates;
+}
+
+/* Stores every print of a JSON submission (inside the transaction). */
+static gboolean
+enroll_json (RlStore *store, gint64 encounter_id, const RlGatewaySubmission *s, const PreparedFinger *prepared,
+             GError **error)
+{
+  for (guint i = 0; i < s->n_fingers; i++)
+    {
+      const RlGatewayFinger *f = &s->fingers[i];
+      g_autofree char *sha256 = NULL;
+      g_autofree char *source = g_strdup_printf ("gateway fingers[%u]", i);
+      RlSample sample = { 0 };
+
+      if (!(sha256 = rl_store_add_image (store, f->image, f->format, prepared[i].width, prepared[i].height, error)))
+        return FALSE;
       sample.encounter_id = encounter_id;
       sample.finger = (RlFingerPosition) f->position;
       sample.impression = RL_IMPRESSION_PLAIN;
       sample.image_sha256 = sha256;
       sample.ppi = f->ppi;
-      sample.quality = tpl ? tpl->quality : -1;
+      sample.quality = prepared[i].quality;
       sample.source = source;
-      if (rl_store_add_sample (store, &sample, template_data, error) == 0)
-        return -1;
+      if (rl_store_add_sample (store, &sample, prepared[i].template_data, error) == 0)
+        return FALSE;
     }
-  return n_templates;
+  return TRUE;
 }
 
 /* Imports an AN2K submission as the partner's encounter. The person
@@ -890,6 +927,7 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
   g_autofree char *reference = NULL;
   g_autofree char *public_id = NULL;
   g_autofree char *details = NULL;
+  g_auto(Prepared) prepared = { 0 };
   RlSearchOutcome outcome = { 0 };
   RlGatewayStatus status;
   gint64 encounter_id = 0, transaction_row, matched = 0;
@@ -938,6 +976,10 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
       return NULL;
     }
 
+  /* Decoded and extracted before any lock is taken. */
+  if (submission && (n_templates = prepare_json (submission, prepared.fingers, notes, &local)) < 0)
+    goto fail_committed;
+
   if (!(public_id = rl_sharing_random_token (TRANSACTION_PREFIX, TRANSACTION_RANDOM_BYTES, error)))
     return NULL;
 
@@ -948,7 +990,7 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
     {
       if ((encounter_id = add_partner_encounter (store, partner, reference, &local)) == 0)
         goto fail;
-      if ((n_templates = enroll_json (store, encounter_id, submission, notes, &local)) < 0)
+      if (!enroll_json (store, encounter_id, submission, prepared.fingers, &local))
         goto fail;
     }
   else if ((encounter_id = enroll_an2k (store, partner, an2k, reference, &n_templates, notes, &local)) == 0)

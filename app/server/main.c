@@ -49,7 +49,7 @@ main (int argc, char **argv)
 {
   g_autofree char *db = NULL, *address = NULL, *cert = NULL, *key = NULL, *hostname = NULL;
   gboolean insecure = FALSE;
-  int port = 8443, max_body_kib = 1024, idle_timeout = 30;
+  int port = 8443, max_body_kib = 1024, idle_timeout = 30, workers = 2, max_queued = 64;
   double rate = 20, burst = 60;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) options = NULL;
@@ -72,6 +72,8 @@ main (int argc, char **argv)
     { "burst", 0, 0, G_OPTION_ARG_DOUBLE, &burst, N_("Requests a client may send at once (60)"), N_("N") },
     { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body_kib, N_("Largest request body in KiB (1024)"), N_("KIB") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds before an idle connection is closed (30)"), N_("S") },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, N_("Threads for searches and partner submissions, each with its own connection and gallery (2)"), N_("N") },
+    { "max-queued", 0, 0, G_OPTION_ARG_INT, &max_queued, N_("Searches that may wait for a worker before new ones get 503 (64; 0 = no limit)"), N_("N") },
     { NULL }
   };
 
@@ -93,9 +95,11 @@ main (int argc, char **argv)
       fprintf (stderr, "ridgeline-server: %s\n", _("--db PATH is required"));
       return 2;
     }
-  if (port < 0 || port > 65535 || max_body_kib < 1 || idle_timeout < 0 || rate < 0 || burst < 1)
+  if (port < 0 || port > 65535 || max_body_kib < 1 || max_body_kib > 1024 * 1024 || idle_timeout < 0 || rate < 0 ||
+      burst < 1 || workers < 1 || workers > 64 || max_queued < 0)
     {
-      fprintf (stderr, "ridgeline-server: %s\n", _("--port, --max-body, --idle-timeout, --rate or --burst is out of range"));
+      fprintf (stderr, "ridgeline-server: %s\n",
+               _("--port, --max-body, --idle-timeout, --rate, --burst, --workers (1–64) or --max-queued is out of range"));
       return 2;
     }
   if ((cert == NULL) != (key == NULL))
@@ -141,6 +145,8 @@ main (int argc, char **argv)
   limits.rate_per_second = rate;
   limits.rate_burst = burst;
   limits.idle_timeout_seconds = idle_timeout;
+  limits.worker_threads = (guint) workers;
+  limits.max_queued_jobs = (guint) max_queued;
   server = rl_server_new (store, &limits);
   if (!rl_server_listen (server, address ? address : "127.0.0.1", port, certificate, &error))
     {

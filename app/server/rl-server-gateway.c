@@ -31,7 +31,7 @@ reply_gateway_error (RlRequest *request, const GError *error)
   if (status == SOUP_STATUS_UNAUTHORIZED)
     soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "WWW-Authenticate",
                                   "Bearer realm=\"ridgeline-gateway\"");
-  if (status >= 500)
+  if (status == 500)
     g_warning ("%s %s: %s", request->method, request->path, error->message);
   rl_request_reply_error (request, status, rl_gateway_error_code (error), "%s", error->message);
 }
@@ -50,26 +50,82 @@ authenticate (RlRequest *request)
   return partner;
 }
 
-/* Replies with the answer JSON (made by rl-gateway.c): 202 and a Location
- * to poll while examiners decide, 200 once answered. */
+/* The enrolment, extraction, 1:N search and answer (data/rl-gateway.c) run
+ * in one of the server's workers on a connection of its own, so a slow
+ * search holds up no other request; the key and the content type are
+ * checked on the main thread first. */
+typedef struct {
+  RlPartner       *partner;
+  char            *client;       /* the partner's address, for the audit */
+  char            *format;       /* "json", "an2k"; NULL for a poll */
+  GBytes          *body;
+  gint64           transaction_id;   /* the poll's; set by a submission */
+  RlGatewayStatus  status;
+} GatewayJob;
+
 static void
-reply_answer (RlRequest *request, const char *answer, RlGatewayStatus status, gint64 transaction_id)
+gateway_job_free (GatewayJob *job)
+{
+  rl_partner_free (job->partner);
+  g_free (job->client);
+  g_free (job->format);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_free (job);
+}
+
+static JsonNode *
+answer_node (const char *answer, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
 
-  if (!json_parser_load_from_data (parser, answer, -1, &error))
+  if (!json_parser_load_from_data (parser, answer, -1, error))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* In the worker. */
+static JsonNode *
+run_gateway_job (RlStore *store, gpointer data, guint *status, GError **error)
+{
+  GatewayJob *job = data;
+  g_autofree char *answer = NULL;
+
+  if (job->format)
     {
-      rl_request_reply_gerror (request, error);
+      gsize len = 0;
+      const guint8 *body = g_bytes_get_data (job->body, &len);
+      answer = rl_gateway_submit (store, job->partner, job->format, body ? body : (const guint8 *) "", len,
+                                  &job->transaction_id, &job->status, error);
+    }
+  else
+    {
+      answer = rl_gateway_answer (store, job->partner, job->transaction_id, &job->status, error);
+      /* Every refusal is audited: another partner's or an unknown transaction. */
+      if (answer == NULL && error && *error && (*error)->domain == RL_GATEWAY_ERROR)
+        rl_gateway_audit_refusal (store, job->partner, NULL, job->client, NULL, NULL, *error);
+    }
+  return answer ? answer_node (answer, error) : NULL;
+}
+
+/* On the main thread: 202 and a Location to poll while examiners decide,
+ * 200 once answered. */
+static void
+gateway_job_done (RlRequest *request, JsonNode *reply, guint status, const GError *error, gpointer data)
+{
+  GatewayJob *job = data;
+
+  if (reply == NULL)
+    {
+      reply_gateway_error (request, error);
       return;
     }
-  if (status == RL_GATEWAY_QUEUED)
+  if (job->status == RL_GATEWAY_QUEUED)
     {
-      g_autofree char *location = g_strdup_printf ("/gateway/v1/transactions/%" G_GINT64_FORMAT, transaction_id);
+      g_autofree char *location = g_strdup_printf ("/gateway/v1/transactions/%" G_GINT64_FORMAT, job->transaction_id);
       soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "Location", location);
     }
-  rl_request_reply_json (request, status == RL_GATEWAY_QUEUED ? SOUP_STATUS_ACCEPTED : SOUP_STATUS_OK,
-                         json_node_copy (json_parser_get_root (parser)));
+  rl_request_reply_json (request, job->status == RL_GATEWAY_QUEUED ? SOUP_STATUS_ACCEPTED : SOUP_STATUS_OK,
+                         json_node_ref (reply));
 }
 
 static void
@@ -79,10 +135,8 @@ submit_transaction (RlRequest *request)
   SoupMessageBody *body = soup_server_message_get_request_body (request->msg);
   g_autoptr(RlPartner) partner = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *answer = NULL;
   const char *content_type, *format;
-  RlGatewayStatus status = RL_GATEWAY_QUEUED;
-  gint64 id = 0;
+  GatewayJob *job;
 
   if (!(partner = authenticate (request)))
     return;
@@ -96,34 +150,27 @@ submit_transaction (RlRequest *request)
       reply_gateway_error (request, error);
       return;
     }
-  answer = rl_gateway_submit (request->store, partner, format, (const guint8 *) body->data, (gsize) body->length, &id,
-                              &status, &error);
-  if (answer == NULL)
-    {
-      reply_gateway_error (request, error);
-      return;
-    }
-  reply_answer (request, answer, status, id);
+  job = g_new0 (GatewayJob, 1);
+  job->partner = g_steal_pointer (&partner);
+  job->client = g_strdup (request->client);
+  job->format = g_strdup (format);
+  job->body = soup_message_body_flatten (body);
+  rl_request_run_in_worker_full (request, run_gateway_job, gateway_job_done, job, (GDestroyNotify) gateway_job_free);
 }
 
 static void
 get_transaction (RlRequest *request)
 {
   g_autoptr(RlPartner) partner = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *answer = NULL;
-  RlGatewayStatus status = RL_GATEWAY_QUEUED;
+  GatewayJob *job;
 
   if (!(partner = authenticate (request)))
     return;
-  if (!(answer = rl_gateway_answer (request->store, partner, request->ids[0], &status, &error)))
-    {
-      if (error->domain == RL_GATEWAY_ERROR)
-        rl_gateway_audit_refusal (request->store, partner, NULL, request->client, NULL, NULL, error);
-      reply_gateway_error (request, error);
-      return;
-    }
-  reply_answer (request, answer, status, request->ids[0]);
+  job = g_new0 (GatewayJob, 1);
+  job->partner = g_steal_pointer (&partner);
+  job->client = g_strdup (request->client);
+  job->transaction_id = request->ids[0];
+  rl_request_run_in_worker_full (request, run_gateway_job, gateway_job_done, job, (GDestroyNotify) gateway_job_free);
 }
 
 static const RlRoute gateway_routes[] = {

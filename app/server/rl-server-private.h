@@ -95,13 +95,31 @@ const char *rl_request_query        (RlRequest *request, const char *name);
 gboolean    rl_request_query_uint   (RlRequest *request, const char *name, guint64 min, guint64 max,
                                      guint64 default_value, guint64 *out);
 
-/* Work too long for the main thread (a 1:N search): func runs in the
- * server's search worker thread on the worker's own store connection, acting
- * as the request's user, while the request is paused; it returns the reply's
- * JSON (and may change *status from 200) or NULL with an error, answered as
- * rl_request_reply_gerror does. Jobs run one at a time, in order. */
+/* Work too long for the main thread (a 1:N search): func runs in one of the
+ * server's worker threads on a store connection of its own, acting as the
+ * request's user, while the request is paused; it returns the reply's JSON
+ * (and may change *status from 200) or NULL with an error, answered as
+ * rl_request_reply_gerror does. At most limits.worker_threads jobs run at
+ * once; the others wait in order. */
 typedef JsonNode *(*RlWorkerFunc) (RlStore *store, gint64 id, guint *status, GError **error);
 void rl_request_run_in_worker (RlRequest *request, RlWorkerFunc func, gint64 id);
+
+/* The same with any data (freed with data_free on the main thread). done,
+ * if not NULL, makes the reply on the main thread instead of the default
+ * (reply, or error as rl_request_reply_gerror): it gets the worker's reply
+ * (or NULL and the error) and the data. When more than max_queued_jobs are
+ * waiting, the request is answered 503 busy at once. */
+typedef JsonNode *(*RlWorkerDataFunc) (RlStore *store, gpointer data, guint *status, GError **error);
+typedef void (*RlWorkerDoneFunc) (RlRequest *request, JsonNode *reply, guint status, const GError *error,
+                                  gpointer data);
+void rl_request_run_in_worker_full (RlRequest *request, RlWorkerDataFunc func, RlWorkerDoneFunc done,
+                                    gpointer data, GDestroyNotify data_free);
+
+/* For tests: hook runs in the worker thread before each job (with the
+ * request's path), so a test can hold a job and see what the main thread
+ * does meanwhile. Set before the first job. */
+typedef void (*RlWorkerHook) (const char *path, gpointer data);
+void rl_server_set_worker_hook (RlServer *server, RlWorkerHook hook, gpointer data);
 
 /* The session of a token (NULL if none or expired). For the gateway: partner
  * keys are not sessions. */

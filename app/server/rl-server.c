@@ -44,11 +44,14 @@ struct _RlServer {
   GCallback       shutdown_callback;
   gpointer        shutdown_data;
 
-  /* The search worker: one thread with a store connection of its own (and so
-   * its own kept gallery) for 1:N searches, so the main thread keeps serving
-   * queues and records while a search runs. */
+  /* The workers (see "workers" below): 1:N searches and partner
+   * submissions, each on a store connection of its own, so the main thread
+   * keeps serving queues and records meanwhile. */
   GThreadPool    *worker;
-  RlStore        *worker_store;    /* used by the worker thread only */
+  GAsyncQueue    *worker_stores;   /* RlStore* not in use by a job */
+  gint            stopping_workers;
+  RlWorkerHook    worker_hook;
+  gpointer        worker_hook_data;
   char           *store_path;
   GMainContext   *context;
 };
@@ -74,6 +77,8 @@ rl_server_limits_init_default (RlServerLimits *limits)
   limits->rate_burst = 60;
   limits->idle_timeout_seconds = 30;
   limits->session_seconds = 8 * 3600;
+  limits->worker_threads = 2;
+  limits->max_queued_jobs = 64;
 }
 
 static void
@@ -93,6 +98,7 @@ rl_server_finalize (GObject *object)
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
   stop_worker (self);
+  g_clear_pointer (&self->worker_stores, g_async_queue_unref);
   g_clear_pointer (&self->store, rl_store_close);
   g_free (self->store_path);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -111,6 +117,7 @@ rl_server_init (RlServer *self)
   self->routes = g_ptr_array_new ();
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->worker_stores = g_async_queue_new ();
 }
 
 void
@@ -815,13 +822,24 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path, GHa
 }
 
 
-/* ------------------------------------------------------- search worker */
+/* ------------------------------------------------------------ workers */
 
+/* Work too long for the main thread (1:N searches, partner submissions)
+ * runs in a pool of worker_threads threads. Each job borrows a store
+ * connection of its own from worker_stores (opened on first need, so there
+ * are never more than worker_threads; each keeps its own search gallery),
+ * acts as the request's user and hands its reply back to the main context,
+ * where the paused message is answered. SQLite in WAL mode lets the main
+ * thread read while a worker writes. */
 typedef struct {
   RlServer          *server;
   SoupServerMessage *msg;
   RlWorkerFunc       func;
   gint64             id;
+  RlWorkerDataFunc   data_func;
+  RlWorkerDoneFunc   done_func;
+  gpointer           data;
+  GDestroyNotify     data_free;
   gint64             user_id;
   char              *method, *path, *client;
   /* results, set by the worker */
@@ -835,6 +853,8 @@ worker_job_free (WorkerJob *job)
 {
   g_object_unref (job->server);
   g_object_unref (job->msg);
+  if (job->data_free)
+    job->data_free (job->data);
   g_free (job->method);
   g_free (job->path);
   g_free (job->client);
@@ -858,8 +878,10 @@ worker_job_done (gpointer data)
   request.method = job->method;
   request.path = job->path;
   request.client = job->client;
-  if (job->reply)
-    rl_request_reply_json (&request, job->status, g_steal_pointer (&job->reply));
+  if (job->done_func)
+    job->done_func (&request, job->reply, job->status, job->error, job->data);
+  else if (job->reply)
+    rl_request_reply_json (&request, job->status, json_node_ref (job->reply));
   else
     rl_request_reply_gerror (&request, job->error);
   soup_server_message_unpause (job->msg);
@@ -871,52 +893,113 @@ worker_run (gpointer data, gpointer pool_data)
 {
   WorkerJob *job = data;
   RlServer *self = pool_data;
+  RlStore *store = NULL;
+  RlWorkerHook hook = self->worker_hook;
 
-  if (self->worker_store == NULL &&
-      !(self->worker_store = rl_store_open (self->store_path, &job->error)))
+  /* Jobs still queued when the server began to stop are not started: they
+   * are answered 503 (the ones running finish and commit). */
+  if (g_atomic_int_get (&self->stopping_workers))
+    {
+      g_set_error_literal (&job->error, RL_STORE_ERROR, RL_STORE_ERROR_BUSY, _("The server is shutting down"));
+      goto out;
+    }
+  if (hook)
+    hook (job->path, self->worker_hook_data);
+  if (!(store = g_async_queue_try_pop (self->worker_stores)) &&
+      !(store = rl_store_open (self->store_path, &job->error)))
     goto out;
-  if (!rl_store_set_actor (self->worker_store, job->user_id, &job->error))
+  if (!rl_store_set_actor (store, job->user_id, &job->error))
     goto out;
   job->status = SOUP_STATUS_OK;
-  job->reply = job->func (self->worker_store, job->id, &job->status, &job->error);
-  rl_store_set_actor (self->worker_store, 0, NULL);
+  if (job->data_func)
+    job->reply = job->data_func (store, job->data, &job->status, &job->error);
+  else
+    job->reply = job->func (store, job->id, &job->status, &job->error);
+  rl_store_set_actor (store, 0, NULL);
 out:
+  if (store)
+    g_async_queue_push (self->worker_stores, store);
   if (job->reply == NULL && job->error == NULL)
     g_set_error_literal (&job->error, RL_STORE_ERROR, RL_STORE_ERROR_FAILED, "no result");
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, worker_job_done, job,
                               (GDestroyNotify) worker_job_free);
 }
 
-void
-rl_request_run_in_worker (RlRequest *request, RlWorkerFunc func, gint64 id)
+static void
+queue_job (RlRequest *request, WorkerJob *job)
 {
   RlServer *self = request->server;
-  WorkerJob *job;
 
   if (self->worker == NULL)
-    self->worker = g_thread_pool_new (worker_run, self, 1, FALSE, NULL);
-  job = g_new0 (WorkerJob, 1);
+    self->worker = g_thread_pool_new (worker_run, self, MAX (self->limits.worker_threads, 1), FALSE, NULL);
   job->server = g_object_ref (self);
   job->msg = g_object_ref (request->msg);
-  job->func = func;
-  job->id = id;
   job->user_id = request->user ? request->user->id : 0;
   job->method = g_strdup (request->method);
   job->path = g_strdup (request->path);
   job->client = g_strdup (request->client);
+
+  /* Bounded: past max_queued_jobs waiting, a newcomer is told to come back
+   * rather than the queue (and its memory, and everyone's wait) grown. */
+  if (self->limits.max_queued_jobs > 0 && g_thread_pool_unprocessed (self->worker) >= self->limits.max_queued_jobs)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "Retry-After", "1");
+      rl_request_reply_error (request, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
+                              _("%u searches are waiting already: try again in a second"),
+                              g_thread_pool_unprocessed (self->worker));
+      worker_job_free (job);
+      return;
+    }
   soup_server_message_pause (request->msg);
   request->replied = TRUE;
   g_thread_pool_push (self->worker, job, NULL);
 }
 
+void
+rl_request_run_in_worker (RlRequest *request, RlWorkerFunc func, gint64 id)
+{
+  WorkerJob *job = g_new0 (WorkerJob, 1);
+
+  job->func = func;
+  job->id = id;
+  queue_job (request, job);
+}
+
+void
+rl_request_run_in_worker_full (RlRequest *request, RlWorkerDataFunc func, RlWorkerDoneFunc done, gpointer data,
+                               GDestroyNotify data_free)
+{
+  WorkerJob *job = g_new0 (WorkerJob, 1);
+
+  job->data_func = func;
+  job->done_func = done;
+  job->data = data;
+  job->data_free = data_free;
+  queue_job (request, job);
+}
+
+void
+rl_server_set_worker_hook (RlServer *self, RlWorkerHook hook, gpointer data)
+{
+  g_return_if_fail (RL_IS_SERVER (self));
+  g_return_if_fail (self->worker == NULL);
+  self->worker_hook = hook;
+  self->worker_hook_data = data;
+}
+
 static void
 stop_worker (RlServer *self)
 {
-  /* Waits for the search running now and the ones queued; their replies
-   * are posted to the main context (and dropped if nobody runs it). */
+  RlStore *store;
+
+  /* Waits for the jobs running now (they commit and post their replies to
+   * the main context, dropped if nobody runs it); queued ones are not
+   * started. Then the workers' connections are closed. */
+  g_atomic_int_set (&self->stopping_workers, TRUE);
   if (self->worker)
     g_thread_pool_free (g_steal_pointer (&self->worker), FALSE, TRUE);
-  g_clear_pointer (&self->worker_store, rl_store_close);
+  while ((store = g_async_queue_try_pop (self->worker_stores)))
+    rl_store_close (store);
 }
 
 /* ---------------------------------------------- connections, shutdown */
@@ -1057,8 +1140,12 @@ rl_server_shutdown (RlServer *self, guint timeout_seconds, GCallback callback, g
   g_return_if_fail (!self->shutting_down);
 
   /* Handlers run one at a time on this thread, so none is half-way through a
-   * write now. New requests get 503; replies being sent may finish. */
+   * write now; jobs running in the workers commit or roll back as a whole and
+   * are answered before the workspace closes (they count as in flight). New
+   * requests get 503; replies being sent may finish. */
   self->shutting_down = TRUE;
+  /* Jobs waiting for a worker are answered 503 rather than started. */
+  g_atomic_int_set (&self->stopping_workers, TRUE);
   self->shutdown_callback = callback;
   self->shutdown_data = user_data;
   if (self->in_flight == 0)

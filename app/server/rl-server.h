@@ -27,6 +27,9 @@ typedef struct {
   double rate_burst;           /* bucket size (default 60) */
   guint  idle_timeout_seconds; /* a connection idle this long is closed (default 30) */
   guint  session_seconds;      /* a token's lifetime (default 8 h) */
+  guint  worker_threads;       /* threads for 1:N searches and partner submissions, each with its own
+                                * workspace connection and search gallery (default 2) */
+  guint  max_queued_jobs;      /* jobs waiting for a worker above this get 503 busy; 0 = no limit (default 64) */
 } RlServerLimits;
 
 void      rl_server_limits_init_default (RlServerLimits *limits);

@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "gateway-fixture.h"
-#include "rl-server.h"
+#include "rl-server-private.h"
+#include "rl-store-credentials.h"
 
 static GatewayFixture fixture;
 
@@ -46,23 +47,34 @@ reply_free (Reply *reply)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
 static void
-start (Test *t, gsize max_upload)
+start_with (Test *t, const RlServerLimits *limits)
 {
   g_autoptr(GError) error = NULL;
   RlStore *store = rl_store_open (t->db, &error);
-  RlServerLimits limits;
 
   g_assert_no_error (error);
-  rl_server_limits_init_default (&limits);
-  limits.rate_per_second = 0;
-  if (max_upload)
-    limits.max_upload_bytes = max_upload;
-  t->server = rl_server_new (store, &limits);
+  g_clear_object (&t->server);
+  g_clear_object (&t->session);
+  g_clear_pointer (&t->base, g_free);
+  t->server = rl_server_new (store, limits);
   /* Plain HTTP on loopback: TLS is the server's own tests' business. */
   g_assert_true (rl_server_listen (t->server, "127.0.0.1", 0, NULL, &error));
   g_assert_no_error (error);
   t->base = rl_server_get_base_uri (t->server);
-  t->session = soup_session_new ();
+  /* Enough connections for the requests a test keeps waiting at once. */
+  t->session = soup_session_new_with_options ("max-conns-per-host", 8, NULL);
+}
+
+static void
+start (Test *t, gsize max_upload)
+{
+  RlServerLimits limits;
+
+  rl_server_limits_init_default (&limits);
+  limits.rate_per_second = 0;
+  if (max_upload)
+    limits.max_upload_bytes = max_upload;
+  start_with (t, &limits);
 }
 
 static void
@@ -107,8 +119,8 @@ send_done (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static Reply *
-call (Test *t, const char *method, const char *path, const char *key, const char *content_type, const void *body,
-      gsize len)
+send_async (Test *t, const char *method, const char *path, const char *key, const char *content_type,
+            const void *body, gsize len)
 {
   g_autofree char *uri = g_strconcat (t->base, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
@@ -125,10 +137,23 @@ call (Test *t, const char *method, const char *path, const char *key, const char
       soup_message_set_request_body_from_bytes (msg, content_type, bytes);
     }
   soup_session_send_and_read_async (t->session, msg, G_PRIORITY_DEFAULT, NULL, send_done, reply);
+  return reply;
+}
+
+static Reply *
+wait_reply (Reply *reply, const char *what)
+{
   while (!reply->done)
     g_main_context_iteration (NULL, TRUE);
-  g_test_message ("%s %s → %u %.600s", method, path, reply->status, reply->text);
+  g_test_message ("%s → %u %.600s", what, reply->status, reply->text);
   return reply;
+}
+
+static Reply *
+call (Test *t, const char *method, const char *path, const char *key, const char *content_type, const void *body,
+      gsize len)
+{
+  return wait_reply (send_async (t, method, path, key, content_type, body, len), path);
 }
 
 static Reply *
@@ -193,6 +218,12 @@ count (Test *t, const char *sql)
 }
 
 /* ---------------------------------------------------------------- tests */
+
+static void
+shutdown_done_cb (RlServer *server, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
 
 static void
 test_match (Test *t, gconstpointer data)
@@ -403,6 +434,186 @@ test_queued (Test *t, gconstpointer data)
                              "AND details LIKE '%\"reference\":\"MER-Q\"%'"), ==, 3);
 }
 
+/* ------------------------------------------------ the gateway's workers */
+
+/* Holds every gateway job at the door of the worker until released, so a
+ * test can see what the server does meanwhile by the order of events, not
+ * by how long anything takes. */
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  guint    n_entered;
+  gboolean released;
+} Gate;
+
+static void
+gate_hook (const char *path, gpointer data)
+{
+  Gate *gate = data;
+
+  if (!g_str_has_prefix (path, "/gateway/"))
+    return;
+  g_mutex_lock (&gate->lock);
+  gate->n_entered++;
+  g_main_context_wakeup (NULL);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static guint
+gate_entered (Gate *gate)
+{
+  guint n;
+
+  g_mutex_lock (&gate->lock);
+  n = gate->n_entered;
+  g_mutex_unlock (&gate->lock);
+  return n;
+}
+
+static void
+gate_wait_entered (Gate *gate, guint n)
+{
+  while (gate_entered (gate) < n)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+gate_release (Gate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->released = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}
+
+/* A workstation session made directly in the file (as a sign-in would). */
+static char *
+add_session (Test *t, gint64 user_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) s = rl_store_open (t->db, &error);
+  char *token = g_strnfill (64, 'c');
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_no_error (error);
+  g_assert_true (rl_store_add_session (s, hash, user_id, now, now + 3600, "test", &error));
+  g_assert_no_error (error);
+  return token;
+}
+
+/* While a partner's submission is in a worker (held there), a workstation's
+ * GET /api/v1/session is answered; the submission is answered after. */
+static void
+test_worker_keeps_serving (Test *t, gconstpointer data)
+{
+  g_autofree char *token = add_session (t, fixture.examiner_a);
+  g_autofree char *body = gateway_json_submission ("ALD-W", fixture.probe_png, "png");
+  g_autoptr(Reply) submission = NULL, me = NULL;
+  Gate gate = { 0 };
+
+  rl_server_set_worker_hook (t->server, gate_hook, &gate);
+  submission = send_async (t, "POST", "/gateway/v1/transactions", fixture.key_full, "application/json", body,
+                           strlen (body));
+  gate_wait_entered (&gate, 1);
+
+  me = call (t, "GET", "/api/v1/session", token, NULL, NULL, 0);
+  g_assert_cmpuint (me->status, ==, 200);
+  /* Answered while the submission was still held in its worker. */
+  g_assert_false (submission->done);
+  g_assert_cmpuint (gate_entered (&gate), ==, 1);
+
+  gate_release (&gate);
+  wait_reply (submission, "the held submission");
+  g_assert_cmpuint (submission->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (submission), "status"), ==, "match");
+  g_assert_cmpint (count (t, "SELECT count(*) FROM gateway_transaction WHERE reference = 'ALD-W'"), ==, 1);
+  g_clear_object (&t->server);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
+/* Bounded: one worker, one job may wait; the next is told to come back
+ * (503 busy, Retry-After), nothing of it stored. Then a graceful shutdown
+ * with a job running and one waiting: the running one commits and is
+ * answered, the waiting one is answered 503 without being started. */
+static void
+test_worker_bounds_and_shutdown (Test *t, gconstpointer data)
+{
+  g_autofree char *body1 = gateway_json_submission ("ALD-B1", fixture.probe_png, "png");
+  g_autofree char *body2 = gateway_json_submission ("ALD-B2", fixture.probe_png, "png");
+  g_autofree char *body3 = gateway_json_submission ("ALD-B3", fixture.probe_png, "png");
+  g_autofree char *body4 = gateway_json_submission ("ALD-B4", fixture.probe_png, "png");
+  g_autoptr(Reply) first = NULL, second = NULL, third = NULL, running = NULL, waiting = NULL;
+  RlServerLimits limits;
+  Gate gate = { 0 };
+  gboolean stopped = FALSE;
+
+  rl_server_limits_init_default (&limits);
+  limits.rate_per_second = 0;
+  limits.worker_threads = 1;
+  limits.max_queued_jobs = 1;
+  start_with (t, &limits);
+  rl_server_set_worker_hook (t->server, gate_hook, &gate);
+
+  first = send_async (t, "POST", "/gateway/v1/transactions", fixture.key_full, "application/json", body1,
+                      strlen (body1));
+  gate_wait_entered (&gate, 1);
+  second = send_async (t, "POST", "/gateway/v1/transactions", fixture.key_full, "application/json", body2,
+                       strlen (body2));
+  third = send_async (t, "POST", "/gateway/v1/transactions", fixture.key_full, "application/json", body3,
+                      strlen (body3));
+  /* Whichever of the two the server read last is refused at once, while
+   * the first is still held; the other waits and is answered. */
+  while (!(second->done || third->done))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (first->done);
+  {
+    Reply *refused = third->done ? third : second, *queued = third->done ? second : third;
+    const char *reference = refused == third ? "ALD-B3" : "ALD-B2";
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM gateway_transaction WHERE reference = '%s'",
+                                            reference);
+
+    g_assert_false (queued->done);
+    assert_error (refused, 503, "busy");
+    gate_release (&gate);
+    wait_reply (first, "first");
+    wait_reply (queued, "queued");
+    g_assert_cmpuint (first->status, ==, 200);
+    g_assert_cmpuint (queued->status, ==, 200);
+    g_assert_cmpint (count (t, sql), ==, 0);
+  }
+
+  /* Shutdown with one running (held) and one waiting. */
+  g_mutex_lock (&gate.lock);
+  gate.released = FALSE;
+  g_mutex_unlock (&gate.lock);
+  running = send_async (t, "POST", "/gateway/v1/transactions", fixture.key_full, "application/json", body4,
+                        strlen (body4));
+  gate_wait_entered (&gate, 3);
+  waiting = send_async (t, "GET", "/gateway/v1/transactions/1", fixture.key_full, NULL, NULL, 0);
+  /* The poll is queued once the server has read it; a request read after the
+   * shutdown began would be refused by the front door instead, also 503. */
+  rl_server_shutdown (t->server, 30, G_CALLBACK (shutdown_done_cb), &stopped);
+  gate_release (&gate);
+  wait_reply (running, "running at shutdown");
+  wait_reply (waiting, "waiting at shutdown");
+  g_assert_cmpuint (running->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (running), "status"), ==, "match");
+  g_assert_cmpuint (waiting->status, ==, 503);
+  while (!stopped)
+    g_main_context_iteration (NULL, TRUE);
+  /* What was answered is on disk. */
+  g_assert_cmpint (count (t, "SELECT count(*) FROM gateway_transaction WHERE reference = 'ALD-B4'"), ==, 1);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.answer' "
+                             "AND details LIKE '%\"reference\":\"ALD-B4\"%'"), ==, 1);
+  g_clear_object (&t->server);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -415,6 +626,10 @@ main (int argc, char **argv)
   g_test_add ("/server-gateway/malformed", Test, GSIZE_TO_POINTER (256 * 1024), test_set_up, test_malformed,
               test_tear_down);
   g_test_add ("/server-gateway/queued", Test, NULL, test_set_up, test_queued, test_tear_down);
+  g_test_add ("/server-gateway/worker-keeps-serving", Test, NULL, test_set_up, test_worker_keeps_serving,
+              test_tear_down);
+  g_test_add ("/server-gateway/worker-bounds-and-shutdown", Test, NULL, test_set_up, test_worker_bounds_and_shutdown,
+              test_tear_down);
   status = g_test_run ();
   gateway_remove_workspace (fixture.db);
   return status;
