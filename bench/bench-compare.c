@@ -1,6 +1,6 @@
 /* bench-compare.c — 1:1 comparison rate, templates in memory, one thread.
  *
- *   bench-compare [--dump FILE] [--rounds N] [TEMPLATE_DIR…]
+ *   bench-compare [--dump FILE] [--rounds N] [--loops NAME] [TEMPLATE_DIR…]
  *
  * Default: the commercial extractor's ISO templates of the four FVC sets in
  * ../shared/interchange/iso19794-2. Every pair of templates within each set
@@ -11,7 +11,8 @@
  * every score (hexadecimal float, one per pair) to FILE, to check that a
  * change to the comparison's speed left its scores alone, bit for bit.
  * --rounds N times the prepared comparisons over N rounds instead of 3
- * (a longer run for a profiler). */
+ * (a longer run for a profiler). --loops portable|popcnt|avx2|avx512 runs
+ * the comparison with those loops instead of the fastest this CPU has. */
 #include <glib.h>
 #include <stdio.h>
 #include <time.h>
@@ -27,6 +28,7 @@ cpu_now (void)
 }
 
 #include "rl-compare.h"
+#include "rl-compare-private.h"
 #include "rl-eval.h"
 
 int
@@ -40,9 +42,29 @@ main (int argc, char **argv)
   FILE *dump = NULL;
   guint rounds = 3;
 
-  while (argc > 2 && (g_str_equal (argv[1], "--dump") || g_str_equal (argv[1], "--rounds")))
+  while (argc > 2 && (g_str_equal (argv[1], "--dump") || g_str_equal (argv[1], "--rounds")
+                       || g_str_equal (argv[1], "--loops")))
     {
-      if (g_str_equal (argv[1], "--rounds"))
+      if (g_str_equal (argv[1], "--loops"))
+        {
+          const char *names[] = { "portable", "popcnt", "avx512", "avx2" };
+          int loops = -2;
+
+          for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+            if (g_str_equal (argv[2], names[k]))
+              loops = (int) k;
+          if (loops == -2)
+            {
+              fprintf (stderr, "bench-compare: --loops takes portable, popcnt, avx2 or avx512, not '%s'\n", argv[2]);
+              return 1;
+            }
+          if (!rl_compare_set_loops ((RlCompareLoops) loops))
+            {
+              fprintf (stderr, "bench-compare: this CPU cannot run the %s loops\n", argv[2]);
+              return 1;
+            }
+        }
+      else if (g_str_equal (argv[1], "--rounds"))
         {
           guint64 v;
 

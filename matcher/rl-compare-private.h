@@ -49,6 +49,19 @@ struct _RlPreparedTemplate {
  * SIMD), so that a test can check both give the same scores. */
 void rl_compare_set_portable (gboolean portable);
 
+/* For tests and benchmarks: which loops the comparison runs (the numbers
+ * are the levels inside rl-compare.c). FALSE, and the best loops chosen
+ * again, when this CPU cannot run those. */
+typedef enum {
+  RL_COMPARE_LOOPS_BEST = -1,     /* the fastest this CPU runs (default) */
+  RL_COMPARE_LOOPS_PORTABLE = 0,
+  RL_COMPARE_LOOPS_POPCNT = 1,
+  RL_COMPARE_LOOPS_AVX512 = 2,
+  RL_COMPARE_LOOPS_AVX2 = 3,      /* AVX2 similarity loop, the rest as POPCNT */
+} RlCompareLoops;
+
+gboolean rl_compare_set_loops (RlCompareLoops loops);
+
 
 /* The pre-filter works in two stages before the full comparison:
  *  1. coarse, over the whole gallery: the probe's most informative

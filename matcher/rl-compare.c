@@ -495,6 +495,111 @@ similarities_popcnt (const RlPreparedTemplate *a, const RlPreparedTemplate *b,
   SIMILARITY_BODY
 }
 
+/* For CPUs with AVX2 but not AVX-512: the similarity loop of
+ * similarities_avx512() on 8 probe minutiae (one block) per vector, each
+ * lane keeping its own top-2 the same way; there is no vector popcount, so
+ * the bits are counted a nibble at a time with a table lookup (VPSHUFB) and
+ * summed per 64-bit word with VPSADBW (exact integers, so the same counts).
+ * The float steps are the portable loop's, in the same order. Fills the
+ * transposed matrix (sim[j · SIM_T_STRIDE (na) + i]) and the portable top-2
+ * list (top[2i], top[2i + 1]), so the rest runs the portable code. */
+__attribute__ ((target ("avx2,popcnt")))
+static inline __m256i
+popcount_bytes_avx2 (__m256i x)
+{
+  const __m256i table = _mm256_setr_epi8 (0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                          0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low4 = _mm256_set1_epi8 (0x0f);
+
+  return _mm256_add_epi8 (_mm256_shuffle_epi8 (table, _mm256_and_si256 (x, low4)),
+                          _mm256_shuffle_epi8 (table, _mm256_and_si256 (_mm256_srli_epi16 (x, 4), low4)));
+}
+
+__attribute__ ((target ("avx2,popcnt")))
+static void
+similarities_avx2 (const RlPreparedTemplate *a, const RlPreparedTemplate *b, float *sim, Candidate *top)
+{
+  const guint nb = b->n, stride = SIM_T_STRIDE (a->n);
+  const guint n_blocks = (a->n + RL_CYL_LANES - 1) / RL_CYL_LANES;
+  const __m256 one = _mm256_set1_ps (1.0f), zero = _mm256_setzero_ps ();
+  const __m256i izero = _mm256_setzero_si256 ();
+  /* the two halves' word sums, interleaved by the OR below, back in lane order */
+  const __m256i unzip = _mm256_setr_epi32 (0, 2, 4, 6, 1, 3, 5, 7);
+
+  for (guint blk = 0; blk < n_blocks; blk++)
+    {
+      const guint64 *c = a->cyl + (gsize) blk * RL_CYL_BLOCK;
+      /* word w of lanes 0–3 and of lanes 4–7 */
+      const __m256i lo0 = _mm256_load_si256 ((const __m256i *) c), hi0 = _mm256_load_si256 ((const __m256i *) (c + 4));
+      const __m256i lo1 = _mm256_load_si256 ((const __m256i *) (c + 8)), hi1 = _mm256_load_si256 ((const __m256i *) (c + 12));
+      const __m256i lo2 = _mm256_load_si256 ((const __m256i *) (c + 16)), hi2 = _mm256_load_si256 ((const __m256i *) (c + 20));
+      const __m256i lo3 = _mm256_load_si256 ((const __m256i *) (c + 24)), hi3 = _mm256_load_si256 ((const __m256i *) (c + 28));
+      const __m256i na8 = _mm256_cvtepu16_epi32 (_mm_loadu_si128 ((const __m128i *) (a->cyl_count + blk * RL_CYL_LANES)));
+      /* an empty probe descriptor (and the padding) is similar to nothing */
+      const __m256 a_nonempty = _mm256_castsi256_ps (_mm256_xor_si256 (_mm256_cmpeq_epi32 (na8, izero),
+                                                                       _mm256_set1_epi32 (-1)));
+      __m256 m1 = zero, m2 = zero;
+      __m256i i1 = izero, i2 = izero;
+      float *col = sim + blk * RL_CYL_LANES;
+      float v1[8], v2[8];
+      guint32 j1[8], j2[8];
+
+      for (guint j = 0; j < nb; j++, col += stride)
+        {
+          const guint nbj = b->cyl_count[j];
+          __m256i w, cl, ch, x, jv;
+          __m256 r, s, gt1, gt2;
+
+          if (nbj == 0)
+            {
+              /* similar to nothing; 0 never beats a lane's best or second */
+              _mm256_storeu_ps (col, zero);
+              continue;
+            }
+          w = _mm256_set1_epi64x ((long long) RL_CYL_WORD (b, j, 0));
+          cl = popcount_bytes_avx2 (_mm256_xor_si256 (lo0, w));
+          ch = popcount_bytes_avx2 (_mm256_xor_si256 (hi0, w));
+          w = _mm256_set1_epi64x ((long long) RL_CYL_WORD (b, j, 1));
+          cl = _mm256_add_epi8 (cl, popcount_bytes_avx2 (_mm256_xor_si256 (lo1, w)));
+          ch = _mm256_add_epi8 (ch, popcount_bytes_avx2 (_mm256_xor_si256 (hi1, w)));
+          w = _mm256_set1_epi64x ((long long) RL_CYL_WORD (b, j, 2));
+          cl = _mm256_add_epi8 (cl, popcount_bytes_avx2 (_mm256_xor_si256 (lo2, w)));
+          ch = _mm256_add_epi8 (ch, popcount_bytes_avx2 (_mm256_xor_si256 (hi2, w)));
+          w = _mm256_set1_epi64x ((long long) RL_CYL_WORD (b, j, 3));
+          cl = _mm256_add_epi8 (cl, popcount_bytes_avx2 (_mm256_xor_si256 (lo3, w)));
+          ch = _mm256_add_epi8 (ch, popcount_bytes_avx2 (_mm256_xor_si256 (hi3, w)));
+          /* ≤ 32 per byte; summed per 64-bit lane: ≤ 256 each */
+          cl = _mm256_sad_epu8 (cl, izero);
+          ch = _mm256_sad_epu8 (ch, izero);
+          x = _mm256_permutevar8x32_epi32 (_mm256_or_si256 (cl, _mm256_slli_epi64 (ch, 32)), unzip);
+          r = _mm256_div_ps (one, _mm256_cvtepi32_ps (_mm256_add_epi32 (na8, _mm256_set1_epi32 ((int) nbj))));
+          s = _mm256_and_ps (_mm256_sub_ps (one, _mm256_mul_ps (_mm256_cvtepi32_ps (x), r)), a_nonempty);
+          _mm256_storeu_ps (col, s);
+          /* the portable loop's top-2 per lane (see similarities_avx512) */
+          jv = _mm256_set1_epi32 ((int) j);
+          gt1 = _mm256_cmp_ps (s, m1, _CMP_GT_OQ);
+          gt2 = _mm256_cmp_ps (s, m2, _CMP_GT_OQ);
+          i2 = _mm256_castps_si256 (_mm256_blendv_ps (_mm256_castsi256_ps (i2),
+                                                      _mm256_blendv_ps (_mm256_castsi256_ps (jv), _mm256_castsi256_ps (i1), gt1),
+                                                      gt2));
+          i1 = _mm256_castps_si256 (_mm256_blendv_ps (_mm256_castsi256_ps (i1), _mm256_castsi256_ps (jv), gt1));
+          m2 = _mm256_max_ps (m2, _mm256_min_ps (m1, s));
+          m1 = _mm256_max_ps (m1, s);
+        }
+      _mm256_storeu_ps (v1, m1);
+      _mm256_storeu_ps (v2, m2);
+      _mm256_storeu_si256 ((__m256i *) j1, i1);
+      _mm256_storeu_si256 ((__m256i *) j2, i2);
+      for (guint l = 0; l < RL_CYL_LANES && blk * RL_CYL_LANES + l < a->n; l++)
+        {
+          guint i = blk * RL_CYL_LANES + l;
+
+          top[2 * i] = (Candidate) { v1[l], (guint8) i, (guint8) j1[l] };
+          top[2 * i + 1] = (Candidate) { v2[l], (guint8) i, (guint8) j2[l] };
+        }
+    }
+}
+
 #define AVX512_TARGET "avx512f,avx512vl,avx512bw,avx512dq,avx512vpopcntdq,popcnt"
 
 __attribute__ ((target (AVX512_TARGET)))
@@ -723,7 +828,9 @@ lower_bound (const float *y, guint n, float v)
 typedef struct {
   const RlPreparedTemplate *a, *b;
   const float *sim;
-  guint sim_stride;   /* AVX-512 path: sim[j · sim_stride + i] (transposed) */
+  /* sim[i · sim_si + j · sim_sj]: row by row (portable and POPCNT loops) or
+   * column by column (the vector loops: sim_si 1, sim_sj SIM_T_STRIDE) */
+  guint sim_si, sim_sj;
   float ax[RL_COMPARE_MAX_MINUTIAE], ay[RL_COMPARE_MAX_MINUTIAE];   /* probe, moved */
   Match matches[4 * RL_COMPARE_MAX_MINUTIAE];
   guint64 match_keys[4 * RL_COMPARE_MAX_MINUTIAE];   /* pair_up_avx512's, match_key() */
@@ -775,7 +882,7 @@ pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float g
           ad = angle_distance (theta, b->theta[j]);
           if (ad > angle_tol)
             continue;
-          sm = s->sim[i * b->n + j];
+          sm = s->sim[i * s->sim_si + j * s->sim_sj];
           if (sm < sim_gate)
             continue;
           if (n_matches < G_N_ELEMENTS (s->matches))
@@ -791,7 +898,7 @@ pair_up (Scratch *s, const Transform *t, float cx, float cy, float tol0, float g
       if (used_a[m->a] || used_b[m->b])
         continue;
       used_a[m->a] = used_b[m->b] = 1;
-      sm = s->sim[m->a * b->n + m->b];
+      sm = s->sim[m->a * s->sim_si + m->b * s->sim_sj];
       out->a[out->n] = m->a;
       out->b[out->n] = m->b;
       out->sim[out->n] = sm;
@@ -1122,7 +1229,7 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
               guint j = j0 + __builtin_ctz (pass);
               float exs = px - b->x[j], eys = py - b->y[j], d2s = exs * exs + eys * eys;
               float ad = angle_distance (theta, b->theta[j]);
-              float sm = s->sim[j * s->sim_stride + i];
+              float sm = s->sim[j * s->sim_sj + i];
 
               if (sm < sim_gate)
                 continue;
@@ -1140,7 +1247,7 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
       if (used_a[ia] || used_b[ib])
         continue;
       used_a[ia] = used_b[ib] = 1;
-      sm = s->sim[ib * s->sim_stride + ia];
+      sm = s->sim[ib * s->sim_sj + ia];
       out->a[out->n] = (guint8) ia;
       out->b[out->n] = (guint8) ib;
       out->sim[out->n] = sm;
@@ -1178,8 +1285,9 @@ count_inside_avx512 (const RlPreparedTemplate *p, const float *x, const float *y
 #endif
 
 /* Which loops run the comparison: 0 portable, 1 with POPCNT, 2 AVX-512
- * (VPOPCNTQ and the vector forms of consolidation, pairing and overlap);
- * -1 not chosen yet. */
+ * (VPOPCNTQ and the vector forms of consolidation, pairing and overlap),
+ * 3 AVX2 similarity loop, the rest as 1; -1 not chosen yet. The numbers
+ * are RlCompareLoops. */
 static int simd_level = -1;
 
 static int
@@ -1196,6 +1304,8 @@ compare_simd_level (void)
           && __builtin_cpu_supports ("avx512bw") && __builtin_cpu_supports ("avx512dq")
           && __builtin_cpu_supports ("avx512vpopcntdq"))
         level = 2;
+      else if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("popcnt"))
+        level = 3;
       else if (__builtin_cpu_supports ("popcnt"))
         level = 1;
 #endif
@@ -1313,7 +1423,9 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
 #endif
     {
 #ifdef RL_HAVE_X86_DISPATCH
-      if (level == 1)
+      if (level == 3)
+        similarities_avx2 (pa, pb, sim, top);
+      else if (level == 1)
         similarities_popcnt (pa, pb, sim, top);
       else
 #endif
@@ -1334,7 +1446,8 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
   scratch->a = pa;
   scratch->b = pb;
   scratch->sim = sim;
-  scratch->sim_stride = SIM_T_STRIDE (pa->n);
+  scratch->sim_si = level >= 2 ? 1 : pb->n;
+  scratch->sim_sj = level >= 2 ? SIM_T_STRIDE (pa->n) : 1;
 #ifdef RL_HAVE_X86_DISPATCH
   if (level == 2)
     {
@@ -1444,6 +1557,34 @@ void
 rl_compare_set_portable (gboolean portable)
 {
   g_atomic_int_set (&simd_level, portable ? 0 : -1);
+}
+
+gboolean
+rl_compare_set_loops (RlCompareLoops loops)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (loops >= RL_COMPARE_LOOPS_BEST && loops <= RL_COMPARE_LOOPS_AVX2, FALSE);
+
+  g_atomic_int_set (&simd_level, -1);
+  if (loops == RL_COMPARE_LOOPS_BEST || loops == RL_COMPARE_LOOPS_PORTABLE)
+    {
+      g_atomic_int_set (&simd_level, loops);
+      return TRUE;
+    }
+#ifdef RL_HAVE_X86_DISPATCH
+  __builtin_cpu_init ();
+  if (!__builtin_cpu_supports ("popcnt"))
+    ok = FALSE;
+  else if (loops == RL_COMPARE_LOOPS_AVX2)
+    ok = __builtin_cpu_supports ("avx2");
+  else if (loops == RL_COMPARE_LOOPS_AVX512)
+    ok = compare_simd_level () == 2;
+#else
+  ok = FALSE;
+#endif
+  g_atomic_int_set (&simd_level, ok ? (int) loops : -1);
+  return ok;
 }
 
 float
@@ -1643,6 +1784,7 @@ rl_prefilter_entry_score (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
     case 2:
       return entry_avx512 (q, e);
     case 1:
+    case 3:
       return entry_popcnt (q, e);
 #endif
     default:
@@ -1741,6 +1883,7 @@ rl_local_similarity_score (const RlPreparedTemplate *probe, const RlPreparedTemp
       rowmax_avx512 (probe, candidate, row_best);
       break;
     case 1:
+    case 3:
       rowmax_popcnt (probe, candidate, row_best);
       break;
 #endif

@@ -1,7 +1,7 @@
 /* test-compare-simd.c — the comparison gives the same scores and the same
- * paired minutiae whichever loops run it: the SIMD ones this CPU offers or
- * the portable ones (every CPU, and the reference); the same for the 1:N
- * pre-filter's scores. */
+ * paired minutiae whichever loops run it: each set of SIMD loops this CPU
+ * can run (POPCNT, AVX2, AVX-512) or the portable ones (every CPU, and the
+ * reference); the same for the 1:N pre-filter's scores. */
 #include <glib.h>
 #include <math.h>
 
@@ -34,8 +34,16 @@ random_template (GRand *rand, guint n)
   return t;
 }
 
+/* The loop sets other than the portable one; those this CPU cannot run are
+ * skipped (and said so). */
+static const struct { RlCompareLoops loops; const char *name; } simd_loops[] = {
+  { RL_COMPARE_LOOPS_POPCNT, "POPCNT" },
+  { RL_COMPARE_LOOPS_AVX2, "AVX2" },
+  { RL_COMPARE_LOOPS_AVX512, "AVX-512" },
+};
+
 static void
-assert_same_comparisons (RlPreparedTemplate **p, guint n)
+assert_same_comparisons_with (RlPreparedTemplate **p, guint n, RlCompareLoops loops)
 {
   for (guint i = 0; i < n; i++)
     for (guint j = 0; j < n; j++)
@@ -44,7 +52,7 @@ assert_same_comparisons (RlPreparedTemplate **p, guint n)
         g_autoptr (RlComparison) portable = NULL;
         float s_fast, s_portable;
 
-        rl_compare_set_portable (FALSE);
+        g_assert_true (rl_compare_set_loops (loops));
         s_fast = rl_compare_prepared (p[i], p[j], &fast);
         rl_compare_set_portable (TRUE);
         s_portable = rl_compare_prepared (p[i], p[j], &portable);
@@ -60,7 +68,7 @@ assert_same_comparisons (RlPreparedTemplate **p, guint n)
 /* The 1:N pre-filter's two scores: a search must pass the same templates to
  * the full comparison on every CPU. */
 static void
-assert_same_prefilter (RlPreparedTemplate **p, guint n)
+assert_same_prefilter_with (RlPreparedTemplate **p, guint n, RlCompareLoops loops)
 {
   for (guint i = 0; i < n; i++)
     {
@@ -73,7 +81,7 @@ assert_same_prefilter (RlPreparedTemplate **p, guint n)
           float coarse_fast, coarse_portable, local_fast, local_portable;
 
           rl_prefilter_entry_init (&e, p[j]);
-          rl_compare_set_portable (FALSE);
+          g_assert_true (rl_compare_set_loops (loops));
           coarse_fast = rl_prefilter_entry_score (&q, &e);
           local_fast = rl_local_similarity_score (p[i], p[j]);
           rl_compare_set_portable (TRUE);
@@ -88,6 +96,27 @@ assert_same_prefilter (RlPreparedTemplate **p, guint n)
           g_assert_cmpfloat (local_fast, <=, RL_LOCAL_SCORE_TOP);
         }
     }
+}
+
+static void
+assert_same_everywhere (RlPreparedTemplate **p, guint n)
+{
+  guint n_run = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (simd_loops); k++)
+    {
+      if (!rl_compare_set_loops (simd_loops[k].loops))
+        {
+          g_test_message ("this CPU cannot run the %s loops: not compared", simd_loops[k].name);
+          continue;
+        }
+      assert_same_comparisons_with (p, n, simd_loops[k].loops);
+      assert_same_prefilter_with (p, n, simd_loops[k].loops);
+      n_run++;
+    }
+  rl_compare_set_loops (RL_COMPARE_LOOPS_BEST);
+  if (n_run == 0)
+    g_test_skip ("this CPU runs only the portable loops");
 }
 
 /* Sizes around the 8-minutia blocks of the SIMD loop, over the 64 × 64
@@ -111,8 +140,7 @@ test_random (void)
       p[n++] = rl_prepared_template_new (t);
       p[n++] = rl_prepared_template_new (copy);
     }
-  assert_same_comparisons (p, n);
-  assert_same_prefilter (p, n);
+  assert_same_everywhere (p, n);
   for (guint k = 0; k < n; k++)
     rl_prepared_template_free (p[k]);
 }
@@ -148,8 +176,7 @@ test_iso (void)
     if (rl_evaluation_get_impression (ev, i) <= 3)
       p[n++] = rl_prepared_template_new (rl_evaluation_get_template (ev, i));
   g_assert_cmpuint (n, ==, 30);
-  assert_same_comparisons (p, n);
-  assert_same_prefilter (p, n);
+  assert_same_everywhere (p, n);
   for (guint k = 0; k < n; k++)
     rl_prepared_template_free (p[k]);
 }
