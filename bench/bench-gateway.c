@@ -3,10 +3,11 @@
  * encounter enrolled, 1:N search with the active release, answer built under
  * the agreement, all audited.
  *
- *   bench-gateway WORKSPACE [--seed S] [--partner NAME] [-n N]
+ *   bench-gateway WORKSPACE [--partner NAME] [-n N]
  *
- * WORKSPACE is a demo workspace (ridgeline-cli demo --seed S); it is copied
- * first, the original is not touched. Probes are enrolled prints of
+ * WORKSPACE is a demo workspace (ridgeline-cli demo), with the partners'
+ * keys file the demo wrote next to it; it is copied first, the original is
+ * not touched. Probes are enrolled prints of
  * identities with derogatory records (their own stored images, so each is a
  * certain match); the first submission also loads the gallery and is
  * reported apart. */
@@ -58,13 +59,11 @@ submission_for (RlStore *store, const RlSample *sample)
 int
 main (int argc, char **argv)
 {
-  gint64 seed = 1;
   int n = 20;
   g_autofree char *partner_name = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new ("WORKSPACE");
   const GOptionEntry entries[] = {
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed the demo was built with (for its partner keys)", "S" },
     { "partner", 0, 0, G_OPTION_ARG_STRING, &partner_name, "Demo partner (default aldova-police)", "NAME" },
     { "n", 'n', 0, G_OPTION_ARG_INT, &n, "Submissions to time (default 20)", "N" },
     { NULL }
@@ -82,7 +81,7 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
     {
-      fprintf (stderr, "usage: bench-gateway WORKSPACE [--seed S] [--partner NAME] [-n N]\n");
+      fprintf (stderr, "usage: bench-gateway WORKSPACE [--partner NAME] [-n N]\n");
       return 2;
     }
   if (partner_name == NULL)
@@ -97,11 +96,16 @@ main (int argc, char **argv)
       fprintf (stderr, "bench-gateway: %s\n", error->message);
       return 1;
     }
-  key = rl_demo_partner_key ((guint64) seed, partner_name);
+  /* The demo's keys are in the file next to the workspace it was built as. */
+  if (!(key = rl_demo_read_partner_key (argv[1], partner_name, &error)))
+    {
+      fprintf (stderr, "bench-gateway: %s\n", error->message);
+      return 1;
+    }
   header = g_strdup_printf ("Bearer %s", key);
   if (!(partner = rl_gateway_authenticate (store, header, &error)))
     {
-      fprintf (stderr, "bench-gateway: %s (built with another --seed?)\n", error->message);
+      fprintf (stderr, "bench-gateway: %s\n", error->message);
       return 1;
     }
 

@@ -138,18 +138,54 @@ static const struct {
 };
 
 char *
-rl_demo_partner_key (guint64 seed, const char *partner_name)
+rl_demo_partner_keys_path (const char *db_path)
 {
-  g_autofree char *material = NULL;
-  g_autofree char *hash = NULL;
+  g_return_val_if_fail (db_path != NULL, NULL);
+  return g_strconcat (db_path, ".partner-keys", NULL);
+}
 
-  g_return_val_if_fail (partner_name != NULL, NULL);
+char *
+rl_demo_read_partner_key (const char *db_path, const char *partner_name, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
 
-  /* Derived from the seed so the demo stays the same on every run; a
-   * demo key is no secret. */
-  material = g_strdup_printf ("ridgeline demo partner %" G_GUINT64_FORMAT " %s", seed, partner_name);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, material, -1);
-  return g_strdup_printf ("rlp_demo_%.40s", hash);
+  g_return_val_if_fail (db_path != NULL && partner_name != NULL, NULL);
+
+  path = rl_demo_partner_keys_path (db_path);
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) fields = NULL;
+
+      if (lines[i][0] == '#' || lines[i][0] == '\0')
+        continue;
+      fields = g_strsplit_set (lines[i], " \t", 2);
+      if (fields[0] && fields[1] && g_str_equal (fields[0], partner_name))
+        return g_strstrip (g_strdup (fields[1]));
+    }
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, _("%s holds no key for the partner “%s”"), path, partner_name);
+  return NULL;
+}
+
+/* The keys are made at random when the demo is built (a key derived from
+ * the seed would be public: it is in the source) and written, readable by
+ * the user alone, next to the workspace. */
+static gboolean
+write_partner_keys (const char *db_path, GPtrArray *names, GPtrArray *keys, GError **error)
+{
+  g_autofree char *path = rl_demo_partner_keys_path (db_path);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, "# Gateway partner API keys of the demo workspace %s\n"
+                                "# (partner name, key; only their SHA-256 is in the workspace). Keep private.\n",
+                          db_path);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (text, "%s %s\n", (const char *) names->pdata[i], (const char *) keys->pdata[i]);
+  return g_file_set_contents_full (path, text->str, (gssize) text->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
 const char *
@@ -1159,6 +1195,8 @@ typedef struct {
   guint      work_seq;
   float      match_threshold, no_match_threshold;
   guint      n_searches;
+  GPtrArray *partner_names;   /* const char*, and their keys (char*), for the keys file */
+  GPtrArray *partner_keys;
 } Writer;
 
 static void
@@ -1171,6 +1209,11 @@ writer_clear (Writer *w)
   g_clear_pointer (&w->first_of_truth, g_hash_table_unref);
   g_clear_pointer (&w->derogatory, g_hash_table_unref);
   g_clear_pointer (&w->work, g_array_unref);
+  g_clear_pointer (&w->partner_names, g_ptr_array_unref);
+  if (w->partner_keys)
+    for (guint i = 0; i < w->partner_keys->len; i++)
+      memset (w->partner_keys->pdata[i], 0, strlen (w->partner_keys->pdata[i]));
+  g_clear_pointer (&w->partner_keys, g_ptr_array_unref);
 }
 
 static int
@@ -1242,16 +1285,21 @@ write_setup (Writer *w, GError **error)
   for (guint i = 0; i < G_N_ELEMENTS (demo_partners); i++)
     {
       g_autoptr(RlAgency) agency = rl_store_get_agency_by_code (store, demo_partners[i].agency_code, error);
-      g_autofree char *key = rl_demo_partner_key (w->options->seed, demo_partners[i].name);
+      char *key = NULL;
       guint32 categories = 0, fields = 0;
       gint64 id;
 
       if (agency == NULL
           || !rl_sharing_parse_categories (demo_partners[i].categories, &categories, error)
           || !rl_sharing_parse_fields (demo_partners[i].fields, &fields, error)
-          || !(id = rl_store_add_partner (store, demo_partners[i].name, agency->id, key, NULL, error))
+          || !(id = rl_store_add_partner (store, demo_partners[i].name, agency->id, NULL, &key, error))
           || !rl_store_set_partner_sharing (store, id, categories, fields, demo_partners[i].encounter_summary, error))
-        return FALSE;
+        {
+          g_free (key);
+          return FALSE;
+        }
+      g_ptr_array_add (w->partner_names, (gpointer) demo_partners[i].name);
+      g_ptr_array_add (w->partner_keys, key);
     }
   return rl_store_set_actor (store, 0, error);
 }
@@ -1585,6 +1633,8 @@ rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error)
   w.first_of_truth = g_hash_table_new (g_str_hash, g_str_equal);
   w.derogatory = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   w.work = g_array_new (FALSE, FALSE, sizeof (Work));
+  w.partner_names = g_ptr_array_new ();
+  w.partner_keys = g_ptr_array_new_with_free_func (g_free);
   w.match_threshold = rl_score_for_fmr (1e-5);
   w.no_match_threshold = rl_score_for_fmr (1e-3);
 
@@ -1605,10 +1655,18 @@ rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **error)
   if (!do_work_until (&w, DEMO_NOW, error))
     goto fail;
   rl_store_set_time (store, DEMO_NOW);
-  writer_clear (&w);
   if (!rl_store_commit (store, error))
-    return FALSE;
+    {
+      writer_clear (&w);
+      return FALSE;
+    }
   rl_store_set_time (store, 0);
+  if (!write_partner_keys (rl_store_get_path (store), w.partner_names, w.partner_keys, error))
+    {
+      writer_clear (&w);
+      return FALSE;
+    }
+  writer_clear (&w);
   return TRUE;
 fail:
   writer_clear (&w);

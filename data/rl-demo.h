@@ -30,7 +30,8 @@ typedef struct {
 } RlDemoOptions;
 
 /* Fills an empty workspace (error if it already holds identities). Runs in
- * one transaction: on error nothing is left behind. */
+ * one transaction: on error nothing is left behind. Then writes the
+ * partners' keys file (see below). */
 /* Every demo user signs in to ridgeline-server with this password (the
  * demo's data is made up; a real workspace's data steward sets passwords
  * with `ridgeline-cli users set-password`). */
@@ -41,10 +42,13 @@ gboolean rl_demo_build (RlStore *store, const RlDemoOptions *options, GError **e
 /* The demo's "now": the fixed moment the history leads up to. */
 gint64   rl_demo_now (void);
 
-/* The demo's gateway partners: names by index (NULL past the last), and the
- * API key a demo built with this seed gave each (derived from the seed, so
- * it is no secret: for trying the gateway out). */
-const char *rl_demo_partner_name (guint index);
-char       *rl_demo_partner_key  (guint64 seed, const char *partner_name);
+/* The demo's gateway partners: names by index (NULL past the last). Their
+ * API keys are made at random by rl_demo_build and written to
+ * rl_demo_partner_keys_path (DB + ".partner-keys", mode 0600: "NAME KEY"
+ * lines, '#' comments); the workspace holds only their SHA-256. */
+const char *rl_demo_partner_name      (guint index);
+char       *rl_demo_partner_keys_path (const char *db_path);
+/* The key of one partner from that file (error if the file or the line is missing). */
+char       *rl_demo_read_partner_key  (const char *db_path, const char *partner_name, GError **error);
 
 G_END_DECLS

@@ -210,12 +210,8 @@ rl_cli_demo (int argc, char **argv)
       gint64 size = g_stat (db, &st) == 0 ? (gint64) st.st_size : -1;
       printf (_("Created %s: %u identities in %.1f s, %.1f MB\n"), db, identities,
               (g_get_monotonic_time () - start) / 1e6, size / 1e6);
-      printf (_("Gateway partners (demo keys, derived from the seed):\n"));
-      for (guint i = 0; rl_demo_partner_name (i); i++)
-        {
-          g_autofree char *key = rl_demo_partner_key ((guint64) seed, rl_demo_partner_name (i));
-          printf ("  %-16s %s\n", rl_demo_partner_name (i), key);
-        }
+      g_autofree char *keys = rl_demo_partner_keys_path (db);
+      printf (_("Gateway partners’ API keys (new ones, readable only by you): %s\n"), keys);
     }
   return 0;
 }
