@@ -8,6 +8,7 @@
 #include "rl-compare.h"
 #include "rl-court-chart.h"
 #include "rl-image-io.h"
+#include "rl-release-params.h"
 #include "rl-store.h"
 #include "rl-template-io.h"
 
@@ -204,7 +205,16 @@ rl_cli_chart (int argc, char **argv)
   chart.release = release ? release->name : NULL;
   chart.date = date;
   chart.score = candidate->score;
-  chart.false_match_rate = rl_score_to_fmr (candidate->score);
+  /* The calibration of the release the search ran under, as the review's
+   * chart says (the matcher's own when the release has none). */
+  {
+    RlReleaseParams params;
+
+    rl_release_params_init_default (&params);
+    if (release != NULL && !rl_release_params_parse (release->parameters, &params, NULL))
+      rl_release_params_init_default (&params);
+    chart.false_match_rate = rl_release_params_score_to_fmr (&params, candidate->score);
+  }
 
   if (!rl_court_chart_write (&chart, output, &error))
     return rl_cli_fail_error (error);
