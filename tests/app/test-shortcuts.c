@@ -403,6 +403,42 @@ screenshot (GtkWidget *widget, const char *name)
   g_test_message ("screenshot: %s (%d × %d)", path, w, h);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget, GType type)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (c, type) ? c : find_descendant (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Each section's pages (its stack's children): one, always. */
+static void
+check_one_page_each (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_SHORTCUTS_SECTION (c))
+        {
+          GtkWidget *stack = find_descendant (c, GTK_TYPE_STACK);
+          g_autofree char *name = NULL;
+          guint pages = 0;
+
+          g_object_get (c, "section-name", &name, NULL);
+          g_assert_nonnull (stack);
+          for (GtkWidget *p = gtk_widget_get_first_child (stack); p; p = gtk_widget_get_next_sibling (p))
+            pages++;
+          g_test_message ("section %s: %u page(s)", name, pages);
+          g_assert_cmpuint (pages, ==, 1);
+        }
+      else
+        check_one_page_each (c);
+    }
+}
+
 static GtkWindow *
 find_other_window (GType type)
 {
@@ -479,6 +515,7 @@ on_activate (RlApplication *app, Context *ctx)
         g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (ctx->overlay)), <=, 1024);
       }
   }
+  check_one_page_each (GTK_WIDGET (ctx->overlay));
   gtk_widget_set_visible (GTK_WIDGET (ctx->overlay), FALSE);
   ctx->ran = TRUE;
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
