@@ -1035,7 +1035,15 @@ rl_timeline_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, G
 {
   RlTimeline *self = RL_TIMELINE (widget);
   gint64 id;
+  int focused;
 
+  /* Asked from the keyboard (Ctrl+F1): the details of the encounter the
+   * keyboard is on, as hovering it shows them. */
+  if (keyboard && (focused = index_of_encounter (self, self->focused)) >= 0)
+    {
+      gtk_tooltip_set_text (tooltip, g_array_index (self->encounters, Encounter, focused).tooltip);
+      return TRUE;
+    }
   if (x >= LABEL_WIDTH && is_dense (self))
     return dense_tooltip (self, x, y, tooltip);
   id = rl_timeline_encounter_at (self, x, y);
