@@ -129,12 +129,14 @@ static const struct {
   const char *name, *agency_code, *agency_name;
   const char *categories, *fields;
   gboolean    encounter_summary;
+  const char *purposes;       /* what their queries are for */
 } demo_partners[] = {
   { "aldova-police", "ALDOVA-POLICE", "Aldova Federal Police (partner)",
     "known-suspected-terrorist,federal-conviction,criminal-conviction,gang-member,drug-smuggler,"
-    "human-trafficker-smuggler,law-enforcement-alert", "all", TRUE },
+    "human-trafficker-smuggler,law-enforcement-alert", "all", TRUE, "arrest-booking,latent-case" },
   { "meridia-visa", "MERIDIA-VISA", "Meridia Visa and Immigration Service (partner)",
-    "immigration-violation,revoked-visa", "family_name,given_names,date_of_birth", FALSE },
+    "immigration-violation,revoked-visa", "family_name,given_names,date_of_birth", FALSE,
+    "border-crossing,visa-application" },
 };
 
 char *
@@ -1286,14 +1288,16 @@ write_setup (Writer *w, GError **error)
     {
       g_autoptr(RlAgency) agency = rl_store_get_agency_by_code (store, demo_partners[i].agency_code, error);
       char *key = NULL;
-      guint32 categories = 0, fields = 0;
+      guint32 categories = 0, fields = 0, purposes = 0;
       gint64 id;
 
       if (agency == NULL
           || !rl_sharing_parse_categories (demo_partners[i].categories, &categories, error)
           || !rl_sharing_parse_fields (demo_partners[i].fields, &fields, error)
+          || !rl_sharing_parse_purposes (demo_partners[i].purposes, &purposes, error)
           || !(id = rl_store_add_partner (store, demo_partners[i].name, agency->id, NULL, &key, error))
-          || !rl_store_set_partner_sharing (store, id, categories, fields, demo_partners[i].encounter_summary, error))
+          || !rl_store_set_partner_sharing (store, id, categories, fields, demo_partners[i].encounter_summary, error)
+          || !rl_store_set_partner_purposes (store, id, purposes, error))
         {
           g_free (key);
           return FALSE;

@@ -22,6 +22,7 @@ rl_gateway_submission_free (RlGatewaySubmission *submission)
   if (submission == NULL)
     return;
   g_free (submission->reference);
+  g_free (submission->purpose);
   for (guint i = 0; i < submission->n_fingers; i++)
     {
       g_free (submission->fingers[i].format);
@@ -331,8 +332,9 @@ rl_gateway_parse_json (const guint8 *data, gsize len, GError **error)
   o = json_node_get_object (root);
   members = json_object_get_members (o);
   for (GList *m = members; m; m = m->next)
-    if (!g_str_equal (m->data, "reference") && !g_str_equal (m->data, "fingers"))
-      return malformed (error, _("Unknown member “%.64s” (known: reference, fingers)"), (const char *) m->data), NULL;
+    if (!g_str_equal (m->data, "reference") && !g_str_equal (m->data, "fingers") && !g_str_equal (m->data, "purpose"))
+      return malformed (error, _("Unknown member “%.64s” (known: reference, purpose, fingers)"),
+                        (const char *) m->data), NULL;
 
   submission = g_new0 (RlGatewaySubmission, 1);
   node = json_object_get_member (o, "reference");
@@ -352,6 +354,24 @@ rl_gateway_parse_json (const guint8 *data, gsize len, GError **error)
     }
   else
     submission->reference = g_strdup ("");
+
+  /* The purpose's id ("border-crossing"); whether the agreement covers it
+   * is the gateway's business, here only its shape. */
+  node = json_object_get_member (o, "purpose");
+  if (node != NULL)
+    {
+      const char *purpose;
+      gsize len;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return malformed (error, _("purpose: expected a string, got %s"), node_kind (node)), NULL;
+      purpose = json_node_get_string (node);
+      len = strlen (purpose);
+      if (len == 0 || len > RL_GATEWAY_MAX_PURPOSE || strspn (purpose, "abcdefghijklmnopqrstuvwxyz-") != len)
+        return malformed (error, _("purpose: expected a purpose id such as “border-crossing” (lower-case letters "
+                                   "and “-”, at most %d)"), RL_GATEWAY_MAX_PURPOSE), NULL;
+      submission->purpose = g_strdup (purpose);
+    }
 
   node = json_object_get_member (o, "fingers");
   if (node == NULL)

@@ -255,8 +255,48 @@ audit_rejection (RlStore *store, const RlPartner *partner, const char *format, c
 /* ----------------------------------------------------------- enrolment */
 
 /* A new identity and an encounter of the partner's agency for the prints. */
+/* The purpose a query is filed under: the one the submission states, if the
+ * agreement covers it; none stated, the agreement's first (or "other" when
+ * the agreement states none). Error _MALFORMED for an unknown purpose,
+ * _FORBIDDEN for one the agreement does not cover. */
+static gboolean
+query_purpose (const RlPartner *partner, const char *stated, RlEncounterPurpose *out, GError **error)
+{
+  RlEncounterPurpose purpose;
+
+  if (stated == NULL)
+    {
+      *out = RL_PURPOSE_OTHER;
+      for (int p = RL_PURPOSE_BORDER_CROSSING; p <= RL_PURPOSE_OTHER; p++)
+        if (partner->purposes & RL_PURPOSE_BIT (p))
+          {
+            *out = p;
+            break;
+          }
+      return TRUE;
+    }
+  if (!rl_encounter_purpose_from_id (stated, &purpose))
+    {
+      g_set_error (error, RL_GATEWAY_ERROR, RL_GATEWAY_ERROR_MALFORMED,
+                   _("purpose: “%s” is not a purpose (known: border-crossing, visa-application, arrest-booking, "
+                     "asylum-claim, residence-permit, background-check, latent-case, other)"), stated);
+      return FALSE;
+    }
+  if (partner->purposes == 0 ? purpose != RL_PURPOSE_OTHER : !(partner->purposes & RL_PURPOSE_BIT (purpose)))
+    {
+      g_autofree char *agreed = rl_sharing_format_purposes (partner->purposes);
+      g_set_error (error, RL_GATEWAY_ERROR, RL_GATEWAY_ERROR_FORBIDDEN,
+                   _("The sharing agreement of “%s” does not cover queries for %s (it covers: %s)"), partner->name,
+                   stated, agreed);
+      return FALSE;
+    }
+  *out = purpose;
+  return TRUE;
+}
+
 static gint64
-add_partner_encounter (RlStore *store, const RlPartner *partner, const char *reference, GError **error)
+add_partner_encounter (RlStore *store, const RlPartner *partner, const char *reference, RlEncounterPurpose purpose,
+                       GError **error)
 {
   g_autofree char *place = g_strdup_printf ("Partner query (%s)", partner->name);
   RlEncounter e = { 0 };
@@ -266,7 +306,7 @@ add_partner_encounter (RlStore *store, const RlPartner *partner, const char *ref
     return 0;
   e.agency_id = partner->agency_id;
   e.occurred_at = rl_store_now (store);
-  e.purpose = RL_PURPOSE_OTHER;
+  e.purpose = purpose;
   e.place = place;
   e.case_reference = (char *) reference;
   e.family_name = e.given_names = e.date_of_birth = e.nationality = (char *) "";
@@ -367,7 +407,7 @@ enroll_json (RlStore *store, gint64 encounter_id, const RlGatewaySubmission *s, 
  * file the prints under an existing identity on the partner's word. */
 static gint64
 enroll_an2k (RlStore *store, const RlPartner *partner, RlAn2kTransaction *t, const char *reference,
-             int *out_templates, GString *notes, GError **error)
+             RlEncounterPurpose purpose, int *out_templates, GString *notes, GError **error)
 {
   /* Searched by the gateway itself, once the transaction is recorded. */
   RlImportOptions options = { .agency_code = partner->agency, .make_template = rl_import_extract_template,
@@ -400,13 +440,14 @@ enroll_an2k (RlStore *store, const RlPartner *partner, RlAn2kTransaction *t, con
   for (guint i = 0; result.notes && i < result.notes->len; i++)
     g_string_append_printf (notes, "%s%s", notes->len ? "; " : "", (const char *) result.notes->pdata[i]);
   *out_templates = (int) result.n_templates;
-  /* A partner query, whatever the transaction's TOT says. */
-  if (!(stmt = rl_store_stmt (store, "UPDATE encounter SET purpose = 'other', place = ?2, case_reference = ?3 "
+  /* A partner query for the agreed purpose, whatever the transaction's TOT says. */
+  if (!(stmt = rl_store_stmt (store, "UPDATE encounter SET purpose = ?4, place = ?2, case_reference = ?3 "
                                      "WHERE id = ?1", error)))
     goto fail;
   sqlite3_bind_int64 (stmt, 1, result.encounter_id);
   sqlite3_bind_text (stmt, 2, place, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, reference, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, rl_encounter_purpose_to_id (purpose), -1, SQLITE_STATIC);
   if (!rl_store_run (store, stmt, error, _("Cannot record the partner query")))
     goto fail;
   {
@@ -930,6 +971,7 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
   g_auto(Prepared) prepared = { 0 };
   RlSearchOutcome outcome = { 0 };
   RlGatewayStatus status;
+  RlEncounterPurpose purpose = RL_PURPOSE_OTHER;
   gint64 encounter_id = 0, transaction_row, matched = 0;
   int n_templates = 0;
   sqlite3_stmt *stmt;
@@ -969,6 +1011,8 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
   else
     g_set_error (&local, RL_GATEWAY_ERROR, RL_GATEWAY_ERROR_UNSUPPORTED,
                  _("Submissions are JSON (application/json) or ANSI/NIST-ITL (application/x-an2k)"));
+  if (local == NULL)
+    query_purpose (partner, submission ? submission->purpose : NULL, &purpose, &local);
   if (local != NULL)
     {
       audit_rejection (store, partner, format, reference, local);
@@ -988,12 +1032,12 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
     return NULL;
   if (submission)
     {
-      if ((encounter_id = add_partner_encounter (store, partner, reference, &local)) == 0)
+      if ((encounter_id = add_partner_encounter (store, partner, reference, purpose, &local)) == 0)
         goto fail;
       if (!enroll_json (store, encounter_id, submission, prepared.fingers, &local))
         goto fail;
     }
-  else if ((encounter_id = enroll_an2k (store, partner, an2k, reference, &n_templates, notes, &local)) == 0)
+  else if ((encounter_id = enroll_an2k (store, partner, an2k, reference, purpose, &n_templates, notes, &local)) == 0)
     goto fail;
   if (n_templates == 0)
     {
@@ -1019,10 +1063,14 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
     g_autofree char *transaction = id_text (transaction_row);
     g_autofree char *prints = g_strdup_printf ("%d", n_templates);
     details = rl_json_object ("partner", partner->name, "transaction", transaction, "reference", reference,
+                              "purpose", rl_encounter_purpose_to_id (purpose),
                               "format", format, "encounter", enc, "searchable_prints", prints,
                               "notes", notes->str, NULL);
   }
-  if (!rl_store_audit_append (store, "gateway.query", "gateway_transaction", transaction_row, NULL, details, &local))
+  /* The query's purpose is the audit row's purpose too, as for a person's
+   * record opened by one of our users. */
+  if (!rl_store_audit_append (store, "gateway.query", "gateway_transaction", transaction_row,
+                              rl_encounter_purpose_to_id (purpose), details, &local))
     goto fail;
 
   if (!rl_search_encounter (store, encounter_id, &outcome, &local))

@@ -4,11 +4,14 @@
  * transaction (Type-4/13/14 images, WSQ and the others import reads) or a
  * JSON document
  *
- *   {"reference": "CASE-17",
+ *   {"reference": "CASE-17", "purpose": "visa-application",
  *    "fingers": [{"position": 2, "image": "<base64>", "format": "png|wsq|jpeg", "ppi": 500}]}
  *
- * The prints become an encounter of the partner's agency (purpose "other",
- * place "Partner query (NAME)", case reference = the partner's reference)
+ * The prints become an encounter of the partner's agency (under the
+ * purpose its agreement states — the one the submission names, which must
+ * be among the agreed ones, or else the agreement's first; "other" when the
+ * agreement states none; place "Partner query (NAME)", case reference =
+ * the partner's reference)
  * under a new identity, and are searched like any other encounter with the
  * active matcher release. The answer is one of
  *
@@ -57,6 +60,7 @@ const char *rl_gateway_error_code (const GError *error);
 #define RL_GATEWAY_MAX_IMAGE_BYTES  (4u * 1024 * 1024)   /* one decoded image */
 #define RL_GATEWAY_MAX_FINGERS      10
 #define RL_GATEWAY_MAX_REFERENCE    64
+#define RL_GATEWAY_MAX_PURPOSE      32
 
 /* ------------------------------------------------------------ submissions */
 
@@ -71,6 +75,7 @@ typedef struct {
   char            *reference;     /* the partner's own reference ("" if none) */
   guint            n_fingers;
   RlGatewayFinger  fingers[RL_GATEWAY_MAX_FINGERS];
+  char            *purpose;       /* the purpose id it states ("visa-application"), NULL if none */
 } RlGatewaySubmission;
 
 void rl_gateway_submission_free (RlGatewaySubmission *submission);

@@ -160,6 +160,50 @@ rl_sharing_parse_fields (const char *list, guint32 *out, GError **error)
   return parse_list (list, TRUE, out, error);
 }
 
+gboolean
+rl_sharing_parse_purposes (const char *list, guint32 *out, GError **error)
+{
+  g_auto(GStrv) items = NULL;
+  guint32 set = 0;
+
+  g_return_val_if_fail (list != NULL && out != NULL, FALSE);
+  if (g_str_equal (list, "none"))
+    {
+      *out = 0;
+      return TRUE;
+    }
+  items = g_strsplit (list, ",", -1);
+  for (guint i = 0; items[i]; i++)
+    {
+      RlEncounterPurpose purpose;
+      const char *item = g_strstrip (items[i]);
+
+      if (!rl_encounter_purpose_from_id (item, &purpose))
+        {
+          g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                       _("Unknown purpose “%s” (known: border-crossing, visa-application, arrest-booking, "
+                         "asylum-claim, residence-permit, background-check, latent-case, other)"), item);
+          return FALSE;
+        }
+      set |= RL_PURPOSE_BIT (purpose);
+    }
+  *out = set;
+  return TRUE;
+}
+
+char *
+rl_sharing_format_purposes (guint32 purposes)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int p = RL_PURPOSE_BORDER_CROSSING; p <= RL_PURPOSE_OTHER; p++)
+    if (purposes & RL_PURPOSE_BIT (p))
+      g_string_append_printf (s, "%s%s", s->len ? "," : "", rl_encounter_purpose_to_id (p));
+  if (s->len == 0)
+    g_string_append (s, "none");
+  return g_string_free (s, FALSE);
+}
+
 char *
 rl_sharing_format_categories (guint32 categories)
 {
@@ -240,6 +284,20 @@ load_agreement (RlStore *self, RlPartner *p, GError **error)
           if (rl_biographic_field_from_id (id, &f))
             p->biographic_fields |= f;
         }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return rl_store_fail (self, error, _("Cannot read a sharing agreement"));
+
+  p->purposes = 0;
+  if (!(stmt = rl_store_stmt (self, "SELECT purpose FROM partner_purpose WHERE partner_id = ?1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, p->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RlEncounterPurpose purpose;
+      if (rl_encounter_purpose_from_id ((const char *) sqlite3_column_text (stmt, 0), &purpose))
+        p->purposes |= RL_PURPOSE_BIT (purpose);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -509,6 +567,60 @@ rl_store_set_partner_sharing (RlStore *self, gint64 partner_id, guint32 derogato
                             "categories_before", cats_before, "fields_before", fields_before,
                             "encounter_summary_before", before->encounter_summary ? "yes" : "no", NULL);
   if (!rl_store_audit_append (self, "partner.sharing", "partner", partner_id, NULL, details, error))
+    goto fail;
+  return rl_store_commit (self, error);
+fail:
+  rl_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+rl_store_set_partner_purposes (RlStore *self, gint64 partner_id, guint32 purposes, GError **error)
+{
+  g_autoptr(RlPartner) before = NULL;
+  g_autofree char *now = NULL, *was = NULL, *details = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!rl_store_require_role (self, error, _("edit sharing agreements"), RL_ROLE_DATA_STEWARD, 0))
+    return FALSE;
+  if ((purposes & ~RL_PURPOSE_ALL) != 0)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                   _("Unknown purpose in a sharing agreement (0x%x)"), purposes & ~RL_PURPOSE_ALL);
+      return FALSE;
+    }
+  if (!(before = rl_store_get_partner (self, partner_id, error)))
+    return FALSE;
+  if (before->revoked_at != 0)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                   _("The partner “%s” is revoked: its agreement cannot change"), before->name);
+      return FALSE;
+    }
+  if (!rl_store_begin (self, error))
+    return FALSE;
+  if (!(stmt = rl_store_stmt (self, "DELETE FROM partner_purpose WHERE partner_id = ?1", error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, partner_id);
+  if (!rl_store_run (self, stmt, error, _("Cannot change the sharing agreement")))
+    goto fail;
+  for (int p = RL_PURPOSE_BORDER_CROSSING; p <= RL_PURPOSE_OTHER; p++)
+    {
+      if (!(purposes & RL_PURPOSE_BIT (p)))
+        continue;
+      if (!(stmt = rl_store_stmt (self, "INSERT INTO partner_purpose (partner_id, purpose) VALUES (?1, ?2)", error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, partner_id);
+      sqlite3_bind_text (stmt, 2, rl_encounter_purpose_to_id (p), -1, SQLITE_STATIC);
+      if (!rl_store_run (self, stmt, error, _("Cannot change the sharing agreement")))
+        goto fail;
+    }
+  now = rl_sharing_format_purposes (purposes);
+  was = rl_sharing_format_purposes (before->purposes);
+  details = rl_json_object ("partner", before->name, "purposes", now, "purposes_before", was, NULL);
+  if (!rl_store_audit_append (self, "partner.purposes", "partner", partner_id, NULL, details, error))
     goto fail;
   return rl_store_commit (self, error);
 fail:

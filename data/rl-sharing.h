@@ -55,7 +55,12 @@ typedef struct {
   guint32  biographic_fields;     /* RlBiographicField set */
   gboolean encounter_summary;
   gint64   agreement_updated_at;  /* 0: never set (shares nothing) */
+  guint32  purposes;              /* RL_PURPOSE_BIT set: what its queries are for, as agreed;
+                                   * 0: not stated (queries are filed as "other") */
 } RlPartner;
+
+#define RL_PURPOSE_BIT(purpose) (1u << (purpose))
+#define RL_PURPOSE_ALL (((1u << (RL_PURPOSE_OTHER + 1)) - 1) & ~1u)
 
 void rl_partner_free (RlPartner *partner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlPartner, rl_partner_free)
@@ -75,6 +80,11 @@ GPtrArray *rl_store_list_partners       (RlStore *store, GError **error);
 /* Replaces the agreement (data steward only; audited with old and new). */
 gboolean   rl_store_set_partner_sharing (RlStore *store, gint64 partner_id, guint32 derogatory_categories,
                                          guint32 biographic_fields, gboolean encounter_summary, GError **error);
+/* Replaces the purposes the agreement covers (data steward only; audited as
+ * partner.purposes with old and new). A query is then filed under the
+ * purpose the partner states in it, which must be one of these, or the
+ * first of them. */
+gboolean   rl_store_set_partner_purposes (RlStore *store, gint64 partner_id, guint32 purposes, GError **error);
 /* Revokes the partner's key for good (data steward only): it is refused from then on. */
 gboolean   rl_store_revoke_partner      (RlStore *store, gint64 partner_id, GError **error);
 /* The active partner holding this key; NULL with RL_STORE_ERROR_PERMISSION
@@ -90,7 +100,9 @@ char      *rl_sharing_random_token      (const char *prefix, guint n_bytes, GErr
 gboolean   rl_sharing_parse_categories  (const char *list, guint32 *out, GError **error);
 gboolean   rl_sharing_parse_fields      (const char *list, guint32 *out, GError **error);
 /* The reverse, comma-separated ids ("none" when empty). */
+gboolean   rl_sharing_parse_purposes    (const char *list, guint32 *out, GError **error);
 char      *rl_sharing_format_categories (guint32 categories);
+char      *rl_sharing_format_purposes   (guint32 purposes);
 char      *rl_sharing_format_fields     (guint32 fields);
 
 G_END_DECLS

@@ -445,6 +445,18 @@ static const char migration_7[] =
   ") STRICT, WITHOUT ROWID;"
   "CREATE INDEX server_session_by_expiry ON server_session(expires_at);";
 
+/* What a partner's queries are for, as its sharing agreement states it
+ * (border crossing, visa application, …: the encounter purposes): the
+ * gateway files each query under one of them instead of "other". */
+static const char migration_8[] =
+  "CREATE TABLE partner_purpose ("
+  "  partner_id INTEGER NOT NULL REFERENCES partner(id),"
+  "  purpose TEXT NOT NULL CONSTRAINT \"unknown query purpose\" CHECK (purpose IN"
+  "    ('border-crossing','visa-application','arrest-booking','asylum-claim','residence-permit',"
+  "     'background-check','latent-case','other')),"
+  "  PRIMARY KEY (partner_id, purpose)"
+  ") STRICT, WITHOUT ROWID;";
+
 const char * const rl_store_migrations[] = {
   migration_1,
   migration_2,
@@ -453,6 +465,7 @@ const char * const rl_store_migrations[] = {
   migration_5,
   migration_6,
   migration_7,
+  migration_8,
 };
 
 const guint rl_store_n_migrations = G_N_ELEMENTS (rl_store_migrations);

@@ -91,6 +91,12 @@ partner_show (RlStore *store, const char *which)
     if (rl_partner_shares_field (p, f))
       printf ("    %-27s %s\n", rl_biographic_field_to_id (f), _(rl_biographic_field_to_label (f)));
   printf (_("  Encounter summary (dates, agencies, purposes): %s\n"), p->encounter_summary ? _("yes") : _("no"));
+  printf (_("  Purposes of its queries (the first is used when a query states none):\n"));
+  if (p->purposes == 0)
+    printf (_("    none stated: queries are filed as “other”\n"));
+  for (int q = RL_PURPOSE_BORDER_CROSSING; q <= RL_PURPOSE_OTHER; q++)
+    if (p->purposes & RL_PURPOSE_BIT (q))
+      printf ("    %-27s %s\n", rl_encounter_purpose_to_id (q), _(rl_encounter_purpose_to_label (q)));
   printf (_("  Restricted derogatory records: never shared, only “held by AGENCY”\n"));
   return 0;
 }
@@ -114,6 +120,7 @@ rl_cli_partner (int argc, char **argv)
   g_autofree char *categories = NULL;
   g_autofree char *fields = NULL;
   g_autofree char *summary = NULL;
+  g_autofree char *purposes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(RlStore) store = NULL;
@@ -129,6 +136,9 @@ rl_cli_partner (int argc, char **argv)
       N_("LIST") },
     { "encounter-summary", 0, 0, G_OPTION_ARG_STRING, &summary,
       N_("Share the encounter summary (dates, agencies, purposes): yes or no (set-sharing)"), N_("yes|no") },
+    { "purposes", 0, 0, G_OPTION_ARG_STRING, &purposes,
+      N_("What its queries are for: comma-separated encounter purposes (border-crossing, visa-application, "
+         "arrest-booking, …) or “none” (set-sharing)"), N_("LIST") },
     { NULL }
   };
 
@@ -191,8 +201,11 @@ rl_cli_partner (int argc, char **argv)
 
       if (p == NULL)
         return rl_cli_fail_error (error);
-      if (categories == NULL && fields == NULL && summary == NULL)
-        return rl_cli_fail (_("“partner set-sharing” needs --categories, --fields or --encounter-summary")), 2;
+      guint32 purpose_set = 0;
+
+      if (categories == NULL && fields == NULL && summary == NULL && purposes == NULL)
+        return rl_cli_fail (_("“partner set-sharing” needs --categories, --fields, --encounter-summary or "
+                              "--purposes")), 2;
       /* What is not given stays as it was. */
       cats = p->derogatory_categories;
       flds = p->biographic_fields;
@@ -203,8 +216,18 @@ rl_cli_partner (int argc, char **argv)
         return rl_cli_fail_error (error), 2;
       if (summary && !parse_yes_no (summary, &share_summary))
         return rl_cli_fail (_("--encounter-summary takes yes or no, not “%s”"), summary), 2;
-      if (!rl_store_set_partner_sharing (store, p->id, cats, flds, share_summary, &error))
+      if (purposes && !rl_sharing_parse_purposes (purposes, &purpose_set, &error))
+        return rl_cli_fail_error (error), 2;
+      if (!rl_store_begin (store, &error))
         return rl_cli_fail_error (error);
+      if (((categories || fields || summary) &&
+           !rl_store_set_partner_sharing (store, p->id, cats, flds, share_summary, &error)) ||
+          (purposes && !rl_store_set_partner_purposes (store, p->id, purpose_set, &error)) ||
+          !rl_store_commit (store, &error))
+        {
+          rl_store_rollback (store);
+          return rl_cli_fail_error (error);
+        }
       return partner_show (store, argv[2]);
     }
   /* revoke */

@@ -27,6 +27,11 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     }
   if (error != NULL || s->n_fingers == 0 || s->n_fingers > RL_GATEWAY_MAX_FINGERS || s->reference == NULL)
     __builtin_trap ();
+  /* A purpose read is an id's shape: 1..RL_GATEWAY_MAX_PURPOSE of [a-z-]. */
+  if (s->purpose != NULL
+      && (s->purpose[0] == '\0' || strlen (s->purpose) > RL_GATEWAY_MAX_PURPOSE
+          || strspn (s->purpose, "abcdefghijklmnopqrstuvwxyz-") != strlen (s->purpose)))
+    __builtin_trap ();
   for (guint i = 0; i < s->n_fingers; i++)
     {
       const RlGatewayFinger *f = &s->fingers[i];

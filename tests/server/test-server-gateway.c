@@ -434,6 +434,105 @@ test_queued (Test *t, gconstpointer data)
                              "AND details LIKE '%\"reference\":\"MER-Q\"%'"), ==, 3);
 }
 
+/* ------------------------------------------------------------- purposes */
+
+static Reply *
+submit_for (Test *t, const char *key, const char *reference, const char *purpose)
+{
+  g_autofree char *plain = gateway_json_submission (reference, fixture.probe_png, "png");
+  g_autofree char *body = purpose ? g_strdup_printf ("{\"purpose\": \"%s\", %s", purpose, plain + 1)
+                                  : g_strdup (plain);
+  return call (t, "POST", "/gateway/v1/transactions", key, "application/json", body, strlen (body));
+}
+
+static char *
+text_of (Test *t, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *v;
+
+  g_assert_cmpint (sqlite3_open_v2 (t->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+/* A query is filed under the purpose of the sharing agreement: the one it
+ * states if agreed, else the agreement's first; one not agreed is refused
+ * and audited. The purpose is in the query's audit row. */
+static void
+test_purpose (Test *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) visa = NULL, unstated = NULL, asylum = NULL, other = NULL, not_agreed = NULL, bad = NULL;
+  g_autofree char *purpose = NULL;
+  guint32 purposes = 0;
+
+  {
+    g_autoptr(RlStore) s = rl_store_open (t->db, &error);
+    g_autoptr(RlPartner) p = NULL;
+
+    g_assert_no_error (error);
+    p = rl_store_get_partner_by_name (s, "meridia-visa", &error);
+    g_assert_no_error (error);
+    g_assert_true (rl_sharing_parse_purposes ("visa-application,border-crossing", &purposes, &error));
+    /* Only a data steward states an agreement's purposes. */
+    g_assert_true (rl_store_set_actor (s, fixture.examiner_a, &error));
+    g_assert_false (rl_store_set_partner_purposes (s, p->id, purposes, &error));
+    g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION);
+    g_clear_error (&error);
+    g_assert_true (rl_store_set_actor (s, fixture.steward, &error));
+    g_assert_true (rl_store_set_partner_purposes (s, p->id, purposes, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'partner.purposes' "
+                             "AND details LIKE '%\"purposes\":\"border-crossing,visa-application\"%'"), ==, 1);
+
+  visa = submit_for (t, fixture.key_visa, "MER-P1", "visa-application");
+  g_assert_cmpuint (visa->status, ==, 200);
+  unstated = submit_for (t, fixture.key_visa, "MER-P2", NULL);
+  g_assert_cmpuint (unstated->status, ==, 200);
+  asylum = submit_for (t, fixture.key_visa, "MER-P3", "asylum-claim");
+  g_assert_nonnull (strstr (assert_error (asylum, 403, "forbidden"), "does not cover queries for asylum-claim"));
+  /* An agreement that states no purpose: queries are "other", nothing else. */
+  other = submit_for (t, fixture.key_full, "ALD-P1", NULL);
+  g_assert_cmpuint (other->status, ==, 200);
+  not_agreed = submit_for (t, fixture.key_full, "ALD-P2", "border-crossing");
+  assert_error (not_agreed, 403, "forbidden");
+  bad = submit_for (t, fixture.key_full, "ALD-P3", "Border Crossing");
+  assert_error (bad, 400, "malformed");
+
+  /* Stored on the partner's encounter... */
+#define ENCOUNTER_PURPOSE(ref) "SELECT e.purpose FROM gateway_transaction g JOIN encounter e ON e.id = g.encounter_id " \
+                               "WHERE g.reference = '" ref "'"
+  purpose = text_of (t, ENCOUNTER_PURPOSE ("MER-P1"));
+  g_assert_cmpstr (purpose, ==, "visa-application");
+  g_free (purpose);
+  purpose = text_of (t, ENCOUNTER_PURPOSE ("MER-P2"));
+  g_assert_cmpstr (purpose, ==, "border-crossing");
+  g_free (purpose);
+  purpose = text_of (t, ENCOUNTER_PURPOSE ("ALD-P1"));
+  g_assert_cmpstr (purpose, ==, "other");
+#undef ENCOUNTER_PURPOSE
+  g_assert_cmpint (count (t, "SELECT count(*) FROM gateway_transaction WHERE reference IN ('MER-P3', 'ALD-P2', 'ALD-P3')"),
+                   ==, 0);
+  /* ... and in the audit: the query's row has it as its purpose. */
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.query' AND purpose = 'visa-application' "
+                             "AND details LIKE '%\"reference\":\"MER-P1\"%' "
+                             "AND details LIKE '%\"purpose\":\"visa-application\"%'"), ==, 1);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.query' AND purpose = 'border-crossing' "
+                             "AND details LIKE '%\"reference\":\"MER-P2\"%'"), ==, 1);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"reference\":\"MER-P3\"%' "
+                             "AND details LIKE '%\"partner\":\"meridia-visa\"%' "
+                             "AND details LIKE '%\"error\":\"forbidden\"%'"), ==, 1);
+}
+
 /* ------------------------------------------------ the gateway's workers */
 
 /* Holds every gateway job at the door of the worker until released, so a
@@ -626,6 +725,7 @@ main (int argc, char **argv)
   g_test_add ("/server-gateway/malformed", Test, GSIZE_TO_POINTER (256 * 1024), test_set_up, test_malformed,
               test_tear_down);
   g_test_add ("/server-gateway/queued", Test, NULL, test_set_up, test_queued, test_tear_down);
+  g_test_add ("/server-gateway/purpose", Test, NULL, test_set_up, test_purpose, test_tear_down);
   g_test_add ("/server-gateway/worker-keeps-serving", Test, NULL, test_set_up, test_worker_keeps_serving,
               test_tear_down);
   g_test_add ("/server-gateway/worker-bounds-and-shutdown", Test, NULL, test_set_up, test_worker_bounds_and_shutdown,
