@@ -308,6 +308,16 @@ rl_tuning_page_dispose (GObject *object)
   G_OBJECT_CLASS (rl_tuning_page_parent_class)->dispose (object);
 }
 
+/* Out of its window (closed, or the page replaced): nobody is left to see
+ * the result of a tuning, so it stops and stores nothing. The task keeps
+ * the page alive until its thread is done. */
+static void
+rl_tuning_page_unroot (GtkWidget *widget)
+{
+  _rl_tuning_page_cancel_job (RL_TUNING_PAGE (widget));
+  GTK_WIDGET_CLASS (rl_tuning_page_parent_class)->unroot (widget);
+}
+
 static void
 rl_tuning_page_class_init (RlTuningPageClass *klass)
 {
@@ -316,6 +326,7 @@ rl_tuning_page_class_init (RlTuningPageClass *klass)
   RlPageClass *page_class = RL_PAGE_CLASS (klass);
 
   object_class->dispose = rl_tuning_page_dispose;
+  widget_class->unroot = rl_tuning_page_unroot;
   page_class->reload = rl_tuning_page_reload;
 
   g_type_ensure (RL_TYPE_RELEASE_VIEW);

@@ -615,6 +615,18 @@ on_progress_label (GtkLabel *label, GParamSpec *pspec, CancelAtFirst *c)
   g_assert_true (gtk_widget_activate (GTK_WIDGET (page->cancel_button)));
 }
 
+/* Closes the page's window at the job's first report. */
+static void
+on_progress_label_close (GtkLabel *label, GParamSpec *pspec, RlTuningPage *page)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
+
+  if (root == NULL || page->progress_bar == NULL || gtk_progress_bar_get_text (page->progress_bar) == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (label, on_progress_label_close, page);
+  gtk_window_destroy (GTK_WINDOW (root));
+}
+
 static void
 wait_idle (RlTuningPage *page)
 {
@@ -748,6 +760,26 @@ test_progress_cancel (void)
   screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), "tuning-cancelled");
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
   iterate ();
+
+  /* The window closed while a tuning runs (at its first report): the job
+   * is cancelled as the page leaves the window, nothing is stored. */
+  page = page_in_window (ana);
+  g_object_ref (page);
+  /* (disconnects itself when it closes the window) */
+  g_signal_connect (page->progress_label, "notify::label", G_CALLBACK (on_progress_label_close), page);
+  {
+    gint64 deadline = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.tune", NULL));
+    iterate ();
+    answer_dialog (page, "gui-closed", "tune");
+    while (page->job != NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_null (page->job);
+  }
+  g_object_unref (page);
+  g_assert_cmpuint (count_rows (ana, count_releases), ==, releases);
+  g_assert_cmpuint (count_rows (ana, "SELECT count(*) FROM matcher_release WHERE name = 'gui-closed'"), ==, 0);
 }
 
 int
