@@ -834,6 +834,7 @@ typedef struct {
   float ax[RL_COMPARE_MAX_MINUTIAE], ay[RL_COMPARE_MAX_MINUTIAE];   /* probe, moved */
   Match matches[4 * RL_COMPARE_MAX_MINUTIAE];
   guint64 match_keys[4 * RL_COMPARE_MAX_MINUTIAE];   /* pair_up_avx512's, match_key() */
+  guint64 match_sorted[4 * RL_COMPARE_MAX_MINUTIAE];
 } Scratch;
 
 static inline gboolean
@@ -1013,38 +1014,22 @@ angle_distance16 (__m512 a, __m512 b)
   return _mm512_mask_sub_ps (d, _mm512_cmp_ps_mask (d, pi, _CMP_GT_OQ), two_pi, d);
 }
 
-/* Sorts up to 32 distinct keys without a branch on their values: each
- * key's place is how many keys are smaller (a sorting network of
- * comparisons, 8 at a time; equal keys, which do not occur here, would
- * still all find a place, in their order). Longer lists: insertion sort. */
+/* Writes the n keys (n ≤ CAND_ROOM - 16) to sorted, in ascending order,
+ * without a branch on their values: a key's place is how many keys are
+ * smaller, or equal and earlier (8 comparisons per instruction). O(n²/8),
+ * and n is a handful to a few dozen here. */
 __attribute__ ((target (AVX512_TARGET)))
-static void
-sort_keys_avx512 (guint64 *keys, guint n)
+static inline void
+sort_keys_avx512 (const guint64 *keys, guint n, guint64 *sorted)
 {
-  __m512i v[4];
-  guint64 sorted[32];
-  guint nv;
+  __m512i v[(CAND_ROOM + 7) / 8];
+  const guint nv = (n + 7) / 8;
 
-  if (n <= 1)
-    return;
-  if (n > 32)
-    {
-      for (guint i = 1; i < n; i++)
-        {
-          guint64 k = keys[i];
-          guint j = i;
-
-          for (; j > 0 && keys[j - 1] > k; j--)
-            keys[j] = keys[j - 1];
-          keys[j] = k;
-        }
-      return;
-    }
-  nv = (n + 7) / 8;
   for (guint q = 0; q < nv; q++)
     {
       guint left = n - 8 * q;
 
+      /* the padding: the largest key, counted as later than any */
       v[q] = _mm512_mask_loadu_epi64 (_mm512_set1_epi64 (-1), left >= 8 ? 0xff : (__mmask8) ((1u << left) - 1), keys + 8 * q);
     }
   for (guint k = 0; k < n; k++)
@@ -1054,15 +1039,14 @@ sort_keys_avx512 (guint64 *keys, guint n)
 
       for (guint q = 0; q < nv; q++)
         {
-          /* smaller, or equal and earlier */
-          guint before = k >= 8 * q + 8 ? 0xff : k > 8 * q ? (1u << (k - 8 * q)) - 1 : 0;
+          /* the lanes before key k */
+          guint earlier = k >= 8 * q + 8 ? 0xff : k > 8 * q ? (1u << (k - 8 * q)) - 1 : 0;
 
           rank += __builtin_popcount (_mm512_cmplt_epu64_mask (v[q], kk)
-                                      | (_mm512_cmpeq_epu64_mask (v[q], kk) & before));
+                                      | (_mm512_cmpeq_epu64_mask (v[q], kk) & earlier));
         }
       sorted[rank] = keys[k];
     }
-  memcpy (keys, sorted, n * sizeof *keys);
 }
 
 /* consolidate_seed() over the candidate pairs in any order: the geometric
@@ -1085,7 +1069,7 @@ consolidate_avx512 (const CandGeometry *g, guint seed, const RlCompareParams *pa
   const __m512 bx0 = _mm512_set1_ps (g->bx[seed]), by0 = _mm512_set1_ps (g->by[seed]);
   const __m512 tol0 = _mm512_set1_ps (params->seed_dist_tol), growth = _mm512_set1_ps (params->seed_dist_growth);
   const __m512 angle_tol = _mm512_set1_ps (params->angle_tol);
-  guint64 pass_keys[CAND_ROOM];
+  guint64 pass_keys[CAND_ROOM], sorted[CAND_ROOM];
   guint n_pass = 0;
 
   for (guint k0 = 0; k0 < n_cands; k0 += 16)
@@ -1111,14 +1095,14 @@ consolidate_avx512 (const CandGeometry *g, guint seed, const RlCompareParams *pa
       _mm512_storeu_si512 (pass_keys + n_pass, _mm512_maskz_compress_epi64 ((__mmask8) (pass >> 8), _mm512_load_si512 (g->key + k0 + 8)));
       n_pass += __builtin_popcount (pass >> 8);
     }
-  sort_keys_avx512 (pass_keys, n_pass);
+  sort_keys_avx512 (pass_keys, n_pass, sorted);
 
   out->n = 0;
   out->weight = 0;
   for (guint p = 0; p < n_pass; p++)
     {
-      const guint ia = (pass_keys[p] >> 8) & 0xff, ib = pass_keys[p] & 0xff;
-      const guint32 bits = ~(guint32) (pass_keys[p] >> 16);
+      const guint ia = (sorted[p] >> 8) & 0xff, ib = sorted[p] & 0xff;
+      const guint32 bits = ~(guint32) (sorted[p] >> 16);
       float sim;
 
       if (used_a[ia] || used_b[ib])
@@ -1167,7 +1151,7 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
   const float weight_floor = params->pair_weight_floor;
   guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
   _Alignas (64) float tol_of[RL_COMPARE_MAX_MINUTIAE + 16], theta_of[RL_COMPARE_MAX_MINUTIAE + 16];
-  guint64 *keys = s->match_keys;
+  guint64 *keys = s->match_keys, *sorted = s->match_sorted;
   const guint na = a->n, nb = b->n;
   guint n_matches = 0;
 
@@ -1238,10 +1222,10 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
             }
         }
     }
-  sort_keys_avx512 (keys, n_matches);
+  sort_keys_avx512 (keys, n_matches, sorted);
   for (guint k = 0; k < n_matches; k++)
     {
-      const guint ia = (keys[k] >> 8) & 0xff, ib = keys[k] & 0xff;
+      const guint ia = (sorted[k] >> 8) & 0xff, ib = sorted[k] & 0xff;
       float sm;
 
       if (used_a[ia] || used_b[ib])
