@@ -80,6 +80,9 @@ gboolean rl_compare_set_loops (RlCompareLoops loops);
 typedef struct {
   guint   n;
   guint64 cyl[RL_PREFILTER_MINUTIAE * RL_CYL_WORDS];   /* minutia after minutia */
+  /* the same words side by side: word w of every descriptor at
+   * lanes[w · RL_PREFILTER_MINUTIAE …] (the vector loop's layout); 0 past n */
+  guint64 lanes[RL_CYL_WORDS * RL_PREFILTER_MINUTIAE];
   guint16 count[RL_PREFILTER_MINUTIAE];
 } RlPrefilterProbe;
 

@@ -1632,7 +1632,10 @@ rl_prefilter_probe_init (RlPrefilterProbe *q, const RlPreparedTemplate *probe)
   for (guint m = 0; m < q->n; m++)
     {
       for (guint w = 0; w < RL_CYL_WORDS; w++)
-        q->cyl[m * RL_CYL_WORDS + w] = RL_CYL_WORD (probe, chosen[m], w);
+        {
+          q->cyl[m * RL_CYL_WORDS + w] = RL_CYL_WORD (probe, chosen[m], w);
+          q->lanes[w * RL_PREFILTER_MINUTIAE + m] = RL_CYL_WORD (probe, chosen[m], w);
+        }
       q->count[m] = probe->cyl_count[chosen[m]];
     }
 }
@@ -1716,46 +1719,82 @@ entry_popcnt (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
 }
 
 G_STATIC_ASSERT (RL_PREFILTER_ENTRY == 2 * RL_CYL_LANES);
+G_STATIC_ASSERT (RL_PREFILTER_MINUTIAE == 16);   /* one lane each in entry_avx512 */
+G_STATIC_ASSERT (RL_PREFILTER_TOP <= 16);
 
-/* The same for the whole entry at once: its 16 descriptors' words sit in
- * eight 512-bit registers, each probe descriptor is broadcast against them;
- * same operations per pair as ENTRY_BODY, and max is exact, so the same
- * score. */
+/* sum_of_top (v, 16, RL_PREFILTER_TOP) for 16 values ≥ 0 in a vector,
+ * without a branch on them: each lane's place among the values (larger
+ * ones, and equal ones in earlier lanes, before it), then the values at
+ * places 0, 1, … added in that order, as sum_of_top() adds them. */
+__attribute__ ((target (AVX512_TARGET)))
+static inline float
+sum_of_top16_avx512 (__m512 v)
+{
+  float vals[16];
+  __m512i place = _mm512_setzero_si512 ();
+  const __m512i one = _mm512_set1_epi32 (1);
+  float total = 0;
+
+  _mm512_storeu_ps (vals, v);
+  for (guint m = 0; m < 16; m++)
+    {
+      const __m512 vm = _mm512_set1_ps (vals[m]);
+      const __mmask16 later = (__mmask16) (0xffffu << (m + 1));
+
+      place = _mm512_mask_add_epi32 (place, _mm512_cmp_ps_mask (vm, v, _CMP_GT_OQ)
+                                            | (_mm512_cmp_ps_mask (vm, v, _CMP_EQ_OQ) & later), place, one);
+    }
+  for (guint r = 0; r < RL_PREFILTER_TOP; r++)
+    total += _mm512_cvtss_f32 (_mm512_maskz_compress_ps (_mm512_cmpeq_epi32_mask (place, _mm512_set1_epi32 ((int) r)), v));
+  return total;
+}
+
+/* The same with the roles swapped: the probe's 16 descriptors side by side
+ * (one lane each, see RlPrefilterProbe.lanes) against each of the entry's
+ * descriptors in turn, broadcast; each lane keeps its running best, so no
+ * reduction across lanes per probe descriptor. Same operations per pair as
+ * ENTRY_BODY, and max is exact, so the same score. */
 __attribute__ ((target (AVX512_TARGET)))
 static float
 entry_avx512 (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
 {
-  const __m512i w0 = _mm512_loadu_si512 (e->cyl), w1 = _mm512_loadu_si512 (e->cyl + 8);
-  const __m512i w2 = _mm512_loadu_si512 (e->cyl + 16), w3 = _mm512_loadu_si512 (e->cyl + 24);
-  const __m512i v0 = _mm512_loadu_si512 (e->cyl + 32), v1 = _mm512_loadu_si512 (e->cyl + 40);
-  const __m512i v2 = _mm512_loadu_si512 (e->cyl + 48), v3 = _mm512_loadu_si512 (e->cyl + 56);
-  const __m512i nb = _mm512_cvtepu16_epi32 (_mm256_loadu_si256 ((const __m256i *) e->count));
-  const __mmask16 nonempty = _mm512_test_epi32_mask (nb, nb);
+  const __m512i p0 = _mm512_loadu_si512 (q->lanes), r0 = _mm512_loadu_si512 (q->lanes + 8);
+  const __m512i p1 = _mm512_loadu_si512 (q->lanes + 16), r1 = _mm512_loadu_si512 (q->lanes + 24);
+  const __m512i p2 = _mm512_loadu_si512 (q->lanes + 32), r2 = _mm512_loadu_si512 (q->lanes + 40);
+  const __m512i p3 = _mm512_loadu_si512 (q->lanes + 48), r3 = _mm512_loadu_si512 (q->lanes + 56);
+  const __m512i na = _mm512_cvtepu16_epi32 (_mm256_loadu_si256 ((const __m256i *) q->count));
   const __m512 one = _mm512_set1_ps (1.0f);
-  float bests[RL_PREFILTER_MINUTIAE];
+  __m512 best = _mm512_setzero_ps ();
 
-  for (guint m = 0; m < q->n; m++)
+  for (guint j = 0; j < RL_PREFILTER_ENTRY; j++)
     {
-      const guint64 *a = q->cyl + m * RL_CYL_WORDS;
-      const __m512i a0 = _mm512_set1_epi64 ((long long) a[0]), a1 = _mm512_set1_epi64 ((long long) a[1]);
-      const __m512i a2 = _mm512_set1_epi64 ((long long) a[2]), a3 = _mm512_set1_epi64 ((long long) a[3]);
-      __m512i x = _mm512_popcnt_epi64 (_mm512_xor_si512 (a0, w0));
-      __m512i y = _mm512_popcnt_epi64 (_mm512_xor_si512 (a0, v0));
+      const guint64 *cb = e->cyl + (j / RL_CYL_LANES) * RL_CYL_BLOCK + j % RL_CYL_LANES;
+      const guint nbj = e->count[j];
+      __m512i w, x, y;
       __m512 r, s;
 
-      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a1, w1)));
-      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (a1, v1)));
-      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a2, w2)));
-      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (a2, v2)));
-      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (a3, w3)));
-      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (a3, v3)));
-      r = _mm512_div_ps (one, _mm512_cvtepi32_ps (_mm512_add_epi32 (nb, _mm512_set1_epi32 (q->count[m]))));
+      /* an empty slot scores 0, which never beats a best (≥ 0) */
+      if (nbj == 0)
+        continue;
+      w = _mm512_set1_epi64 ((long long) cb[0]);
+      x = _mm512_popcnt_epi64 (_mm512_xor_si512 (p0, w));
+      y = _mm512_popcnt_epi64 (_mm512_xor_si512 (r0, w));
+      w = _mm512_set1_epi64 ((long long) cb[RL_CYL_LANES]);
+      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p1, w)));
+      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r1, w)));
+      w = _mm512_set1_epi64 ((long long) cb[2 * RL_CYL_LANES]);
+      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p2, w)));
+      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r2, w)));
+      w = _mm512_set1_epi64 ((long long) cb[3 * RL_CYL_LANES]);
+      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p3, w)));
+      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r3, w)));
+      r = _mm512_div_ps (one, _mm512_cvtepi32_ps (_mm512_add_epi32 (na, _mm512_set1_epi32 ((int) nbj))));
       s = _mm512_cvtepi32_ps (_mm512_inserti64x4 (_mm512_castsi256_si512 (_mm512_cvtepi64_epi32 (x)),
                                                    _mm512_cvtepi64_epi32 (y), 1));
-      s = _mm512_maskz_sub_ps (nonempty, one, _mm512_mul_ps (s, r));
-      bests[m] = _mm512_reduce_max_ps (_mm512_max_ps (s, _mm512_setzero_ps ()));
+      best = _mm512_max_ps (best, _mm512_sub_ps (one, _mm512_mul_ps (s, r)));
     }
-  return sum_of_top (bests, q->n, RL_PREFILTER_TOP);
+  /* the probe's descriptors past n are not in the sum (0 never enters it) */
+  return sum_of_top16_avx512 (_mm512_maskz_mov_ps ((__mmask16) ((1u << q->n) - 1), best));
 }
 #endif
 
