@@ -1240,6 +1240,236 @@ pair_up_avx512 (Scratch *s, const Transform *t, float cx, float cy, float tol0, 
     }
 }
 
+/* ---- AVX2 forms of consolidation and final pairing --------------------------
+ * The AVX-512 forms above, 8 lanes wide, for CPUs without AVX-512: the same
+ * operations in the same order, so the same decisions and the same scores
+ * (test compare-simd). AVX2 has neither mask registers nor compress: lane
+ * masks are compare results turned into bits (VMOVMSKPS), and the pairs
+ * that pass are picked out of those bits. */
+
+/* The candidate pairs' geometry and keys from the portable top-2 list (what
+ * the AVX-512 similarity loop writes directly); padded with zeros. */
+static void
+cand_geometry_fill (CandGeometry *g, const RlPreparedTemplate *a, const RlPreparedTemplate *b,
+                    const Candidate *cands, guint n_cands)
+{
+  for (guint k = 0; k < n_cands; k++)
+    {
+      const Candidate *c = &cands[k];
+      guint32 bits;
+
+      g->ax[k] = a->x[c->a];
+      g->ay[k] = a->y[c->a];
+      g->ath[k] = a->theta[c->a];
+      g->bx[k] = b->x[c->b];
+      g->by[k] = b->y[c->b];
+      g->bth[k] = b->theta[c->b];
+      g->sim[k] = c->sim;
+      g->a[k] = c->a;
+      g->b[k] = c->b;
+      /* as cand_emit() makes it */
+      memcpy (&bits, &c->sim, sizeof bits);
+      g->key[k] = ((guint64) ~bits << 16) | ((guint64) c->a << 8) | c->b;
+    }
+  for (guint k = n_cands; k < n_cands + 16; k++)
+    g->ax[k] = g->ay[k] = g->ath[k] = g->bx[k] = g->by[k] = g->bth[k] = 0.0f;
+  g->n = n_cands;
+}
+
+/* Insertion sort into sorted (a handful of keys, distinct). */
+static inline void
+sort_keys_scalar (const guint64 *keys, guint n, guint64 *sorted)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 k = keys[i];
+      guint j = i;
+
+      for (; j > 0 && sorted[j - 1] > k; j--)
+        sorted[j] = sorted[j - 1];
+      sorted[j] = k;
+    }
+}
+
+/* angle_distance16() 8 lanes wide. */
+__attribute__ ((target ("avx2,popcnt")))
+static inline __m256
+angle_distance8 (__m256 a, __m256 b)
+{
+  const __m256 two_pi = _mm256_set1_ps (2.0f * (float) G_PI), pi = _mm256_set1_ps ((float) G_PI);
+  __m256 d = _mm256_and_ps (_mm256_sub_ps (a, b), _mm256_castsi256_ps (_mm256_set1_epi32 (0x7fffffff)));
+
+  d = _mm256_blendv_ps (d, _mm256_sub_ps (d, two_pi), _mm256_cmp_ps (d, two_pi, _CMP_GT_OQ));
+  d = _mm256_blendv_ps (d, _mm256_sub_ps (d, two_pi), _mm256_cmp_ps (d, two_pi, _CMP_GT_OQ));
+  return _mm256_blendv_ps (d, _mm256_sub_ps (two_pi, d), _mm256_cmp_ps (d, pi, _CMP_GT_OQ));
+}
+
+/* consolidate_avx512(), 8 candidate pairs per step. */
+__attribute__ ((target ("avx2,popcnt")))
+static void
+consolidate_avx2 (const CandGeometry *g, guint seed, const RlCompareParams *params, Pairing *out)
+{
+  const guint n_cands = g->n;
+  const float weight_floor = params->pair_weight_floor;
+  guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
+  const float rot = g->bth[seed] - g->ath[seed];
+  const __m256 c = _mm256_set1_ps (cosf (rot)), s = _mm256_set1_ps (sinf (rot)), vrot = _mm256_set1_ps (rot);
+  const __m256 ax0 = _mm256_set1_ps (g->ax[seed]), ay0 = _mm256_set1_ps (g->ay[seed]);
+  const __m256 bx0 = _mm256_set1_ps (g->bx[seed]), by0 = _mm256_set1_ps (g->by[seed]);
+  const __m256 tol0 = _mm256_set1_ps (params->seed_dist_tol), growth = _mm256_set1_ps (params->seed_dist_growth);
+  const __m256 angle_tol = _mm256_set1_ps (params->angle_tol);
+  guint64 pass_keys[CAND_ROOM], sorted[CAND_ROOM];
+  guint n_pass = 0;
+
+  for (guint k0 = 0; k0 < n_cands; k0 += 8)
+    {
+      __m256 ux = _mm256_sub_ps (_mm256_load_ps (g->ax + k0), ax0);
+      __m256 uy = _mm256_sub_ps (_mm256_load_ps (g->ay + k0), ay0);
+      __m256 rx = _mm256_sub_ps (_mm256_load_ps (g->bx + k0), bx0);
+      __m256 ry = _mm256_sub_ps (_mm256_load_ps (g->by + k0), by0);
+      __m256 ex = _mm256_sub_ps (_mm256_sub_ps (_mm256_mul_ps (c, ux), _mm256_mul_ps (s, uy)), rx);
+      __m256 ey = _mm256_sub_ps (_mm256_add_ps (_mm256_mul_ps (s, ux), _mm256_mul_ps (c, uy)), ry);
+      __m256 tol = _mm256_add_ps (tol0, _mm256_mul_ps (growth, _mm256_sqrt_ps (_mm256_add_ps (_mm256_mul_ps (rx, rx),
+                                                                                             _mm256_mul_ps (ry, ry)))));
+      __m256 e2 = _mm256_add_ps (_mm256_mul_ps (ex, ex), _mm256_mul_ps (ey, ey));
+      __m256 d = angle_distance8 (_mm256_add_ps (_mm256_load_ps (g->ath + k0), vrot), _mm256_load_ps (g->bth + k0));
+      guint pass = n_cands - k0 >= 8 ? 0xff : (1u << (n_cands - k0)) - 1;
+
+      pass &= (guint) _mm256_movemask_ps (_mm256_and_ps (_mm256_cmp_ps (e2, _mm256_mul_ps (tol, tol), _CMP_NGT_UQ),
+                                                         _mm256_cmp_ps (d, angle_tol, _CMP_NGT_UQ)));
+      for (; pass; pass &= pass - 1)
+        pass_keys[n_pass++] = g->key[k0 + __builtin_ctz (pass)];
+    }
+  sort_keys_scalar (pass_keys, n_pass, sorted);
+
+  out->n = 0;
+  out->weight = 0;
+  for (guint p = 0; p < n_pass; p++)
+    {
+      const guint ia = (sorted[p] >> 8) & 0xff, ib = sorted[p] & 0xff;
+      const guint32 bits = ~(guint32) (sorted[p] >> 16);
+      float sim;
+
+      if (used_a[ia] || used_b[ib])
+        continue;
+      used_a[ia] = used_b[ib] = 1;
+      memcpy (&sim, &bits, sizeof sim);
+      out->a[out->n] = (guint8) ia;
+      out->b[out->n] = (guint8) ib;
+      out->sim[out->n] = sim;
+      out->n++;
+      out->weight += weight_floor + sim;
+    }
+}
+
+/* Lanes 0 … n-1 of 8, as the integer mask _mm256_maskload_ps wants. */
+__attribute__ ((target ("avx2,popcnt")))
+static inline __m256i
+first_lanes8 (guint n)
+{
+  return _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MIN (n, 8u)), _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* pair_up_avx512(), 8 candidate minutiae per step. */
+__attribute__ ((target ("avx2,popcnt")))
+static void
+pair_up_avx2 (Scratch *s, const Transform *t, float cx, float cy, float tol0, float growth, float sim_gate,
+              const RlCompareParams *params, Pairing *out)
+{
+  const RlPreparedTemplate *a = s->a, *b = s->b;
+  const double angle_tol = params->angle_tol;
+  const __m256 vangle_tol = _mm256_set1_ps (params->angle_tol);
+  const float weight_floor = params->pair_weight_floor;
+  guint8 used_a[RL_COMPARE_MAX_MINUTIAE] = { 0 }, used_b[RL_COMPARE_MAX_MINUTIAE] = { 0 };
+  _Alignas (32) float tol_of[RL_COMPARE_MAX_MINUTIAE + 8], theta_of[RL_COMPARE_MAX_MINUTIAE + 8];
+  guint64 *keys = s->match_keys, *sorted = s->match_sorted;
+  const guint na = a->n, nb = b->n;
+  guint n_matches = 0;
+
+  out->n = 0;
+  out->weight = 0;
+  {
+    const __m256 c = _mm256_set1_ps (t->cos_r), sn = _mm256_set1_ps (t->sin_r);
+    const __m256 tx = _mm256_set1_ps (t->tx), ty = _mm256_set1_ps (t->ty), rot = _mm256_set1_ps (t->rot);
+    const __m256 vcx = _mm256_set1_ps (cx), vcy = _mm256_set1_ps (cy);
+    const __m256 vtol0 = _mm256_set1_ps (tol0), vgrowth = _mm256_set1_ps (growth);
+
+    for (guint i0 = 0; i0 < na; i0 += 8)
+      {
+        const __m256i m = first_lanes8 (na - i0);
+        const __m256 x = _mm256_maskload_ps (a->x + i0, m), y = _mm256_maskload_ps (a->y + i0, m);
+        const __m256 px = _mm256_add_ps (_mm256_sub_ps (_mm256_mul_ps (c, x), _mm256_mul_ps (sn, y)), tx);
+        const __m256 py = _mm256_add_ps (_mm256_add_ps (_mm256_mul_ps (sn, x), _mm256_mul_ps (c, y)), ty);
+        const __m256 rx = _mm256_sub_ps (px, vcx), ry = _mm256_sub_ps (py, vcy);
+        const __m256 tol = _mm256_add_ps (vtol0, _mm256_mul_ps (vgrowth, _mm256_sqrt_ps (_mm256_add_ps (_mm256_mul_ps (rx, rx),
+                                                                                                   _mm256_mul_ps (ry, ry)))));
+
+        _mm256_storeu_ps (s->ax + i0, px);
+        _mm256_storeu_ps (s->ay + i0, py);
+        _mm256_store_ps (tol_of + i0, tol);
+        _mm256_store_ps (theta_of + i0, _mm256_add_ps (_mm256_maskload_ps (a->theta + i0, m), rot));
+      }
+  }
+
+  for (guint i = 0; i < na; i++)
+    {
+      const float px = s->ax[i], py = s->ay[i], tol = tol_of[i], theta = theta_of[i];
+      const __m256 vpx = _mm256_set1_ps (px), vpy = _mm256_set1_ps (py), vtheta = _mm256_set1_ps (theta);
+      const __m256 lo = _mm256_set1_ps (py - tol), hi = _mm256_set1_ps (py + tol), tol2 = _mm256_set1_ps (tol * tol);
+
+      for (guint j0 = 0; j0 < nb; j0 += 8)
+        {
+          const __m256i in = first_lanes8 (nb - j0);
+          __m256 by, bx, ex, ey, d2, ok;
+          guint pass;
+
+          /* b is sorted by y: skip blocks below the window, stop above it */
+          if (b->y[MIN (j0 + 7, nb - 1)] < py - tol)
+            continue;
+          if (b->y[j0] > py + tol)
+            break;
+          by = _mm256_maskload_ps (b->y + j0, in);
+          bx = _mm256_maskload_ps (b->x + j0, in);
+          ex = _mm256_sub_ps (vpx, bx);
+          ey = _mm256_sub_ps (vpy, by);
+          d2 = _mm256_add_ps (_mm256_mul_ps (ex, ex), _mm256_mul_ps (ey, ey));
+          ok = _mm256_and_ps (_mm256_cmp_ps (by, lo, _CMP_GE_OQ), _mm256_cmp_ps (by, hi, _CMP_LE_OQ));
+          ok = _mm256_and_ps (ok, _mm256_cmp_ps (d2, tol2, _CMP_NGT_UQ));
+          ok = _mm256_and_ps (ok, _mm256_cmp_ps (angle_distance8 (vtheta, _mm256_maskload_ps (b->theta + j0, in)),
+                                                 vangle_tol, _CMP_NGT_UQ));
+          pass = (guint) _mm256_movemask_ps (_mm256_and_ps (ok, _mm256_castsi256_ps (in)));
+          for (; pass; pass &= pass - 1)
+            {
+              guint j = j0 + __builtin_ctz (pass);
+              float exs = px - b->x[j], eys = py - b->y[j], d2s = exs * exs + eys * eys;
+              float ad = angle_distance (theta, b->theta[j]);
+              float sm = s->sim[j * s->sim_sj + i];
+
+              if (sm < sim_gate)
+                continue;
+              if (n_matches < G_N_ELEMENTS (s->match_keys))
+                keys[n_matches++] = match_key (sqrtf (d2s) / tol + ad / angle_tol - 2.0f * sm, i, j);
+            }
+        }
+    }
+  sort_keys_scalar (keys, n_matches, sorted);
+  for (guint k = 0; k < n_matches; k++)
+    {
+      const guint ia = (sorted[k] >> 8) & 0xff, ib = sorted[k] & 0xff;
+      float sm;
+
+      if (used_a[ia] || used_b[ib])
+        continue;
+      used_a[ia] = used_b[ib] = 1;
+      sm = s->sim[ib * s->sim_sj + ia];
+      out->a[out->n] = (guint8) ia;
+      out->b[out->n] = (guint8) ib;
+      out->sim[out->n] = sm;
+      out->weight += weight_floor + sm;
+      out->n++;
+    }
+}
+
 /* How many of the n points (x, y) lie inside p's hull grown by margin:
  * hull_contains() for 16 points at a time, same operations. */
 __attribute__ ((target (AVX512_TARGET)))
@@ -1433,11 +1663,14 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
   scratch->sim_si = level >= 2 ? 1 : pb->n;
   scratch->sim_sj = level >= 2 ? SIM_T_STRIDE (pa->n) : 1;
 #ifdef RL_HAVE_X86_DISPATCH
-  if (level == 2)
+  if (level == 2 || level == 3)
     {
       guint64 seed_keys[N_SEEDS];
       guint16 seeds[N_SEEDS];
       guint n_seeds = 0;
+
+      if (level == 3)
+        cand_geometry_fill (&geometry, pa, pb, top, n_cands);
 
       /* the N_SEEDS best candidate pairs, in rank order, without sorting
        * them all (see consolidate_avx512) */
@@ -1461,7 +1694,10 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
         }
       for (guint k = 0; k < n_seeds; k++)
         {
-          consolidate_avx512 (&geometry, seeds[k], params, cur);
+          if (level == 2)
+            consolidate_avx512 (&geometry, seeds[k], params, cur);
+          else
+            consolidate_avx2 (&geometry, seeds[k], params, cur);
           if (cur->weight > best->weight)
             {
               Pairing *swap = best;
@@ -1473,7 +1709,10 @@ rl_compare_prepared_with (const RlPreparedTemplate *pa, const RlPreparedTemplate
       if (best->n < 2)
         goto done;
       fit_transform (pa, pb, best, &t, &cx, &cy);
-      pair_up_avx512 (scratch, &t, cx, cy, params->final_dist_tol, params->final_dist_growth, -1.0f, params, &final);
+      if (level == 2)
+        pair_up_avx512 (scratch, &t, cx, cy, params->final_dist_tol, params->final_dist_growth, -1.0f, params, &final);
+      else
+        pair_up_avx2 (scratch, &t, cx, cy, params->final_dist_tol, params->final_dist_growth, -1.0f, params, &final);
     }
   else
 #endif
