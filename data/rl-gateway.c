@@ -42,6 +42,7 @@ rl_gateway_error_http_status (const GError *error)
       case RL_GATEWAY_ERROR_TOO_LARGE: return 413;
       case RL_GATEWAY_ERROR_UNSUPPORTED: return 415;
       case RL_GATEWAY_ERROR_FAILED: return 500;
+      case RL_GATEWAY_ERROR_RATE_LIMITED: return 429;
       }
   if (error->domain == RL_STORE_ERROR && error->code == RL_STORE_ERROR_BUSY)
     return 503;
@@ -59,6 +60,7 @@ rl_gateway_error_code (const GError *error)
     case 404: return "not-found";
     case 413: return "too-large";
     case 415: return "unsupported-media-type";
+    case 429: return "rate-limited";
     case 503: return "busy";
     default: return "internal";
     }

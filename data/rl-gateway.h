@@ -48,6 +48,7 @@ typedef enum {
   RL_GATEWAY_ERROR_NOT_FOUND,      /* no such transaction of this partner (404) */
   RL_GATEWAY_ERROR_UNSUPPORTED,    /* a content type the gateway does not take (415) */
   RL_GATEWAY_ERROR_FAILED,         /* our side (500) */
+  RL_GATEWAY_ERROR_RATE_LIMITED,   /* too many requests from this client (429) */
 } RlGatewayError;
 
 /* The HTTP status for an error from this API (or from the store: 500). */

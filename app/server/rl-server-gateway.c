@@ -191,8 +191,9 @@ rl_server_gateway_refused_early (RlServer *server, SoupServerMessage *msg, guint
   if (store == NULL)
     return;
   g_set_error_literal (&why, RL_GATEWAY_ERROR,
-                       status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE ? RL_GATEWAY_ERROR_TOO_LARGE
-                                                                      : RL_GATEWAY_ERROR_MALFORMED, message);
+                       status == 429 ? RL_GATEWAY_ERROR_RATE_LIMITED
+                       : status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE ? RL_GATEWAY_ERROR_TOO_LARGE
+                       : RL_GATEWAY_ERROR_MALFORMED, message);
   /* Who sent it, if the key says (an unknown key is audited by its prefix). */
   partner = rl_gateway_authenticate (store, soup_message_headers_get_one (headers, "Authorization"), &error);
   rl_gateway_audit_refusal (store, partner, soup_message_headers_get_one (headers, "Authorization"),

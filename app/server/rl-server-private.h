@@ -69,7 +69,8 @@ void rl_server_pages_register (RlServer *server);
  * API key as the bearer token; the gateway's handlers check it). */
 void rl_server_gateway_register (RlServer *server);
 /* Audits a gateway request refused before its body was read (413 too large,
- * 411 chunked) as gateway.reject, with the partner when its key is good. */
+ * 411 chunked, 429 over the rate) as gateway.reject, with the partner when
+ * its key is good. */
 void rl_server_gateway_refused_early (RlServer *server, SoupServerMessage *msg, guint status, const char *message);
 
 /* ------------------------------------------------------------- replies */

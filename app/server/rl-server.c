@@ -21,8 +21,9 @@ typedef struct {
 } Session;
 
 typedef struct {
-  double tokens;
-  gint64 last_us;        /* monotonic */
+  double   tokens;
+  gint64   last_us;      /* monotonic */
+  gboolean refusing;     /* refused since the last request allowed */
 } Bucket;
 
 struct _RlServer {
@@ -310,7 +311,7 @@ sweep (gpointer data)
 /* Token bucket: rate_per_second tokens flow in up to rate_burst; a request
  * takes one. Returns FALSE (and the seconds until one is there) when empty. */
 static gboolean
-rate_allow (RlServer *self, const char *key, guint *out_retry_after)
+rate_allow (RlServer *self, const char *key, guint *out_retry_after, gboolean *out_first_refusal)
 {
   gint64 now = g_get_monotonic_time ();
   Bucket *bucket;
@@ -328,6 +329,8 @@ rate_allow (RlServer *self, const char *key, guint *out_retry_after)
           if (g_hash_table_size (self->buckets) >= 50000)
             {
               *out_retry_after = 1;
+              if (out_first_refusal)
+                *out_first_refusal = FALSE;
               return FALSE;
             }
         }
@@ -341,10 +344,17 @@ rate_allow (RlServer *self, const char *key, guint *out_retry_after)
   bucket->last_us = now;
   if (bucket->tokens < 1.0)
     {
-      *out_retry_after = (guint) ((1.0 - bucket->tokens) / self->limits.rate_per_second) + 1;
+      /* The rate may be tiny (--rate 1e-9): the wait is clamped as a double
+       * before it becomes an integer. */
+      double wait = (1.0 - bucket->tokens) / self->limits.rate_per_second;
+      *out_retry_after = wait < 3600.0 ? (guint) wait + 1 : 3600;
+      if (out_first_refusal)
+        *out_first_refusal = !bucket->refusing;
+      bucket->refusing = TRUE;
       return FALSE;
     }
   bucket->tokens -= 1.0;
+  bucket->refusing = FALSE;
   return TRUE;
 }
 
@@ -700,12 +710,19 @@ dispatch (RlServer *self, RlRequest *request, SoupServerMessage *msg)
   {
     g_autofree char *key = session ? g_strdup_printf ("u:%" G_GINT64_FORMAT ":%.16s", session->user->id, token)
                                    : g_strdup_printf ("a:%s", request->client);
-    if (!rate_allow (self, key, &retry_after))
+    gboolean first_refusal = FALSE;
+
+    if (!rate_allow (self, key, &retry_after, &first_refusal))
       {
         g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+        g_autofree char *message = g_strdup_printf (_("Too many requests: try again in %u s"), retry_after);
+
+        /* A partner's refusals are audited too: the first of each run of
+         * them (every one would let a client that floods fill the log). */
+        if (first_refusal && g_str_has_prefix (request->path, "/gateway/"))
+          rl_server_gateway_refused_early (self, msg, 429, message);
         soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
-        rl_request_reply_error (request, 429, "rate-limited",
-                                _("Too many requests: try again in %u s"), retry_after);
+        rl_request_reply_error (request, 429, "rate-limited", "%s", message);
         return;
       }
   }

@@ -533,6 +533,31 @@ test_purpose (Test *t, gconstpointer data)
                              "AND details LIKE '%\"error\":\"forbidden\"%'"), ==, 1);
 }
 
+/* Over the rate: 429, and the first refusal of the run is audited with the
+ * partner (not every one: a flood must not fill the log). */
+static void
+test_rate_limited (Test *t, gconstpointer data)
+{
+  g_autoptr(Reply) allowed = NULL, first = NULL, second = NULL;
+  RlServerLimits limits;
+
+  rl_server_limits_init_default (&limits);
+  limits.rate_per_second = 0.001;
+  limits.rate_burst = 1;
+  start_with (t, &limits);
+  allowed = call (t, "GET", "/gateway/v1/transactions/999", fixture.key_full, NULL, NULL, 0);
+  assert_error (allowed, 404, "not-found");
+  first = call (t, "GET", "/gateway/v1/transactions/999", fixture.key_full, NULL, NULL, 0);
+  assert_error (first, 429, "rate-limited");
+  second = call (t, "GET", "/gateway/v1/transactions/999", fixture.key_full, NULL, NULL, 0);
+  assert_error (second, 429, "rate-limited");
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"partner\":\"aldova-full\"%' "
+                             "AND details LIKE '%\"error\":\"rate-limited\"%'"), ==, 1);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM audit_log WHERE action = 'gateway.reject' "
+                             "AND details LIKE '%\"error\":\"not-found\"%'"), ==, 1);
+}
+
 /* ------------------------------------------------ the gateway's workers */
 
 /* Holds every gateway job at the door of the worker until released, so a
@@ -726,6 +751,7 @@ main (int argc, char **argv)
               test_tear_down);
   g_test_add ("/server-gateway/queued", Test, NULL, test_set_up, test_queued, test_tear_down);
   g_test_add ("/server-gateway/purpose", Test, NULL, test_set_up, test_purpose, test_tear_down);
+  g_test_add ("/server-gateway/rate-limited", Test, NULL, test_set_up, test_rate_limited, test_tear_down);
   g_test_add ("/server-gateway/worker-keeps-serving", Test, NULL, test_set_up, test_worker_keeps_serving,
               test_tear_down);
   g_test_add ("/server-gateway/worker-bounds-and-shutdown", Test, NULL, test_set_up, test_worker_bounds_and_shutdown,
