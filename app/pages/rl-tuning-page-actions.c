@@ -28,6 +28,8 @@ struct _RlTuningJob {
   guint          trials;        /* tune: settings tried, 0 for all */
   RlTuningSummary summary;
   RlTuningPage  *page;          /* strong: the task holds it too */
+  RlSession     *session;       /* strong: signing out cancels the job */
+  gulong         signed_in_id;
   GMainContext  *context;       /* the page's (main) context */
   GCancellable  *cancellable;
   GMutex         lock;
@@ -77,6 +79,7 @@ job_clear (Job *job)
   g_free (job->path);
   g_free (job->name);
   g_clear_object (&job->page);
+  g_clear_object (&job->session);
   g_main_context_unref (job->context);
   g_object_unref (job->cancellable);
   g_mutex_clear (&job->lock);
@@ -189,6 +192,18 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
   g_task_return_boolean (task, TRUE);
 }
 
+/* The user who started the job signed out: it stops (it acts in their
+ * name), nothing is stored. */
+static void
+on_signed_in_changed (RlSession *session, GParamSpec *pspec, RlTuningPage *self)
+{
+  if (rl_session_get_user (session) == NULL && self->job != NULL)
+    {
+      _rl_tuning_page_cancel_job (self);
+      _rl_tuning_page_update_actions (self);
+    }
+}
+
 static void
 job_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -197,6 +212,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
   gboolean tune = GPOINTER_TO_INT (data);
   g_autoptr(GError) error = NULL;
 
+  g_clear_signal_handler (&job->signed_in_id, job->session);
   if (self->job == job)
     self->job = NULL;
   _rl_tuning_page_set_busy (self, NULL);
@@ -243,6 +259,8 @@ start_job (RlTuningPage *self, gint64 release_id, const char *name, guint trials
   job->name = name && name[0] ? g_strdup (name) : NULL;
   job->trials = trials;
   job->page = g_object_ref (self);
+  job->session = g_object_ref (session);
+  job->signed_in_id = g_signal_connect (session, "notify::signed-in", G_CALLBACK (on_signed_in_changed), self);
   job->context = g_main_context_ref_thread_default ();
   job->cancellable = g_cancellable_new ();
   g_mutex_init (&job->lock);

@@ -631,6 +631,18 @@ on_progress_label_close (GtkLabel *label, GParamSpec *pspec, RlTuningPage *page)
   gtk_window_destroy (GTK_WINDOW (root));
 }
 
+/* Signs out at the job's first report. */
+static void
+on_progress_label_sign_out (GtkLabel *label, GParamSpec *pspec, RlSession *session)
+{
+  RlTuningPage *page = RL_TUNING_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (label), RL_TYPE_TUNING_PAGE));
+
+  if (page->progress_bar == NULL || gtk_progress_bar_get_text (page->progress_bar) == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (label, on_progress_label_sign_out, session);
+  rl_session_sign_out (session);
+}
+
 static void
 wait_idle (RlTuningPage *page)
 {
@@ -784,6 +796,19 @@ test_progress_cancel (void)
   g_object_unref (page);
   g_assert_cmpuint (count_rows (ana, count_releases), ==, releases);
   g_assert_cmpuint (count_rows (ana, "SELECT count(*) FROM matcher_release WHERE name = 'gui-closed'"), ==, 0);
+
+  /* Signing out while a tuning runs in one's name stops it too. */
+  page = page_in_window (ana);
+  g_signal_connect (page->progress_label, "notify::label", G_CALLBACK (on_progress_label_sign_out), ana);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.tune", NULL));
+  iterate ();
+  answer_dialog (page, "gui-signed-out", "tune");
+  wait_idle (page);
+  g_assert_null (rl_session_get_user (ana));
+  g_assert_cmpuint (count_rows (ana, count_releases), ==, releases);
+  g_assert_cmpuint (count_rows (ana, "SELECT count(*) FROM matcher_release WHERE name = 'gui-signed-out'"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
+  iterate ();
 }
 
 int
