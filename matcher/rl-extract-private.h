@@ -21,6 +21,7 @@ typedef struct {
   float    *energy;      /* per block: gradient energy */
   float    *orient;      /* per block: ridge direction, image coordinates (y down), [0, π) */
   float    *coherence;   /* per block: 0..1 */
+  float    *flow;        /* per block: coherence over a 7 × 7 block (56 px) window, 0..1 */
   float    *period;      /* per block: ridge period, pixels */
   float    *period_raw;  /* per block: measured period, 0 where none could be measured */
   uint8_t  *bmask;       /* per block: 1 = foreground */
