@@ -31,6 +31,69 @@ cpu_seconds (void)
 
 #include "rl-gallery.h"
 #include "rl-eval.h"
+#include "rl-compare.h"
+#include "rl-compare-private.h"
+
+/* Rank of score[mate] among n scores (1 = first; ties count against). */
+static guint
+rank_of (const float *score, guint n, guint mate)
+{
+  guint r = 1;
+
+  for (guint i = 0; i < n; i++)
+    if (i != mate && score[i] >= score[mate])
+      r++;
+  return r;
+}
+
+/* --diagnose: where the pre-filter loses each mate. For every probe, the
+ * mate's rank in stage 1 (coarse index), stage 2 (local similarity, over
+ * the whole gallery) and the full comparison (over the whole gallery). */
+static void
+diagnose (GPtrArray *gallery_tpl, GArray *gallery_id, GPtrArray *probes, GArray *probe_finger)
+{
+  guint n = gallery_tpl->len;
+  g_autofree RlPreparedTemplate **prep = g_new (RlPreparedTemplate *, n);
+  g_autofree RlPrefilterEntry *entries = g_new (RlPrefilterEntry, n);
+  g_autofree float *coarse = g_new (float, n);
+  g_autofree float *local = g_new (float, n);
+  g_autofree float *full = g_new (float, n);
+  guint lost1 = 0, lost2 = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      prep[i] = rl_prepared_template_new (g_ptr_array_index (gallery_tpl, i));
+      rl_prefilter_entry_init (&entries[i], prep[i]);
+    }
+  printf ("probe finger n_min | rank coarse | rank local | rank full | mate scores coarse local full\n");
+  for (guint p = 0; p < probes->len; p++)
+    {
+      g_autoptr (RlPreparedTemplate) q = rl_prepared_template_new (g_ptr_array_index (probes, p));
+      RlPrefilterProbe qp;
+      guint mate = G_MAXUINT, r1, r2, r3;
+
+      rl_prefilter_probe_init (&qp, q);
+      for (guint i = 0; i < n; i++)
+        {
+          coarse[i] = rl_prefilter_entry_score (&qp, &entries[i]);
+          local[i] = rl_local_similarity_score (q, prep[i]);
+          full[i] = i < 40 || g_getenv ("DIAG_FULL") ? rl_compare_prepared (q, prep[i], NULL) : -1;
+          if (g_array_index (gallery_id, gint64, i) == g_array_index (probe_finger, gint64, p))
+            mate = i;
+        }
+      r1 = rank_of (coarse, n, mate);
+      r2 = rank_of (local, n, mate);
+      r3 = rank_of (full, n, mate);
+      lost1 += r1 > n * 0.12;
+      lost2 += r2 > n * 0.03;
+      printf ("%3u %6" G_GINT64_FORMAT " %3u | %5u | %5u | %5u | %.3f %.3f %.1f\n", p,
+              g_array_index (probe_finger, gint64, p), ((RlTemplate *) g_ptr_array_index (probes, p))->n_minutiae,
+              r1, r2, r3, coarse[mate], local[mate], full[mate]);
+    }
+  printf ("mates below the best 12 %% in stage 1: %u; below the best 3 %% of stage 2 (whole gallery): %u\n", lost1, lost2);
+  for (guint i = 0; i < n; i++)
+    rl_prepared_template_free (prep[i]);
+}
 
 static RlTemplate *
 distractor (GRand *rand, const RlTemplate *src)
@@ -76,7 +139,7 @@ main (int argc, char **argv)
   const char *sets[] = { "FVC2002_DB1_B", "FVC2002_DB3_B", "FVC2004_DB1_B", "FVC2004_DB3_B" };
   gint gallery_size = 1000000, max_probes = 40, exact_size = 10000, threads = 0;
   double share = -1;
-  gboolean skip_exact = FALSE;
+  gboolean skip_exact = FALSE, diag = FALSE;
   g_autofree char *root = NULL;
   const GOptionEntry entries[] = {
     { "gallery", 'n', 0, G_OPTION_ARG_INT, &gallery_size, "Gallery size for the timed search", "N" },
@@ -85,6 +148,7 @@ main (int argc, char **argv)
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all processors)", "N" },
     { "prefilter-only", 'x', 0, G_OPTION_ARG_NONE, &skip_exact, "Rank-1 with the pre-filter only", NULL },
     { "share", 's', 0, G_OPTION_ARG_DOUBLE, &share, "Share of the gallery the pre-filter passes (default: the gallery's)", "X" },
+    { "diagnose", 'd', 0, G_OPTION_ARG_NONE, &diag, "Print where the pre-filter loses each probe's mate (exact gallery)", NULL },
     { "root", 'r', 0, G_OPTION_ARG_FILENAME, &root, "Folder with one template folder per set (default: the ISO templates)", "DIR" },
     { NULL }
   };
@@ -135,6 +199,8 @@ main (int argc, char **argv)
   for (guint round = 0; round < 2; round++)
     {
       g_autoptr (RlGallery) g = rl_gallery_new ();
+      g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
+      g_autoptr (GArray) kept_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       guint target = sizes[round], n_probes = round == 0 ? probes->len : MIN ((guint) max_probes, probes->len);
       gint64 t0;
       double build_s;
@@ -151,8 +217,15 @@ main (int argc, char **argv)
       for (guint e = 0; e < evs->len; e++)
         for (guint i = 0; i < rl_evaluation_get_n_templates (g_ptr_array_index (evs, e)); i++)
           if (rl_evaluation_get_impression (g_ptr_array_index (evs, e), i) == 1)
-            rl_gallery_add (g, e * 1000 + rl_evaluation_get_finger (g_ptr_array_index (evs, e), i),
-                            rl_evaluation_get_template (g_ptr_array_index (evs, e), i));
+            {
+              gint64 id = e * 1000 + rl_evaluation_get_finger (g_ptr_array_index (evs, e), i);
+              rl_gallery_add (g, id, rl_evaluation_get_template (g_ptr_array_index (evs, e), i));
+              if (diag && round == 0)
+                {
+                  g_ptr_array_add (kept, rl_template_copy (rl_evaluation_get_template (g_ptr_array_index (evs, e), i)));
+                  g_array_append_val (kept_ids, id);
+                }
+            }
       /* distractors, in batches prepared on every core */
       while (rl_gallery_size (g) < target)
         {
@@ -167,17 +240,31 @@ main (int argc, char **argv)
             }
           rl_gallery_add_many (g, ids, tpl, batch);
           for (guint k = 0; k < batch; k++)
-            rl_template_free (tpl[k]);
+            if (diag && round == 0)
+              {
+                g_ptr_array_add (kept, tpl[k]);
+                g_array_append_val (kept_ids, ids[k]);
+              }
+            else
+              rl_template_free (tpl[k]);
         }
       build_s = (g_get_monotonic_time () - t0) / 1e6;
+      if (diag && round == 0)
+        {
+          diagnose (kept, kept_ids, probes, probe_finger);
+          continue;
+        }
       fflush (stdout);
       printf ("gallery of %u templates: %.1f MB in memory (%.0f bytes per template), built in %.1f s\n",
               rl_gallery_size (g), rl_gallery_get_memory_size (g) / 1e6,
               (double) rl_gallery_get_memory_size (g) / rl_gallery_size (g), build_s);
 
+      g_autofree guint8 *hit_with = g_new0 (guint8, probes->len);
+
       for (int pre = 1; pre >= (round == 0 && !skip_exact ? 0 : 1); pre--)
         {
-          guint hits = 0, compared = 0;
+          guint lost = 0, gained = 0;
+          guint hits = 0, compared = 0, set_hits[4] = { 0 }, set_n[4] = { 0 };
           double total_s = 0, worst_s = 0, cpu0 = cpu_seconds ();
 
           for (guint p = 0; p < n_probes; p++)
@@ -191,13 +278,32 @@ main (int argc, char **argv)
               total_s += s;
               worst_s = MAX (worst_s, s);
               compared += rl_gallery_get_last_n_compared (g);
+              set_n[g_array_index (probe_finger, gint64, index) / 1000]++;
+              if (pre)
+                hit_with[index] = cands->len > 0 && g_array_index (cands, RlCandidate, 0).id == g_array_index (probe_finger, gint64, index);
+              else if (cands->len > 0 && g_array_index (cands, RlCandidate, 0).id == g_array_index (probe_finger, gint64, index))
+                lost += !hit_with[index];
+              else
+                gained += hit_with[index];
               if (cands->len > 0 && g_array_index (cands, RlCandidate, 0).id == g_array_index (probe_finger, gint64, index))
-                hits++;
+                {
+                  hits++;
+                  set_hits[g_array_index (probe_finger, gint64, index) / 1000]++;
+                }
             }
           printf ("  %s pre-filter: rank-1 %.2f %% (%u/%u probes), %.3f s per search (worst %.3f s), "
                   "%.3f CPU s per search (all threads), %.0f full comparisons per search\n",
                   pre ? "with" : "without", 100.0 * hits / n_probes, hits, n_probes,
                   total_s / n_probes, worst_s, (cpu_seconds () - cpu0) / n_probes, (double) compared / n_probes);
+          if (!pre)
+            printf ("    the pre-filter lost %u probes' rank-1 and gained %u\n", lost, gained);
+          /* FVC2004_DB3_B is held out while the pre-filter is tuned: the
+           * first three sets' figure is the one to tune on. */
+          if (set_n[3] > 0 && set_n[0] + set_n[1] + set_n[2] > 0)
+            printf ("    first three sets %.2f %% (%u/%u), FVC2004_DB3_B (held out) %.2f %% (%u/%u)\n",
+                    100.0 * (set_hits[0] + set_hits[1] + set_hits[2]) / (set_n[0] + set_n[1] + set_n[2]),
+                    set_hits[0] + set_hits[1] + set_hits[2], set_n[0] + set_n[1] + set_n[2],
+                    100.0 * set_hits[3] / set_n[3], set_hits[3], set_n[3]);
           fflush (stdout);
         }
     }

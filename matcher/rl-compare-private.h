@@ -72,9 +72,13 @@ gboolean rl_compare_set_loops (RlCompareLoops loops);
  *     similarities summed (rl_local_similarity_score), no alignment;
  * and the full comparison for the best share of stage 2. */
 
-/* The pre-filter's view of a probe: its most informative descriptors. */
+/* The pre-filter's view of a probe: its most informative descriptors.
+ * 48 covers every minutia of most probes: with 16, a probe that overlaps its
+ * mate only partly often had none of its 16 among the mate's index entry's
+ * 16, and the mate fell out at stage 1 (bench-search --diagnose; 3 × the
+ * stage-1 work, docs/benchmarks.md). */
 #ifndef RL_PREFILTER_MINUTIAE
-#define RL_PREFILTER_MINUTIAE 16
+#define RL_PREFILTER_MINUTIAE 48
 #endif
 
 typedef struct {

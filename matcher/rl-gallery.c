@@ -17,6 +17,14 @@
  * alone at 3 % lost 11 points of rank-1 on our templates; 4 × keeps all but
  * ~3 for a fifth of a full comparison's cost per template. */
 #define LOCAL_STAGE_FACTOR      4
+/* Which templates get the full comparison: stage 2's score plus half the
+ * coarse one. The two look at the prints differently (the index entry's 16
+ * most informative descriptors against 48 of the probe; every descriptor
+ * against every one) and a mate that one of them ranks poorly in a partial
+ * overlap is often well placed by the other (bench-search --diagnose: mates
+ * at local-similarity rank 700–1,000 of 10,000 were in the best 110 by the
+ * coarse score). 0.5 and 1 gave the same rank-1 on the tuning sets. */
+#define LOCAL_COARSE_WEIGHT     0.5f
 
 struct _RlGallery {
   GPtrArray *templates;      /* RlPreparedTemplate*, owned */
@@ -249,7 +257,7 @@ local_worker (gpointer data)
 
   for (guint i = s->begin; i < s->end; i++)
     s->local_scores[i] = s->coarse_scores[i] >= s->coarse_cut
-                         ? rl_local_similarity_score (s->probe, g_ptr_array_index (s->g->templates, i))
+                         ? rl_local_similarity_score (s->probe, g_ptr_array_index (s->g->templates, i)) + LOCAL_COARSE_WEIGHT * s->coarse_scores[i]
                          : -1.0f;
   return NULL;
 }
@@ -369,7 +377,7 @@ rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates, 
       for (guint t = 0; t < n_threads; t++)
         slices[t].coarse_cut = cut;
       run_slices (slices, n_threads, local_worker);
-      cut = score_cut (local_scores, n, pass, RL_LOCAL_SCORE_TOP);
+      cut = score_cut (local_scores, n, pass, RL_LOCAL_SCORE_TOP + LOCAL_COARSE_WEIGHT * RL_PREFILTER_TOP);
       for (guint t = 0; t < n_threads; t++)
         slices[t].cut = cut;
     }

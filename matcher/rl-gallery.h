@@ -4,11 +4,11 @@
  * sorted for the comparison's lookups) and searched on every core. With the
  * pre-filter, two cheaper scores come first, neither with an alignment:
  * a coarse one over the whole gallery (a linear scan of a compact index: the
- * probe's 16 most informative descriptors against each template's 16, the
+ * probe's 48 most informative descriptors against each template's 16, the
  * five best matches summed), then, for the best 12 %, a local-similarity
  * score over every descriptor of both prints (the five best minutiae
- * matches summed); only the best share of that (3 % by default) gets the
- * full comparison. */
+ * matches summed); only the best share of that score plus half the coarse
+ * one (3 % by default) gets the full comparison. */
 #pragma once
 
 #include <glib.h>
