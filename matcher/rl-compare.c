@@ -1958,7 +1958,7 @@ entry_popcnt (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
 }
 
 G_STATIC_ASSERT (RL_PREFILTER_ENTRY == 2 * RL_CYL_LANES);
-G_STATIC_ASSERT (RL_PREFILTER_MINUTIAE == 16);   /* one lane each in entry_avx512 */
+G_STATIC_ASSERT (RL_PREFILTER_MINUTIAE % 16 == 0);   /* groups of 16 lanes in entry_avx512 */
 G_STATIC_ASSERT (RL_PREFILTER_TOP <= 16);
 
 /* sum_of_top (v, 16, RL_PREFILTER_TOP) for 16 values ≥ 0 in a vector,
@@ -1997,43 +1997,64 @@ __attribute__ ((target (AVX512_TARGET)))
 static float
 entry_avx512 (const RlPrefilterProbe *q, const RlPrefilterEntry *e)
 {
-  const __m512i p0 = _mm512_loadu_si512 (q->lanes), r0 = _mm512_loadu_si512 (q->lanes + 8);
-  const __m512i p1 = _mm512_loadu_si512 (q->lanes + 16), r1 = _mm512_loadu_si512 (q->lanes + 24);
-  const __m512i p2 = _mm512_loadu_si512 (q->lanes + 32), r2 = _mm512_loadu_si512 (q->lanes + 40);
-  const __m512i p3 = _mm512_loadu_si512 (q->lanes + 48), r3 = _mm512_loadu_si512 (q->lanes + 56);
-  const __m512i na = _mm512_cvtepu16_epi32 (_mm256_loadu_si256 ((const __m256i *) q->count));
   const __m512 one = _mm512_set1_ps (1.0f);
-  __m512 best = _mm512_setzero_ps ();
+  float bests[RL_PREFILTER_MINUTIAE];
 
-  for (guint j = 0; j < RL_PREFILTER_ENTRY; j++)
+  /* The probe's descriptors in groups of 16, one lane each. */
+  for (guint g = 0; g < RL_PREFILTER_MINUTIAE; g += 16)
     {
-      const guint64 *cb = e->cyl + (j / RL_CYL_LANES) * RL_CYL_BLOCK + j % RL_CYL_LANES;
-      const guint nbj = e->count[j];
-      __m512i w, x, y;
-      __m512 r, s;
+      const guint64 *lanes = q->lanes + g;
+      const __m512i p0 = _mm512_loadu_si512 (lanes), r0 = _mm512_loadu_si512 (lanes + 8);
+      const __m512i p1 = _mm512_loadu_si512 (lanes + RL_PREFILTER_MINUTIAE);
+      const __m512i r1 = _mm512_loadu_si512 (lanes + RL_PREFILTER_MINUTIAE + 8);
+      const __m512i p2 = _mm512_loadu_si512 (lanes + 2 * RL_PREFILTER_MINUTIAE);
+      const __m512i r2 = _mm512_loadu_si512 (lanes + 2 * RL_PREFILTER_MINUTIAE + 8);
+      const __m512i p3 = _mm512_loadu_si512 (lanes + 3 * RL_PREFILTER_MINUTIAE);
+      const __m512i r3 = _mm512_loadu_si512 (lanes + 3 * RL_PREFILTER_MINUTIAE + 8);
+      const __m512i na = _mm512_cvtepu16_epi32 (_mm256_loadu_si256 ((const __m256i *) (q->count + g)));
+      __m512 best = _mm512_setzero_ps ();
 
-      /* an empty slot scores 0, which never beats a best (≥ 0) */
-      if (nbj == 0)
-        continue;
-      w = _mm512_set1_epi64 ((long long) cb[0]);
-      x = _mm512_popcnt_epi64 (_mm512_xor_si512 (p0, w));
-      y = _mm512_popcnt_epi64 (_mm512_xor_si512 (r0, w));
-      w = _mm512_set1_epi64 ((long long) cb[RL_CYL_LANES]);
-      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p1, w)));
-      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r1, w)));
-      w = _mm512_set1_epi64 ((long long) cb[2 * RL_CYL_LANES]);
-      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p2, w)));
-      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r2, w)));
-      w = _mm512_set1_epi64 ((long long) cb[3 * RL_CYL_LANES]);
-      x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p3, w)));
-      y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r3, w)));
-      r = _mm512_div_ps (one, _mm512_cvtepi32_ps (_mm512_add_epi32 (na, _mm512_set1_epi32 ((int) nbj))));
-      s = _mm512_cvtepi32_ps (_mm512_inserti64x4 (_mm512_castsi256_si512 (_mm512_cvtepi64_epi32 (x)),
-                                                   _mm512_cvtepi64_epi32 (y), 1));
-      best = _mm512_max_ps (best, _mm512_sub_ps (one, _mm512_mul_ps (s, r)));
+      if (g >= q->n)
+        {
+          memset (bests + g, 0, sizeof (float) * (RL_PREFILTER_MINUTIAE - g));
+          break;
+        }
+      for (guint j = 0; j < RL_PREFILTER_ENTRY; j++)
+        {
+          const guint64 *cb = e->cyl + (j / RL_CYL_LANES) * RL_CYL_BLOCK + j % RL_CYL_LANES;
+          const guint nbj = e->count[j];
+          __m512i w, x, y;
+          __m512 r, s;
+
+          /* an empty slot scores 0, which never beats a best (≥ 0) */
+          if (nbj == 0)
+            continue;
+          w = _mm512_set1_epi64 ((long long) cb[0]);
+          x = _mm512_popcnt_epi64 (_mm512_xor_si512 (p0, w));
+          y = _mm512_popcnt_epi64 (_mm512_xor_si512 (r0, w));
+          w = _mm512_set1_epi64 ((long long) cb[RL_CYL_LANES]);
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p1, w)));
+          y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r1, w)));
+          w = _mm512_set1_epi64 ((long long) cb[2 * RL_CYL_LANES]);
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p2, w)));
+          y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r2, w)));
+          w = _mm512_set1_epi64 ((long long) cb[3 * RL_CYL_LANES]);
+          x = _mm512_add_epi64 (x, _mm512_popcnt_epi64 (_mm512_xor_si512 (p3, w)));
+          y = _mm512_add_epi64 (y, _mm512_popcnt_epi64 (_mm512_xor_si512 (r3, w)));
+          r = _mm512_div_ps (one, _mm512_cvtepi32_ps (_mm512_add_epi32 (na, _mm512_set1_epi32 ((int) nbj))));
+          s = _mm512_cvtepi32_ps (_mm512_inserti64x4 (_mm512_castsi256_si512 (_mm512_cvtepi64_epi32 (x)),
+                                                       _mm512_cvtepi64_epi32 (y), 1));
+          best = _mm512_max_ps (best, _mm512_sub_ps (one, _mm512_mul_ps (s, r)));
+        }
+      /* the probe's descriptors past n are not in the sum (0 never enters it) */
+      if (q->n - g < 16)
+        best = _mm512_maskz_mov_ps ((__mmask16) ((1u << (q->n - g)) - 1), best);
+      if (RL_PREFILTER_MINUTIAE == 16)
+        return sum_of_top16_avx512 (best);
+      _mm512_storeu_ps (bests + g, best);
     }
-  /* the probe's descriptors past n are not in the sum (0 never enters it) */
-  return sum_of_top16_avx512 (_mm512_maskz_mov_ps ((__mmask16) ((1u << q->n) - 1), best));
+  /* More than 16 values: the portable code's sum (same values, same order). */
+  return sum_of_top (bests, RL_PREFILTER_MINUTIAE, RL_PREFILTER_TOP);
 }
 #endif
 
