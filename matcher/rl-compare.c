@@ -613,17 +613,6 @@ hmax256 (__m256 v)
   return _mm_cvtss_f32 (m);
 }
 
-/* The same similarities and top-2 with the loops' roles swapped: 16 probe
- * minutiae side by side (two blocks of RL_CYL_LANES: one 512-bit load holds
- * the same word of 8 probe descriptors) against one candidate descriptor at
- * a time, broadcast. Each lane is one probe minutia and keeps its running
- * top-2 over the candidates in order, exactly as the portable loop keeps
- * the row's, so no reduction across lanes is needed at the end of a row
- * (that epilogue cost about as much as the row itself). The similarity is
- * computed with the same operations, in the same order (1 - x · (1/(na +
- * nb)), the reciprocal correctly rounded), and the matcher is compiled
- * without floating-point contraction, so the values are identical. The
- * matrix is stored transposed: sim[j · SIM_T_STRIDE (na) + i]. */
 /* Appends the lanes of k (probe minutiae aidx, candidate minutiae bidx,
  * similarity simv) to the candidate pairs, with their geometry and rank
  * key: candidate_before() as one integer — similarity first, descending (a
@@ -661,9 +650,20 @@ cand_emit (CandGeometry *g, __mmask16 k, __m512 simv, __m512i aidx, __m512i bidx
   g->n = n + __builtin_popcount (k);
 }
 
-/* ... and instead of the top-2 list, the candidate pairs whose similarity
- * reaches sim_min go straight into g (in another order than the portable
- * path's list: the AVX-512 consolidation does not depend on it, see
+/* The same similarities and top-2 with the loops' roles swapped: 16 probe
+ * minutiae side by side (two blocks of RL_CYL_LANES: one 512-bit load holds
+ * the same word of 8 probe descriptors) against one candidate descriptor at
+ * a time, broadcast. Each lane is one probe minutia and keeps its running
+ * top-2 over the candidates in order, exactly as the portable loop keeps
+ * the row's, so no reduction across lanes is needed at the end of a row
+ * (that epilogue cost about as much as the row itself). The similarity is
+ * computed with the same operations, in the same order (1 - x · (1/(na +
+ * nb)), the reciprocal correctly rounded), and the matcher is compiled
+ * without floating-point contraction, so the values are identical. The
+ * matrix is stored transposed: sim[j · SIM_T_STRIDE (na) + i].
+ * Instead of the top-2 list, the candidate pairs whose similarity reaches
+ * sim_min go straight into g (in another order than the portable path's
+ * list: the AVX-512 consolidation does not depend on it, see
  * consolidate_avx512). */
 __attribute__ ((target (AVX512_TARGET)))
 static void
@@ -833,7 +833,7 @@ typedef struct {
   guint sim_si, sim_sj;
   float ax[RL_COMPARE_MAX_MINUTIAE], ay[RL_COMPARE_MAX_MINUTIAE];   /* probe, moved */
   Match matches[4 * RL_COMPARE_MAX_MINUTIAE];
-  guint64 match_keys[4 * RL_COMPARE_MAX_MINUTIAE];   /* pair_up_avx512's, match_key() */
+  guint64 match_keys[4 * RL_COMPARE_MAX_MINUTIAE];   /* the vector pair_up's, match_key() */
   guint64 match_sorted[4 * RL_COMPARE_MAX_MINUTIAE];
 } Scratch;
 
@@ -1014,7 +1014,13 @@ angle_distance16 (__m512 a, __m512 b)
   return _mm512_mask_sub_ps (d, _mm512_cmp_ps_mask (d, pi, _CMP_GT_OQ), two_pi, d);
 }
 
-/* Writes the n keys (n ≤ CAND_ROOM - 16) to sorted, in ascending order,
+/* The most keys sorted at once: the final pairing's matches (up to 512 in
+ * a dense print, not only the candidate pairs' 256). */
+#define SORT_KEYS_MAX (4 * RL_COMPARE_MAX_MINUTIAE)
+G_STATIC_ASSERT (CAND_ROOM <= SORT_KEYS_MAX);
+G_STATIC_ASSERT (sizeof (((Scratch *) NULL)->match_keys) <= SORT_KEYS_MAX * sizeof (guint64));
+
+/* Writes the n keys (n ≤ SORT_KEYS_MAX) to sorted, in ascending order,
  * without a branch on their values: a key's place is how many keys are
  * smaller, or equal and earlier (8 comparisons per instruction). O(n²/8),
  * and n is a handful to a few dozen here. */
@@ -1022,7 +1028,7 @@ __attribute__ ((target (AVX512_TARGET)))
 static inline void
 sort_keys_avx512 (const guint64 *keys, guint n, guint64 *sorted)
 {
-  __m512i v[(CAND_ROOM + 7) / 8];
+  __m512i v[SORT_KEYS_MAX / 8];
   const guint nv = (n + 7) / 8;
 
   for (guint q = 0; q < nv; q++)

@@ -126,7 +126,7 @@ test_random (void)
 {
   const guint sizes[] = { 0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 40, 63, 64, 65, 100, 127, 128, 140 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
-  RlPreparedTemplate *p[2 * G_N_ELEMENTS (sizes)];
+  RlPreparedTemplate *p[2 * G_N_ELEMENTS (sizes) + 2];
   guint n = 0;
 
   for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
@@ -140,6 +140,25 @@ test_random (void)
       p[n++] = rl_prepared_template_new (t);
       p[n++] = rl_prepared_template_new (copy);
     }
+  /* a dense print: 128 minutiae on 40 × 40 px pointing nearly the same way,
+   * so that a probe minutia finds many mates and the final pairing more
+   * matches than it keeps (it keeps 512) */
+  {
+    g_autoptr (RlTemplate) t = random_template (rand, 128);
+    g_autoptr (RlTemplate) copy = NULL;
+
+    for (guint i = 0; i < t->n_minutiae; i++)
+      {
+        t->minutiae[i].x = 130 + g_rand_double_range (rand, 0, 40);
+        t->minutiae[i].y = 180 + g_rand_double_range (rand, 0, 40);
+        t->minutiae[i].angle = 1.0 + g_rand_double_range (rand, -0.2, 0.2);
+      }
+    copy = rl_template_copy (t);
+    for (guint i = 0; i < copy->n_minutiae; i += 2)
+      copy->minutiae[i].y += g_rand_double_range (rand, -2, 2);
+    p[n++] = rl_prepared_template_new (t);
+    p[n++] = rl_prepared_template_new (copy);
+  }
   assert_same_everywhere (p, n);
   for (guint k = 0; k < n; k++)
     rl_prepared_template_free (p[k]);
