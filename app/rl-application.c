@@ -211,7 +211,15 @@ rl_application_dup_workspace_path (RlApplication     *self,
   g_return_val_if_fail (RL_IS_APPLICATION (self), NULL);
 
   if (self->settings != NULL)
-    setting = g_settings_get_string (self->settings, "workspace-path");
+    {
+      g_autofree char *kind = g_settings_get_string (self->settings, "workspace-kind");
+      g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+
+      if (g_str_equal (kind, "server") && *url != '\0')
+        setting = g_steal_pointer (&url);
+      else
+        setting = g_settings_get_string (self->settings, "workspace-path");
+    }
 
   if (self->chosen_path != NULL)
     source = RL_WORKSPACE_SOURCE_CHOSEN, path = g_strdup (self->chosen_path);
@@ -239,12 +247,48 @@ rl_application_open_workspace (RlApplication *self,
 
   g_free (self->chosen_path);
   self->chosen_path = g_strdup (path);
-  g_settings_set_string (self->settings, "workspace-path", path);
+  if (rl_workspace_is_server (path))
+    {
+      g_settings_set_string (self->settings, "workspace-kind", "server");
+      g_settings_set_string (self->settings, "server-url", path);
+    }
+  else
+    {
+      g_settings_set_string (self->settings, "workspace-kind", "file");
+      g_settings_set_string (self->settings, "workspace-path", path);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE_PATH]);
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
     if (RL_IS_WINDOW (l->data))
       rl_window_open_workspace (l->data, path);
+}
+
+gboolean
+rl_workspace_is_server (const char *path)
+{
+  return path != NULL && (g_ascii_strncasecmp (path, "https://", 8) == 0 ||
+                          g_ascii_strncasecmp (path, "http://", 7) == 0);
+}
+
+void
+rl_application_open_server (RlApplication   *self,
+                            const char      *url,
+                            GTlsCertificate *certificate)
+{
+  g_autofree char *pem = NULL;
+
+  g_return_if_fail (RL_IS_APPLICATION (self));
+  g_return_if_fail (url != NULL && rl_workspace_is_server (url));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+
+  if (certificate != NULL)
+    g_object_get (certificate, "certificate-pem", &pem, NULL);
+  g_settings_delay (self->settings);
+  g_settings_set_string (self->settings, "server-url", url);
+  g_settings_set_string (self->settings, "server-certificate", pem ? pem : "");
+  g_settings_apply (self->settings);
+  rl_application_open_workspace (self, url);
 }
 
 static void

@@ -18,10 +18,18 @@ typedef enum {
 
 RlApplication *rl_application_new                 (void);
 GSettings     *rl_application_get_settings        (RlApplication *self);
-/* The workspace file windows open, and where that choice came from. */
+/* The workspace windows open (a file, or a server's https:// address when
+ * the workspace-kind setting says "server"), and where that choice came from. */
 char          *rl_application_dup_workspace_path  (RlApplication *self, RlWorkspaceSource *out_source);
 /* Opens path in every window (signing out) and remembers it in GSettings. */
 void           rl_application_open_workspace      (RlApplication *self, const char *path);
+/* Opens the server at url, pinning certificate (the one the user accepted
+ * after comparing its fingerprint; NULL for http:// or a certificate the
+ * system trusts): kept in the server-url and server-certificate settings. */
+void           rl_application_open_server         (RlApplication *self, const char *url,
+                                                   GTlsCertificate *certificate);
+/* Whether a workspace "path" is a server's address (http:// or https://). */
+gboolean       rl_workspace_is_server             (const char *path);
 /* Asks for a workspace file with a native file chooser, then opens it. */
 void           rl_application_choose_workspace    (RlApplication *self, GtkWindow *parent);
 

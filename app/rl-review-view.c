@@ -819,30 +819,27 @@ rl_review_view_compare_sample (RlReviewView *self,
 
 /* An exclusion of a candidate the matcher scored above the release's match
  * threshold is a confirmed false match (a correction for the tuning loop,
- * with both samples and the reasons). Nothing to report below it. */
+ * with both samples and the reasons): fills *out and says so in told.
+ * FALSE (nothing to report) below it. The store records it with the
+ * conclusion in one transaction (one request on a server). */
 static gboolean
-add_false_match_correction (RlReviewView      *self,
-                            RlSearchCandidate *candidate,
-                            gint64             conclusion_id,
-                            const char        *reasons,
-                            GString           *told,
-                            GError           **error)
+false_match_correction (RlReviewView      *self,
+                        RlSearchCandidate *candidate,
+                        const char        *reasons,
+                        RlCorrection      *out,
+                        GString           *told)
 {
-  RlCorrection correction = {
+  if (isnan (self->match_threshold) || candidate->score < self->match_threshold)
+    return FALSE;
+  *out = (RlCorrection) {
     .kind = RL_CORRECTION_FALSE_MATCH,
     .probe_sample_id = self->search->probe_sample_id,
     .candidate_sample_id = candidate->sample_id,
     .search_id = self->search->id,
-    .conclusion_id = conclusion_id,
     .release_id = self->search->release_id,
     .score = candidate->score,
     .reason = (char *) reasons,
   };
-
-  if (isnan (self->match_threshold) || candidate->score < self->match_threshold)
-    return TRUE;
-  if (rl_store_add_correction (rl_session_get_store (self->session), &correction, error) == 0)
-    return FALSE;
   g_string_append_printf (told, _("; confirmed false match reported (score %.1f is above the match threshold %.1f)"),
                           candidate->score, self->match_threshold);
   return TRUE;
@@ -860,6 +857,8 @@ rl_review_view_record_conclusion (RlReviewView *self,
   g_autoptr(GPtrArray) conclusions = NULL;
   RlConclusion conclusion = { 0 };
   RlConclusion *previous;
+  RlCorrection correction = { 0 };
+  gboolean with_correction = FALSE;
   gint64 sample_id, id;
   g_autoptr(GString) told = g_string_new (NULL);
 
@@ -899,13 +898,6 @@ rl_review_view_record_conclusion (RlReviewView *self,
   conclusion.notes = (char *) notes;
   conclusion.supersedes = previous ? previous->id : 0;
 
-  if (!rl_store_begin (store, error))
-    goto fail;
-  if ((id = rl_store_add_conclusion (store, &conclusion, error)) == 0)
-    {
-      rl_store_rollback (store);
-      goto fail;
-    }
   g_string_append_printf (told, _("%s recorded"), rl_decision_to_label (decision));
   if (previous)
     {
@@ -913,35 +905,26 @@ rl_review_view_record_conclusion (RlReviewView *self,
       g_string_append_printf (told, _(" (supersedes the %s of %s)"), rl_decision_to_label (previous->decision), was);
     }
 
-  /* Corrections for the tuning loop, with both samples and the reasons. */
+  /* Corrections for the tuning loop, with both samples and the reasons,
+   * recorded with the conclusion or not at all. */
   if (candidate != NULL && decision == RL_DECISION_EXCLUSION)
-    {
-      if (!add_false_match_correction (self, candidate, id, reasons, told, error))
-        {
-          rl_store_rollback (store);
-          goto fail;
-        }
-    }
+    with_correction = false_match_correction (self, candidate, reasons, &correction, told);
   else if (candidate == NULL && decision == RL_DECISION_IDENTIFICATION)
     {
-      RlCorrection correction = {
+      correction = (RlCorrection) {
         .kind = RL_CORRECTION_MISSED_MATCH,
         .probe_sample_id = self->search->probe_sample_id,
         .candidate_sample_id = sample_id,
         .search_id = self->search->id,
-        .conclusion_id = id,
         .release_id = self->search->release_id,
         .score = self->comparison_result ? self->comparison_result->score : NAN,
         .reason = (char *) reasons,
       };
-      if (rl_store_add_correction (store, &correction, error) == 0)
-        {
-          rl_store_rollback (store);
-          goto fail;
-        }
+      with_correction = TRUE;
       g_string_append (told, _("; missed match reported (the print was not on the candidate list)"));
     }
-  if (!rl_store_commit (store, error))
+  if ((id = rl_store_add_conclusion_with_correction (store, &conclusion, with_correction ? &correction : NULL,
+                                                     error)) == 0)
     goto fail;
   if (decision == RL_DECISION_IDENTIFICATION)
     g_string_append (told, _("; the search goes to verification"));
@@ -997,6 +980,8 @@ rl_review_view_decide_dispute (RlReviewView *self,
   RlStore *store;
   RlSearchCandidate *candidate;
   g_autoptr(GString) told = g_string_new (NULL);
+  RlCorrection correction = { 0 };
+  gboolean with_correction = FALSE;
   gint64 id;
 
   g_return_val_if_fail (RL_IS_REVIEW_VIEW (self), 0);
@@ -1017,16 +1002,11 @@ rl_review_view_decide_dispute (RlReviewView *self,
                    self->to_verify->candidate_sample_id);
       goto fail;
     }
-  if (!rl_store_begin (store, error))
+  if (candidate != NULL && decision == RL_DECISION_EXCLUSION)
+    with_correction = false_match_correction (self, candidate, reasons, &correction, told);
+  if ((id = rl_store_decide_dispute_with_correction (store, self->search->id, decision, reasons,
+                                                     with_correction ? &correction : NULL, error)) == 0)
     goto fail;
-  if ((id = rl_store_decide_dispute (store, self->search->id, decision, reasons, error)) == 0 ||
-      (candidate != NULL && decision == RL_DECISION_EXCLUSION &&
-       !add_false_match_correction (self, candidate, id, reasons, told, error)) ||
-      !rl_store_commit (store, error))
-    {
-      rl_store_rollback (store);
-      goto fail;
-    }
   g_string_prepend (told, _("Final decision recorded; the search is completed"));
   clear_error (self);
   _rl_review_view_toast (self, told->str);

@@ -2,6 +2,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rl-remote.h"
 #include "rl-session.h"
 
 struct _RlSession {
@@ -30,6 +31,9 @@ rl_session_finalize (GObject *object)
 {
   RlSession *self = RL_SESSION (object);
 
+  /* A server session ends with the window: no token is left valid. */
+  if (self->user != NULL && self->store != NULL && rl_store_is_remote (self->store))
+    rl_remote_sign_out (self->store, NULL);
   g_clear_pointer (&self->user, rl_user_free);
   g_clear_pointer (&self->store, rl_store_close);
   g_clear_pointer (&self->role_summary, g_free);
@@ -163,6 +167,12 @@ rl_session_sign_in (RlSession   *self,
   g_return_val_if_fail (RL_IS_SESSION (self), FALSE);
   g_return_val_if_fail (username != NULL, FALSE);
 
+  if (rl_store_is_remote (self->store))
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION,
+                   _("Signing in to a server needs a password"));
+      return FALSE;
+    }
   if (!(user = rl_store_get_user_by_name (self->store, username, error)))
     return FALSE;
   /* What the user does from now on is done, and audited, in their name. */
@@ -178,6 +188,45 @@ rl_session_sign_in (RlSession   *self,
   return TRUE;
 }
 
+gboolean
+rl_session_sign_in_with_password (RlSession  *self,
+                                  const char *username,
+                                  const char *password,
+                                  GError    **error)
+{
+  RlUser *user;
+
+  g_return_val_if_fail (RL_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (username != NULL && password != NULL, FALSE);
+
+  if (!rl_store_is_remote (self->store))
+    return rl_session_sign_in (self, username, error);
+  if (self->user != NULL)
+    rl_session_sign_out (self);
+  if (!(user = rl_remote_sign_in (self->store, username, password, error)))
+    return FALSE;
+  self->user = user;
+  g_debug ("Signed in as %s (%s) to %s", user->username, rl_role_to_id (user->role), rl_session_get_path (self));
+  notify_user (self);
+  return TRUE;
+}
+
+gboolean
+rl_session_is_remote (RlSession *self)
+{
+  g_return_val_if_fail (RL_IS_SESSION (self), FALSE);
+  return rl_store_is_remote (self->store);
+}
+
+char *
+rl_session_dup_workspace_name (RlSession *self)
+{
+  g_return_val_if_fail (RL_IS_SESSION (self), NULL);
+  if (rl_store_is_remote (self->store))
+    return g_strdup (rl_remote_get_host (self->store));
+  return g_path_get_basename (rl_store_get_path (self->store));
+}
+
 void
 rl_session_sign_out (RlSession *self)
 {
@@ -185,7 +234,16 @@ rl_session_sign_out (RlSession *self)
 
   if (self->user == NULL)
     return;
-  rl_store_set_actor (self->store, 0, NULL);
+  if (rl_store_is_remote (self->store))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The token is forgotten here even when the server cannot be told. */
+      if (!rl_remote_sign_out (self->store, &error))
+        g_debug ("Signing out of %s: %s", rl_session_get_path (self), error->message);
+    }
+  else
+    rl_store_set_actor (self->store, 0, NULL);
   g_clear_pointer (&self->user, rl_user_free);
   notify_user (self);
 }

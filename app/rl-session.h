@@ -20,6 +20,17 @@ const char   *rl_session_get_path         (RlSession *self);
 /* The signed-in user, or NULL when nobody is signed in. */
 const RlUser *rl_session_get_user         (RlSession *self);
 gboolean      rl_session_sign_in          (RlSession *self, const char *username, GError **error);
+/* A remote workspace: signs in to the server with a password (POST
+ * /api/v1/session); the server then acts for this user on every call. */
+gboolean      rl_session_sign_in_with_password (RlSession *self, const char *username, const char *password,
+                                                GError **error);
+/* Whether the store is a server (rl_store_open_remote). */
+gboolean      rl_session_is_remote        (RlSession *self);
+/* A short name of the workspace for titles: the file's name, or the
+ * server's host for a remote workspace. */
+char         *rl_session_dup_workspace_name (RlSession *self);
+/* On a remote workspace this also ends the session on the server (DELETE
+ * /api/v1/session). */
 void          rl_session_sign_out         (RlSession *self);
 /* Translated "Display Name" and "Role · AGENCY" of the signed-in user, "" if none. */
 const char   *rl_session_get_display_name (RlSession *self);

@@ -12,12 +12,17 @@ struct _RlSignInView {
   GtkLabel   *workspace_label;
   GtkListBox *user_list;
   GtkLabel   *message_label;
+  GtkWidget  *password_box;
+  AdwEntryRow *username_row;
+  AdwEntryRow *password_row;
+  GtkButton  *sign_in_button;
 };
 
 G_DEFINE_FINAL_TYPE (RlSignInView, rl_sign_in_view, GTK_TYPE_WIDGET)
 
 enum {
   USER_CHOSEN,
+  PASSWORD_GIVEN,
   N_SIGNALS
 };
 
@@ -32,6 +37,29 @@ on_row_activated (RlSignInView  *self,
 
   if (username != NULL)
     g_signal_emit (self, signals[USER_CHOSEN], 0, username);
+}
+
+static void
+on_username_activated (RlSignInView *self,
+                       AdwEntryRow  *row)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+}
+
+static void
+on_sign_in_clicked (RlSignInView *self,
+                    GtkWidget    *widget)
+{
+  g_autofree char *username = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row))));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (*username == '\0')
+    {
+      rl_sign_in_view_show_message (self, _("Type your user name."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+      return;
+    }
+  g_signal_emit (self, signals[PASSWORD_GIVEN], 0, username, password);
 }
 
 static void
@@ -56,13 +84,27 @@ rl_sign_in_view_class_init (RlSignInViewClass *klass)
   signals[USER_CHOSEN] =
     g_signal_new ("user-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * RlSignInView::password-given:
+   * @username: the sign-in name typed
+   * @password: the password typed (a remote workspace)
+   */
+  signals[PASSWORD_GIVEN] =
+    g_signal_new ("password-given", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-sign-in-view.ui");
   gtk_widget_class_bind_template_child (widget_class, RlSignInView, scroller);
   gtk_widget_class_bind_template_child (widget_class, RlSignInView, workspace_label);
   gtk_widget_class_bind_template_child (widget_class, RlSignInView, user_list);
   gtk_widget_class_bind_template_child (widget_class, RlSignInView, message_label);
+  gtk_widget_class_bind_template_child (widget_class, RlSignInView, password_box);
+  gtk_widget_class_bind_template_child (widget_class, RlSignInView, username_row);
+  gtk_widget_class_bind_template_child (widget_class, RlSignInView, password_row);
+  gtk_widget_class_bind_template_child (widget_class, RlSignInView, sign_in_button);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_username_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "rl-sign-in-view");
 }
@@ -108,8 +150,24 @@ rl_sign_in_view_set_session (RlSignInView *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->user_list))))
     gtk_list_box_remove (self->user_list, child);
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), FALSE);
+  gtk_widget_set_visible (self->password_box, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   if (session == NULL)
     return;
+
+  /* A server: the user proves who they are with a password; the server
+   * keeps its list of users to itself until then. */
+  if (rl_session_is_remote (session))
+    {
+      g_autofree char *host = rl_session_dup_workspace_name (session);
+
+      text = g_strdup_printf (_("Sign in to the Ridgeline server “%s”."), host);
+      gtk_label_set_text (self->workspace_label, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->workspace_label), rl_session_get_path (session));
+      gtk_widget_set_visible (GTK_WIDGET (self->user_list), FALSE);
+      gtk_widget_set_visible (self->password_box, TRUE);
+      return;
+    }
 
   basename = g_path_get_basename (rl_session_get_path (session));
   text = g_strdup_printf (_("Choose who you are to open the workspace “%s”."), basename);
@@ -133,4 +191,34 @@ rl_sign_in_view_set_session (RlSignInView *self,
                             "“ridgeline-cli demo” builds a demo workspace with users."));
       gtk_widget_set_visible (GTK_WIDGET (self->message_label), TRUE);
     }
+}
+
+void
+rl_sign_in_view_show_message (RlSignInView *self,
+                              const char   *message)
+{
+  g_return_if_fail (RL_IS_SIGN_IN_VIEW (self));
+
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && *message != '\0');
+}
+
+void
+rl_sign_in_view_focus (RlSignInView *self)
+{
+  g_return_if_fail (RL_IS_SIGN_IN_VIEW (self));
+
+  if (!gtk_widget_get_visible (self->password_box))
+    return;
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->username_row)) == '\0')
+    gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+}
+
+void
+rl_sign_in_view_clear_password (RlSignInView *self)
+{
+  g_return_if_fail (RL_IS_SIGN_IN_VIEW (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
 }

@@ -2,6 +2,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rl-remote.h"
 #include "rl-window-private.h"
 #include "pages/rl-audit-page.h"
 #include "pages/rl-hits-page.h"
@@ -139,7 +140,16 @@ show_signed_in_user (RlWindow *self)
   /* TRANSLATORS: tooltip of the header's user button: "Signed in as Dana Reyes (Supervisor · CBP)" */
   tooltip = g_strdup_printf (_("Signed in as %s (%s)"), name, role);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_button), tooltip);
-  adw_window_title_set_subtitle (self->page_title, user ? role : NULL);
+  if (user != NULL && rl_session_is_remote (self->session))
+    {
+      /* A server workspace says which server it is, always in sight. */
+      g_autofree char *host = rl_session_dup_workspace_name (self->session);
+      /* TRANSLATORS: header subtitle on a server workspace: "Examiner · FBI — on ridgeline.example" */
+      g_autofree char *subtitle = g_strdup_printf (_("%s — on %s"), role, host);
+      adw_window_title_set_subtitle (self->page_title, subtitle);
+    }
+  else
+    adw_window_title_set_subtitle (self->page_title, user ? role : NULL);
 }
 
 /* The first shown search entry under a widget (a page's filter), or NULL. */
@@ -176,21 +186,54 @@ focus_page (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void show_session (RlWindow *self);
+
 static void
 on_user_chosen (RlWindow     *self,
                 const char   *username,
                 RlSignInView *view)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *last = NULL;
-  int first_allowed = -1;
-  int to_show;
 
   if (!rl_session_sign_in (self->session, username, &error))
     {
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
       return;
     }
+  show_session (self);
+}
+
+/* A server workspace: the server checks the password and from then on
+ * acts for this user. */
+static void
+on_password_given (RlWindow     *self,
+                   const char   *username,
+                   const char   *password,
+                   RlSignInView *view)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->session == NULL)
+    return;
+  if (!rl_session_sign_in_with_password (self->session, username, password, &error))
+    {
+      rl_sign_in_view_show_message (view, error->message);
+      rl_sign_in_view_clear_password (view);
+      rl_sign_in_view_focus (view);
+      return;
+    }
+  rl_sign_in_view_show_message (view, NULL);
+  rl_sign_in_view_clear_password (view);
+  show_session (self);
+}
+
+/* After signing in: the pages the role allows, the last one shown. */
+static void
+show_session (RlWindow *self)
+{
+  g_autofree char *last = NULL;
+  int first_allowed = -1;
+  int to_show;
 
   for (guint i = 0; i < G_N_ELEMENTS (page_info); i++)
     {
@@ -242,7 +285,18 @@ show_error (RlWindow     *self,
   const char *command = NULL;
   g_autofree char *description = NULL;
 
-  if (g_error_matches (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND))
+  if (rl_workspace_is_server (path))
+    {
+      title = _("Cannot Reach the Server");
+      hint = _("Check that ridgeline-server runs there, or change the server in Preferences (Ctrl+,).");
+      if (g_error_matches (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION))
+        {
+          title = _("The Server’s Certificate Is Not Accepted");
+          hint = _("Open Preferences (Ctrl+,), choose Server and Connect: compare the certificate’s "
+                   "fingerprint with the one the server’s administrator gives you, then accept it.");
+        }
+    }
+  else if (g_error_matches (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND))
     {
       title = _("No Workspace Found");
       hint = _("Choose a workspace file, or create a demo workspace with this command:");
@@ -268,6 +322,29 @@ show_error (RlWindow     *self,
   gtk_stack_set_visible_child_name (self->main_stack, "error");
 }
 
+/* The certificate the user accepted for this server in Preferences (the
+ * server-url and server-certificate settings), or NULL. */
+static GTlsCertificate *
+pinned_certificate (RlWindow   *self,
+                    const char *url)
+{
+  g_autofree char *pinned_url = NULL, *pem = NULL, *a = NULL, *b = NULL;
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *certificate;
+
+  if (self->settings == NULL)
+    return NULL;
+  pinned_url = g_settings_get_string (self->settings, "server-url");
+  pem = g_settings_get_string (self->settings, "server-certificate");
+  a = rl_remote_normalize_url (url, NULL);
+  b = rl_remote_normalize_url (pinned_url, NULL);
+  if (a == NULL || g_strcmp0 (a, b) != 0 || *pem == '\0')
+    return NULL;
+  if (!(certificate = g_tls_certificate_new_from_pem (pem, -1, &error)))
+    g_warning ("The accepted certificate of %s cannot be read: %s", url, error->message);
+  return certificate;
+}
+
 void
 rl_window_open_workspace (RlWindow   *self,
                           const char *path)
@@ -286,7 +363,14 @@ rl_window_open_workspace (RlWindow   *self,
   rl_sign_in_view_set_session (self->sign_in_view, NULL);
   g_clear_object (&self->session);
 
-  if (!(store = rl_store_open (path, &error)))
+  if (rl_workspace_is_server (path))
+    {
+      g_autoptr(GTlsCertificate) pinned = pinned_certificate (self, path);
+      store = rl_store_open_remote (path, pinned, &error);
+    }
+  else
+    store = rl_store_open (path, &error);
+  if (store == NULL)
     {
       g_debug ("Cannot open %s: %s", path, error->message);
       show_error (self, path, error);
@@ -298,10 +382,11 @@ rl_window_open_workspace (RlWindow   *self,
   for (guint i = 0; i < self->pages->len; i++)
     rl_page_set_session (g_ptr_array_index (self->pages, i), self->session);
   rl_sign_in_view_set_session (self->sign_in_view, self->session);
-  basename = g_path_get_basename (path);
+  basename = rl_session_dup_workspace_name (self->session);
   adw_window_title_set_subtitle (self->sign_in_title, basename);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
   gtk_window_set_title (GTK_WINDOW (self), "Ridgeline");
+  rl_sign_in_view_focus (self->sign_in_view);
   _rl_window_update_actions (self);
 }
 
@@ -417,6 +502,8 @@ rl_window_init (RlWindow *self)
     }
   _rl_window_update_actions (self);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
+  g_signal_connect_object (self->sign_in_view, "password-given", G_CALLBACK (on_password_given), self,
+                           G_CONNECT_SWAPPED);
 }
 
 RlWindow *

@@ -12,7 +12,9 @@ G_DECLARE_FINAL_TYPE (RlWindow, rl_window, RL, WINDOW, AdwApplicationWindow)
 
 RlWindow   *rl_window_new            (RlApplication *app);
 /* Closes the open workspace (signing out) and opens path: the sign-in view
- * on success, an error page saying what is wrong otherwise. */
+ * on success, an error page saying what is wrong otherwise. path may be a
+ * server's address (https://host:port): a remote workspace, whose
+ * certificate is the one accepted in Preferences (server-certificate). */
 void        rl_window_open_workspace (RlWindow *self, const char *path);
 /* The open workspace, NULL when it could not be opened. */
 RlSession  *rl_window_get_session    (RlWindow *self);

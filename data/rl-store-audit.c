@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-private.h"
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -123,6 +124,8 @@ gboolean
 rl_store_audit (RlStore *self, const char *action, const char *object_kind, gint64 object_id,
                 const char *purpose, const char *details_json, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_audit (self, action, object_kind, object_id, purpose, details_json, error);
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (action != NULL && action[0] != '\0', FALSE);
 
@@ -159,6 +162,8 @@ GPtrArray *
 rl_store_list_audit (RlStore *self, const char *object_kind, gint64 object_id, gint64 user_id, guint limit,
                      GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_audit (self, object_kind, object_id, user_id, limit, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_audit_entry_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -189,6 +194,8 @@ rl_store_list_audit (RlStore *self, const char *object_kind, gint64 object_id, g
 RlAuditReport *
 rl_store_verify_audit (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    { rl_remote_unavailable (error, _("Checking the audit chain")); return NULL; }
   g_autoptr(RlAuditReport) report = g_new0 (RlAuditReport, 1);
   g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
   sqlite3_stmt *stmt = NULL;

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-private.h"
 
 #include <string.h>
 
@@ -463,6 +464,8 @@ fail:
 GBytes *
 rl_store_get_image (RlStore *self, const char *sha256, char **out_format, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_image (self, sha256, out_format, error);
   GBytes *bytes = NULL;
   sqlite3_stmt *stmt;
   int rc;
@@ -614,6 +617,8 @@ sample_from_row (sqlite3_stmt *stmt)
 RlSample *
 rl_store_get_sample (RlStore *self, gint64 sample_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_sample (self, sample_id, error);
   RlSample *s = NULL;
   sqlite3_stmt *stmt;
 
@@ -648,6 +653,8 @@ list_samples (RlStore *self, sqlite3_stmt *stmt, gint64 id, GError **error)
 GPtrArray *
 rl_store_list_samples (RlStore *self, gint64 encounter_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_samples (self, encounter_id, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -659,6 +666,8 @@ rl_store_list_samples (RlStore *self, gint64 encounter_id, GError **error)
 GPtrArray *
 rl_store_list_identity_samples (RlStore *self, gint64 identity_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_identity_samples (self, identity_id, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -670,6 +679,8 @@ rl_store_list_identity_samples (RlStore *self, gint64 identity_id, GError **erro
 GBytes *
 rl_store_get_sample_template (RlStore *self, gint64 sample_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_sample_template (self, sample_id, error);
   GBytes *bytes = NULL;
   sqlite3_stmt *stmt;
   int rc;
@@ -738,6 +749,8 @@ fail:
 gboolean
 rl_store_foreach_template (RlStore *self, RlStoreTemplateFunc func, gpointer user_data, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_unavailable (error, _("Reading every template"));
   sqlite3_stmt *stmt = NULL;
   int rc;
 

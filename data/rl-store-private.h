@@ -24,7 +24,16 @@ struct _RlStore {
    * replaced). */
   gpointer       search_cache;
   GDestroyNotify search_cache_free;
+  /* A remote workspace (db is NULL then): every wired rl_store_* function
+   * starts with `if (self->remote) return rl_remote_xxx (self, ...)`. */
+  struct _RlRemote *remote;
 };
+
+/* On a remote store (no database), sets "what is not available on a remote
+ * workspace yet" and returns TRUE: `if (rl_store_not_remote (...)) return`.
+ * rl_store_stmt and the transaction calls check it too, so a function not
+ * wired for a remote workspace fails there and never reads a local file. */
+gboolean rl_store_refuse_remote (RlStore *self, GError **error, const char *what);
 
 /* Frees the search gallery cache, if any (the next search reloads it). */
 void rl_store_drop_search_cache (RlStore *self);

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-private.h"
 
 static const RlEnumEntry state_table[] = {
   { RL_RELEASE_DRAFT, "draft", N_("Draft") },
@@ -59,6 +60,8 @@ get_one (RlStore *self, sqlite3_stmt *stmt, GError **error, const char *missing)
 RlMatcherRelease *
 rl_store_get_release (RlStore *self, gint64 release_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_release (self, release_id, error);
   g_autofree char *missing = NULL;
   sqlite3_stmt *stmt;
 
@@ -231,6 +234,8 @@ rl_store_get_release_report (RlStore *self, gint64 release_id, GError **error)
 gboolean
 rl_store_review_release (RlStore *self, gint64 release_id, gboolean approve, const char *comment, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_review_release (self, release_id, approve, comment, error);
   g_autoptr(RlMatcherRelease) r = NULL;
   sqlite3_stmt *stmt;
 

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-private.h"
 
 #include <math.h>
 
@@ -237,6 +238,8 @@ collect_searches (RlStore *self, sqlite3_stmt *stmt, GError **error)
 RlSearch *
 rl_store_get_search (RlStore *self, gint64 search_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_search (self, search_id, error);
   g_autoptr(GPtrArray) list = NULL;
   sqlite3_stmt *stmt;
 
@@ -257,6 +260,8 @@ rl_store_get_search (RlStore *self, gint64 search_id, GError **error)
 GPtrArray *
 rl_store_list_searches (RlStore *self, RlSearchStatus status, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_searches (self, status, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -269,6 +274,8 @@ rl_store_list_searches (RlStore *self, RlSearchStatus status, GError **error)
 GPtrArray *
 rl_store_list_work_queue (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_work_queue (self, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -297,6 +304,8 @@ rl_store_list_work_queue (RlStore *self, GError **error)
 GPtrArray *
 rl_store_list_candidates (RlStore *self, gint64 search_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_candidates (self, search_id, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_search_candidate_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -365,6 +374,8 @@ explain_search_refusal (RlStore *self, gint64 search_id, GError **error)
 gboolean
 rl_store_claim_search (RlStore *self, gint64 search_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_claim_search (self, search_id, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -399,6 +410,8 @@ fail:
 gboolean
 rl_store_release_search (RlStore *self, gint64 search_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_release_search (self, search_id, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -433,6 +446,8 @@ fail:
 gboolean
 rl_store_assign_search (RlStore *self, gint64 search_id, gint64 examiner_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_assign_search (self, search_id, examiner_id, error);
   g_autoptr(RlUser) examiner = NULL;
   g_autofree char *details = NULL;
   sqlite3_stmt *stmt;
@@ -520,6 +535,8 @@ rl_store_set_search_status (RlStore *self, gint64 search_id, RlSearchStatus stat
 gboolean
 rl_store_record_candidate_view (RlStore *self, gint64 candidate_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_record_candidate_view (self, candidate_id, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -557,6 +574,8 @@ fail:
 gboolean
 rl_store_candidate_seen (RlStore *self, gint64 search_id, gint64 user_id, gboolean *out_seen, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_candidate_seen (self, search_id, user_id, out_seen, error);
   sqlite3_stmt *stmt;
   gint64 seen = 0;
 
@@ -577,6 +596,8 @@ gint64
 rl_store_add_probe_analysis (RlStore *self, gint64 search_id, gboolean of_value, const char *notes,
                              const char *markup_json, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_add_probe_analysis (self, search_id, of_value, notes, markup_json, error);
   sqlite3_stmt *stmt;
   gboolean seen = FALSE;
   gint64 id;
@@ -637,6 +658,8 @@ rl_verification_free (RlVerification *v)
 gint64
 rl_store_add_conclusion (RlStore *self, const RlConclusion *c, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_add_conclusion (self, c, error);
   sqlite3_stmt *stmt;
   gint64 id, search_id = c->search_id, probe = c->probe_sample_id, candidate_sample = c->candidate_sample_id;
   g_autofree char *details = NULL;
@@ -800,6 +823,8 @@ rl_store_get_conclusion (RlStore *self, gint64 conclusion_id, GError **error)
 GPtrArray *
 rl_store_list_conclusions (RlStore *self, gint64 search_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_conclusions (self, search_id, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_conclusion_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -823,6 +848,8 @@ rl_store_list_conclusions (RlStore *self, gint64 search_id, GError **error)
 RlConclusion *
 rl_store_get_disputed_conclusion (RlStore *self, gint64 search_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_disputed_conclusion (self, search_id, error);
   sqlite3_stmt *stmt;
   RlConclusion *found = NULL;
   int rc;
@@ -852,6 +879,8 @@ rl_store_get_disputed_conclusion (RlStore *self, gint64 search_id, GError **erro
 gint64
 rl_store_get_dispute_decision (RlStore *self, gint64 search_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_dispute_decision (self, search_id, error);
   sqlite3_stmt *stmt;
   gint64 id = 0;
   int rc;
@@ -946,6 +975,8 @@ raise_identification_hit (RlStore *self, gint64 search_id, gint64 candidate_id, 
 gint64
 rl_store_decide_dispute (RlStore *self, gint64 search_id, RlDecision decision, const char *reasons, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_decide_dispute (self, search_id, decision, reasons, error);
   g_autoptr(RlSearch) search = NULL;
   g_autoptr(RlConclusion) disputed = NULL;
   g_autoptr(GPtrArray) verifications = NULL;
@@ -1031,6 +1062,8 @@ gint64
 rl_store_add_verification (RlStore *self, gint64 conclusion_id, gboolean blind, gboolean agrees, RlDecision decision,
                            const char *reasons, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_add_verification (self, conclusion_id, blind, agrees, decision, reasons, error);
   g_autoptr(RlConclusion) conclusion = NULL;
   g_autofree char *details = NULL;
   sqlite3_stmt *stmt;
@@ -1103,6 +1136,8 @@ fail:
 GPtrArray *
 rl_store_list_verifications (RlStore *self, gint64 conclusion_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_verifications (self, conclusion_id, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_verification_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -1327,6 +1362,8 @@ rl_correction_free (RlCorrection *c)
 gint64
 rl_store_add_correction (RlStore *self, const RlCorrection *c, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_add_correction (self, c, error);
   sqlite3_stmt *stmt;
   gint64 id;
   g_autofree char *details = NULL;
@@ -1426,6 +1463,8 @@ correction_from_row (sqlite3_stmt *stmt)
 RlCorrection *
 rl_store_get_correction (RlStore *self, gint64 correction_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_correction (self, correction_id, error);
   RlCorrection *c = NULL;
   sqlite3_stmt *stmt;
 
@@ -1441,6 +1480,8 @@ rl_store_get_correction (RlStore *self, gint64 correction_id, GError **error)
 GPtrArray *
 rl_store_list_corrections (RlStore *self, RlCorrectionStatus status, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_corrections (self, status, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_correction_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -1502,4 +1543,73 @@ rl_store_review_correction (RlStore *self, gint64 correction_id, gboolean accept
 fail:
   rl_store_rollback (self);
   return FALSE;
+}
+
+/* ------------------------------------------- compound steps of the review */
+
+gint64
+rl_store_add_conclusion_with_correction (RlStore *self, const RlConclusion *conclusion,
+                                         const RlCorrection *correction, GError **error)
+{
+  RlCorrection filled;
+  gint64 id;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (conclusion != NULL, 0);
+
+  if (self->remote != NULL)
+    return rl_remote_add_conclusion_with_correction (self, conclusion, correction, error);
+  if (!rl_store_begin (self, error))
+    return 0;
+  if ((id = rl_store_add_conclusion (self, conclusion, error)) == 0)
+    goto fail;
+  if (correction != NULL)
+    {
+      filled = *correction;
+      filled.conclusion_id = id;
+      if (filled.search_id == 0)
+        filled.search_id = conclusion->search_id;
+      if (rl_store_add_correction (self, &filled, error) == 0)
+        goto fail;
+    }
+  if (!rl_store_commit (self, error))
+    return 0;
+  return id;
+
+fail:
+  rl_store_rollback (self);
+  return 0;
+}
+
+gint64
+rl_store_decide_dispute_with_correction (RlStore *self, gint64 search_id, RlDecision decision, const char *reasons,
+                                         const RlCorrection *correction, GError **error)
+{
+  RlCorrection filled;
+  gint64 id;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (self->remote != NULL)
+    return rl_remote_decide_dispute_with_correction (self, search_id, decision, reasons, correction, error);
+  if (!rl_store_begin (self, error))
+    return 0;
+  if ((id = rl_store_decide_dispute (self, search_id, decision, reasons, error)) == 0)
+    goto fail;
+  if (correction != NULL)
+    {
+      filled = *correction;
+      filled.conclusion_id = id;
+      if (filled.search_id == 0)
+        filled.search_id = search_id;
+      if (rl_store_add_correction (self, &filled, error) == 0)
+        goto fail;
+    }
+  if (!rl_store_commit (self, error))
+    return 0;
+  return id;
+
+fail:
+  rl_store_rollback (self);
+  return 0;
 }

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-private.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -64,7 +65,13 @@ rl_store_fail (RlStore *self, GError **error, const char *what)
 sqlite3_stmt *
 rl_store_stmt (RlStore *self, const char *sql, GError **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  sqlite3_stmt *stmt;
+
+  /* A remote store has no database: whatever reached here is not wired for
+   * a remote workspace yet, and must not read anything local. */
+  if (rl_store_refuse_remote (self, error, _("This part of Ridgeline")))
+    return NULL;
+  stmt = g_hash_table_lookup (self->statements, sql);
 
   if (stmt != NULL)
     {
@@ -257,9 +264,20 @@ rl_json_object (const char *first_key, ...)
 
 /* ------------------------------------------------------- transactions */
 
+gboolean
+rl_store_refuse_remote (RlStore *self, GError **error, const char *what)
+{
+  if (self->remote == NULL)
+    return FALSE;
+  rl_remote_unavailable (error, what);
+  return TRUE;
+}
+
 static gboolean
 exec (RlStore *self, const char *sql, GError **error, const char *what)
 {
+  if (rl_store_refuse_remote (self, error, what))
+    return FALSE;
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     return rl_store_fail (self, error, what);
   return TRUE;
@@ -270,6 +288,8 @@ rl_store_begin (RlStore *self, GError **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
+  if (self->remote)
+    return rl_remote_begin (self, error);
   if (self->tx_depth == 0)
     {
       /* IMMEDIATE: take the write lock now, so that the audit chain's last
@@ -291,6 +311,9 @@ gboolean
 rl_store_commit (RlStore *self, GError **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->remote)
+    return rl_remote_commit (self, error);
   g_return_val_if_fail (self->tx_depth > 0, FALSE);
 
   if (self->tx_depth == 1)
@@ -318,6 +341,12 @@ void
 rl_store_rollback (RlStore *self)
 {
   g_return_if_fail (self != NULL);
+
+  if (self->remote)
+    {
+      rl_remote_rollback (self);
+      return;
+    }
   g_return_if_fail (self->tx_depth > 0);
 
   /* Rolled-back samples may leave ids that the next samples reuse. */
@@ -476,6 +505,35 @@ rl_store_create (const char *path, GError **error)
   return store_open (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
 }
 
+RlStore *
+rl_store_open_remote (const char *url, GTlsCertificate *pinned, GError **error)
+{
+  g_autoptr(RlStore) self = NULL;
+  RlRemote *remote;
+
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (pinned == NULL || G_IS_TLS_CERTIFICATE (pinned), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(remote = rl_remote_new (url, pinned, error)))
+    return NULL;
+  self = g_new0 (RlStore, 1);
+  self->remote = remote;
+  self->path = g_strdup (rl_remote_get_url (self));
+  /* Something must answer there as a Ridgeline server before the sign-in
+   * view offers to sign in. */
+  if (!rl_remote_check_server (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+gboolean
+rl_store_is_remote (RlStore *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->remote != NULL;
+}
+
 void
 rl_store_drop_search_cache (RlStore *self)
 {
@@ -494,7 +552,9 @@ rl_store_close (RlStore *self)
     rl_store_rollback (self);
   rl_store_drop_search_cache (self);
   g_clear_pointer (&self->statements, g_hash_table_unref);
-  sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->remote, rl_remote_free);
+  if (self->db)
+    sqlite3_close_v2 (self->db);
   g_free (self->actor_name);
   g_free (self->path);
   g_free (self);
@@ -516,6 +576,8 @@ rl_store_check_integrity (RlStore *self, GError **error)
 
   g_return_val_if_fail (self != NULL, FALSE);
 
+  if (rl_store_refuse_remote (self, error, _("Checking the workspace file")))
+    return FALSE;
   if (sqlite3_prepare_v2 (self->db, "PRAGMA integrity_check(20)", -1, &stmt, NULL) != SQLITE_OK)
     return rl_store_fail (self, error, _("Cannot check the workspace"));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -610,6 +672,20 @@ rl_user_free (RlUser *user)
   g_free (user);
 }
 
+RlUser *
+rl_user_copy (const RlUser *user)
+{
+  RlUser *copy;
+
+  if (user == NULL)
+    return NULL;
+  copy = g_memdup2 (user, sizeof *user);
+  copy->username = g_strdup (user->username);
+  copy->display_name = g_strdup (user->display_name);
+  copy->agency = g_strdup (user->agency);
+  return copy;
+}
+
 #define USER_COLUMNS "SELECT u.id, u.username, u.display_name, u.role, a.code, u.agency_id, u.active " \
                      "FROM user u JOIN agency a ON a.id = u.agency_id "
 
@@ -631,6 +707,8 @@ user_from_row (sqlite3_stmt *stmt)
 GPtrArray *
 rl_store_list_users (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_users (self, error);
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_user_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -660,6 +738,8 @@ get_user (RlStore *self, sqlite3_stmt *stmt, GError **error, const char *missing
 RlUser *
 rl_store_get_user_by_name (RlStore *self, const char *username, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_user_by_name (self, username, error);
   g_autofree char *missing = NULL;
   sqlite3_stmt *stmt;
 
@@ -676,6 +756,8 @@ rl_store_get_user_by_name (RlStore *self, const char *username, GError **error)
 RlUser *
 rl_store_get_user (RlStore *self, gint64 user_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_user (self, user_id, error);
   g_autofree char *missing = NULL;
   sqlite3_stmt *stmt;
 
@@ -691,6 +773,8 @@ rl_store_get_user (RlStore *self, gint64 user_id, GError **error)
 gboolean
 rl_store_set_actor (RlStore *self, gint64 user_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_set_actor (self, user_id, error);
   g_autoptr(RlUser) user = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -722,6 +806,8 @@ rl_store_set_actor (RlStore *self, gint64 user_id, GError **error)
 gint64
 rl_store_get_actor (RlStore *self)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_actor (self);
   g_return_val_if_fail (self != NULL, 0);
   return self->actor_id;
 }

@@ -22,7 +22,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "rl-types.h"
 
@@ -39,6 +39,7 @@ typedef enum {
   RL_STORE_ERROR_PERMISSION,      /* the user's role does not allow this */
   RL_STORE_ERROR_BUSY,
   RL_STORE_ERROR_FAILED,
+  RL_STORE_ERROR_SIGNED_OUT,      /* remote workspace: no session, or the server dropped it */
 } RlStoreError;
 
 typedef struct _RlStore RlStore;
@@ -48,9 +49,19 @@ typedef struct _RlStore RlStore;
 RlStore *rl_store_open   (const char *path, GError **error);
 /* Creates a new, empty workspace at path (error if it exists). */
 RlStore *rl_store_create (const char *path, GError **error);
+/* A remote workspace: the ridgeline-server at url ("https://host:8443").
+ * pinned: the server's certificate the user accepted (a self-signed one is
+ * accepted only when it is exactly this one); NULL: the system's trusted
+ * authorities decide. Checks that a Ridgeline server answers there (GET
+ * /api/v1/info). Nobody is signed in yet: see rl_remote_sign_in()
+ * (rl-remote.h). Functions not wired for a remote workspace yet fail with
+ * "… is not available on a remote workspace yet". */
+RlStore *rl_store_open_remote (const char *url, GTlsCertificate *pinned, GError **error);
+gboolean rl_store_is_remote   (RlStore *store);
 void     rl_store_close  (RlStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlStore, rl_store_close)
 
+/* The file's path, or a remote workspace's server URL. */
 const char *rl_store_get_path (RlStore *store);
 /* The schema version this build writes, and the one of the open workspace. */
 int         rl_store_schema_version (void);
@@ -94,7 +105,8 @@ typedef struct {
   gboolean active;
 } RlUser;
 
-void rl_user_free (RlUser *user);
+void    rl_user_free (RlUser *user);
+RlUser *rl_user_copy (const RlUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlUser, rl_user_free)
 
 /* Array of RlUser*, owning (free func set), ordered by display name. */
@@ -633,6 +645,18 @@ RlCorrection *rl_store_get_correction    (RlStore *store, gint64 correction_id, 
 GPtrArray    *rl_store_list_corrections  (RlStore *store, RlCorrectionStatus status /* 0 = any */, GError **error);
 /* A supervisor other than the reporter accepts or rejects. */
 gboolean      rl_store_review_correction (RlStore *store, gint64 correction_id, gboolean accept, GError **error);
+
+/* A conclusion and the correction it makes (a false match excluded, a
+ * missed match identified) in one transaction — on a remote workspace in
+ * one request, which the server commits as one. correction may be NULL; its
+ * conclusion_id is set to the new conclusion's. Returns the conclusion's id. */
+gint64        rl_store_add_conclusion_with_correction (RlStore *store, const RlConclusion *conclusion,
+                                                       const RlCorrection *correction, GError **error);
+/* rl_store_decide_dispute with the correction the decision makes (NULL:
+ * none), likewise in one transaction / one request. */
+gint64        rl_store_decide_dispute_with_correction (RlStore *store, gint64 search_id, RlDecision decision,
+                                                       const char *reasons, const RlCorrection *correction,
+                                                       GError **error);
 
 /* ------------------------------------------------ multiple-identity links */
 

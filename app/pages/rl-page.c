@@ -1,9 +1,13 @@
 #define G_LOG_DOMAIN "ridgeline"
 
+#include <glib/gi18n.h>
+
 #include "rl-page.h"
 
 typedef struct {
   RlSession *session;
+  GtkWidget *content;       /* the page's own child while the notice is shown */
+  GtkWidget *unavailable;   /* the "not available on a remote workspace yet" notice */
 } RlPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (RlPage, rl_page, ADW_TYPE_BIN)
@@ -30,6 +34,8 @@ rl_page_dispose (GObject *object)
   RlPagePrivate *priv = rl_page_get_instance_private (self);
 
   g_clear_object (&priv->session);
+  g_clear_object (&priv->content);
+  g_clear_object (&priv->unavailable);
   G_OBJECT_CLASS (rl_page_parent_class)->dispose (object);
 }
 
@@ -113,6 +119,49 @@ rl_page_set_session (RlPage    *self,
     }
 }
 
+/* A page not wired for a remote workspace shows a notice in place of its
+ * content (which would fail call by call). Returns whether the content shows. */
+static gboolean
+show_unavailable (RlPage   *self,
+                  gboolean  unavailable)
+{
+  RlPagePrivate *priv = rl_page_get_instance_private (self);
+
+  if (unavailable && priv->content == NULL)
+    {
+      if (priv->unavailable == NULL)
+        {
+          priv->unavailable = g_object_ref_sink (adw_status_page_new ());
+          adw_status_page_set_icon_name (ADW_STATUS_PAGE (priv->unavailable), "network-server-symbolic");
+          adw_status_page_set_title (ADW_STATUS_PAGE (priv->unavailable),
+                                     _("Not Available on a Remote Workspace Yet"));
+          adw_status_page_set_description (ADW_STATUS_PAGE (priv->unavailable),
+                                           _("This page works on a workspace file on this computer. On a server "
+                                             "workspace it is not available yet; the Work Queue and Searches are."));
+          gtk_widget_add_css_class (priv->unavailable, "remote-unavailable");
+        }
+      priv->content = adw_bin_get_child (ADW_BIN (self)) ? g_object_ref (adw_bin_get_child (ADW_BIN (self))) : NULL;
+      adw_bin_set_child (ADW_BIN (self), priv->unavailable);
+      if (priv->content == NULL)
+        priv->content = g_object_ref_sink (gtk_label_new (""));
+    }
+  else if (!unavailable && priv->content != NULL)
+    {
+      adw_bin_set_child (ADW_BIN (self), priv->content);
+      g_clear_object (&priv->content);
+    }
+  return !unavailable;
+}
+
+gboolean
+rl_page_is_unavailable (RlPage *self)
+{
+  RlPagePrivate *priv = rl_page_get_instance_private (self);
+
+  g_return_val_if_fail (RL_IS_PAGE (self), FALSE);
+  return priv->content != NULL;
+}
+
 void
 rl_page_reload (RlPage *self)
 {
@@ -121,6 +170,8 @@ rl_page_reload (RlPage *self)
   g_return_if_fail (RL_IS_PAGE (self));
 
   if (priv->session == NULL || rl_session_get_user (priv->session) == NULL)
+    return;
+  if (!show_unavailable (self, rl_session_is_remote (priv->session) && !RL_PAGE_GET_CLASS (self)->remote_ready))
     return;
   if (RL_PAGE_GET_CLASS (self)->reload)
     RL_PAGE_GET_CLASS (self)->reload (self, priv->session);

@@ -19,10 +19,18 @@ struct _RlPageClass {
 
   /* Fill the page from the session's store. Called with a signed-in user. */
   void (*reload) (RlPage *self, RlSession *session);
+
+  /* TRUE when the page works on a remote workspace (every store call it
+   * makes is wired in data/rl-remote*.c). Otherwise, on a remote workspace,
+   * the page shows "not available on a remote workspace yet" instead of its
+   * content and reload is not called. Set it in class_init. */
+  gboolean remote_ready;
 };
 
 RlSession *rl_page_get_session (RlPage *self);
 void       rl_page_set_session (RlPage *self, RlSession *session);
 void       rl_page_reload      (RlPage *self);
+/* TRUE while the page shows "not available on a remote workspace yet". */
+gboolean   rl_page_is_unavailable (RlPage *self);
 
 G_END_DECLS

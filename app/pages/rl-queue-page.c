@@ -450,6 +450,7 @@ rl_queue_page_class_init (RlQueuePageClass *klass)
   object_class->get_property = rl_queue_page_get_property;
   object_class->set_property = rl_queue_page_set_property;
   page_class->reload = rl_queue_page_reload;
+  page_class->remote_ready = TRUE;
 
   properties[PROP_DISPUTED_ONLY] = g_param_spec_boolean ("disputed-only", NULL, NULL, FALSE,
                                                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |

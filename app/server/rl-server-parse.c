@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ridgeline-server"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "rl-server-parse.h"
@@ -252,6 +253,75 @@ fail:
   return FALSE;
 }
 
+/* An optional score: a finite number (NAN when absent). */
+static gboolean
+get_score (JsonObject *o, const char *field, double *out, GError **error)
+{
+  JsonNode *node = member (o, field);
+  GType type = node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  *out = NAN;
+  if (node == NULL)
+    return TRUE;
+  if (type == G_TYPE_INT64)
+    *out = (double) json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE)
+    *out = json_node_get_double (node);
+  else
+    return bad (error, _("The field “%s” must be a number"), field);
+  /* Scores are floats in the store: refuse what would not fit one. */
+  if (!isfinite (*out) || fabs (*out) > 1e30)
+    {
+      *out = NAN;
+      return bad (error, _("The field “%s” is out of range"), field);
+    }
+  return TRUE;
+}
+
+/* The members of a correction (the body of POST /corrections, or nested in
+ * a conclusion or dispute decision, where the samples may be left out). */
+static gboolean
+parse_correction_object (JsonObject *o, gboolean samples_required, RlCorrectionRequest *out, GError **error)
+{
+  GET_ENUM (o, "kind", TRUE, rl_correction_kind_from_id, &out->kind, error, RlCorrectionKind);
+  if (!rl_json_get_id (o, "probe_sample_id", samples_required, &out->probe_sample_id, error) ||
+      !rl_json_get_id (o, "candidate_sample_id", samples_required, &out->candidate_sample_id, error) ||
+      !rl_json_get_id (o, "search_id", FALSE, &out->search_id, error) ||
+      !rl_json_get_id (o, "conclusion_id", FALSE, &out->conclusion_id, error) ||
+      !rl_json_get_string (o, "reason", TRUE, RL_TEXT_MAX_LENGTH, &out->reason, error) ||
+      !get_score (o, "score", &out->score, error))
+    goto fail;
+  return TRUE;
+fail:
+  return FALSE;
+}
+
+/* "correction": {…} nested in a body: NULL (and TRUE) when absent. */
+static gboolean
+parse_nested_correction (JsonObject *o, RlCorrectionRequest **out, GError **error)
+{
+  JsonNode *node = member (o, "correction");
+  RlCorrectionRequest *c;
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return bad (error, _("The field “correction” must be a JSON object"));
+  c = g_new0 (RlCorrectionRequest, 1);
+  c->score = NAN;
+  if (!parse_correction_object (json_node_get_object (node), FALSE, c, error))
+    {
+      rl_correction_request_clear (c);
+      g_free (c);
+      if (error && *error)
+        g_prefix_error (error, "correction: ");
+      return FALSE;
+    }
+  *out = c;
+  return TRUE;
+}
+
 gboolean
 rl_parse_conclusion (JsonNode *body, RlConclusionRequest *out, GError **error)
 {
@@ -266,7 +336,8 @@ rl_parse_conclusion (JsonNode *body, RlConclusionRequest *out, GError **error)
       !rl_json_get_id (o, "candidate_sample_id", FALSE, &out->candidate_sample_id, error) ||
       !rl_json_get_id (o, "supersedes", FALSE, &out->supersedes, error) ||
       !rl_json_get_string (o, "reasons", TRUE, RL_TEXT_MAX_LENGTH, &out->reasons, error) ||
-      !rl_json_get_string (o, "notes", FALSE, RL_TEXT_MAX_LENGTH, &out->notes, error))
+      !rl_json_get_string (o, "notes", FALSE, RL_TEXT_MAX_LENGTH, &out->notes, error) ||
+      !parse_nested_correction (o, &out->correction, error))
     goto fail;
   if (out->candidate_id == 0 && out->candidate_sample_id == 0)
     {
@@ -325,14 +396,8 @@ rl_parse_correction (JsonNode *body, RlCorrectionRequest *out, GError **error)
   JsonObject *o;
 
   memset (out, 0, sizeof *out);
-  if (!(o = body_object (body, error)))
-    goto fail;
-  GET_ENUM (o, "kind", TRUE, rl_correction_kind_from_id, &out->kind, error, RlCorrectionKind);
-  if (!rl_json_get_id (o, "probe_sample_id", TRUE, &out->probe_sample_id, error) ||
-      !rl_json_get_id (o, "candidate_sample_id", TRUE, &out->candidate_sample_id, error) ||
-      !rl_json_get_id (o, "search_id", FALSE, &out->search_id, error) ||
-      !rl_json_get_id (o, "conclusion_id", FALSE, &out->conclusion_id, error) ||
-      !rl_json_get_string (o, "reason", TRUE, RL_TEXT_MAX_LENGTH, &out->reason, error))
+  out->score = NAN;
+  if (!(o = body_object (body, error)) || !parse_correction_object (o, TRUE, out, error))
     goto fail;
   return TRUE;
 fail:
@@ -393,11 +458,96 @@ rl_sign_in_request_clear (RlSignInRequest *r)
   g_clear_pointer (&r->password, g_free);
 }
 
+gboolean
+rl_parse_dispute (JsonNode *body, RlDisputeRequest *out, GError **error)
+{
+  JsonObject *o;
+
+  memset (out, 0, sizeof *out);
+  if (!(o = body_object (body, error)))
+    goto fail;
+  GET_ENUM (o, "decision", TRUE, rl_decision_from_id, &out->decision, error, RlDecision);
+  if (!rl_json_get_string (o, "reasons", TRUE, RL_TEXT_MAX_LENGTH, &out->reasons, error) ||
+      !parse_nested_correction (o, &out->correction, error))
+    goto fail;
+  return TRUE;
+fail:
+  rl_dispute_request_clear (out);
+  return FALSE;
+}
+
+/* What a client may write to the audit log itself: records of exports it
+ * made from what it was shown. Everything else the store audits. */
+static const char * const client_audit_actions[] = { "chart.export", "report.export" };
+
+gboolean
+rl_parse_audit (JsonNode *body, RlAuditRequest *out, GError **error)
+{
+  JsonObject *o;
+  gboolean allowed = FALSE;
+
+  memset (out, 0, sizeof *out);
+  if (!(o = body_object (body, error)) ||
+      !rl_json_get_string (o, "action", TRUE, 64, &out->action, error) ||
+      !rl_json_get_string (o, "object_kind", TRUE, 64, &out->object_kind, error) ||
+      !rl_json_get_id (o, "object_id", FALSE, &out->object_id, error) ||
+      !rl_json_get_string (o, "purpose", FALSE, 500, &out->purpose, error) ||
+      !rl_json_get_string (o, "details", FALSE, RL_TEXT_MAX_LENGTH, &out->details, error))
+    goto fail;
+  for (guint i = 0; i < G_N_ELEMENTS (client_audit_actions); i++)
+    allowed |= g_str_equal (out->action, client_audit_actions[i]);
+  if (!allowed)
+    {
+      bad (error, _("The action “%s” is not one a client may write to the audit log"), out->action);
+      goto fail;
+    }
+  if (out->details != NULL)
+    {
+      g_autoptr(JsonNode) details = json_from_string (out->details, NULL);
+      if (details == NULL || !JSON_NODE_HOLDS_OBJECT (details))
+        {
+          bad (error, _("The field “details” must hold a JSON object as text"));
+          goto fail;
+        }
+    }
+  return TRUE;
+fail:
+  rl_audit_request_clear (out);
+  return FALSE;
+}
+
+void
+rl_dispute_request_clear (RlDisputeRequest *r)
+{
+  g_free (r->reasons);
+  if (r->correction)
+    {
+      rl_correction_request_clear (r->correction);
+      g_free (r->correction);
+    }
+  memset (r, 0, sizeof *r);
+}
+
+void
+rl_audit_request_clear (RlAuditRequest *r)
+{
+  g_free (r->action);
+  g_free (r->object_kind);
+  g_free (r->purpose);
+  g_free (r->details);
+  memset (r, 0, sizeof *r);
+}
+
 void
 rl_conclusion_request_clear (RlConclusionRequest *r)
 {
   g_free (r->reasons);
   g_free (r->notes);
+  if (r->correction)
+    {
+      rl_correction_request_clear (r->correction);
+      g_free (r->correction);
+    }
   memset (r, 0, sizeof *r);
 }
 

@@ -54,6 +54,16 @@ typedef struct {
 } RlSignInRequest;
 
 typedef struct {
+  RlCorrectionKind kind;
+  gint64 probe_sample_id;
+  gint64 candidate_sample_id;
+  gint64 search_id;
+  gint64 conclusion_id;
+  char  *reason;
+  double score;                     /* NAN when not given */
+} RlCorrectionRequest;
+
+typedef struct {
   gint64     candidate_id;          /* 0: not on the candidate list */
   gint64     probe_sample_id;       /* 0: the search's probe */
   gint64     candidate_sample_id;   /* 0: the candidate's sample */
@@ -61,7 +71,26 @@ typedef struct {
   RlDecision decision;
   char      *reasons;
   char      *notes;
+  /* The correction the conclusion makes, recorded with it in one
+   * transaction (NULL: none). Its samples default to the conclusion's. */
+  RlCorrectionRequest *correction;
 } RlConclusionRequest;
+
+/* A supervisor's decision on a disputed search. */
+typedef struct {
+  RlDecision decision;
+  char      *reasons;
+  RlCorrectionRequest *correction;  /* NULL: none */
+} RlDisputeRequest;
+
+/* A row a client writes to the audit log itself (an export it made). */
+typedef struct {
+  char  *action;                    /* one of the actions clients may write: "chart.export" */
+  char  *object_kind;
+  gint64 object_id;
+  char  *purpose;
+  char  *details;                   /* JSON object text or NULL */
+} RlAuditRequest;
 
 typedef struct {
   gboolean   blind;
@@ -74,15 +103,6 @@ typedef struct {
   RlHitStatus disposition;          /* confirmed, dismissed or escalated */
   char       *reason;
 } RlDispositionRequest;
-
-typedef struct {
-  RlCorrectionKind kind;
-  gint64 probe_sample_id;
-  gint64 candidate_sample_id;
-  gint64 search_id;
-  gint64 conclusion_id;
-  char  *reason;
-} RlCorrectionRequest;
 
 typedef struct {
   gboolean of_value;
@@ -98,6 +118,8 @@ gboolean rl_parse_verification (JsonNode *body, RlVerificationRequest *out, GErr
 gboolean rl_parse_disposition  (JsonNode *body, RlDispositionRequest *out, GError **error);
 gboolean rl_parse_correction   (JsonNode *body, RlCorrectionRequest *out, GError **error);
 gboolean rl_parse_analysis     (JsonNode *body, RlAnalysisRequest *out, GError **error);
+gboolean rl_parse_dispute      (JsonNode *body, RlDisputeRequest *out, GError **error);
+gboolean rl_parse_audit        (JsonNode *body, RlAuditRequest *out, GError **error);
 /* {"comment": "…"} for release reviews; comment required when required. */
 gboolean rl_parse_comment      (JsonNode *body, gboolean required, char **out_comment, GError **error);
 
@@ -107,6 +129,8 @@ void rl_verification_request_clear (RlVerificationRequest *request);
 void rl_disposition_request_clear  (RlDispositionRequest *request);
 void rl_correction_request_clear   (RlCorrectionRequest *request);
 void rl_analysis_request_clear     (RlAnalysisRequest *request);
+void rl_dispute_request_clear      (RlDisputeRequest *request);
+void rl_audit_request_clear        (RlAuditRequest *request);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlSignInRequest, rl_sign_in_request_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlConclusionRequest, rl_conclusion_request_clear)
@@ -114,5 +138,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlVerificationRequest, rl_verification_request
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlDispositionRequest, rl_disposition_request_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlCorrectionRequest, rl_correction_request_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlAnalysisRequest, rl_analysis_request_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlDisputeRequest, rl_dispute_request_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RlAuditRequest, rl_audit_request_clear)
 
 G_END_DECLS

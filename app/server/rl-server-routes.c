@@ -232,6 +232,29 @@ list_conclusions (RlRequest *request)
   reply_list (request, "conclusions", conclusions, (RlJsonItemFunc) rl_json_conclusion);
 }
 
+/* The store's correction from a nested request: samples default to the
+ * conclusion's pair, the release and score to the search's (the client's
+ * score is kept for a print outside the candidate list). */
+static void
+fill_correction (RlCorrection *out, const RlCorrectionRequest *in, const RlSearch *search, GPtrArray *candidates,
+                 gint64 probe_sample_id, gint64 candidate_sample_id)
+{
+  memset (out, 0, sizeof *out);
+  out->kind = in->kind;
+  out->probe_sample_id = in->probe_sample_id ? in->probe_sample_id : probe_sample_id;
+  out->candidate_sample_id = in->candidate_sample_id ? in->candidate_sample_id : candidate_sample_id;
+  out->search_id = search->id;
+  out->release_id = search->release_id;
+  out->reason = in->reason;
+  out->score = in->score;
+  for (guint i = 0; candidates && i < candidates->len; i++)
+    {
+      RlSearchCandidate *c = g_ptr_array_index (candidates, i);
+      if (c->sample_id == out->candidate_sample_id)
+        out->score = c->score;
+    }
+}
+
 static void
 add_conclusion (RlRequest *request)
 {
@@ -276,7 +299,19 @@ add_conclusion (RlRequest *request)
   conclusion.reasons = in.reasons;
   conclusion.notes = in.notes;
   conclusion.supersedes = in.supersedes;
-  id = rl_store_add_conclusion (request->store, &conclusion, &error);
+  if (in.correction != NULL)
+    {
+      /* The conclusion and its correction in one transaction. */
+      RlCorrection correction;
+
+      if (candidates == NULL)
+        FAIL_IF (!(candidates = rl_store_list_candidates (request->store, search->id, &error)));
+      fill_correction (&correction, in.correction, search, candidates, conclusion.probe_sample_id,
+                       conclusion.candidate_sample_id);
+      id = rl_store_add_conclusion_with_correction (request->store, &conclusion, &correction, &error);
+    }
+  else
+    id = rl_store_add_conclusion (request->store, &conclusion, &error);
   FAIL_IF (id == 0);
   reply_created (request, id);
 }
@@ -305,6 +340,102 @@ add_verification (RlRequest *request)
                                   &error);
   FAIL_IF (id == 0);
   reply_created (request, id);
+}
+
+/* A supervisor's final decision on a disputed search, with the correction
+ * it makes in the same transaction. */
+static void
+decide_dispute (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(RlDisputeRequest) in = { 0 };
+  g_autoptr(RlSearch) search = NULL;
+  gint64 id;
+
+  FAIL_IF (!rl_parse_dispute (request->body, &in, &error));
+  FAIL_IF (!(search = rl_store_get_search (request->store, request->ids[0], &error)));
+  if (in.correction != NULL)
+    {
+      g_autoptr(RlConclusion) disputed = NULL;
+      g_autoptr(GPtrArray) candidates = NULL;
+      RlCorrection correction;
+
+      FAIL_IF (!(disputed = rl_store_get_disputed_conclusion (request->store, search->id, &error)));
+      FAIL_IF (!(candidates = rl_store_list_candidates (request->store, search->id, &error)));
+      fill_correction (&correction, in.correction, search, candidates, disputed->probe_sample_id,
+                       disputed->candidate_sample_id);
+      id = rl_store_decide_dispute_with_correction (request->store, search->id, in.decision, in.reasons,
+                                                    &correction, &error);
+    }
+  else
+    id = rl_store_decide_dispute (request->store, search->id, in.decision, in.reasons, &error);
+  FAIL_IF (id == 0);
+  reply_created (request, id);
+}
+
+/* The identification under dispute (null when the search is not disputed)
+ * and the conclusion that settled it (null while none did). */
+static void
+get_dispute (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSearch) search = NULL;
+  g_autoptr(RlConclusion) disputed = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  gint64 decision;
+
+  FAIL_IF (!(search = rl_store_get_search (request->store, request->ids[0], &error)));
+  decision = rl_store_get_dispute_decision (request->store, search->id, &error);
+  FAIL_IF (error != NULL);
+  if (search->status == RL_SEARCH_DISPUTED)
+    {
+      disputed = rl_store_get_disputed_conclusion (request->store, search->id, &error);
+      if (g_error_matches (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND))
+        g_clear_error (&error);
+      FAIL_IF (error != NULL);
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "disputed_conclusion");
+  if (disputed)
+    rl_json_conclusion (b, disputed);
+  else
+    json_builder_add_null_value (b);
+  rl_json_add_id (b, "decision_id", decision);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
+}
+
+/* Whether the signed-in user has looked at a candidate of the search
+ * (an analysis recorded after that is flagged). */
+static void
+get_seen (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  gboolean seen = FALSE;
+
+  FAIL_IF (!rl_store_candidate_seen (request->store, request->ids[0], request->user->id, &seen, &error));
+  json_builder_begin_object (b);
+  rl_json_add_bool (b, "seen", seen);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
+}
+
+static void
+assign_search (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSearch) search = NULL;
+  gint64 examiner_id = 0;
+
+  if (!rl_json_get_id (json_node_get_object (request->body), "examiner_id", TRUE, &examiner_id, &error))
+    {
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+  FAIL_IF (!rl_store_assign_search (request->store, request->ids[0], examiner_id, &error));
+  FAIL_IF (!(search = rl_store_get_search (request->store, request->ids[0], &error)));
+  reply_one (request, SOUP_STATUS_OK, search, (RlJsonItemFunc) rl_json_search);
 }
 
 /* ---------------------------------------------------- samples, images */
@@ -350,6 +481,35 @@ get_sample_image (RlRequest *request)
   soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "ETag",
                                 sample->image_sha256);
   rl_request_reply_bytes (request, SOUP_STATUS_OK, "image/png", png);
+}
+
+/* The serialized template (what the review charts), 204 when the sample has none. */
+static void
+get_sample_template (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSample) sample = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  FAIL_IF (!(sample = rl_store_get_sample (request->store, request->ids[0], &error)));
+  bytes = rl_store_get_sample_template (request->store, sample->id, &error);
+  FAIL_IF (error != NULL);
+  if (bytes == NULL)
+    rl_request_reply_empty (request);
+  else
+    rl_request_reply_bytes (request, SOUP_STATUS_OK, "application/octet-stream", bytes);
+}
+
+/* Every print of a person (for comparing the probe with one outside the
+ * candidate list): a list, not an opening of the record. */
+static void
+list_identity_samples (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+
+  FAIL_IF (!(samples = rl_store_list_identity_samples (request->store, request->ids[0], &error)));
+  reply_list (request, "samples", samples, (RlJsonItemFunc) rl_json_sample);
 }
 
 static void
@@ -629,7 +789,7 @@ add_correction (RlRequest *request)
   correction.search_id = in.search_id;
   correction.conclusion_id = in.conclusion_id;
   correction.reason = in.reason;
-  correction.score = NAN;
+  correction.score = in.score;
   if (in.search_id != 0)
     {
       /* The release that made the mistake and its score, from the search. */
@@ -741,19 +901,48 @@ list_audit (RlRequest *request)
       !rl_request_query_uint (request, "limit", 1, 10000, 200, &limit))
     return;
   /* The whole log is for data stewards and supervisors; examiners and
-   * analysts read the history of one identity or hit (what its view shows). */
-  if (!(OVERSIGHT & RL_ROLE_BIT (request->user->role)) &&
+   * analysts read the history of one identity or hit (what its view shows),
+   * and their own rows (the review reads whether one recorded an analysis). */
+  if (!(OVERSIGHT & RL_ROLE_BIT (request->user->role)) && (gint64) user_id != request->user->id &&
       (object_id == 0 || (g_strcmp0 (kind, "identity") != 0 && g_strcmp0 (kind, "hit") != 0)))
     {
       rl_request_reply_error (request, SOUP_STATUS_FORBIDDEN, "forbidden",
                               _("%s is %s: only a data steward or a supervisor reads the audit log; others read the "
-                                "history of one identity or hit (?kind=identity&object=ID)"),
-                              request->user->username, rl_role_to_label (request->user->role));
+                                "history of one identity or hit (?kind=identity&object=ID) or their own rows "
+                                "(?user=%" G_GINT64_FORMAT ")"),
+                              request->user->username, rl_role_to_label (request->user->role), request->user->id);
       return;
     }
   FAIL_IF (!(entries = rl_store_list_audit (request->store, kind && *kind ? kind : NULL, (gint64) object_id,
                                             (gint64) user_id, (guint) limit, &error)));
   reply_list (request, "entries", entries, (RlJsonItemFunc) rl_json_audit_entry);
+}
+
+/* A row the client writes itself: an export it made (see rl_parse_audit). */
+static void
+add_audit (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(RlAuditRequest) in = { 0 };
+
+  FAIL_IF (!rl_parse_audit (request->body, &in, &error));
+  FAIL_IF (!rl_store_audit (request->store, in.action, in.object_kind, in.object_id, in.purpose, in.details, &error));
+  rl_request_reply_empty (request);
+}
+
+/* Public: what answers here, so a workstation can tell a Ridgeline server
+ * from something else before anyone signs in. */
+static void
+get_info (RlRequest *request)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  rl_json_add_string (b, "service", "ridgeline-server");
+  rl_json_add_string (b, "version", RL_VERSION);
+  rl_json_add_int (b, "api", 1);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
 }
 
 static void
@@ -777,6 +966,7 @@ verify_audit (RlRequest *request)
 /* ----------------------------------------------------------------- table */
 
 static const RlRoute workstation_routes[] = {
+  { "GET",    "/api/v1/info", get_info, RL_ROUTE_PUBLIC, RL_ROLES_ANY },
   { "POST",   "/api/v1/session", rl_server_sign_in, RL_ROUTE_PUBLIC | RL_ROUTE_BODY, RL_ROLES_ANY },
   { "GET",    "/api/v1/session", rl_server_whoami, RL_ROUTE_USER, RL_ROLES_ANY },
   { "DELETE", "/api/v1/session", rl_server_sign_out, RL_ROUTE_USER, RL_ROLES_ANY },
@@ -788,6 +978,10 @@ static const RlRoute workstation_routes[] = {
   { "GET",    "/api/v1/searches/{id}/candidates", list_candidates, RL_ROUTE_USER, CASEWORK },
   { "POST",   "/api/v1/searches/{id}/claim", claim_search, RL_ROUTE_USER, RL_ROLES_ANY },
   { "DELETE", "/api/v1/searches/{id}/claim", unclaim_search, RL_ROUTE_USER, RL_ROLES_ANY },
+  { "POST",   "/api/v1/searches/{id}/assign", assign_search, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
+  { "GET",    "/api/v1/searches/{id}/seen", get_seen, RL_ROUTE_USER, EXAMINERS },
+  { "GET",    "/api/v1/searches/{id}/dispute", get_dispute, RL_ROUTE_USER, EXAMINERS },
+  { "POST",   "/api/v1/searches/{id}/dispute", decide_dispute, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
   { "POST",   "/api/v1/searches/{id}/analysis", add_analysis, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
   { "GET",    "/api/v1/searches/{id}/conclusions", list_conclusions, RL_ROUTE_USER, EXAMINERS },
   { "POST",   "/api/v1/searches/{id}/conclusions", add_conclusion, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
@@ -797,6 +991,8 @@ static const RlRoute workstation_routes[] = {
 
   { "GET",    "/api/v1/samples/{id}", get_sample, RL_ROUTE_USER, CASEWORK },
   { "GET",    "/api/v1/samples/{id}/image", get_sample_image, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/samples/{id}/template", get_sample_template, RL_ROUTE_USER, CASEWORK },
+  { "GET",    "/api/v1/identities/{id}/samples", list_identity_samples, RL_ROUTE_USER, CASEWORK },
   { "GET",    "/api/v1/encounters/{id}/samples", list_encounter_samples, RL_ROUTE_USER, CASEWORK },
   { "POST",   "/api/v1/encounters/{id}/search", search_encounter, RL_ROUTE_USER, EXAMINERS },
   { "POST",   "/api/v1/samples/{id}/search", search_sample, RL_ROUTE_USER, EXAMINERS },
@@ -823,7 +1019,8 @@ static const RlRoute workstation_routes[] = {
   { "POST",   "/api/v1/releases/{id}/reject", reject_release, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
   { "POST",   "/api/v1/releases/{id}/activate", activate_release, RL_ROUTE_USER, RL_ROLES_ANY },
 
-  { "GET",    "/api/v1/audit", list_audit, RL_ROUTE_USER, OVERSIGHT | CASEWORK },
+  { "GET",    "/api/v1/audit", list_audit, RL_ROUTE_USER, RL_ROLES_ANY },
+  { "POST",   "/api/v1/audit", add_audit, RL_ROUTE_USER | RL_ROUTE_BODY, RL_ROLES_ANY },
   { "GET",    "/api/v1/audit/verify", verify_audit, RL_ROUTE_USER, OVERSIGHT },
 };
 

@@ -36,6 +36,8 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       RlDispositionRequest d;
       RlCorrectionRequest k;
       RlAnalysisRequest a;
+      RlDisputeRequest u;
+      RlAuditRequest r;
       char *comment = NULL;
 
       if (rl_parse_sign_in (body, &s, NULL))
@@ -71,6 +73,10 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
         if (rl_parse_tune (body, &t, NULL))
           rl_tune_request_clear (&t);
       }
+      if (rl_parse_dispute (body, &u, NULL))
+        rl_dispute_request_clear (&u);
+      if (rl_parse_audit (body, &r, NULL))
+        rl_audit_request_clear (&r);
     }
   return 0;
 }
