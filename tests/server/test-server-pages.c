@@ -13,21 +13,13 @@
 
 #include "rl-mid.h"
 #include "rl-server.h"
-#include "rl-store-credentials.h"
-#include "rl-template-io.h"
 
-#define PASSWORD "correct horse battery"
-#define SECRET   "Informant reports cross-border smuggling route via Lake Ridge"
-#define SHARABLE "Visa revoked after overstay of 212 days"
-#define N_PEOPLE 8
+#include "pages-workspace.h"
 
 typedef struct {
   char            *dir;
   char            *db;
-  gint64           border, police;
-  gint64           steward, examiner, sup_author, sup_other, border_analyst, police_analyst;
-  gint64           wanted, other, restricted_record, hit, search, link, draft;
-  gint64           wanted_encounters[2], other_encounter;
+  PagesWorkspace   ws;
   RlServer        *server;
   GTlsCertificate *certificate;
   SoupSession     *session;
@@ -52,162 +44,6 @@ reply_free (Reply *reply)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
-/* ------------------------------------------------------------- workspace */
-
-static GBytes *
-person_template (GRand *rand, const RlTemplate *base, double dx)
-{
-  g_autoptr(RlTemplate) t = rl_template_copy (base);
-
-  for (guint i = 0; i < t->n_minutiae; i++)
-    {
-      t->minutiae[i].x += dx + g_rand_double_range (rand, -1.5, 1.5);
-      t->minutiae[i].y += g_rand_double_range (rand, -1.5, 1.5);
-    }
-  return rl_template_serialize (t);
-}
-
-static gint64
-add_encounter (RlStore *s, gint64 identity, gint64 agency, gint64 at, const char *family_name)
-{
-  g_autoptr(GError) error = NULL;
-  RlEncounter e = { .identity_id = identity, .agency_id = agency, .occurred_at = at,
-                    .purpose = RL_PURPOSE_BORDER_CROSSING, .place = (char *) "Lake Ridge",
-                    .family_name = (char *) family_name, .given_names = (char *) "Ada",
-                    .date_of_birth = (char *) "1984-03-02", .nationality = (char *) "NGA", .sex = (char *) "F" };
-  gint64 id = rl_store_add_encounter (s, &e, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
-static gint64
-add_print (RlStore *s, gint64 encounter, GBytes *template_bytes)
-{
-  g_autoptr(GError) error = NULL;
-  RlSample sample = { .encounter_id = encounter, .finger = RL_FINGER_RIGHT_INDEX, .ppi = 500, .quality = 70 };
-  gint64 id = rl_store_add_sample (s, &sample, template_bytes, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
-build_workspace (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlStore) s = rl_store_create (f->db, &error);
-  GRand *rand = g_rand_new_with_seed (11);
-  RlDerogatoryRecord d = { 0 };
-  RlStoreCandidateIn candidate;
-  g_autoptr(GPtrArray) candidates = NULL;
-  gint64 probe_encounter, probe_sample, wanted_sample = 0, active;
-
-  g_assert_no_error (error);
-  f->border = rl_store_add_agency (s, "BORDER", "Border Agency", &error);
-  f->police = rl_store_add_agency (s, "POLICE", "National Police", &error);
-  f->steward = rl_store_add_user (s, "steward", "Dana Steward", RL_ROLE_DATA_STEWARD, f->border, &error);
-  g_assert_no_error (error);
-  g_assert_true (rl_store_set_actor (s, f->steward, &error));
-  f->examiner = rl_store_add_user (s, "examiner", "Eve Examiner", RL_ROLE_EXAMINER, f->border, &error);
-  f->sup_author = rl_store_add_user (s, "supa", "Sam Author", RL_ROLE_SUPERVISOR, f->border, &error);
-  f->sup_other = rl_store_add_user (s, "supb", "Sue Other", RL_ROLE_SUPERVISOR, f->police, &error);
-  f->border_analyst = rl_store_add_user (s, "ban", "Bo Analyst", RL_ROLE_ANALYST, f->border, &error);
-  f->police_analyst = rl_store_add_user (s, "pan", "Pat Analyst", RL_ROLE_ANALYST, f->police, &error);
-  g_assert_no_error (error);
-  for (gint64 u = f->steward; u <= f->police_analyst; u++)
-    g_assert_true (rl_store_set_password_full (s, u, PASSWORD, 2000, &error));
-  g_assert_true (rl_store_set_actor (s, 0, &error));
-
-  /* People with two impressions each of one finger (labelled pairs for an
-   * evaluation); the first is the wanted person, with a second encounter. */
-  for (int p = 0; p < N_PEOPLE; p++)
-    {
-      g_autoptr(RlTemplate) base = rl_template_new (40, 0);
-      g_autoptr(GBytes) a = NULL, b = NULL;
-      gint64 identity = rl_store_add_identity (s, NULL, &error), e1, e2;
-
-      g_assert_no_error (error);
-      base->width = 400;
-      base->height = 500;
-      base->finger = RL_FINGER_RIGHT_INDEX;
-      base->quality = 70;
-      for (guint i = 0; i < base->n_minutiae; i++)
-        base->minutiae[i] = (RlMinutia) { g_rand_double_range (rand, 40, 360), g_rand_double_range (rand, 40, 460),
-                                          g_rand_double_range (rand, 0, 2 * G_PI), 1 + i % 2, 80 };
-      a = person_template (rand, base, 0);
-      b = person_template (rand, base, 5);
-      e1 = add_encounter (s, identity, p == 0 ? f->police : f->border, 1600000000 + p * 86400, "Okafor");
-      e2 = add_encounter (s, identity, f->border, 1650000000 + p * 86400, "Okafor");
-      if (p == 0)
-        {
-          f->wanted = identity;
-          f->wanted_encounters[0] = e1;
-          f->wanted_encounters[1] = e2;
-          wanted_sample = add_print (s, e1, a);
-        }
-      else
-        add_print (s, e1, a);
-      add_print (s, e2, b);
-    }
-
-  d.identity_id = f->wanted;
-  d.category = RL_DEROGATORY_DRUG_SMUGGLER;
-  d.source_agency_id = f->police;
-  d.restricted = TRUE;
-  d.summary = (char *) SECRET;
-  d.recorded_on = (char *) "2021-02-03";
-  f->restricted_record = rl_store_add_derogatory_record (s, &d, &error);
-  d.category = RL_DEROGATORY_REVOKED_VISA;
-  d.source_agency_id = f->border;
-  d.restricted = FALSE;
-  d.summary = (char *) SHARABLE;
-  d.recorded_on = (char *) "2019-09-09";
-  g_assert_cmpint (rl_store_add_derogatory_record (s, &d, &error), >, 0);
-  g_assert_no_error (error);
-
-  /* Another identity (a spelling of the same name) whose new encounter
-   * matched the wanted person: a search, a hit and a yellow link. */
-  f->other = rl_store_add_identity (s, NULL, &error);
-  f->other_encounter = probe_encounter = add_encounter (s, f->other, f->border, 1700000000, "Okafore");
-  {
-    g_autoptr(RlTemplate) t = rl_template_new (20, 0);
-    g_autoptr(GBytes) bytes = NULL;
-
-    t->width = 400;
-    t->height = 500;
-    bytes = rl_template_serialize (t);
-    probe_sample = add_print (s, probe_encounter, bytes);
-  }
-  active = rl_store_add_release (s, "2026.10-active", "{}", 0, &error);
-  g_assert_true (rl_store_set_release_evaluated (s, active, "{}", NULL, &error));
-  g_assert_no_error (error);
-  candidate.sample_id = wanted_sample;
-  candidate.score = 71.5f;
-  f->search = rl_store_add_search (s, probe_sample, active, RL_SEARCH_AUTOMATIC, RL_SEARCH_REASON_AUTOMATIC, 3,
-                                   &candidate, 1, &error);
-  g_assert_no_error (error);
-  candidates = rl_store_list_candidates (s, f->search, &error);
-  g_assert_no_error (error);
-  {
-    RlHit hit = { .search_id = f->search, .encounter_id = probe_encounter, .identity_id = f->wanted,
-                  .candidate_id = ((RlSearchCandidate *) candidates->pdata[0])->id, .score = 71.5f };
-    f->hit = rl_store_add_hit (s, &hit, &error);
-    g_assert_no_error (error);
-  }
-  f->link = rl_store_add_identity_link (s, f->wanted, f->other, 71.5f, &error);
-  g_assert_no_error (error);
-
-  /* The active release (approved by another supervisor) and a draft based on it. */
-  g_assert_true (rl_store_set_actor (s, f->sup_other, &error));
-  g_assert_true (rl_store_review_release (s, active, TRUE, "ok", &error));
-  g_assert_true (rl_store_activate_release (s, active, &error));
-  g_assert_true (rl_store_set_actor (s, f->sup_author, &error));
-  f->draft = rl_store_add_release (s, "2026.12-draft", "{}", active, &error);
-  g_assert_no_error (error);
-  g_rand_free (rand);
-}
-
 static gboolean
 accept_certificate (SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors, gpointer data)
 {
@@ -231,7 +67,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->dir = g_dir_make_tmp ("rl-server-pages-XXXXXX", &error);
   g_assert_no_error (error);
   f->db = g_build_filename (f->dir, "ws.db", NULL);
-  build_workspace (f);
+  build_pages_workspace (&f->ws, f->db);
   cert = g_build_filename (f->dir, "cert.pem", NULL);
   key = g_build_filename (f->dir, "key.pem", NULL);
   f->certificate = rl_server_load_or_create_certificate (cert, key, NULL, NULL, &error);
@@ -408,7 +244,7 @@ store_refusal (Fixture *f, gint64 user, gboolean (*attempt) (RlStore *, Fixture 
 static gboolean
 examiner_confirms (RlStore *s, Fixture *f, GError **error)
 {
-  return rl_store_dispose_hit (s, f->hit, RL_HIT_CONFIRMED, NULL, error) != 0;
+  return rl_store_dispose_hit (s, f->ws.hit, RL_HIT_CONFIRMED, NULL, error) != 0;
 }
 
 /* The analyst's hit: list with a filter, the hit, its search and candidates,
@@ -428,57 +264,57 @@ test_hits (Fixture *f, gconstpointer data)
   open = call (f, "GET", "/api/v1/hits?status=open", analyst, NULL);
   assert_ok (open, 200);
   g_assert_cmpuint (json_array_get_length (array (open, "hits")), ==, 1);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array (open, "hits"), 0), "id"), ==, f->hit);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array (open, "hits"), 0), "id"), ==, f->ws.hit);
   closed = call (f, "GET", "/api/v1/hits?status=confirmed", analyst, NULL);
   g_assert_cmpuint (json_array_get_length (array (closed, "hits")), ==, 0);
   bad_status = call (f, "GET", "/api/v1/hits?status=maybe", analyst, NULL);
   assert_error (bad_status, 400, "bad-request");
 
-  hit = callf (f, "GET", analyst, NULL, "/api/v1/hits/%" G_GINT64_FORMAT, f->hit);
+  hit = callf (f, "GET", analyst, NULL, "/api/v1/hits/%" G_GINT64_FORMAT, f->ws.hit);
   assert_ok (hit, 200);
-  g_assert_cmpint (json_object_get_int_member (object (hit), "identity_id"), ==, f->wanted);
+  g_assert_cmpint (json_object_get_int_member (object (hit), "identity_id"), ==, f->ws.wanted);
   /* What the hit view shows beside it: the search, its candidates, the new encounter. */
-  search = callf (f, "GET", analyst, NULL, "/api/v1/searches/%" G_GINT64_FORMAT, f->search);
+  search = callf (f, "GET", analyst, NULL, "/api/v1/searches/%" G_GINT64_FORMAT, f->ws.search);
   assert_ok (search, 200);
-  candidates = callf (f, "GET", analyst, NULL, "/api/v1/searches/%" G_GINT64_FORMAT "/candidates", f->search);
+  candidates = callf (f, "GET", analyst, NULL, "/api/v1/searches/%" G_GINT64_FORMAT "/candidates", f->ws.search);
   assert_ok (candidates, 200);
   g_assert_cmpuint (json_array_get_length (array (candidates, "candidates")), ==, 1);
-  encounter = callf (f, "GET", analyst, NULL, "/api/v1/encounters/%" G_GINT64_FORMAT, f->other_encounter);
+  encounter = callf (f, "GET", analyst, NULL, "/api/v1/encounters/%" G_GINT64_FORMAT, f->ws.other_encounter);
   assert_ok (encounter, 200);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object (encounter), "biographic"),
                                                   "family_name"), ==, "Okafore");
-  g_assert_cmpint (json_object_get_int_member (object (encounter), "agency_id"), ==, f->border);
+  g_assert_cmpint (json_object_get_int_member (object (encounter), "agency_id"), ==, f->ws.border);
 
   /* An examiner reads hits (the identity view lists them) but may not dispose
    * of one: the store's words. A data steward has no hits at all. */
-  expected = store_refusal (f, f->examiner, examiner_confirms);
+  expected = store_refusal (f, f->ws.examiner, examiner_confirms);
   examiner = sign_in (f, "examiner");
   by_examiner = callf (f, "POST", examiner, "{\"disposition\": \"confirmed\"}",
-                       "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->hit);
+                       "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
   g_assert_cmpstr (assert_error (by_examiner, 403, "forbidden"), ==, expected);
   steward = sign_in (f, "steward");
   by_steward = call (f, "GET", "/api/v1/hits", steward, NULL);
   assert_error (by_steward, 403, "forbidden");
 
   no_reason = callf (f, "POST", analyst, "{\"disposition\": \"dismissed\"}",
-                     "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->hit);
+                     "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
   g_assert_cmpuint (no_reason->status, >=, 400);
   g_assert_cmpuint (no_reason->status, <, 500);
   escalated = callf (f, "POST", analyst, "{\"disposition\": \"escalated\", \"reason\": \"names differ\"}",
-                     "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->hit);
+                     "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
   assert_ok (escalated, 200);
   g_assert_cmpstr (json_object_get_string_member (object (escalated), "status"), ==, "escalated");
   analyst_again = callf (f, "POST", analyst, "{\"disposition\": \"confirmed\"}",
-                         "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->hit);
+                         "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
   assert_error (analyst_again, 403, "forbidden");
   supervisor = sign_in (f, "supb");
   decided = callf (f, "POST", supervisor, "{\"disposition\": \"confirmed\", \"reason\": \"same prints\"}",
-                   "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->hit);
+                   "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
   assert_ok (decided, 200);
   g_assert_cmpstr (json_object_get_string_member (object (decided), "status"), ==, "confirmed");
 
   /* The hit's history, as the hit view shows it to the analyst. */
-  history = callf (f, "GET", analyst, NULL, "/api/v1/audit?kind=hit&object=%" G_GINT64_FORMAT, f->hit);
+  history = callf (f, "GET", analyst, NULL, "/api/v1/audit?kind=hit&object=%" G_GINT64_FORMAT, f->ws.hit);
   assert_ok (history, 200);
   g_assert_cmpuint (json_array_get_length (array (history, "entries")), >=, 2);
 }
@@ -501,19 +337,19 @@ test_identity_parts (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
       g_autoptr(Reply) part = callf (f, "GET", border, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/%s",
-                                     f->wanted, parts[i]);
+                                     f->ws.wanted, parts[i]);
       assert_ok (part, 200);
       g_assert_false (body_contains (part, SECRET));
       g_assert_false (body_contains (part, "2021-02-03"));
     }
-  records = callf (f, "GET", border, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->wanted);
+  records = callf (f, "GET", border, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->ws.wanted);
   g_assert_true (body_contains (records, SHARABLE));
   list = array (records, "derogatory_records");
   g_assert_cmpuint (json_array_get_length (list), ==, 2);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonObject *r = json_array_get_object_element (list, i);
-      if (json_object_get_int_member (r, "id") == f->restricted_record)
+      if (json_object_get_int_member (r, "id") == f->ws.restricted_record)
         {
           g_assert_true (json_object_get_boolean_member (r, "withheld"));
           g_assert_cmpstr (json_object_get_string_member (r, "held_by"), ==, "Held by POLICE");
@@ -523,7 +359,7 @@ test_identity_parts (Fixture *f, gconstpointer data)
     }
   g_assert_true (withheld);
   /* Neither in the identity's history (what the identity view lists). */
-  history = callf (f, "GET", border, NULL, "/api/v1/audit?kind=identity&object=%" G_GINT64_FORMAT, f->wanted);
+  history = callf (f, "GET", border, NULL, "/api/v1/audit?kind=identity&object=%" G_GINT64_FORMAT, f->ws.wanted);
   assert_ok (history, 200);
   g_assert_false (body_contains (history, SECRET));
   whole_log = call (f, "GET", "/api/v1/audit", border, NULL);
@@ -531,13 +367,13 @@ test_identity_parts (Fixture *f, gconstpointer data)
 
   /* The police analyst reads their agency's record. */
   police = sign_in (f, "pan");
-  theirs = callf (f, "GET", police, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->wanted);
+  theirs = callf (f, "GET", police, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->ws.wanted);
   assert_ok (theirs, 200);
   list = array (theirs, "derogatory_records");
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonObject *r = json_array_get_object_element (list, i);
-      if (json_object_get_int_member (r, "id") == f->restricted_record)
+      if (json_object_get_int_member (r, "id") == f->ws.restricted_record)
         {
           g_assert_false (json_object_get_boolean_member (r, "withheld"));
           g_assert_cmpstr (json_object_get_string_member (r, "summary"), ==, SECRET);
@@ -548,18 +384,18 @@ test_identity_parts (Fixture *f, gconstpointer data)
 
   /* A data steward does no casework: no person's parts. */
   steward = sign_in (f, "steward");
-  by_steward = callf (f, "GET", steward, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/encounters", f->wanted);
+  by_steward = callf (f, "GET", steward, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/encounters", f->ws.wanted);
   assert_error (by_steward, 403, "forbidden");
 
   /* Lookups every page uses. */
   agencies = call (f, "GET", "/api/v1/agencies", steward, NULL);
   assert_ok (agencies, 200);
   g_assert_cmpuint (json_array_get_length (array (agencies, "agencies")), ==, 2);
-  user = callf (f, "GET", border, NULL, "/api/v1/users/%" G_GINT64_FORMAT, f->sup_author);
+  user = callf (f, "GET", border, NULL, "/api/v1/users/%" G_GINT64_FORMAT, f->ws.sup_author);
   assert_ok (user, 200);
   g_assert_cmpstr (json_object_get_string_member (object (user), "username"), ==, "supa");
   examiner = sign_in (f, "examiner");
-  links = callf (f, "GET", examiner, NULL, "/api/v1/links?identity=%" G_GINT64_FORMAT, f->wanted);
+  links = callf (f, "GET", examiner, NULL, "/api/v1/links?identity=%" G_GINT64_FORMAT, f->ws.wanted);
   assert_ok (links, 200);
   g_assert_cmpuint (json_array_get_length (array (links, "links")), ==, 1);
   search_list = call (f, "GET", "/api/v1/searches", border, NULL);
@@ -568,7 +404,7 @@ test_identity_parts (Fixture *f, gconstpointer data)
     /* A print's template, byte for byte as the store holds it. */
     g_autoptr(GError) error = NULL;
     g_autoptr(RlStore) s = rl_store_open (f->db, &error);
-    g_autoptr(GPtrArray) samples = rl_store_list_samples (s, f->wanted_encounters[0], &error);
+    g_autoptr(GPtrArray) samples = rl_store_list_samples (s, f->ws.wanted_encounters[0], &error);
     g_autoptr(GBytes) stored = NULL;
     RlSample *sample;
 
@@ -589,7 +425,7 @@ test_access_grants (Fixture *f, gconstpointer data)
 {
   g_autofree char *steward = NULL, *analyst = NULL, *examiner = NULL, *supervisor = NULL;
   g_autofree char *body = g_strdup_printf ("{\"source_agency_id\": %" G_GINT64_FORMAT ", \"role\": \"analyst\", "
-                                           "\"agency_id\": %" G_GINT64_FORMAT "}", f->police, f->border);
+                                           "\"agency_id\": %" G_GINT64_FORMAT "}", f->ws.police, f->ws.border);
   g_autoptr(Reply) by_analyst = NULL, granted = NULL, listed = NULL, readable = NULL, revoked = NULL;
   g_autoptr(Reply) withheld = NULL, by_examiner = NULL, by_supervisor = NULL, bad_role = NULL;
   JsonObject *grant;
@@ -617,7 +453,7 @@ test_access_grants (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (grant, "agency"), ==, "BORDER");
   g_assert_cmpstr (json_object_get_string_member (grant, "granted_by"), ==, "steward");
 
-  readable = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->wanted);
+  readable = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->ws.wanted);
   g_assert_true (body_contains (readable, SECRET));
 
   examiner = sign_in (f, "examiner");
@@ -629,7 +465,7 @@ test_access_grants (Fixture *f, gconstpointer data)
 
   revoked = callf (f, "DELETE", steward, NULL, "/api/v1/access-grants/%" G_GINT64_FORMAT, id);
   assert_ok (revoked, 204);
-  withheld = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->wanted);
+  withheld = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->ws.wanted);
   assert_ok (withheld, 200);
   g_assert_false (body_contains (withheld, SECRET));
 }
@@ -637,7 +473,7 @@ test_access_grants (Fixture *f, gconstpointer data)
 static gboolean
 examiner_merges (RlStore *s, Fixture *f, GError **error)
 {
-  return rl_store_merge_identities (s, f->other, f->wanted, "same person", error) >= 0;
+  return rl_store_merge_identities (s, f->ws.other, f->ws.wanted, "same person", error) >= 0;
 }
 
 /* Links page and identity view actions: resolve a link, merge, undo the
@@ -659,49 +495,49 @@ test_links_merge_split (Fixture *f, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (array (all_links, "links")), ==, 1);
   examiner = sign_in (f, "examiner");
   by_examiner = callf (f, "POST", examiner, "{\"colour\": \"white\", \"reason\": \"same person\"}",
-                       "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->link);
+                       "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->ws.link);
   assert_error (by_examiner, 403, "forbidden");
   bad_colour = callf (f, "POST", analyst, "{\"colour\": \"purple\", \"reason\": \"x\"}",
-                      "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->link);
+                      "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->ws.link);
   assert_error (bad_colour, 400, "bad-request");
   resolved = callf (f, "POST", analyst, "{\"colour\": \"white\", \"reason\": \"name spelled two ways\"}",
-                    "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->link);
+                    "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->ws.link);
   assert_ok (resolved, 200);
   g_assert_cmpstr (json_object_get_string_member (object (resolved), "colour"), ==, "white");
-  g_assert_cmpint (json_object_get_int_member (object (resolved), "resolved_by"), ==, f->border_analyst);
+  g_assert_cmpint (json_object_get_int_member (object (resolved), "resolved_by"), ==, f->ws.border_analyst);
 
   /* Merge: the store's refusal for an examiner, word for word. */
-  expected = store_refusal (f, f->examiner, examiner_merges);
-  merge = g_strdup_printf ("{\"into\": %" G_GINT64_FORMAT ", \"reason\": \"same person\"}", f->wanted);
-  examiner_merge = callf (f, "POST", examiner, merge, "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->other);
+  expected = store_refusal (f, f->ws.examiner, examiner_merges);
+  merge = g_strdup_printf ("{\"into\": %" G_GINT64_FORMAT ", \"reason\": \"same person\"}", f->ws.wanted);
+  examiner_merge = callf (f, "POST", examiner, merge, "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->ws.other);
   g_assert_cmpstr (assert_error (examiner_merge, 403, "forbidden"), ==, expected);
   no_reason = callf (f, "POST", analyst, "{\"into\": 1, \"reason\": \"  \"}",
-                     "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->other);
+                     "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->ws.other);
   assert_error (no_reason, 400, "bad-request");
-  merged = callf (f, "POST", analyst, merge, "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->other);
+  merged = callf (f, "POST", analyst, merge, "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->ws.other);
   assert_ok (merged, 200);
   g_assert_cmpint (json_object_get_int_member (object (merged), "moved"), ==, 1);
-  summary = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/summary", f->other);
-  g_assert_cmpint (json_object_get_int_member (object (summary), "merged_into"), ==, f->wanted);
+  summary = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/summary", f->ws.other);
+  g_assert_cmpint (json_object_get_int_member (object (summary), "merged_into"), ==, f->ws.wanted);
   undone = callf (f, "POST", analyst, "{\"reason\": \"different people after all\"}",
-                  "/api/v1/identities/%" G_GINT64_FORMAT "/undo-merge", f->other);
+                  "/api/v1/identities/%" G_GINT64_FORMAT "/undo-merge", f->ws.other);
   assert_ok (undone, 200);
   g_assert_cmpint (json_object_get_int_member (object (undone), "moved"), ==, 1);
 
   /* Split the wanted person's second encounter off; a number out of any
    * integer's range is refused as malformed. */
   huge = callf (f, "POST", analyst, "{\"encounters\": [1e300], \"reason\": \"x\"}",
-                "/api/v1/identities/%" G_GINT64_FORMAT "/split", f->wanted);
+                "/api/v1/identities/%" G_GINT64_FORMAT "/split", f->ws.wanted);
   assert_error (huge, 400, "bad-request");
   split = g_strdup_printf ("{\"encounters\": [%" G_GINT64_FORMAT "], \"reason\": \"another person's visa\"}",
-                           f->wanted_encounters[1]);
-  split_ok = callf (f, "POST", analyst, split, "/api/v1/identities/%" G_GINT64_FORMAT "/split", f->wanted);
+                           f->ws.wanted_encounters[1]);
+  split_ok = callf (f, "POST", analyst, split, "/api/v1/identities/%" G_GINT64_FORMAT "/split", f->ws.wanted);
   assert_ok (split_ok, 201);
   new_identity = json_object_get_int_member (object (split_ok), "id");
   moved = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/encounters", new_identity);
   g_assert_cmpuint (json_array_get_length (array (moved, "encounters")), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array (moved, "encounters"), 0), "id"),
-                   ==, f->wanted_encounters[1]);
+                   ==, f->ws.wanted_encounters[1]);
 }
 
 /* Polls a job (as the Tuning page does) until it is no longer running. */
@@ -738,11 +574,11 @@ test_tuning_job (Fixture *f, gconstpointer data)
   examiner = sign_in (f, "examiner");
   by_examiner = call (f, "POST", "/api/v1/releases/tune", examiner, NULL);
   assert_error (by_examiner, 403, "forbidden");
-  evaluate_examiner = callf (f, "POST", examiner, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->draft);
+  evaluate_examiner = callf (f, "POST", examiner, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->ws.draft);
   assert_error (evaluate_examiner, 403, "forbidden");
 
   supervisor = sign_in (f, "supa");
-  started = callf (f, "POST", supervisor, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->draft);
+  started = callf (f, "POST", supervisor, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->ws.draft);
   assert_ok (started, 202);
   g_assert_cmpstr (json_object_get_string_member (object (started), "kind"), ==, "evaluate");
   g_assert_nonnull (started->location);
@@ -759,8 +595,8 @@ test_tuning_job (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (json_object_get_double_member (object (job), "progress"), ==, 1.0);
   g_assert_false (json_object_get_null_member (object (job), "summary"));
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object (job), "summary"), "release_id"),
-                   ==, f->draft);
-  release = callf (f, "GET", supervisor, NULL, "/api/v1/releases/%" G_GINT64_FORMAT, f->draft);
+                   ==, f->ws.draft);
+  release = callf (f, "GET", supervisor, NULL, "/api/v1/releases/%" G_GINT64_FORMAT, f->ws.draft);
   g_assert_cmpstr (json_object_get_string_member (object (release), "state"), ==, "evaluated");
   g_assert_false (json_object_get_null_member (object (release), "metrics"));
 
@@ -768,7 +604,7 @@ test_tuning_job (Fixture *f, gconstpointer data)
   {
     g_autoptr(RlStore) s = rl_store_open (f->db, &error);
     g_autoptr(RlMatcherRelease) active = rl_store_get_active_release (s, &error);
-    g_autoptr(GPtrArray) audit = rl_store_list_audit (s, "matcher_release", f->draft, f->sup_author, 0, &error);
+    g_autoptr(GPtrArray) audit = rl_store_list_audit (s, "matcher_release", f->ws.draft, f->ws.sup_author, 0, &error);
     gboolean evaluated = FALSE;
 
     g_assert_no_error (error);
@@ -794,7 +630,7 @@ test_tuning_job (Fixture *f, gconstpointer data)
     cancel = call (f, "DELETE", tune_location, other, NULL);
     assert_ok (cancel, 200);
     /* One job at a time: a second is refused while this one winds down. */
-    second = callf (f, "POST", other, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->draft);
+    second = callf (f, "POST", other, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->ws.draft);
     if (second->status != 202)
       assert_error (second, 409, "rule");
     else   /* the tuning had ended already */
