@@ -2,7 +2,9 @@
  * data-steward tests work on (test-server-pages over HTTPS, test-remote-pages
  * through a remote RlStore): two agencies, a user of every role (password
  * PASSWORD), eight people with two impressions of one finger each (labelled
- * pairs for an evaluation), the first of them wanted: a restricted police
+ * pairs for an evaluation; with_images: the wanted person's enrolment print
+ * and the border probe are synthetic images with extracted templates, for
+ * the GUI to show), the first of them wanted: a restricted police
  * record (SECRET) and a sharable border one (SHARABLE); another identity
  * whose new encounter matched the wanted person: a search, an open hit and a
  * yellow link; an active release and a supervisor's draft based on it. */
@@ -12,6 +14,9 @@
 
 #include "rl-store.h"
 #include "rl-store-credentials.h"
+#include "rl-extract.h"
+#include "rl-image-io.h"
+#include "rl-synth.h"
 #include "rl-template-io.h"
 
 #define PASSWORD "correct horse battery"
@@ -65,8 +70,43 @@ add_print (RlStore *s, gint64 encounter, GBytes *template_bytes)
   return id;
 }
 
+/* A print of the wanted person's right index, as a live scan would give it
+ * (impression 0 at enrolment, 1 at the border): its image and the template
+ * extracted from it, so that the views show real ridges and minutiae. */
+static gint64
+add_synthetic_print (RlStore *s, gint64 encounter, guint impression)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSynthFinger) finger = rl_synth_finger_new (4242, RL_FINGER_RIGHT_INDEX);
+  RlSynthImpression how;
+  g_autoptr(RlImage) image = NULL;
+  g_autoptr(RlTemplate) tpl = NULL;
+  g_autoptr(GBytes) png = NULL, bytes = NULL;
+  g_autofree char *sha = NULL;
+  RlSample sample = { .encounter_id = encounter, .finger = RL_FINGER_RIGHT_INDEX, .ppi = 500 };
+  gint64 id;
+
+  rl_synth_impression_random (100 + impression, &how);
+  how.noise = MIN (how.noise, 0.2f);
+  how.partial = 0;
+  image = rl_synth_render (finger, &how, &error);
+  g_assert_no_error (error);
+  tpl = rl_extract_template (image, &error);
+  g_assert_no_error (error);
+  png = rl_image_encode (image, "png", &error);
+  g_assert_no_error (error);
+  sha = rl_store_add_image (s, png, "png", RL_SYNTH_WIDTH, RL_SYNTH_HEIGHT, &error);
+  g_assert_no_error (error);
+  bytes = rl_template_serialize (tpl);
+  sample.image_sha256 = sha;
+  sample.quality = tpl->quality;
+  id = rl_store_add_sample (s, &sample, bytes, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
 static void
-build_pages_workspace (PagesWorkspace *f, const char *path)
+build_pages_workspace (PagesWorkspace *f, const char *path, gboolean with_images)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RlStore) s = rl_store_create (path, &error);
@@ -117,7 +157,7 @@ build_pages_workspace (PagesWorkspace *f, const char *path)
           f->wanted = identity;
           f->wanted_encounters[0] = e1;
           f->wanted_encounters[1] = e2;
-          wanted_sample = add_print (s, e1, a);
+          wanted_sample = with_images ? add_synthetic_print (s, e1, 0) : add_print (s, e1, a);
         }
       else
         add_print (s, e1, a);
@@ -143,15 +183,18 @@ build_pages_workspace (PagesWorkspace *f, const char *path)
    * matched the wanted person: a search, a hit and a yellow link. */
   f->other = rl_store_add_identity (s, NULL, &error);
   f->other_encounter = probe_encounter = add_encounter (s, f->other, f->border, 1700000000, "Okafore");
-  {
-    g_autoptr(RlTemplate) t = rl_template_new (20, 0);
-    g_autoptr(GBytes) bytes = NULL;
+  if (with_images)
+    probe_sample = add_synthetic_print (s, probe_encounter, 1);
+  else
+    {
+      g_autoptr(RlTemplate) t = rl_template_new (20, 0);
+      g_autoptr(GBytes) bytes = NULL;
 
-    t->width = 400;
-    t->height = 500;
-    bytes = rl_template_serialize (t);
-    probe_sample = add_print (s, probe_encounter, bytes);
-  }
+      t->width = 400;
+      t->height = 500;
+      bytes = rl_template_serialize (t);
+      probe_sample = add_print (s, probe_encounter, bytes);
+    }
   active = rl_store_add_release (s, "2026.10-active", "{}", 0, &error);
   g_assert_true (rl_store_set_release_evaluated (s, active, "{}", NULL, &error));
   g_assert_no_error (error);

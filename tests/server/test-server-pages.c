@@ -67,7 +67,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->dir = g_dir_make_tmp ("rl-server-pages-XXXXXX", &error);
   g_assert_no_error (error);
   f->db = g_build_filename (f->dir, "ws.db", NULL);
-  build_pages_workspace (&f->ws, f->db);
+  build_pages_workspace (&f->ws, f->db, FALSE);
   cert = g_build_filename (f->dir, "cert.pem", NULL);
   key = g_build_filename (f->dir, "key.pem", NULL);
   f->certificate = rl_server_load_or_create_certificate (cert, key, NULL, NULL, &error);
