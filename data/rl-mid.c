@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include "rl-store-private.h"
+#include "rl-remote-pages-private.h"
 
 #include "rl-compare.h"
 #include "rl-template-io.h"
@@ -245,6 +246,8 @@ run_ids (RlStore *self, const char *sql, gint64 a, gint64 b, gint64 c, GError **
 int
 rl_store_merge_identities (RlStore *self, gint64 from, gint64 into, const char *reason, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_merge_identities (self, from, into, reason, error);
   /* What moves, noted first (identity_merge_move) so that the merge can be
    * undone exactly: ?1 merge, ?2 from. */
   static const char * const notes[] = {
@@ -334,6 +337,8 @@ fail:
 int
 rl_store_undo_merge (RlStore *self, gint64 merged_identity_id, const char *reason, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_undo_merge (self, merged_identity_id, reason, error);
   static const char * const moves_back[] = {
     "UPDATE encounter SET identity_id = ?2 WHERE identity_id = ?3 AND id IN "
     "  (SELECT row_id FROM identity_merge_move WHERE merge_id = ?1 AND kind = 'encounter')",
@@ -440,6 +445,8 @@ gint64
 rl_store_split_identity (RlStore *self, gint64 identity_id, const gint64 *encounter_ids, guint n_encounter_ids,
                          const char *reason, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_split_identity (self, identity_id, encounter_ids, n_encounter_ids, reason, error);
   g_autoptr(GHashTable) chosen = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GString) list = g_string_new (NULL);
   g_autofree char *details = NULL;

@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-pages-private.h"
 #include "rl-remote-private.h"
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -194,6 +195,8 @@ rl_store_list_audit (RlStore *self, const char *object_kind, gint64 object_id, g
 RlAuditReport *
 rl_store_verify_audit (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_verify_audit (self, error);
   if (self != NULL && self->remote != NULL)
     { rl_remote_unavailable (error, _("Checking the audit chain")); return NULL; }
   g_autoptr(RlAuditReport) report = g_new0 (RlAuditReport, 1);

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-pages-private.h"
 #include "rl-remote-private.h"
 
 #include <string.h>
@@ -152,6 +153,8 @@ identity_from_row (sqlite3_stmt *stmt)
 RlIdentity *
 rl_store_open_identity (RlStore *self, gint64 identity_id, const char *purpose, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_open_identity (self, identity_id, purpose, error);
   g_autoptr(RlIdentity) identity = NULL;
   sqlite3_stmt *stmt;
 
@@ -191,6 +194,8 @@ fail:
 RlIdentity *
 rl_store_get_identity_summary (RlStore *self, gint64 identity_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_identity_summary (self, identity_id, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -204,6 +209,8 @@ rl_store_get_identity_summary (RlStore *self, gint64 identity_id, GError **error
 GPtrArray *
 rl_store_list_identities (RlStore *self, const char *name_filter, guint offset, guint limit, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_identities (self, name_filter, offset, limit, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_identity_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -234,6 +241,8 @@ rl_store_list_identities (RlStore *self, const char *name_filter, guint offset, 
 guint
 rl_store_count_identities (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_count_identities (self, error);
   sqlite3_stmt *stmt;
   gint64 n = 0;
 
@@ -374,6 +383,8 @@ encounter_from_row (sqlite3_stmt *stmt)
 RlEncounter *
 rl_store_get_encounter (RlStore *self, gint64 encounter_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_encounter (self, encounter_id, error);
   RlEncounter *e = NULL;
   sqlite3_stmt *stmt;
 
@@ -389,6 +400,8 @@ rl_store_get_encounter (RlStore *self, gint64 encounter_id, GError **error)
 GPtrArray *
 rl_store_list_encounters (RlStore *self, gint64 identity_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_encounters (self, identity_id, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_encounter_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -885,6 +898,8 @@ rl_store_user_may_read_restricted (RlStore *self, gint64 user_id, gint64 source_
 GPtrArray *
 rl_store_list_derogatory_records (RlStore *self, gint64 identity_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_derogatory_records (self, identity_id, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_derogatory_record_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -935,6 +950,8 @@ rl_store_list_derogatory_records (RlStore *self, gint64 identity_id, GError **er
 gint64
 rl_store_grant_restricted_access (RlStore *self, gint64 source_agency_id, RlRole role, gint64 agency_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_grant_restricted_access (self, source_agency_id, role, agency_id, error);
   sqlite3_stmt *stmt;
   gint64 id;
   g_autofree char *details = NULL;
@@ -991,6 +1008,8 @@ rl_access_grant_free (RlAccessGrant *grant)
 GPtrArray *
 rl_store_list_access_grants (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_access_grants (self, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_access_grant_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -1030,6 +1049,8 @@ rl_store_list_access_grants (RlStore *self, GError **error)
 gboolean
 rl_store_revoke_restricted_access (RlStore *self, gint64 grant_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_revoke_restricted_access (self, grant_id, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -1118,6 +1139,8 @@ fail:
 GPtrArray *
 rl_store_list_identity_links (RlStore *self, gint64 identity_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_identity_links (self, identity_id, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_identity_link_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -1155,6 +1178,8 @@ rl_store_list_identity_links (RlStore *self, gint64 identity_id, GError **error)
 gboolean
 rl_store_resolve_identity_link (RlStore *self, gint64 link_id, RlLinkColour colour, const char *reason, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_resolve_identity_link (self, link_id, colour, reason, error);
   sqlite3_stmt *stmt;
   g_autofree char *details = NULL;
 

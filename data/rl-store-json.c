@@ -855,3 +855,223 @@ rl_json_read_array (JsonObject *o, const char *name, RlJsonReadFunc func, GDestr
     }
   return g_steal_pointer (&items);
 }
+
+/* ----------------------------------------- analyst, supervisor, steward: readers */
+
+/* A string the store gives as "" when unknown (names, dates of birth). */
+static void
+empty_if_null (char **s)
+{
+  if (*s == NULL)
+    *s = g_strdup ("");
+}
+
+RlHit *
+rl_hit_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "hit", error);
+  g_autoptr(RlHit) h = NULL;
+  const char *w = "hit";
+
+  if (o == NULL)
+    return NULL;
+  h = g_new0 (RlHit, 1);
+  CHECK (rl_json_read_id (o, w, "id", &h->id, error));
+  CHECK (rl_json_read_id (o, w, "search_id", &h->search_id, error));
+  CHECK (rl_json_read_id (o, w, "encounter_id", &h->encounter_id, error));
+  CHECK (rl_json_read_id (o, w, "identity_id", &h->identity_id, error));
+  CHECK (rl_json_read_id (o, w, "candidate_id", &h->candidate_id, error));
+  CHECK (get_float (o, w, "score", &h->score, error));
+  GET_ENUM (o, w, "status", rl_hit_status_from_id, FALSE, h->status);
+  CHECK (rl_json_read_time (o, w, "created_at", &h->created_at, error));
+  return g_steal_pointer (&h);
+}
+
+RlIdentity *
+rl_identity_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "identity", error);
+  g_autoptr(RlIdentity) i = NULL;
+  const char *w = "identity";
+  gint64 n;
+
+  if (o == NULL)
+    return NULL;
+  i = g_new0 (RlIdentity, 1);
+  CHECK (rl_json_read_id (o, w, "id", &i->id, error));
+  CHECK (rl_json_read_string (o, w, "reference", &i->reference, error));
+  CHECK (rl_json_read_time (o, w, "created_at", &i->created_at, error));
+  CHECK (rl_json_read_id (o, w, "merged_into", &i->merged_into, error));
+  CHECK (rl_json_read_string (o, w, "family_name", &i->family_name, error));
+  CHECK (rl_json_read_string (o, w, "given_names", &i->given_names, error));
+  CHECK (rl_json_read_string (o, w, "date_of_birth", &i->date_of_birth, error));
+  CHECK (rl_json_read_string (o, w, "nationality", &i->nationality, error));
+  CHECK (rl_json_read_string (o, w, "sex", &i->sex, error));
+  CHECK (rl_json_read_int (o, w, "n_encounters", 0, G_MAXUINT32, &n, error));
+  i->n_encounters = (guint) n;
+  CHECK (rl_json_read_int (o, w, "n_derogatory", 0, G_MAXUINT32, &n, error));
+  i->n_derogatory = (guint) n;
+  CHECK (rl_json_read_time (o, w, "first_seen", &i->first_seen, error));
+  CHECK (rl_json_read_time (o, w, "last_seen", &i->last_seen, error));
+  empty_if_null (&i->reference);
+  empty_if_null (&i->family_name);
+  empty_if_null (&i->given_names);
+  empty_if_null (&i->date_of_birth);
+  empty_if_null (&i->nationality);
+  empty_if_null (&i->sex);
+  return g_steal_pointer (&i);
+}
+
+RlEncounter *
+rl_encounter_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "encounter", error);
+  g_autoptr(RlEncounter) e = NULL;
+  const char *w = "encounter";
+  JsonNode *bio_node;
+  JsonObject *bio;
+
+  if (o == NULL)
+    return NULL;
+  e = g_new0 (RlEncounter, 1);
+  CHECK (rl_json_read_id (o, w, "id", &e->id, error));
+  CHECK (rl_json_read_id (o, w, "identity_id", &e->identity_id, error));
+  CHECK (rl_json_read_id (o, w, "agency_id", &e->agency_id, error));
+  CHECK (rl_json_read_string (o, w, "agency", &e->agency, error));
+  CHECK (rl_json_read_time (o, w, "occurred_at", &e->occurred_at, error));
+  GET_ENUM (o, w, "purpose", rl_encounter_purpose_from_id, FALSE, e->purpose);
+  CHECK (rl_json_read_string (o, w, "place", &e->place, error));
+  CHECK (rl_json_read_string (o, w, "case_reference", &e->case_reference, error));
+  bio_node = json_object_get_member (o, "biographic");
+  if (bio_node != NULL && !JSON_NODE_HOLDS_NULL (bio_node))
+    {
+      if (!(bio = rl_json_expect_object (bio_node, "encounter.biographic", error)))
+        return NULL;
+      w = "encounter.biographic";
+      CHECK (rl_json_read_string (bio, w, "family_name", &e->family_name, error));
+      CHECK (rl_json_read_string (bio, w, "given_names", &e->given_names, error));
+      CHECK (rl_json_read_string (bio, w, "date_of_birth", &e->date_of_birth, error));
+      CHECK (rl_json_read_string (bio, w, "nationality", &e->nationality, error));
+      CHECK (rl_json_read_string (bio, w, "sex", &e->sex, error));
+    }
+  empty_if_null (&e->agency);
+  empty_if_null (&e->place);
+  empty_if_null (&e->case_reference);
+  empty_if_null (&e->family_name);
+  empty_if_null (&e->given_names);
+  empty_if_null (&e->date_of_birth);
+  empty_if_null (&e->nationality);
+  empty_if_null (&e->sex);
+  return g_steal_pointer (&e);
+}
+
+/* A restricted record the user may not read comes withheld: the reader
+ * keeps it so (summary and dates NULL) whatever else the reply holds. */
+RlDerogatoryRecord *
+rl_derogatory_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "derogatory_record", error);
+  g_autoptr(RlDerogatoryRecord) r = NULL;
+  const char *w = "derogatory_record";
+
+  if (o == NULL)
+    return NULL;
+  r = g_new0 (RlDerogatoryRecord, 1);
+  CHECK (rl_json_read_id (o, w, "id", &r->id, error));
+  CHECK (rl_json_read_id (o, w, "identity_id", &r->identity_id, error));
+  GET_ENUM (o, w, "category", rl_derogatory_category_from_id, FALSE, r->category);
+  CHECK (rl_json_read_id (o, w, "source_agency_id", &r->source_agency_id, error));
+  CHECK (rl_json_read_string (o, w, "source_agency", &r->source_agency, error));
+  CHECK (rl_json_read_bool (o, w, "restricted", &r->restricted, error));
+  CHECK (rl_json_read_bool (o, w, "withheld", &r->withheld, error));
+  CHECK (rl_json_read_time (o, w, "created_at", &r->created_at, error));
+  empty_if_null (&r->source_agency);
+  if (!r->withheld)
+    {
+      CHECK (rl_json_read_string (o, w, "summary", &r->summary, error));
+      CHECK (rl_json_read_string (o, w, "recorded_on", &r->recorded_on, error));
+      CHECK (rl_json_read_string (o, w, "expires_on", &r->expires_on, error));
+      empty_if_null (&r->summary);
+      empty_if_null (&r->recorded_on);
+    }
+  return g_steal_pointer (&r);
+}
+
+RlIdentityLink *
+rl_link_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "link", error);
+  g_autoptr(RlIdentityLink) l = NULL;
+  const char *w = "link";
+
+  if (o == NULL)
+    return NULL;
+  l = g_new0 (RlIdentityLink, 1);
+  CHECK (rl_json_read_id (o, w, "id", &l->id, error));
+  CHECK (rl_json_read_id (o, w, "identity_a", &l->identity_a, error));
+  CHECK (rl_json_read_id (o, w, "identity_b", &l->identity_b, error));
+  GET_ENUM (o, w, "colour", rl_link_colour_from_id, FALSE, l->colour);
+  CHECK (get_float (o, w, "score", &l->score, error));
+  CHECK (rl_json_read_time (o, w, "created_at", &l->created_at, error));
+  CHECK (rl_json_read_id (o, w, "resolved_by", &l->resolved_by, error));
+  CHECK (rl_json_read_time (o, w, "resolved_at", &l->resolved_at, error));
+  CHECK (rl_json_read_string (o, w, "reason", &l->reason, error));
+  return g_steal_pointer (&l);
+}
+
+RlAgency *
+rl_agency_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "agency", error);
+  g_autoptr(RlAgency) a = NULL;
+  const char *w = "agency";
+
+  if (o == NULL)
+    return NULL;
+  a = g_new0 (RlAgency, 1);
+  CHECK (rl_json_read_id (o, w, "id", &a->id, error));
+  CHECK (rl_json_read_string (o, w, "code", &a->code, error));
+  CHECK (rl_json_read_string (o, w, "name", &a->name, error));
+  empty_if_null (&a->code);
+  empty_if_null (&a->name);
+  return g_steal_pointer (&a);
+}
+
+RlAccessGrant *
+rl_access_grant_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "grant", error);
+  g_autoptr(RlAccessGrant) g = NULL;
+  const char *w = "grant";
+
+  if (o == NULL)
+    return NULL;
+  g = g_new0 (RlAccessGrant, 1);
+  CHECK (rl_json_read_id (o, w, "id", &g->id, error));
+  CHECK (rl_json_read_string (o, w, "source_agency", &g->source_agency, error));
+  GET_ENUM (o, w, "role", rl_role_from_id, TRUE, g->role);
+  CHECK (rl_json_read_string (o, w, "agency", &g->agency, error));
+  CHECK (rl_json_read_string (o, w, "granted_by", &g->granted_by, error));
+  CHECK (rl_json_read_time (o, w, "granted_at", &g->granted_at, error));
+  empty_if_null (&g->source_agency);
+  return g_steal_pointer (&g);
+}
+
+RlAuditReport *
+rl_audit_report_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "audit report", error);
+  g_autoptr(RlAuditReport) r = NULL;
+  const char *w = "audit report";
+  gint64 n_rows;
+
+  if (o == NULL)
+    return NULL;
+  r = g_new0 (RlAuditReport, 1);
+  CHECK (rl_json_read_int (o, w, "n_rows", 0, G_MAXINT64, &n_rows, error));
+  r->n_rows = (guint64) n_rows;
+  CHECK (rl_json_read_id (o, w, "first_bad_id", &r->first_bad_id, error));
+  CHECK (rl_json_read_string (o, w, "problem", &r->problem, error));
+  CHECK (rl_json_read_string (o, w, "head_hash", &r->head_hash, error));
+  return g_steal_pointer (&r);
+}

@@ -79,6 +79,17 @@ RlCorrection      *rl_correction_from_json   (JsonNode *node, GError **error);
 RlMatcherRelease  *rl_release_from_json      (JsonNode *node, GError **error);
 RlAuditEntry      *rl_audit_entry_from_json  (JsonNode *node, GError **error);
 
+/* The analyst's, supervisor's and data steward's structs. */
+RlHit              *rl_hit_from_json          (JsonNode *node, GError **error);
+RlIdentity         *rl_identity_from_json     (JsonNode *node, GError **error);
+RlEncounter        *rl_encounter_from_json    (JsonNode *node, GError **error);
+/* A withheld record stays withheld: summary and dates NULL whatever the reply holds. */
+RlDerogatoryRecord *rl_derogatory_from_json   (JsonNode *node, GError **error);
+RlIdentityLink     *rl_link_from_json         (JsonNode *node, GError **error);
+RlAgency           *rl_agency_from_json       (JsonNode *node, GError **error);
+RlAccessGrant      *rl_access_grant_from_json (JsonNode *node, GError **error);
+RlAuditReport      *rl_audit_report_from_json (JsonNode *node, GError **error);
+
 /* The array member `name` of object o read item by item: a GPtrArray owning
  * its items (free_func), NULL with an error naming the item that failed. */
 GPtrArray *rl_json_read_array (JsonObject *o, const char *name, RlJsonReadFunc func, GDestroyNotify free_func,

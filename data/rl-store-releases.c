@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-pages-private.h"
 #include "rl-remote-private.h"
 
 static const RlEnumEntry state_table[] = {
@@ -76,6 +77,8 @@ rl_store_get_release (RlStore *self, gint64 release_id, GError **error)
 RlMatcherRelease *
 rl_store_get_active_release (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_active_release (self, error);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -87,6 +90,8 @@ rl_store_get_active_release (RlStore *self, GError **error)
 GPtrArray *
 rl_store_list_releases (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_releases (self, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_matcher_release_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -210,6 +215,8 @@ fail:
 GBytes *
 rl_store_get_release_report (RlStore *self, gint64 release_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_release_report (self, release_id, error);
   GBytes *bytes = NULL;
   sqlite3_stmt *stmt;
   int rc;
@@ -314,6 +321,8 @@ retire_active (RlStore *self, gint64 *out_retired, GError **error)
 gboolean
 rl_store_activate_release (RlStore *self, gint64 release_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_activate_release (self, release_id, error);
   g_autoptr(RlMatcherRelease) r = NULL;
   sqlite3_stmt *stmt;
 
@@ -360,6 +369,8 @@ fail:
 gint64
 rl_store_rollback_release (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_rollback_release (self, error);
   g_autoptr(RlMatcherRelease) active = NULL;
   sqlite3_stmt *stmt;
   gint64 previous = 0;

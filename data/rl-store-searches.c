@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-pages-private.h"
 #include "rl-remote-private.h"
 
 #include <math.h>
@@ -1246,6 +1247,8 @@ hit_from_row (sqlite3_stmt *stmt)
 RlHit *
 rl_store_get_hit (RlStore *self, gint64 hit_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_hit (self, hit_id, error);
   RlHit *h = NULL;
   sqlite3_stmt *stmt;
 
@@ -1261,6 +1264,8 @@ rl_store_get_hit (RlStore *self, gint64 hit_id, GError **error)
 GPtrArray *
 rl_store_list_hits (RlStore *self, RlHitStatus status, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_hits (self, status, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_hit_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -1284,6 +1289,8 @@ rl_store_list_hits (RlStore *self, RlHitStatus status, GError **error)
 gint64
 rl_store_dispose_hit (RlStore *self, gint64 hit_id, RlHitStatus disposition, const char *reason, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_dispose_hit (self, hit_id, disposition, reason, error);
   g_autoptr(RlHit) hit = NULL;
   sqlite3_stmt *stmt;
   gint64 id;

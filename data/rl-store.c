@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "rl-store"
 
 #include "rl-store-private.h"
+#include "rl-remote-pages-private.h"
 #include "rl-remote-private.h"
 
 #include <stdarg.h>
@@ -948,6 +949,8 @@ agency_from_row (sqlite3_stmt *stmt)
 GPtrArray *
 rl_store_list_agencies (RlStore *self, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_agencies (self, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_agency_free);
   sqlite3_stmt *stmt;
   int rc;
@@ -977,6 +980,8 @@ get_agency (RlStore *self, sqlite3_stmt *stmt, GError **error, const char *missi
 RlAgency *
 rl_store_get_agency (RlStore *self, gint64 agency_id, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_agency (self, agency_id, error);
   g_autofree char *missing = NULL;
   sqlite3_stmt *stmt;
 
@@ -991,6 +996,8 @@ rl_store_get_agency (RlStore *self, gint64 agency_id, GError **error)
 RlAgency *
 rl_store_get_agency_by_code (RlStore *self, const char *code, GError **error)
 {
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_get_agency_by_code (self, code, error);
   g_autofree char *missing = NULL;
   sqlite3_stmt *stmt;
 

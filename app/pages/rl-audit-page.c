@@ -92,6 +92,7 @@ rl_audit_page_class_init (RlAuditPageClass *klass)
 
   object_class->dispose = rl_audit_page_dispose;
   page_class->reload = rl_audit_page_reload;
+  page_class->remote_ready = TRUE;
 
   g_type_ensure (RL_TYPE_TABLE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-audit-page.ui");

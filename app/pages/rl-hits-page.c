@@ -283,6 +283,7 @@ rl_hits_page_class_init (RlHitsPageClass *klass)
   object_class->dispose = rl_hits_page_dispose;
   object_class->finalize = rl_hits_page_finalize;
   page_class->reload = rl_hits_page_reload;
+  page_class->remote_ready = TRUE;
 
   g_type_ensure (RL_TYPE_TABLE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-hits-page.ui");

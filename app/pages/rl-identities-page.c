@@ -124,6 +124,7 @@ rl_identities_page_class_init (RlIdentitiesPageClass *klass)
 
   object_class->dispose = rl_identities_page_dispose;
   page_class->reload = rl_identities_page_reload;
+  page_class->remote_ready = TRUE;
 
   g_type_ensure (RL_TYPE_TABLE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-identities-page.ui");

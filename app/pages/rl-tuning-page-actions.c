@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rl-remote-pages.h"
 #include "rl-tuning-page-private.h"
 #include "rl-tuning.h"
 
@@ -64,7 +65,8 @@ _rl_tuning_page_update_actions (RlTuningPage *self)
   gtk_widget_action_set_enabled (widget, "tuning.activate", supervisor && state == RL_RELEASE_APPROVED);
   gtk_widget_action_set_enabled (widget, "tuning.rollback", supervisor && state == RL_RELEASE_ACTIVE);
   gtk_widget_action_set_enabled (widget, "tuning.export", has_report && !self->busy);
-  gtk_widget_action_set_enabled (widget, "tuning.cancel", self->job != NULL && !g_cancellable_is_cancelled (self->job->cancellable));
+  gtk_widget_action_set_enabled (widget, "tuning.cancel", (self->job != NULL && !g_cancellable_is_cancelled (self->job->cancellable)) ||
+                                                          (self->remote_job != 0 && !self->remote_cancelling));
 }
 
 static GtkWindow *parent_window (RlTuningPage *self);
@@ -145,11 +147,15 @@ job_progress (double fraction, const char *what, gpointer data)
   g_mutex_unlock (&job->lock);
 }
 
+static void cancel_remote_job (RlTuningPage *self);
+
 void
 _rl_tuning_page_cancel_job (RlTuningPage *self)
 {
   Job *job = self->job;
 
+  if (self->remote_job != 0)
+    cancel_remote_job (self);
   if (job == NULL)
     return;
   g_cancellable_cancel (job->cancellable);
@@ -242,6 +248,126 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
   }
 }
 
+/* ------------------------------------------- on a remote workspace */
+
+/* The tuning or evaluation runs on the server (it scores thousands of pairs
+ * on the server's cores, next to the workspace): the page starts it, polls
+ * it twice a second for its progress, and may cancel it. */
+
+static void
+finish_remote_job (RlTuningPage *self, RlRemoteJob *job, const GError *error)
+{
+  gboolean tune = self->remote_tune;
+
+  g_clear_handle_id (&self->remote_poll, g_source_remove);
+  self->remote_job = 0;
+  self->remote_cancelling = FALSE;
+  _rl_tuning_page_set_busy (self, NULL);
+  if (job == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Lost track of the server’s job: %s"), error->message);
+      _rl_tuning_page_show_error (self, text);
+      _rl_tuning_page_refresh (self, 0);
+      return;
+    }
+  if (job->state == RL_REMOTE_JOB_CANCELLED)
+    {
+      _rl_tuning_page_show_toast (self, tune ? _("Tuning cancelled: no draft was stored")
+                                             : _("Evaluation cancelled: the release is unchanged"));
+      _rl_tuning_page_refresh (self, 0);
+      return;
+    }
+  if (job->state == RL_REMOTE_JOB_FAILED)
+    {
+      g_autofree char *text = g_strdup_printf (tune ? _("Tuning failed: %s") : _("The evaluation failed: %s"),
+                                               job->message ? job->message : "");
+      _rl_tuning_page_show_error (self, text);
+      _rl_tuning_page_refresh (self, 0);
+      return;
+    }
+  _rl_tuning_page_refresh (self, job->release_id);
+  {
+    g_autofree char *fixed = g_strdup_printf ("%u/%u", job->summary.n_false_matches_fixed + job->summary.n_missed_matches_fixed,
+                                              job->summary.n_false_matches + job->summary.n_missed_matches);
+    g_autofree char *text = g_strdup_printf (tune ? _("Draft %s tuned: %s corrections fixed, %u decisions broken")
+                                                  : _("%s evaluated: %s corrections fixed, %u decisions broken"),
+                                             self->selected ? self->selected->name : "", fixed, job->summary.n_broken);
+    _rl_tuning_page_show_toast (self, text);
+  }
+}
+
+static void
+show_remote_progress (RlTuningPage *self, const RlRemoteJob *job)
+{
+  if (self->remote_cancelling || job->cancelling)
+    return;   /* the label says it is cancelling */
+  _rl_tuning_page_show_progress (self, job->progress,
+                                 job->stage ? job->stage : _("Waiting for the server to start…"));
+}
+
+static gboolean
+poll_remote_job (gpointer data)
+{
+  RlTuningPage *self = data;
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlRemoteJob) job = NULL;
+
+  if (session == NULL)
+    {
+      self->remote_poll = 0;
+      self->remote_job = 0;
+      return G_SOURCE_REMOVE;
+    }
+  job = rl_remote_get_job (rl_session_get_store (session), self->remote_job, &error);
+  if (job != NULL && job->state == RL_REMOTE_JOB_RUNNING)
+    {
+      show_remote_progress (self, job);
+      return G_SOURCE_CONTINUE;
+    }
+  self->remote_poll = 0;   /* removed by returning */
+  finish_remote_job (self, job, error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_remote_job (RlTuningPage *self)
+{
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  g_autoptr(RlRemoteJob) job = NULL;
+
+  if (self->remote_cancelling || session == NULL || rl_session_get_store (session) == NULL)
+    return;
+  self->remote_cancelling = TRUE;
+  /* The server stops it at its next step; the poll sees it end. */
+  job = rl_remote_cancel_job (rl_session_get_store (session), self->remote_job, NULL);
+}
+
+static void
+start_remote_job (RlTuningPage *self, RlStore *store, gint64 release_id, const char *name, guint trials)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlRemoteJob) job = release_id ? rl_remote_start_evaluation (store, release_id, &error)
+                                          : rl_remote_start_tuning (store, name, trials, &error);
+
+  if (job == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (release_id == 0 ? _("Tuning failed: %s") : _("The evaluation failed: %s"),
+                                               error->message);
+      _rl_tuning_page_show_error (self, text);
+      return;
+    }
+  self->remote_job = job->id;
+  self->remote_tune = release_id == 0;
+  self->remote_cancelling = FALSE;
+  _rl_tuning_page_set_busy (self, release_id == 0
+                            ? _("Tuning a draft release on the server: each setting scores the labelled pairs, then the draft is evaluated.")
+                            : _("Evaluating on the server: scoring the labelled pairs and re-running past searches with both releases."));
+  show_remote_progress (self, job);
+  _rl_tuning_page_update_actions (self);
+  self->remote_poll = g_timeout_add (500, poll_remote_job, self);
+}
+
 static void
 start_job (RlTuningPage *self, gint64 release_id, const char *name, guint trials)
 {
@@ -252,6 +378,11 @@ start_job (RlTuningPage *self, gint64 release_id, const char *name, guint trials
   if (session == NULL || rl_session_get_user (session) == NULL || self->busy)
     return;
   _rl_tuning_page_clear_message (self);
+  if (rl_store_is_remote (rl_session_get_store (session)))
+    {
+      start_remote_job (self, rl_session_get_store (session), release_id, name, trials);
+      return;
+    }
   job = g_rc_box_new0 (Job);
   job->path = g_strdup (rl_session_get_path (session));
   job->user_id = rl_session_get_user (session)->id;
@@ -281,7 +412,7 @@ cancel_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 {
   RlTuningPage *self = RL_TUNING_PAGE (widget);
 
-  if (self->job == NULL)
+  if (self->job == NULL && self->remote_job == 0)
     return;
   _rl_tuning_page_cancel_job (self);
   gtk_label_set_text (self->progress_label, _("Cancelling: stopping at the next step; nothing is stored."));

@@ -16,6 +16,11 @@ struct _RlTuningPage {
   GtkWindow        *dialog;        /* the open confirmation or comment dialog */
   GtkEntry         *comment_entry; /* the open dialog's text: comment or name */
   struct _RlTuningJob *job;        /* the tuning or evaluation running, NULL none */
+  /* On a remote workspace the job runs on the server: its id, polled. */
+  gint64            remote_job;
+  gboolean          remote_tune;
+  gboolean          remote_cancelling;
+  guint             remote_poll;
 
   /* template children */
   AdwToastOverlay *toasts;

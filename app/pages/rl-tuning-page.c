@@ -298,6 +298,8 @@ rl_tuning_page_dispose (GObject *object)
     gtk_window_destroy (self->dialog);
   /* Nobody is left to see a tuning's result: stop it, nothing is stored. */
   _rl_tuning_page_cancel_job (self);
+  g_clear_handle_id (&self->remote_poll, g_source_remove);
+  self->remote_job = 0;
   /* The list unselects its rows as it goes: nothing to show any more. */
   if (self->list)
     g_signal_handlers_disconnect_by_func (self->list, on_row_selected, self);
@@ -328,6 +330,7 @@ rl_tuning_page_class_init (RlTuningPageClass *klass)
   object_class->dispose = rl_tuning_page_dispose;
   widget_class->unroot = rl_tuning_page_unroot;
   page_class->reload = rl_tuning_page_reload;
+  page_class->remote_ready = TRUE;
 
   g_type_ensure (RL_TYPE_RELEASE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-tuning-page.ui");

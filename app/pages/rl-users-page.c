@@ -214,6 +214,7 @@ rl_users_page_class_init (RlUsersPageClass *klass)
   object_class->dispose = rl_users_page_dispose;
   object_class->finalize = rl_users_page_finalize;
   page_class->reload = rl_users_page_reload;
+  page_class->remote_ready = TRUE;
 
   g_type_ensure (RL_TYPE_TABLE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-users-page.ui");

@@ -1,8 +1,8 @@
 /* rl-server-routes-pages.c — the workstation API for the analyst,
  * supervisor and data-steward pages (docs/server-api.md): agencies, users,
- * encounters, an identity's parts (summary, encounters, derogatory records,
- * prints, hits), identity links, merges and splits, access grants, sample
- * templates, and tuning jobs.
+ * encounters, an identity's parts (summary, encounters, derogatory records),
+ * identity links, merges and splits, access grants, a release's report,
+ * and tuning jobs.
  *
  * As in rl-server-routes.c, handlers call the store as the signed-in user
  * (the server sets the actor from the token, never from the request): the
@@ -138,39 +138,6 @@ list_identity_derogatory (RlRequest *request)
   FAIL_IF (!(identity = rl_store_get_identity_summary (request->store, request->ids[0], &error)));
   FAIL_IF (!(records = rl_store_list_derogatory_records (request->store, identity->id, &error)));
   reply_list (request, "derogatory_records", records, (RlJsonItemFunc) rl_json_derogatory);
-}
-
-static void
-list_identity_samples (RlRequest *request)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlIdentity) identity = NULL;
-  g_autoptr(GPtrArray) samples = NULL;
-
-  FAIL_IF (!(identity = rl_store_get_identity_summary (request->store, request->ids[0], &error)));
-  FAIL_IF (!(samples = rl_store_list_identity_samples (request->store, identity->id, &error)));
-  reply_list (request, "samples", samples, (RlJsonItemFunc) rl_json_sample);
-}
-
-/* The serialized template (rl_template_serialize) of a print; 404 when the
- * sample has none. */
-static void
-get_sample_template (RlRequest *request)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlSample) sample = NULL;
-  g_autoptr(GBytes) data = NULL;
-
-  FAIL_IF (!(sample = rl_store_get_sample (request->store, request->ids[0], &error)));
-  data = rl_store_get_sample_template (request->store, sample->id, &error);
-  FAIL_IF (error != NULL);
-  if (data == NULL)
-    {
-      rl_request_reply_error (request, SOUP_STATUS_NOT_FOUND, "not-found",
-                              _("Sample %" G_GINT64_FORMAT " has no template"), sample->id);
-      return;
-    }
-  rl_request_reply_bytes (request, SOUP_STATUS_OK, "application/octet-stream", data);
 }
 
 /* ------------------------------------------------------ identity links */
@@ -675,8 +642,6 @@ static const RlRoute page_routes[] = {
   { "GET",    "/api/v1/identities/{id}/summary", get_identity_summary, RL_ROUTE_USER, CASEWORK },
   { "GET",    "/api/v1/identities/{id}/encounters", list_identity_encounters, RL_ROUTE_USER, CASEWORK },
   { "GET",    "/api/v1/identities/{id}/derogatory-records", list_identity_derogatory, RL_ROUTE_USER, CASEWORK },
-  { "GET",    "/api/v1/identities/{id}/samples", list_identity_samples, RL_ROUTE_USER, CASEWORK },
-  { "GET",    "/api/v1/samples/{id}/template", get_sample_template, RL_ROUTE_USER, CASEWORK },
 
   { "GET",    "/api/v1/links", list_links, RL_ROUTE_USER, CASEWORK },
   { "POST",   "/api/v1/links/{id}/resolve", resolve_link, RL_ROUTE_USER | RL_ROUTE_BODY, ANALYSTS },

@@ -23,6 +23,14 @@ static const struct {
   { (RlJsonReadFunc) rl_correction_from_json, (GDestroyNotify) rl_correction_free },
   { (RlJsonReadFunc) rl_release_from_json, (GDestroyNotify) rl_matcher_release_free },
   { (RlJsonReadFunc) rl_audit_entry_from_json, (GDestroyNotify) rl_audit_entry_free },
+  { (RlJsonReadFunc) rl_hit_from_json, (GDestroyNotify) rl_hit_free },
+  { (RlJsonReadFunc) rl_identity_from_json, (GDestroyNotify) rl_identity_free },
+  { (RlJsonReadFunc) rl_encounter_from_json, (GDestroyNotify) rl_encounter_free },
+  { (RlJsonReadFunc) rl_derogatory_from_json, (GDestroyNotify) rl_derogatory_record_free },
+  { (RlJsonReadFunc) rl_link_from_json, (GDestroyNotify) rl_identity_link_free },
+  { (RlJsonReadFunc) rl_agency_from_json, (GDestroyNotify) rl_agency_free },
+  { (RlJsonReadFunc) rl_access_grant_from_json, (GDestroyNotify) rl_access_grant_free },
+  { (RlJsonReadFunc) rl_audit_report_from_json, (GDestroyNotify) rl_audit_report_free },
 };
 
 static void
