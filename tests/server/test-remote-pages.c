@@ -436,6 +436,19 @@ test_analyst_acts (Fixture *f, gconstpointer data)
   g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION);
   g_clear_error (&error);
 
+  /* The supervisor's decision on the escalated hit. */
+  {
+    g_autoptr(RlStore) supervisor = remote_as (f, "supb");
+    g_autoptr(RlHit) hit = NULL;
+
+    g_assert_cmpint (rl_store_dispose_hit (supervisor, f->ws.hit, RL_HIT_CONFIRMED, "same prints; referred", &error),
+                     !=, 0);
+    g_assert_no_error (error);
+    hit = rl_store_get_hit (local, f->ws.hit, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (hit->status, ==, RL_HIT_CONFIRMED);
+  }
+
   g_assert_true (rl_store_resolve_identity_link (remote, f->ws.link, RL_LINK_WHITE, "a name spelled two ways", &error));
   g_assert_no_error (error);
   g_assert_cmpint (rl_store_merge_identities (remote, f->ws.other, f->ws.wanted, "same person", &error), ==, 1);
