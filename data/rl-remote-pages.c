@@ -6,7 +6,7 @@
  * withheld in SQL), so nothing here decides who may see what. */
 #define G_LOG_DOMAIN "ridgeline-store"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "rl-remote-pages-private.h"
@@ -373,8 +373,10 @@ rl_remote_get_release_report (RlStore *store, gint64 release_id, GError **error)
   /* No report stored: NULL without an error, as the file store says it. */
   if (local != NULL && g_error_matches (local, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND))
     {
-      g_autoptr(RlMatcherRelease) release = rl_remote_get_release (store, release_id, error);
+      /* …unless the release itself does not exist. */
+      RlMatcherRelease *release = rl_remote_get_release (store, release_id, error);
 
+      g_clear_pointer (&release, rl_matcher_release_free);
       g_clear_error (&local);
       return NULL;
     }
