@@ -47,12 +47,17 @@ main (int argc, char **argv)
   gboolean extract = argc > 4 && g_str_equal (argv[4], "extract");
   g_autoptr(GArray) recall = g_array_new (FALSE, FALSE, sizeof (float));
   g_autoptr(GArray) precision = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(GArray) classes = g_array_new (FALSE, FALSE, sizeof (int));
+  float thr_5 = rl_score_for_fmr (1e-5);
+  guint fm_5 = 0;
 
   fingers = CLAMP (fingers, 2, 1000);
   impressions = CLAMP (impressions, 2, 20);
   for (int f = 0; f < fingers; f++)
     {
       g_autoptr(RlSynthFinger) finger = rl_synth_finger_new (first + (guint64) f, (RlFingerPosition) (f % 10 + 1));
+      int klass = rl_synth_finger_get_class (finger);
+      g_array_append_val (classes, klass);
       for (int i = 0; i < impressions; i++)
         {
           RlSynthImpression imp;
@@ -116,11 +121,14 @@ main (int argc, char **argv)
         float s = rl_compare (tpls->pdata[f * impressions], tpls->pdata[g * impressions], NULL);
         g_array_append_val (impostor, s);
         if (g_getenv ("SYNTH_MATCH_VERBOSE") && s >= thr_01)
-          g_print ("impostor %.1f: finger %d (%u minutiae) vs %d (%u minutiae)\n", s, f,
+          g_print ("impostor %.1f: finger %d (%s, %u minutiae) vs %d (%s, %u minutiae)\n", s, f,
+                   rl_synth_class_to_string (g_array_index (classes, int, f)),
                    ((RlTemplate *) tpls->pdata[f * impressions])->n_minutiae, g,
+                   rl_synth_class_to_string (g_array_index (classes, int, g)),
                    ((RlTemplate *) tpls->pdata[g * impressions])->n_minutiae);
         fm_1 += s >= thr_1;
         fm_01 += s >= thr_01;
+        fm_5 += s >= thr_5;
       }
 
   g_print ("%d synthetic fingers x %d impressions, %s templates\n", fingers, impressions,
@@ -138,5 +146,6 @@ main (int argc, char **argv)
            thr_1, 100.0 * miss_1 / genuine->len, fm_1);
   g_print ("threshold for FMR 0.1 %% = %.1f: FNMR %.1f %%, false matches %u\n",
            thr_01, 100.0 * miss_01 / genuine->len, fm_01);
+  g_print ("threshold for FMR 1e-5 = %.2f: false matches %u of %u\n", thr_5, fm_5, impostor->len);
   return 0;
 }

@@ -276,8 +276,11 @@ place_singularities (RlSynthFinger *f, Rng *r)
         double side = f->klass == RL_SYNTH_CLASS_LEFT_LOOP ? 1.0 : -1.0;
         cx -= side * rng_range (r, 0, 20);
         add_singularity (f, RL_SINGULARITY_CORE, cx, cy);
-        dx = side * rng_range (r, 55, 105);
-        dy = rng_range (r, 80, 130);
+        /* Core–delta distances of real loops range from a few ridges to
+         * over twenty: a narrow range made every loop's minutiae fall in
+         * the same places, and different fingers matched (docs/benchmarks.md). */
+        dx = side * rng_range (r, 30, 140);
+        dy = rng_range (r, 50, 180);
         add_singularity (f, RL_SINGULARITY_DELTA, cx + dx, cy + dy);
       }
       break;
@@ -414,7 +417,7 @@ rl_synth_finger_ridge_period_at (const RlSynthFinger *f, float x, float y)
    * the middle of the pad, plus a slow individual variation. */
   r = silhouette_radius (f, x, y);
   return f->period0 * (1.f + 0.06f * clampf (r * r, 0.f, 1.5f) + 0.07f * noise_at (&f->period_noise, x, y)
-                      + 0.07f * noise_at (&f->period_detail, x, y));
+                      + 0.30f * noise_at (&f->period_detail, x, y));
 }
 
 float
@@ -512,6 +515,45 @@ gabor_bank_ensure (void)
     {
       gabor_bank_init ();
       g_once_init_leave (&done, 1);
+    }
+}
+
+/* Breaks `n` ridges at random points on the skin of the grown pattern `a`
+ * (padded, PW wide): each break clears a ridge for about a period along it,
+ * two ridge endings facing each other. (Bridges across a valley were tried
+ * too: square-on they make T-junctions whose direction is ambiguous, and
+ * the ground truth's minutia directions then failed test-synth.) */
+static void
+add_ridge_breaks (const RlSynthFinger *f, Rng *r, float *a, const guint8 *mask, int n)
+{
+  for (int done = 0, tries = 0; done < n && tries < n * 20; tries++)
+    {
+      float px = (float) rng_range (r, 0, W), py = (float) rng_range (r, 0, H);
+      float th, period, c, sn;
+      gboolean on_ridge;
+      int rad;
+
+      if (silhouette_radius (f, px, py) > 0.9f)
+        continue;
+      th = rl_synth_finger_orientation_at (f, px, py);
+      period = rl_synth_finger_ridge_period_at (f, px, py);
+      c = cosf (th);
+      sn = -sinf (th);     /* angles are y up, the image y down */
+      on_ridge = a[(gsize) ((int) py + PAD) * PW + (int) px + PAD] > 0.5f;
+      if (!on_ridge)
+        continue;
+      rad = (int) (period + 2);
+      for (int y = MAX (0, (int) py - rad); y <= MIN (H - 1, (int) py + rad); y++)
+        for (int x = MAX (0, (int) px - rad); x <= MIN (W - 1, (int) px + rad); x++)
+          {
+            float dx = x - px, dy = y - py, along = dx * c + dy * sn, across = -dx * sn + dy * c;
+
+            if (!mask[y * W + x])
+              continue;
+            if (fabsf (along) < 0.6f * period && fabsf (across) < 0.35f * period)
+              a[(gsize) (y + PAD) * PW + x + PAD] = -1.f;
+          }
+      done++;
     }
 }
 
@@ -700,6 +742,12 @@ grow_ridges (RlSynthFinger *f, Rng *r)
         break;
     }
 
+  /* Ridges break where the skin grew so, not only where the flow asks for
+   * it: a few breaks (two ridge endings each) at random places. Minutiae the
+   * flow alone makes sit in the same places on every finger of a class;
+   * these make fingers individual. */
+  add_ridge_breaks (f, r, a, mask, 15);
+
   /* The grown pattern is nearly a square wave. Soften its edges (binomial
    * blur, σ ≈ 1.4 px) so that a capture's pressure threshold can move ridge
    * edges smoothly: thinner ridges when dry, wider when pressed. */
@@ -775,14 +823,17 @@ rl_synth_finger_new (guint64 seed, RlFingerPosition position)
   for (guint i = 0; i < f->n_model; i++)
     f->top_sing_y = MIN (f->top_sing_y, f->model[i].y);
   noise_init (&f->orient_noise, &r, 90);
-  f->orient_wobble = (float) rng_range (&r, 0.03, 0.08);
+  /* Each finger's own departure from its class's flow (up to ±0.25 rad). */
+  f->orient_wobble = (float) rng_range (&r, 0.10, 0.25);
 
   /* Mean ridge period 0.4–0.5 mm: 7.8–9.8 px at 500 ppi. */
   f->period0 = (float) rng_range (&r, 7.6, 9.4);
   noise_init (&f->period_noise, &r, 110);
   /* Local changes of ridge spacing force ridges to end or fork: they spread
-   * minutiae over the whole finger, not only where the flow diverges. */
-  noise_init (&f->period_detail, &r, 36);
+   * minutiae over the whole finger, not only where the flow diverges. (At
+   * ±7 % over 36 px most minutiae were still where the class's flow
+   * diverges, inside the loop, in the same places on every loop.) */
+  noise_init (&f->period_detail, &r, 24);
 
   for (guint i = 0; i < f->n_model; i++)
     if (silhouette_radius (f, f->model[i].x, f->model[i].y) < 0.92f)
