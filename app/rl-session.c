@@ -212,6 +212,21 @@ rl_session_sign_in_with_password (RlSession  *self,
 }
 
 gboolean
+rl_session_check_server_session (RlSession *self)
+{
+  g_return_val_if_fail (RL_IS_SESSION (self), FALSE);
+
+  if (self->user != NULL && rl_store_is_remote (self->store) && !rl_remote_is_signed_in (self->store))
+    {
+      g_debug ("The server at %s no longer accepts the session of %s", rl_session_get_path (self),
+               self->user->username);
+      g_clear_pointer (&self->user, rl_user_free);
+      notify_user (self);
+    }
+  return self->user != NULL;
+}
+
+gboolean
 rl_session_is_remote (RlSession *self)
 {
   g_return_val_if_fail (RL_IS_SESSION (self), FALSE);

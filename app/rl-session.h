@@ -24,6 +24,10 @@ gboolean      rl_session_sign_in          (RlSession *self, const char *username
  * /api/v1/session); the server then acts for this user on every call. */
 gboolean      rl_session_sign_in_with_password (RlSession *self, const char *username, const char *password,
                                                 GError **error);
+/* A server that no longer accepts the session (it restarted, the session
+ * expired) makes the store forget its token: this then signs the session
+ * out too ("signed-in" becomes FALSE). Returns whether still signed in. */
+gboolean      rl_session_check_server_session (RlSession *self);
 /* Whether the store is a server (rl_store_open_remote). */
 gboolean      rl_session_is_remote        (RlSession *self);
 /* A short name of the workspace for titles: the file's name, or the

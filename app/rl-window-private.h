@@ -12,6 +12,7 @@ struct _RlWindow {
   GSettings      *settings;
   GPtrArray      *pages;          /* RlPage*, in page_info order */
   GPtrArray      *rows;           /* sidebar GtkListBoxRow*, same order */
+  gboolean        signing_out;    /* in _rl_window_sign_out: not a sign-out by the server */
 
   /* template children */
   AdwToastOverlay *toast_overlay;

@@ -265,7 +265,9 @@ _rl_window_sign_out (RlWindow *self)
 {
   if (self->session == NULL)
     return;
+  self->signing_out = TRUE;
   rl_session_sign_out (self->session);
+  self->signing_out = FALSE;
   gtk_list_box_unselect_all (self->sidebar_list);
   gtk_popover_popdown (gtk_menu_button_get_popover (self->user_button));
   /* Refresh the list: users may have changed while signed in. */
@@ -345,6 +347,22 @@ pinned_certificate (RlWindow   *self,
   return certificate;
 }
 
+/* The server ended the session (it restarted, or the session expired):
+ * back to the sign-in form, saying why. */
+static void
+on_session_signed_in (RlWindow   *self,
+                      GParamSpec *pspec,
+                      RlSession  *session)
+{
+  if (self->signing_out || rl_session_get_user (session) != NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "session") != 0)
+    return;
+  _rl_window_sign_out (self);
+  rl_sign_in_view_show_message (self->sign_in_view,
+                                _("The server no longer accepts your session (it may have restarted, or the "
+                                  "session expired). Sign in again."));
+}
+
 void
 rl_window_open_workspace (RlWindow   *self,
                           const char *path)
@@ -379,6 +397,8 @@ rl_window_open_workspace (RlWindow   *self,
     }
 
   self->session = rl_session_new (store);
+  g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (on_session_signed_in), self,
+                           G_CONNECT_SWAPPED);
   for (guint i = 0; i < self->pages->len; i++)
     rl_page_set_session (g_ptr_array_index (self->pages, i), self->session);
   rl_sign_in_view_set_session (self->sign_in_view, self->session);

@@ -175,4 +175,6 @@ rl_page_reload (RlPage *self)
     return;
   if (RL_PAGE_GET_CLASS (self)->reload)
     RL_PAGE_GET_CLASS (self)->reload (self, priv->session);
+  /* A server that dropped the session (restart, expiry) signs the window out. */
+  rl_session_check_server_session (priv->session);
 }

@@ -20,7 +20,9 @@
  *   - the examiner's token cannot approve a matcher release: the server
  *     refuses with 403 and the store error carries its message, which the
  *     window shows;
- *   - signing out deletes the session on the server (the token is refused).
+ *   - signing out deletes the session on the server (the token is refused);
+ *   - after a server restart the window is still signed in (sessions are kept
+ *     in the workspace).
  * Screenshots of the sign-in, the queue and the review are written to
  * tests/app/screenshots/ in the build tree.
  *
@@ -98,7 +100,7 @@ end_with_parent (gpointer data)
  * line, the fingerprint of the certificate it made and the address it
  * serves on. Blocking reads: the server prints both before it serves. */
 static void
-start_server (Fixture *f)
+start_server_on (Fixture *f, const char *port)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -109,7 +111,7 @@ start_server (Fixture *f)
   /* The server ends with the test, even when the test fails half-way. */
   g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
   f->server = g_subprocess_launcher_spawn (launcher, &error, RL_SERVER_PATH, "--db", f->ws.path,
-                                           "--address", "127.0.0.1", "--port", "0", "--rate", "0", NULL);
+                                           "--address", "127.0.0.1", "--port", port, "--rate", "0", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
   while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
@@ -118,22 +120,32 @@ start_server (Fixture *f)
 
       g_test_message ("server: %s", line);
       if ((at = strstr (line, "SHA-256 fingerprint: ")))
-        f->fingerprint = g_strdup (at + strlen ("SHA-256 fingerprint: "));
+        {
+          g_free (f->fingerprint);
+          f->fingerprint = g_strdup (at + strlen ("SHA-256 fingerprint: "));
+        }
       if ((at = strstr (line, " on https://")))
         {
           const char *start = at + strlen (" on ");
           const char *end = strstr (start, "/api/v1/");
           g_assert_nonnull (end);
+          g_free (f->url);
           f->url = g_strndup (start, end - start);
+          g_free (line);
+          break;
         }
       g_free (line);
-      if (f->url != NULL)
-        break;
     }
   g_assert_no_error (error);
   g_assert_nonnull (f->url);
   g_assert_nonnull (f->fingerprint);
   g_test_message ("server at %s, certificate %s", f->url, f->fingerprint);
+}
+
+static void
+start_server (Fixture *f)
+{
+  start_server_on (f, "0");
 }
 
 static void
@@ -441,6 +453,25 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
   g_assert_false (rl_remote_is_signed_in (store));
   g_assert_cmpint (count_rows (f->ws.path, "SELECT count(*) FROM audit_log WHERE action = 'session.close'"), ==, 1);
+
+  /* The server restarts. */
+  type_sign_in (window, "ana", PASSWORD);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "session");
+  {
+    g_autofree char *port = g_strdup (strrchr (f->url, ':') + 1);
+    stop_server (f);
+    start_server_on (f, port);
+  }
+  {
+    /* Sessions are kept in the workspace: still signed in after a restart. */
+    g_autoptr(GPtrArray) after = rl_store_list_work_queue (store, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (after);
+  }
+  rl_page_reload (RL_PAGE (queue));
+  wait_for_frame (GTK_WIDGET (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "session");
+
   f->ran = TRUE;
 }
 
