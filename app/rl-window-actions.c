@@ -65,7 +65,8 @@ rl_window_actions_import (GtkWidget  *widget,
   const RlUser *user;
   RlImportDialog *dialog;
 
-  if (self->session == NULL || (user = rl_session_get_user (self->session)) == NULL)
+  if (self->session == NULL || (user = rl_session_get_user (self->session)) == NULL
+      || rl_session_is_remote (self->session))
     return;
   dialog = rl_import_dialog_new (GTK_WINDOW (self), rl_session_get_path (self->session), user->id);
   g_signal_connect_object (dialog, "finished", G_CALLBACK (on_import_finished), self, 0);
@@ -87,7 +88,11 @@ _rl_window_update_actions (RlWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.page", signed_in);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", signed_in);
+  /* Import reads files into the workspace's own SQLite file: on a server
+   * workspace there is none here (ridgeline-cli import runs on the server's
+   * file). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import",
+                                 signed_in && !rl_session_is_remote (self->session));
 }
 
 void

@@ -364,6 +364,17 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
   g_assert_cmpint (count_rows (f->ws.path, "SELECT count(*) FROM audit_log WHERE action = 'session.open'"), ==, 1);
   store = rl_session_get_store (session);
 
+  /* Import reads files into a workspace file of this computer's: there is
+   * none on a server workspace, so it opens nothing. */
+  {
+    GListModel *before = gtk_window_get_toplevels ();   /* not ours to free */
+    guint n = g_list_model_get_n_items (before);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL);
+    wait_for_frame (GTK_WIDGET (window));
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n);
+  }
+
   /* The work queue, from the server: the pending search. */
   g_assert_true (rl_window_show_page (window, "queue"));
   wait_for_frame (GTK_WIDGET (window));
