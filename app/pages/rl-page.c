@@ -136,8 +136,8 @@ show_unavailable (RlPage   *self,
           adw_status_page_set_title (ADW_STATUS_PAGE (priv->unavailable),
                                      _("Not Available on a Remote Workspace Yet"));
           adw_status_page_set_description (ADW_STATUS_PAGE (priv->unavailable),
-                                           _("This page works on a workspace file on this computer. On a server "
-                                             "workspace it is not available yet; the Work Queue and Searches are."));
+                                           _("This page works on a workspace file on this computer; "
+                                             "on a server workspace it is not available yet."));
           gtk_widget_add_css_class (priv->unavailable, "remote-unavailable");
         }
       priv->content = adw_bin_get_child (ADW_BIN (self)) ? g_object_ref (adw_bin_get_child (ADW_BIN (self))) : NULL;
