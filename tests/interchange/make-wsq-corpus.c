@@ -1,6 +1,7 @@
-/* Writes the WSQ fuzzing seed corpus (tests/interchange/corpus/wsq/) with
- * OUR encoder from synthetic prints: small, varied sizes and bitrates.
- *   ./build/tests/interchange/make-wsq-corpus tests/interchange/corpus/wsq */
+/* Writes the WSQ fuzzing seed corpus with OUR encoder from synthetic
+ * prints: small, varied sizes and bitrates. Run at build time (meson's
+ * fuzz-wsq-seeds target writes build/tests/interchange/seeds-wsq/), so no
+ * WSQ file is kept in the source tree. */
 #include <glib.h>
 #include <stdio.h>
 
@@ -18,6 +19,11 @@ main (int argc, char **argv)
     {
       fprintf (stderr, "usage: %s DIR\n", argv[0]);
       return 2;
+    }
+  if (g_mkdir_with_parents (argv[1], 0755) != 0)
+    {
+      fprintf (stderr, "%s: cannot create the folder\n", argv[1]);
+      return 1;
     }
   for (guint i = 0; i < G_N_ELEMENTS (seeds); i++)
     {
