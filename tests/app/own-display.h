@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 /* The server dies with the test, whatever happens to the test. */
-static void
+static inline void
 own_display_die_with_parent (gpointer data)
 {
   prctl (PR_SET_PDEATHSIG, SIGTERM);
@@ -20,7 +20,7 @@ own_display_die_with_parent (gpointer data)
 /* Starts Xvfb on a free display number and sets DISPLAY to it (call before
  * gtk_init). NULL, DISPLAY unchanged, when Xvfb or xdotool is missing or the
  * server does not answer. */
-static GSubprocess *
+static inline GSubprocess *
 own_display_start (void)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
@@ -80,7 +80,7 @@ own_display_start (void)
 
 /* Runs xdotool with these arguments on the current DISPLAY; FALSE if it
  * could not run or failed. */
-static gboolean
+static inline gboolean
 own_display_xdotool (const char *first, ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -96,4 +96,25 @@ own_display_xdotool (const char *first, ...)
   return g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
                        G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL) &&
          g_spawn_check_wait_status (status, NULL);
+}
+
+/* Runs xdotool with these arguments (NULL-terminated array) on the current
+ * DISPLAY and returns what it printed, stripped ("" when nothing); aborts
+ * the test when xdotool cannot run at all. */
+static inline char *
+own_display_xdotool_output (const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  for (const char *const *arg = args; *arg; arg++)
+    g_ptr_array_add (argv, (gpointer) *arg);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, &error))
+    g_error ("cannot run xdotool: %s", error->message);
+  return g_strstrip (g_steal_pointer (&out));
 }

@@ -17,6 +17,8 @@
 #include "rl-table-view.h"
 #include "rl-tuning-page.h"
 
+#include "gui-test-util.h"
+
 typedef void (*Script) (RlApplication *app, RlWindow *window, gpointer data);
 
 typedef struct {
@@ -25,7 +27,6 @@ typedef struct {
   gboolean ran;
 } RunContext;
 
-static char *screenshot_dir;
 
 /* ---- workspace ------------------------------------------------------- */
 
@@ -145,79 +146,11 @@ make_workspace (void)
 
 /* ---- driving the app -------------------------------------------------- */
 
-static void
-on_after_paint (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Runs the main loop until the widget's window has painted a new frame. */
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong id;
-
-  while (!gtk_widget_get_mapped (GTK_WIDGET (native)))
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (native));
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (GTK_WIDGET (native));
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-}
-
-static gboolean
-find_by_predicate (GtkWidget  *widget,
-                   gboolean  (*match) (GtkWidget *, gconstpointer),
-                   gconstpointer data,
-                   GtkWidget **out)
-{
-  if (match (widget, data))
-    {
-      *out = widget;
-      return TRUE;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (find_by_predicate (child, match, data, out))
-      return TRUE;
-  return FALSE;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  GtkWidget *found = NULL;
-
-  find_by_predicate (root, match, data, &found);
-  return found;
-}
-
-static gboolean
-is_row_titled (GtkWidget *widget, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-is_label (GtkWidget *widget, gconstpointer text)
-{
-  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-}
-
 static gboolean
 is_sidebar_row_labelled (GtkWidget *widget, gconstpointer text)
 {
   return GTK_IS_LIST_BOX_ROW (widget) && gtk_widget_has_css_class (widget, "sidebar-row") &&
-         find_widget (widget, is_label, text) != NULL;
+         rl_gui_find (widget, rl_gui_is_label, text) != NULL;
 }
 
 static gboolean
@@ -233,10 +166,10 @@ sign_in (RlWindow   *window,
   GtkWidget *row;
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
-  row = find_widget (GTK_WIDGET (window->sign_in_view), is_row_titled, display_name);
+  row = rl_gui_find (GTK_WIDGET (window->sign_in_view), rl_gui_is_row_titled, display_name);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_activate (row));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "session");
   /* The header shows who is signed in. */
   g_assert_cmpstr (gtk_label_get_text (window->user_label), ==, display_name);
@@ -247,93 +180,13 @@ static GtkWidget *
 sidebar_row (RlWindow   *window,
              const char *title)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (window->sidebar_list), is_sidebar_row_labelled, title);
+  GtkWidget *row = rl_gui_find (GTK_WIDGET (window->sidebar_list), is_sidebar_row_labelled, title);
 
   g_assert_nonnull (row);
   return row;
 }
 
 /* ---- screenshots ------------------------------------------------------ */
-
-static GdkTexture *
-take_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  GdkTexture *texture;
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (screenshot_dir, file, NULL);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    g_test_message ("%s: mapped %d visible %d opacity %.2f drawable %d size %dx%d", name,
-                    gtk_widget_get_mapped (widget), gtk_widget_get_visible (widget),
-                    gtk_widget_get_opacity (widget), gtk_widget_is_drawable (widget), width, height);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  return texture;
-}
-
-/* Not blank: the picture as a whole varies, and inside `area` (the page's
- * content) a fair share of pixels differ from that area's background. */
-static void
-assert_not_blank (GdkTexture            *texture,
-                  const graphene_rect_t *area,
-                  const char            *name)
-{
-  int width = gdk_texture_get_width (texture);
-  int height = gdk_texture_get_height (texture);
-  gsize stride = (gsize) width * 4;
-  g_autofree guchar *pixels = g_malloc (stride * height);
-  double sum = 0, sum2 = 0;
-  int x0 = MAX (0, (int) area->origin.x), y0 = MAX (0, (int) area->origin.y);
-  int x1 = MIN (width, (int) (area->origin.x + area->size.width));
-  int y1 = MIN (height, (int) (area->origin.y + area->size.height));
-  guint32 background;
-  guint64 differing = 0, total = 0;
-  double variance;
-
-  gdk_texture_download (texture, pixels, stride);
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        const guchar *p = pixels + y * stride + x * 4;
-        double luma = 0.114 * p[0] + 0.587 * p[1] + 0.299 * p[2];
-        sum += luma;
-        sum2 += luma * luma;
-      }
-  variance = sum2 / ((double) width * height) - (sum / ((double) width * height)) * (sum / ((double) width * height));
-  g_test_message ("%s: luminance variance %.1f", name, variance);
-  g_assert_cmpfloat (variance, >, 25.0);
-
-  g_assert_cmpint (x1 - x0, >, 16);
-  g_assert_cmpint (y1 - y0, >, 16);
-  /* The area's background is the colour of its top-left corner pixel after
-   * a few pixels of margin. */
-  memcpy (&background, pixels + (y0 + 4) * stride + (x0 + 4) * 4, 4);
-  for (int y = y0; y < y1; y++)
-    for (int x = x0; x < x1; x++)
-      {
-        const guchar *p = pixels + y * stride + x * 4;
-        const guchar *b = (const guchar *) &background;
-        total++;
-        if (ABS (p[0] - b[0]) + ABS (p[1] - b[1]) + ABS (p[2] - b[2]) > 48)
-          differing++;
-      }
-  g_test_message ("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " content pixels differ from the background",
-                  name, differing, total);
-  g_assert_cmpuint (differing, >, total / 400);
-}
 
 static void
 screenshot_and_check (GtkWidget  *window,
@@ -343,11 +196,11 @@ screenshot_and_check (GtkWidget  *window,
   g_autoptr(GdkTexture) texture = NULL;
   graphene_rect_t area;
 
-  wait_for_frame (window);
-  wait_for_frame (window);
-  texture = take_screenshot (window, name);
+  rl_gui_wait_for_frame (window);
+  rl_gui_wait_for_frame (window);
+  texture = rl_gui_take_screenshot (window, name);
   g_assert_true (gtk_widget_compute_bounds (content, window, &area));
-  assert_not_blank (texture, &area, name);
+  rl_gui_assert_not_blank (texture, &area, name);
 }
 
 /* ---- running ---------------------------------------------------------- */
@@ -359,7 +212,7 @@ on_activate (RlApplication *app,
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   g_assert_true (RL_IS_WINDOW (window));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   ctx->script (app, RL_WINDOW (window), ctx->data);
   ctx->ran = TRUE;
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
@@ -394,18 +247,6 @@ static const struct { const char *id, *title; } all_pages[] = {
   { "users", "Users" },
 };
 
-/* A visible toplevel of this type other than the main window. */
-static GtkWindow *
-find_other_window (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
 static void
 supervisor_script (RlApplication *app,
                    RlWindow      *window,
@@ -424,7 +265,7 @@ supervisor_script (RlApplication *app,
 
       g_assert_true (gtk_widget_get_visible (row));
       g_assert_true (gtk_widget_activate (row));
-      wait_for_frame (GTK_WIDGET (window));
+      rl_gui_wait_for_frame (GTK_WIDGET (window));
       g_assert_cmpstr (rl_window_get_page (window), ==, all_pages[i].id);
       g_assert_cmpstr (gtk_stack_get_visible_child_name (window->page_stack), ==, all_pages[i].id);
       g_assert_cmpstr (adw_window_title_get_title (window->page_title), ==, all_pages[i].title);
@@ -432,37 +273,37 @@ supervisor_script (RlApplication *app,
     }
 
   /* The Users page lists the workspace's users from the store. */
-  table = find_widget (gtk_stack_get_visible_child (window->page_stack), is_table_view, NULL);
+  table = rl_gui_find (gtk_stack_get_visible_child (window->page_stack), is_table_view, NULL);
   g_assert_nonnull (table);
   g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), ==, G_N_ELEMENTS (people));
 
   /* Alt+N shortcuts go through win.page. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.page", "s", "tuning"));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   g_assert_cmpstr (rl_window_get_page (window), ==, "tuning");
 
   /* Preferences and keyboard shortcuts windows. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  other = find_other_window (ADW_TYPE_PREFERENCES_WINDOW);
+  other = rl_gui_find_window (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (other);
   screenshot_and_check (GTK_WIDGET (other), GTK_WIDGET (other), "preferences");
   gtk_window_destroy (other);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  other = find_other_window (GTK_TYPE_SHORTCUTS_WINDOW);
+  other = rl_gui_find_window (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (other);
   screenshot_and_check (GTK_WIDGET (other), GTK_WIDGET (other), "shortcuts");
   gtk_widget_set_visible (GTK_WIDGET (other), FALSE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.about", NULL));
-  other = find_other_window (ADW_TYPE_ABOUT_WINDOW);
+  other = rl_gui_find_window (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (other);
   screenshot_and_check (GTK_WIDGET (other), GTK_WIDGET (other), "about");
   gtk_window_destroy (other);
 
   /* Sign out returns to the sign-in view. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
   g_assert_null (rl_window_get_page (window));
 }
@@ -495,13 +336,13 @@ examiner_script (RlApplication *app,
   g_assert_nonnull (before);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.page", "s", "tuning");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.page", "s", "audit");
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   g_assert_cmpstr (rl_window_get_page (window), ==, before);
   g_assert_false (rl_window_show_page (window, "audit"));
   screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->page_stack), "examiner");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
 
   /* The data steward's pages are the audit log and the users. */
   sign_in (window, "Petra Novak");
@@ -518,9 +359,9 @@ examiner_script (RlApplication *app,
     RlStore *store = rl_session_get_store (rl_window_get_session (window));
 
     g_assert_true (rl_window_show_page (window, "users"));
-    wait_for_frame (GTK_WIDGET (window));
+    rl_gui_wait_for_frame (GTK_WIDGET (window));
     page = gtk_stack_get_visible_child (window->page_stack);
-    rules = find_widget (page, is_label, "Access to Restricted Records");
+    rules = rl_gui_find (page, rl_gui_is_label, "Access to Restricted Records");
     g_assert_nonnull (rules);
     g_assert_true (gtk_widget_is_visible (rules));
     rules = gtk_widget_get_last_child (gtk_widget_get_parent (rules));
@@ -528,7 +369,7 @@ examiner_script (RlApplication *app,
     g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (rules)), ==, 0);
 
     g_assert_true (gtk_widget_activate_action (page, "users.grant-access", NULL));
-    wait_for_frame (GTK_WIDGET (window));
+    rl_gui_wait_for_frame (GTK_WIDGET (window));
     g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (rules)), ==, 1);
     grants = rl_store_list_access_grants (store, &error);
     g_assert_no_error (error);
@@ -538,7 +379,7 @@ examiner_script (RlApplication *app,
     gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
                                          rl_table_view_get_column_view (RL_TABLE_VIEW (rules)))), 0);
     g_assert_true (gtk_widget_activate_action (page, "users.revoke-access", NULL));
-    wait_for_frame (GTK_WIDGET (window));
+    rl_gui_wait_for_frame (GTK_WIDGET (window));
     g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (rules)), ==, 0);
     g_clear_pointer (&grants, g_ptr_array_unref);
     grants = rl_store_list_access_grants (store, &error);
@@ -561,9 +402,9 @@ visit_identities_script (RlApplication *app,
 {
   sign_in (window, "Dana Reyes");
   g_assert_true (rl_window_show_page (window, "identities"));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
 }
 
 static void
@@ -620,7 +461,7 @@ error_script (RlApplication *app,
   {
     g_autofree char *good = make_workspace ();
     rl_application_open_workspace (app, good);
-    wait_for_frame (GTK_WIDGET (window));
+    rl_gui_wait_for_frame (GTK_WIDGET (window));
     g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
   }
 }
@@ -675,7 +516,7 @@ demo_script (RlApplication *app,
       g_autofree char *name = g_strdup_printf ("demo-%s", all_pages[i].id);
 
       g_assert_true (gtk_widget_activate (sidebar_row (window, all_pages[i].title)));
-      wait_for_frame (GTK_WIDGET (window));
+      rl_gui_wait_for_frame (GTK_WIDGET (window));
       g_assert_cmpstr (rl_window_get_page (window), ==, all_pages[i].id);
       screenshot_and_check (GTK_WIDGET (window), GTK_WIDGET (window->page_stack), name);
 
@@ -687,7 +528,7 @@ demo_script (RlApplication *app,
           g_assert_cmpint (rl_tuning_page_get_selected_release (RL_TUNING_PAGE (page)), >, 0);
           continue;
         }
-      table = find_widget (gtk_stack_get_visible_child (window->page_stack), is_table_view, NULL);
+      table = rl_gui_find (gtk_stack_get_visible_child (window->page_stack), is_table_view, NULL);
       g_assert_nonnull (table);
       if (g_str_equal (all_pages[i].id, "identities"))
         g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), ==, demo->n_identities);
@@ -696,12 +537,12 @@ demo_script (RlApplication *app,
       else if (g_str_equal (all_pages[i].id, "audit"))
         {
           g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), >, 0);
-          g_assert_nonnull (find_widget (table, is_label, "Hash chain intact"));
+          g_assert_nonnull (rl_gui_find (table, rl_gui_is_label, "Hash chain intact"));
         }
     }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   sign_in (window, demo->examiner);
   g_assert_false (gtk_widget_get_visible (sidebar_row (window, "Tuning")));
   g_assert_false (gtk_widget_get_visible (sidebar_row (window, "Audit Log")));
@@ -772,9 +613,6 @@ main (int argc, char **argv)
       return 77;
     }
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  screenshot_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                     "app", "screenshots", NULL);
-  g_mkdir_with_parents (screenshot_dir, 0755);
 
   g_test_add_func ("/app/gui/supervisor-visits-every-page", test_supervisor_visits_every_page);
   g_test_add_func ("/app/gui/examiner-sees-only-examiner-pages", test_examiner_sees_only_examiner_pages);

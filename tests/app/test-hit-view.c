@@ -17,6 +17,7 @@
 #include "rl-hits-page.h"
 #include "rl-import.h"
 #include "rl-session.h"
+#include "gui-test-util.h"
 
 #define SECRET "Informant: armed robbery crew, Lake Ridge depot"
 #define SHARABLE "Overstayed visa by 96 days"
@@ -116,97 +117,6 @@ make_workspace (const char *dir)
   return TRUE;
 }
 
-static void
-collect_text (GtkWidget *widget, GString *out)
-{
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    collect_text (c, out);
-}
-
-static guint
-count_class (GtkWidget *widget, const char *css_class)
-{
-  guint n = gtk_widget_has_css_class (widget, css_class) ? 1 : 0;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    n += count_class (c, css_class);
-  return n;
-}
-
-static void
-iterate (void)
-{
-  for (int i = 0; i < 500 && g_main_context_pending (NULL); i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-wait_mapped (GtkWidget *widget)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
-}
-
-static void
-on_after_paint (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-/* Until the window has drawn a frame since now. */
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (widget));
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  gulong id;
-
-  wait_mapped (native);
-  clock = gtk_widget_get_frame_clock (native);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (native);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("MESON_BUILD_ROOT") ? g_getenv ("MESON_BUILD_ROOT") : ".",
-                                           "tests", "app", "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int w = 0, h = 0;
-
-  g_mkdir_with_parents (dir, 0755);
-  /* A window presented just now may need a few frames before it draws. */
-  for (int frames = 0; node == NULL && frames < 50; frames++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      wait_for_frame (widget);
-      w = gtk_widget_get_width (widget);
-      h = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 static RlSession *
 session_as (const char *username)
 {
@@ -231,7 +141,7 @@ hits_page_in_window (RlSession *session)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   rl_page_set_session (RL_PAGE (page), session);
   gtk_window_present (GTK_WINDOW (window));
-  wait_mapped (window);
+  rl_gui_wait_mapped (window);
   rl_page_reload (RL_PAGE (page));
   return page;
 }
@@ -285,8 +195,8 @@ test_hit_review (void)
   view = rl_hits_page_open_hit (page, hit_id, &error);
   g_assert_no_error (error);
   window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view)));
-  wait_mapped (window);
-  collect_text (GTK_WIDGET (view), text);
+  rl_gui_wait_mapped (window);
+  rl_gui_collect_labels (GTK_WIDGET (view), text);
   g_test_message ("%s", text->str);
 
   /* Restricted: who holds it, never what it says. */
@@ -317,10 +227,10 @@ test_hit_review (void)
   g_assert_nonnull (strstr (text->str, "Hadad"));
   g_assert_nonnull (strstr (text->str, "Haddad"));
   /* Family name, date of birth and nationality differ: both cells marked. */
-  g_assert_cmpuint (count_class (GTK_WIDGET (view), "hit-differs"), ==, 6);
+  g_assert_cmpuint (rl_gui_count_class (GTK_WIDGET (view), "hit-differs"), ==, 6);
   g_assert_nonnull (rl_hit_view_get_comparison (view));
   g_assert_true (gtk_widget_get_mapped (rl_hit_view_get_comparison (view)));
-  screenshot (window, "hit-review-analyst");
+  rl_gui_screenshot (window, "hit-review-analyst");
 
   /* Dismissing needs a reason: refused, still open. */
   rl_hit_view_set_reason (view, "");
@@ -331,7 +241,7 @@ test_hit_review (void)
   /* Escalate through the action (as Ctrl+E does). */
   rl_hit_view_set_reason (view, "Different date of birth and nationality: supervisor to decide on referral.");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "hit.escalate", NULL));
-  iterate ();
+  rl_gui_iterate ();
   g_assert_cmpint (rl_hit_view_get_status (view), ==, RL_HIT_ESCALATED);
   g_assert_false (rl_hit_view_can_dispose (view));
   g_assert_cmpuint (count_dispositions (analyst), ==, 1);
@@ -346,7 +256,7 @@ test_hit_review (void)
   g_assert_no_error (error);
   g_object_ref_sink (view);
   g_string_truncate (text, 0);
-  collect_text (GTK_WIDGET (view), text);
+  rl_gui_collect_labels (GTK_WIDGET (view), text);
   g_assert_nonnull (strstr (text->str, SECRET));
   g_assert_null (strstr (text->str, "Held by POLICE"));
   g_object_unref (view);
@@ -355,24 +265,24 @@ test_hit_review (void)
   supervisor = session_as ("sup");
   page = hits_page_in_window (supervisor);
   g_assert_true (page_lists (page, hit_id));
-  iterate ();
-  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), "hits-page-supervisor");
+  rl_gui_iterate ();
+  rl_gui_screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), "hits-page-supervisor");
   view = rl_hits_page_open_hit (page, hit_id, &error);
   g_assert_no_error (error);
   window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view)));
-  wait_mapped (window);
+  rl_gui_wait_mapped (window);
   g_assert_true (rl_hit_view_can_dispose (view));
   rl_hit_view_set_reason (view, "Same person by prints; dates transposed at the border. Referred to the police.");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "hit.confirm", NULL));
-  iterate ();
+  rl_gui_iterate ();
   g_assert_cmpint (rl_hit_view_get_status (view), ==, RL_HIT_CONFIRMED);
   g_assert_cmpuint (count_dispositions (supervisor), ==, 2);
   g_assert_false (page_lists (page, hit_id));
-  iterate ();
-  screenshot (window, "hit-review-supervisor");
+  rl_gui_iterate ();
+  rl_gui_screenshot (window, "hit-review-supervisor");
   gtk_window_destroy (GTK_WINDOW (window));
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
-  iterate ();
+  rl_gui_iterate ();
 }
 
 int

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gui-test-util.h"
 #include "own-display.h"
 
 #include "rl-identity-view.h"
@@ -111,46 +112,6 @@ make_store (const char *path)
   return s;
 }
 
-/* All the text the view shows (labels, rows' titles and subtitles). */
-static void
-collect_text (GtkWidget *widget, GString *out)
-{
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    collect_text (c, out);
-}
-
-static void
-iterate (void)
-{
-  for (int i = 0; i < 200 && g_main_context_pending (NULL); i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("MESON_BUILD_ROOT") ? g_getenv ("MESON_BUILD_ROOT") : ".",
-                                           "tests", "app", "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  g_mkdir_with_parents (dir, 0755);
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 static RlIdentityView *
 open_as (RlSession *session, const char *user, GString *text)
 {
@@ -169,8 +130,8 @@ open_as (RlSession *session, const char *user, GString *text)
   gtk_window_present (GTK_WINDOW (view));
   while (!gtk_widget_get_mapped (GTK_WIDGET (view)) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  iterate ();
-  collect_text (GTK_WIDGET (view), text);
+  rl_gui_iterate ();
+  rl_gui_collect_labels (GTK_WIDGET (view), text);
   return view;
 }
 
@@ -194,13 +155,13 @@ test_need_to_know (void)
   /* Each agency's spelling, with where it came from. */
   g_assert_nonnull (strstr (outsider->str, "Samir Hadad"));
   g_assert_nonnull (strstr (outsider->str, "Recorded by POLICE"));
-  screenshot (GTK_WIDGET (view), "identity-view-withheld");
+  rl_gui_screenshot (GTK_WIDGET (view), "identity-view-withheld");
   gtk_window_destroy (GTK_WINDOW (view));
 
   view = open_as (session, "pan", holder);
   g_assert_nonnull (strstr (holder->str, SECRET));
   g_assert_null (strstr (holder->str, "Held by POLICE"));
-  screenshot (GTK_WIDGET (view), "identity-view-holder");
+  rl_gui_screenshot (GTK_WIDGET (view), "identity-view-holder");
   gtk_window_destroy (GTK_WINDOW (view));
 
   audit = rl_store_list_audit (rl_session_get_store (session), "identity", identity_id, 0, 0, NULL);
@@ -259,11 +220,11 @@ test_encounter_pane (void)
   g_assert_cmpint (lane, >=, 0);
   g_signal_emit_by_name (click_gesture (GTK_WIDGET (timeline)), "released", 1,
                          rl_timeline_x_for_time (timeline, e->occurred_at), rl_timeline_y_for_lane (timeline, lane));
-  iterate ();
+  rl_gui_iterate ();
   pane = rl_identity_view_get_encounter_pane (view);
   g_assert_nonnull (pane);
   g_assert_cmpint (rl_encounter_pane_get_encounter_id (pane), ==, encounter_ids[2]);
-  collect_text (GTK_WIDGET (pane), pane_text);
+  rl_gui_collect_labels (GTK_WIDGET (pane), pane_text);
   title = g_strdup_printf ("Encounter E-%06" G_GINT64_FORMAT, encounter_ids[2]);
   g_assert_nonnull (strstr (pane_text->str, title));
   g_assert_nonnull (strstr (pane_text->str, "Hadad"));           /* as BORDER recorded it that day */
@@ -273,7 +234,7 @@ test_encounter_pane (void)
   g_assert_nonnull (strstr (pane_text->str, "Right index · Q 72"));
   g_assert_nonnull (strstr (pane_text->str, "Left index · Q 72"));
   g_assert_nonnull (strstr (pane_text->str, "No searches or hits"));
-  screenshot (GTK_WIDGET (view), "identity-view-encounter");
+  rl_gui_screenshot (GTK_WIDGET (view), "identity-view-encounter");
 
   /* Another encounter through its row's action; Escape closes the pane,
    * then the record. */
@@ -281,7 +242,7 @@ test_encounter_pane (void)
   g_assert_cmpint (rl_encounter_pane_get_encounter_id (rl_identity_view_get_encounter_pane (view)), ==,
                    encounter_ids[3]);
   gtk_widget_activate_action (GTK_WIDGET (view), "identity.back", NULL);
-  iterate ();
+  rl_gui_iterate ();
   g_assert_null (rl_identity_view_get_encounter_pane (view));
   gtk_window_destroy (GTK_WINDOW (view));
 }
@@ -291,27 +252,8 @@ test_encounter_pane (void)
 static AdwMessageDialog *
 find_dialog (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  iterate ();
-  for (GList *l = toplevels; l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static GtkWidget *
-find_named (GtkWidget *widget, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-      if (found)
-        return found;
-    }
-  return NULL;
+  rl_gui_iterate ();
+  return (AdwMessageDialog *) rl_gui_find_window (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static void
@@ -332,14 +274,14 @@ answer (const char *reason, const char *response)
   GtkWidget *entry;
 
   g_assert_nonnull (dialog);
-  entry = find_named (GTK_WIDGET (dialog), "reason-entry");
+  entry = rl_gui_find_named (GTK_WIDGET (dialog), "reason-entry");
   g_assert_nonnull (entry);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, response));
   gtk_editable_set_text (GTK_EDITABLE (entry), reason);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  rl_gui_iterate ();
 }
 
 static guint
@@ -428,20 +370,20 @@ test_merge_split_demo (void)
     gtk_window_set_child (GTK_WINDOW (window), page);
     rl_page_set_session (RL_PAGE (page), session);
     gtk_window_present (GTK_WINDOW (window));
-    iterate ();
+    rl_gui_iterate ();
     table = adw_bin_get_child (ADW_BIN (page));
     g_assert_true (RL_IS_TABLE_VIEW (table));
     g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (table)), ==, 1);
-    collect_text (page, page_text);
+    rl_gui_collect_labels (page, page_text);
     g_assert_nonnull (strstr (page_text->str, "1 link to review"));
-    screenshot (window, "links-page");
+    rl_gui_screenshot (window, "links-page");
     gtk_window_destroy (GTK_WINDOW (window));
   }
 
   view = rl_identity_view_new (session, keep, "CASE-MID-7", &error);
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (view));
-  iterate ();
+  rl_gui_iterate ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "identity.merge", "x", link));
   answer ("Same person: passport shows both spellings", "into-this");
 
@@ -453,22 +395,22 @@ test_merge_split_demo (void)
   g_assert_true (has_audit (store, other, "identity.merge", "both spellings"));
   g_assert_true (has_audit (store, keep, "identity.merge", "both spellings"));
   g_assert_cmpuint (rl_store_count_identities (store, NULL), ==, n_live - 1);
-  collect_text (GTK_WIDGET (view), text);
+  rl_gui_collect_labels (GTK_WIDGET (view), text);
   {
     g_autofree char *count = g_strdup_printf ("%u encounters", n_keep + n_other);
     g_assert_nonnull (strstr (text->str, count));
     /* The history says why. */
     g_assert_nonnull (strstr (text->str, "Reason: Same person: passport shows both spellings"));
   }
-  screenshot (GTK_WIDGET (view), "identity-view-merged-into-this");
+  rl_gui_screenshot (GTK_WIDGET (view), "identity-view-merged-into-this");
 
   /* The merged identity opened by id says where it went, and undoes. */
   other_view = rl_identity_view_new (session, other, "CASE-MID-7", &error);
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (other_view));
-  iterate ();
+  rl_gui_iterate ();
   g_string_truncate (text, 0);
-  collect_text (GTK_WIDGET (other_view), text);
+  rl_gui_collect_labels (GTK_WIDGET (other_view), text);
   {
     g_autofree char *says = g_strdup_printf ("merged into %s", merged->reference);
     g_autoptr(RlIdentity) k = rl_store_get_identity_summary (store, keep, NULL);
@@ -478,7 +420,7 @@ test_merge_split_demo (void)
   }
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (other_view), "identity.split", NULL) &&
                   find_dialog () != NULL);
-  screenshot (GTK_WIDGET (other_view), "identity-view-merged-away");
+  rl_gui_screenshot (GTK_WIDGET (other_view), "identity-view-merged-away");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other_view), "identity.undo-merge", NULL));
   answer ("Supervisor review: two people", "undo");
   g_assert_cmpuint (n_encounters (store, keep), ==, n_keep);
@@ -530,7 +472,7 @@ wait_until_focus_changes (GtkWidget *window, GtkWidget *from)
 
   while (gtk_root_get_focus (GTK_ROOT (window)) == from && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  rl_gui_iterate ();
 }
 
 static void
@@ -591,15 +533,15 @@ test_timeline_keys (void)
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (rl_identity_view_get_encounter_pane (view) == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  rl_gui_iterate ();
   pane = rl_identity_view_get_encounter_pane (view);
   g_assert_nonnull (pane);
   g_assert_cmpint (rl_encounter_pane_get_encounter_id (pane), ==, encounter_ids[2]);
   g_assert_cmpint (rl_timeline_get_selected (timeline), ==, encounter_ids[2]);
   /* The focus stays on the timeline, so Left/Right and Enter go on. */
   gtk_widget_grab_focus (GTK_WIDGET (timeline));
-  iterate ();
-  screenshot (GTK_WIDGET (view), "identity-view-timeline-keys");
+  rl_gui_iterate ();
+  rl_gui_screenshot (GTK_WIDGET (view), "identity-view-timeline-keys");
   gtk_window_destroy (GTK_WINDOW (view));
 }
 

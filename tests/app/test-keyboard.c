@@ -12,16 +12,14 @@
  *
  * The only thing done without a key is giving a window the X input focus
  * (xdotool windowfocus): with no window manager on Xvfb, nobody else does.
- * The test runs its own Xvfb so no other test's window gets its keys.
+ * The test runs its own Xvfb (own-display.h) so no other test's window gets its keys.
  * Skipped without xdotool, Xvfb or the FVC prints. */
 #include <glib.h>
 #include <gio/gio.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 #include <sqlite3.h>
 #include <string.h>
 
+#include "own-display.h"
 #include "review-workspace.h"
 
 #define STEP_TIMEOUT_S 60
@@ -44,85 +42,11 @@ report_failure (void)
     g_test_message ("the program's output:\n%s", log);
 }
 
-/* The program dies with the test, whatever happens to the test. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-/* An X server of this test's own: key presses go to whatever window has
- * the focus on a display, so on the display other GUI tests share (they
- * run in parallel) they could land in another test's window. Sets DISPLAY
- * for the test and what it starts; NULL when Xvfb is missing. */
-static GSubprocess *
-start_own_display (void)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *server;
-  int fds[2];
-  char number[16] = "";
-  gsize len = 0;
-  g_autofree char *xvfb = g_find_program_in_path ("Xvfb");
-
-  if (xvfb == NULL || pipe (fds) != 0)
-    return NULL;
-  /* Xvfb picks a free display number and writes it to fd 3. */
-  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server = g_subprocess_launcher_spawn (launcher, &error, xvfb, "-displayfd", "3", "-screen", "0", "1400x1000x24",
-                                        "-nolisten", "tcp", NULL);
-  g_assert_no_error (error);
-  while (len < sizeof number - 1)
-    {
-      ssize_t n = read (fds[0], number + len, 1);
-      if (n <= 0 || number[len] == '\n')
-        break;
-      len++;
-    }
-  number[len] = '\0';
-  close (fds[0]);
-  g_assert_cmpuint (len, >, 0);
-  {
-    g_autofree char *display = g_strdup_printf (":%s", number);
-    g_setenv ("DISPLAY", display, TRUE);
-    g_test_message ("own X display %s", display);
-  }
-  /* Answering before a program starts on it. */
-  for (int tries = 0; tries < 100; tries++)
-    {
-      const char *argv[] = { "xdotool", "getmouselocation", NULL };
-      int status = -1;
-
-      if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                        G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL) &&
-          g_spawn_check_wait_status (status, NULL))
-        return server;
-      g_usleep (100 * 1000);
-    }
-  g_test_message ("the X server on %s does not answer", g_getenv ("DISPLAY"));
-  g_subprocess_force_exit (server);
-  g_object_unref (server);
-  return NULL;
-}
-
 static char *
 xdotool_argv (GPtrArray *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  for (guint i = 0; i < args->len; i++)
-    g_ptr_array_add (argv, args->pdata[i]);
-  g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, &out, NULL, &status, &error))
-    g_error ("cannot run xdotool: %s", error->message);
-  return g_strstrip (g_steal_pointer (&out));
+  g_ptr_array_add (args, NULL);
+  return own_display_xdotool_output ((const char *const *) args->pdata);
 }
 
 static char *
@@ -238,7 +162,7 @@ test_keyboard_review (void)
   g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
   g_autoptr(GSubprocess) display = NULL;
 
-  if (xdotool_path == NULL || !(display = start_own_display ()))
+  if (xdotool_path == NULL || !(display = own_display_start ()))
     {
       g_test_skip ("needs xdotool and Xvfb");
       return;
@@ -255,7 +179,7 @@ test_keyboard_review (void)
 
     app_log = g_build_filename (dir, "ridgeline.log", NULL);
     g_subprocess_launcher_set_stdout_file_path (launcher, app_log);
-    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    g_subprocess_launcher_set_child_setup (launcher, own_display_die_with_parent, NULL, NULL);
     app = g_subprocess_launcher_spawn (launcher, &error, RL_APP_PATH, "--workspace", ws.path, NULL);
     g_assert_no_error (error);
   }

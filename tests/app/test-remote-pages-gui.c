@@ -34,206 +34,32 @@
 #include "rl-tuning-page.h"
 #include "rl-window-private.h"
 
+#include "gui-test-util.h"
 #include "pages-workspace.h"
-
-static char *screenshot_dir;
+#include "server-test-util.h"
 
 typedef struct {
   char            *dir;
   char            *db;
   PagesWorkspace   ws;
-  GSubprocess     *server;
-  char            *url;
-  GTlsCertificate *certificate;
+  RlTestServerProcess server;   /* ridgeline-server in a child process */
   gboolean         ran;
 } Fixture;
 
 /* ---- the server ------------------------------------------------------- */
 
-static void
-start_server (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *cert = NULL;
-  char *line;
-
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, RL_SERVER_PATH, "--db", f->db,
-                                "--address", "127.0.0.1", "--port", "0", "--rate", "0", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  while (f->url == NULL && (line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
-    {
-      const char *at = strstr (line, " on https://");
-
-      g_test_message ("server: %s", line);
-      if (at != NULL)
-        {
-          const char *start = at + strlen (" on ");
-          const char *end = strstr (start, "/api/v1/");
-          g_assert_nonnull (end);
-          f->url = g_strndup (start, end - start);
-        }
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_assert_nonnull (f->url);
-  cert = g_strconcat (f->db, ".server-cert.pem", NULL);
-  f->certificate = g_tls_certificate_new_from_file (cert, &error);
-  g_assert_no_error (error);
-}
-
-static void
-stop_server (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (f->server == NULL)
-    return;
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_subprocess_wait (f->server, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&f->server);
-}
-
-/* The server's file, read as the system: what was really written. */
-static RlStore *
-server_file (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  RlStore *store = rl_store_open (f->db, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 /* ---- driving the GUI -------------------------------------------------- */
-
-static void
-on_after_paint (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong id;
-
-  while (!gtk_widget_get_mapped (GTK_WIDGET (native)))
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (native));
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (GTK_WIDGET (native));
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (screenshot_dir, file, NULL);
-  int width = 0, height = 0;
-
-  for (int frames = 0; node == NULL && frames < 50; frames++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      wait_for_frame (widget);
-      width = gtk_widget_get_width (widget);
-      height = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-/* Every text the user can see in widget: labels, row titles and subtitles. */
-static void
-collect_text (GtkWidget *widget, GString *out)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
-  if (GTK_IS_INSCRIPTION (widget) && gtk_inscription_get_text (GTK_INSCRIPTION (widget)))
-    g_string_append_printf (out, "%s\n", gtk_inscription_get_text (GTK_INSCRIPTION (widget)));
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    g_string_append_printf (out, "%s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
-  if (ADW_IS_ACTION_ROW (widget) && adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)))
-    g_string_append_printf (out, "%s\n", adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    collect_text (child, out);
-}
-
-static char *
-visible_text (GtkWidget *widget)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_text (widget, text);
-  return g_string_free (text, FALSE);
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_titled (GtkWidget *widget, GType type, const char *title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_titled (child, type, title);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 sign_in (RlWindow *window, const char *username)
 {
-  GtkWidget *view = GTK_WIDGET (window->sign_in_view);
-  GtkWidget *user_row = find_titled (view, ADW_TYPE_ENTRY_ROW, "User Name");
-  GtkWidget *password_row = find_titled (view, ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
-
   if (g_strcmp0 (gtk_stack_get_visible_child_name (window->main_stack), "session") == 0)
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
-      wait_for_frame (GTK_WIDGET (window));
+      rl_gui_wait_for_frame (GTK_WIDGET (window));
     }
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
-  g_assert_nonnull (user_row);
-  g_assert_nonnull (password_row);
-  gtk_editable_set_text (GTK_EDITABLE (user_row), username);
-  gtk_editable_set_text (GTK_EDITABLE (password_row), PASSWORD);
-  g_signal_emit_by_name (password_row, "entry-activated");
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_type_sign_in (window, username, PASSWORD);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "session");
   g_assert_cmpstr (rl_session_get_user (rl_window_get_session (window))->username, ==, username);
 }
@@ -245,7 +71,7 @@ show_page (RlWindow *window, const char *id)
   GtkWidget *page;
 
   g_assert_true (rl_window_show_page (window, id));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   page = gtk_stack_get_child_by_name (window->page_stack, id);
   g_assert_nonnull (page);
   g_assert_false (rl_page_is_unavailable (RL_PAGE (page)));
@@ -255,7 +81,7 @@ show_page (RlWindow *window, const char *id)
 static guint
 table_rows (GtkWidget *page)
 {
-  GtkWidget *table = find_type (page, RL_TYPE_TABLE_VIEW);
+  GtkWidget *table = rl_gui_find_type (page, RL_TYPE_TABLE_VIEW);
 
   g_assert_nonnull (table);
   return rl_table_view_get_n_rows (RL_TABLE_VIEW (table));
@@ -284,23 +110,23 @@ analyst_flow (RlWindow *window, Fixture *f)
     g_assert_cmpuint (ids->len, ==, 1);
     g_assert_cmpint (g_array_index (ids, gint64, 0), ==, f->ws.hit);
   }
-  screenshot (GTK_WIDGET (window), "remote-pages-hits");
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-pages-hits");
 
   /* The hit's review: the police record held by the police, its text never sent. */
   hit_view = rl_hits_page_open_hit (RL_HITS_PAGE (hits), f->ws.hit, &error);
   g_assert_no_error (error);
-  wait_for_frame (GTK_WIDGET (hit_view));
-  hit_text = visible_text (GTK_WIDGET (hit_view));
+  rl_gui_wait_for_frame (GTK_WIDGET (hit_view));
+  hit_text = rl_gui_visible_text (GTK_WIDGET (hit_view));
   g_test_message ("hit view: %s", hit_text);
   g_assert_nonnull (strstr (hit_text, "Held by POLICE"));
   g_assert_null (strstr (hit_text, SECRET));
   g_assert_nonnull (strstr (hit_text, SHARABLE));
-  screenshot (gtk_widget_get_ancestor (GTK_WIDGET (hit_view), GTK_TYPE_WINDOW), "remote-pages-hit-view");
+  rl_gui_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (hit_view), GTK_TYPE_WINDOW), "remote-pages-hit-view");
   rl_hit_view_set_reason (hit_view, "Names differ: a supervisor to decide on referral.");
   g_assert_true (rl_hit_view_dispose (hit_view, RL_HIT_ESCALATED, &error));
   g_assert_no_error (error);
   {
-    g_autoptr(RlStore) file = server_file (f);
+    g_autoptr(RlStore) file = rl_test_server_file (&f->server);
     g_autoptr(RlHit) hit = rl_store_get_hit (file, f->ws.hit, &error);
 
     g_assert_no_error (error);
@@ -311,20 +137,20 @@ analyst_flow (RlWindow *window, Fixture *f)
   /* Identities and their record, opened with a purpose (audited on the server). */
   identities = show_page (window, "identities");
   g_assert_cmpuint (table_rows (identities), ==, N_PEOPLE + 1);
-  screenshot (GTK_WIDGET (window), "remote-pages-identities");
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-pages-identities");
   identity_view = rl_identity_view_new (session, f->ws.wanted, "CASE-B-17", &error);
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (identity_view));
-  wait_for_frame (GTK_WIDGET (identity_view));
-  identity_text = visible_text (GTK_WIDGET (identity_view));
+  rl_gui_wait_for_frame (GTK_WIDGET (identity_view));
+  identity_text = rl_gui_visible_text (GTK_WIDGET (identity_view));
   g_test_message ("identity view: %s", identity_text);
   g_assert_nonnull (strstr (identity_text, "Held by POLICE"));
   g_assert_null (strstr (identity_text, SECRET));
   g_assert_nonnull (strstr (identity_text, SHARABLE));
   g_assert_nonnull (strstr (identity_text, "Okafor"));
-  screenshot (GTK_WIDGET (identity_view), "remote-pages-identity-view");
+  rl_gui_screenshot (GTK_WIDGET (identity_view), "remote-pages-identity-view");
   {
-    g_autoptr(RlStore) file = server_file (f);
+    g_autoptr(RlStore) file = rl_test_server_file (&f->server);
     g_autoptr(GPtrArray) opened = rl_store_list_audit (file, "identity", f->ws.wanted, f->ws.border_analyst, 0, &error);
     gboolean found = FALSE;
 
@@ -354,26 +180,26 @@ supervisor_flow (RlWindow *window, Fixture *f)
   /* Evaluate: the work is the server's; the page polls until it ends. */
   g_assert_true (gtk_widget_activate_action (tuning, "tuning.evaluate", NULL));
   g_assert_true (rl_tuning_page_get_busy (RL_TUNING_PAGE (tuning)));
-  wait_for_frame (GTK_WIDGET (window));
-  screenshot (GTK_WIDGET (window), "remote-pages-tuning-running");
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-pages-tuning-running");
   while (rl_tuning_page_get_busy (RL_TUNING_PAGE (tuning)))
     g_main_context_iteration (NULL, TRUE);
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   g_test_message ("tuning page: %s", rl_tuning_page_get_message (RL_TUNING_PAGE (tuning)) ?: "");
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(RlStore) file = server_file (f);
+    g_autoptr(RlStore) file = rl_test_server_file (&f->server);
     g_autoptr(RlMatcherRelease) draft = rl_store_get_release (file, f->ws.draft, &error);
 
     g_assert_no_error (error);
     g_assert_cmpint (draft->state, ==, RL_RELEASE_EVALUATED);
   }
-  screenshot (GTK_WIDGET (window), "remote-pages-tuning");
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-pages-tuning");
 
   audit = show_page (window, "audit");
   g_assert_cmpuint (table_rows (audit), >, 0);
-  text = visible_text (audit);
-  screenshot (GTK_WIDGET (window), "remote-pages-audit");
+  text = rl_gui_visible_text (audit);
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-pages-audit");
 }
 
 static void
@@ -384,7 +210,7 @@ steward_flow (RlWindow *window, Fixture *f)
   sign_in (window, "steward");
   users = show_page (window, "users");
   g_assert_cmpuint (table_rows (users), >=, 6);
-  screenshot (GTK_WIDGET (window), "remote-pages-users");
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-pages-users");
 }
 
 static void
@@ -393,8 +219,8 @@ on_activate (RlApplication *app, Fixture *f)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   g_assert_true (RL_IS_WINDOW (window));
-  rl_application_open_server (app, f->url, f->certificate);
-  wait_for_frame (GTK_WIDGET (window));
+  rl_application_open_server (app, f->server.url, f->server.certificate);
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   analyst_flow (RL_WINDOW (window), f);
   supervisor_flow (RL_WINDOW (window), f);
   steward_flow (RL_WINDOW (window), f);
@@ -408,9 +234,7 @@ test_remote_pages (void)
   Fixture f = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(RlApplication) app = NULL;
-  g_autoptr(GDir) dir = NULL;
   char *argv[] = { "ridgeline", NULL };
-  const char *name;
 
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     {
@@ -421,7 +245,7 @@ test_remote_pages (void)
   g_assert_no_error (error);
   f.db = g_build_filename (f.dir, "ws.db", NULL);
   build_pages_workspace (&f.ws, f.db, TRUE);
-  start_server (&f);
+  rl_test_server_spawn (&f.server, RL_SERVER_PATH, f.db, "0", NULL);
 
   g_unsetenv ("RIDGELINE_DB");
   app = rl_application_new ();
@@ -429,16 +253,8 @@ test_remote_pages (void)
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 1, argv), ==, 0);
   g_assert_true (f.ran);
 
-  stop_server (&f);
-  g_clear_object (&f.certificate);
-  if ((dir = g_dir_open (f.dir, 0, NULL)))
-    while ((name = g_dir_read_name (dir)))
-      {
-        g_autofree char *p = g_build_filename (f.dir, name, NULL);
-        g_unlink (p);
-      }
-  g_rmdir (f.dir);
-  g_free (f.url);
+  rl_test_server_clear (&f.server);
+  rl_test_remove_dir (f.dir);
   g_free (f.db);
   g_free (f.dir);
 }
@@ -455,9 +271,6 @@ main (int argc, char **argv)
     }
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  screenshot_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                     "app", "screenshots", NULL);
-  g_mkdir_with_parents (screenshot_dir, 0755);
   g_test_add_func ("/app/remote/analyst-supervisor-steward-pages", test_remote_pages);
   return g_test_run ();
 }

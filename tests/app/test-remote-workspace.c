@@ -32,10 +32,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
-#include <signal.h>
-#include <sys/prctl.h>
 
 #include "rl-application.h"
 #include "rl-page.h"
@@ -47,18 +44,16 @@
 #include "rl-table-view.h"
 #include "rl-window-private.h"
 
+#include "gui-test-util.h"
 #include "review-workspace.h"
+#include "server-test-util.h"
 
 #define PASSWORD "correct horse battery"
-
-static char *screenshot_dir;
 
 typedef struct {
   Workspace    ws;
   gint64       candidate_release;   /* evaluated, written by the supervisor: awaiting approval */
-  GSubprocess *server;
-  char        *url;                 /* https://127.0.0.1:PORT */
-  char        *fingerprint;         /* as the server printed it */
+  RlTestServerProcess server;       /* ridgeline-server in a child process */
   gboolean     ran;
 } Fixture;
 
@@ -90,203 +85,7 @@ prepare_workspace (Fixture *f)
   g_assert_no_error (error);
 }
 
-static void
-end_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-/* Starts ridgeline-server on a free port (--port 0) and reads, line by
- * line, the fingerprint of the certificate it made and the address it
- * serves on. Blocking reads: the server prints both before it serves. */
-static void
-start_server_on (Fixture *f, const char *port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  char *line;
-
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-
-  /* The server ends with the test, even when the test fails half-way. */
-  g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawn (launcher, &error, RL_SERVER_PATH, "--db", f->ws.path,
-                                           "--address", "127.0.0.1", "--port", port, "--rate", "0", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
-    {
-      const char *at;
-
-      g_test_message ("server: %s", line);
-      if ((at = strstr (line, "SHA-256 fingerprint: ")))
-        {
-          g_free (f->fingerprint);
-          f->fingerprint = g_strdup (at + strlen ("SHA-256 fingerprint: "));
-        }
-      if ((at = strstr (line, " on https://")))
-        {
-          const char *start = at + strlen (" on ");
-          const char *end = strstr (start, "/api/v1/");
-          g_assert_nonnull (end);
-          g_free (f->url);
-          f->url = g_strndup (start, end - start);
-          g_free (line);
-          break;
-        }
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_assert_nonnull (f->url);
-  g_assert_nonnull (f->fingerprint);
-  g_test_message ("server at %s, certificate %s", f->url, f->fingerprint);
-}
-
-static void
-start_server (Fixture *f)
-{
-  start_server_on (f, "0");
-}
-
-static void
-stop_server (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (f->server == NULL)
-    return;
-  /* SIGTERM: the server finishes what it answered and closes the workspace. */
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_subprocess_wait (f->server, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&f->server);
-}
-
-static gint64
-count_rows (const char *db, const char *sql)
-{
-  sqlite3 *conn = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (db, &conn, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (conn, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (conn);
-  return n;
-}
-
 /* ---- driving the GUI -------------------------------------------------- */
-
-static void
-on_after_paint (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong id;
-
-  while (!gtk_widget_get_mapped (GTK_WIDGET (native)))
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (native));
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (GTK_WIDGET (native));
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (screenshot_dir, file, NULL);
-  int width = 0, height = 0;
-
-  for (int frames = 0; node == NULL && frames < 50; frames++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      wait_for_frame (widget);
-      width = gtk_widget_get_width (widget);
-      height = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
-collect_text (GtkWidget *widget, GString *out)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    g_string_append_printf (out, "%s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    collect_text (child, out);
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_titled (GtkWidget *widget, GType type, const char *title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_titled (child, type, title);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-type_sign_in (RlWindow *window, const char *username, const char *password)
-{
-  GtkWidget *view = GTK_WIDGET (window->sign_in_view);
-  GtkWidget *user_row = find_titled (view, ADW_TYPE_ENTRY_ROW, "User Name");
-  GtkWidget *password_row = find_titled (view, ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
-
-  g_assert_nonnull (user_row);
-  g_assert_nonnull (password_row);
-  gtk_editable_set_text (GTK_EDITABLE (user_row), username);
-  gtk_editable_set_text (GTK_EDITABLE (password_row), password);
-  /* Enter in the password field signs in, as the button does. */
-  g_signal_emit_by_name (password_row, "entry-activated");
-  wait_for_frame (GTK_WIDGET (window));
-}
 
 /* Preferences → Workspace → Server: the address, Connect, and the
  * certificate dialog showing the fingerprint the server printed. */
@@ -299,23 +98,23 @@ connect_in_preferences (RlApplication *app, Fixture *f)
   g_autoptr(GString) text = g_string_new (NULL);
 
   gtk_window_present (GTK_WINDOW (prefs));
-  wait_for_frame (GTK_WIDGET (prefs));
-  kind_row = find_titled (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW, "Workspace");
+  rl_gui_wait_for_frame (GTK_WIDGET (prefs));
+  kind_row = rl_gui_find_titled (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW, "Workspace");
   g_assert_nonnull (kind_row);
   adw_combo_row_set_selected (ADW_COMBO_ROW (kind_row), 1);   /* Server */
-  server_row = find_titled (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "Server Address");
+  server_row = rl_gui_find_titled (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "Server Address");
   g_assert_nonnull (server_row);
   g_assert_true (gtk_widget_get_visible (server_row));
-  gtk_editable_set_text (GTK_EDITABLE (server_row), f->url);
+  gtk_editable_set_text (GTK_EDITABLE (server_row), f->server.url);
   rl_preferences_window_connect (prefs);
   dialog = rl_preferences_window_get_certificate_dialog (prefs);
   g_assert_nonnull (dialog);
-  wait_for_frame (GTK_WIDGET (dialog));
-  collect_text (GTK_WIDGET (dialog), text);
+  rl_gui_wait_for_frame (GTK_WIDGET (dialog));
+  rl_gui_collect_text (GTK_WIDGET (dialog), text);
   g_test_message ("certificate dialog: %s", text->str);
-  g_assert_nonnull (strstr (text->str, f->fingerprint));
-  g_assert_nonnull (strstr (text->str, f->url));
-  screenshot (GTK_WIDGET (dialog), "remote-certificate");
+  g_assert_nonnull (strstr (text->str, f->server.fingerprint));
+  g_assert_nonnull (strstr (text->str, f->server.url));
+  rl_gui_screenshot (GTK_WIDGET (dialog), "remote-certificate");
   adw_message_dialog_response (dialog, "accept");
   g_assert_null (rl_preferences_window_get_certificate_dialog (prefs));
   {
@@ -324,8 +123,8 @@ connect_in_preferences (RlApplication *app, Fixture *f)
     g_assert_cmpstr (kind, ==, "server");
     g_assert_true (g_str_has_prefix (pem, "-----BEGIN CERTIFICATE-----"));
   }
-  wait_for_frame (GTK_WIDGET (prefs));
-  screenshot (GTK_WIDGET (prefs), "remote-preferences");
+  rl_gui_wait_for_frame (GTK_WIDGET (prefs));
+  rl_gui_screenshot (GTK_WIDGET (prefs), "remote-preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
@@ -341,7 +140,7 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
   gint64 conclusion, before;
 
   connect_in_preferences (app, f);
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   session = rl_window_get_session (window);
   g_assert_nonnull (session);
   g_assert_true (rl_session_is_remote (session));
@@ -349,19 +148,19 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
   g_assert_cmpstr (adw_window_title_get_subtitle (window->sign_in_title), ==, "127.0.0.1");
 
   /* A wrong password: the server's refusal, and still the sign-in form. */
-  type_sign_in (window, "ana", "not the password");
+  rl_gui_type_sign_in (window, "ana", "not the password");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
-  collect_text (GTK_WIDGET (window->sign_in_view), text);
+  rl_gui_collect_text (GTK_WIDGET (window->sign_in_view), text);
   g_test_message ("refused: %s", text->str);
   g_assert_nonnull (strstr (text->str, "password"));
-  screenshot (GTK_WIDGET (window), "remote-sign-in");
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-sign-in");
 
   /* The examiner signs in. */
-  type_sign_in (window, "ana", PASSWORD);
+  rl_gui_type_sign_in (window, "ana", PASSWORD);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "session");
   g_assert_cmpstr (rl_session_get_user (session)->username, ==, "ana");
   g_assert_nonnull (strstr (adw_window_title_get_subtitle (window->page_title), "127.0.0.1"));
-  g_assert_cmpint (count_rows (f->ws.path, "SELECT count(*) FROM audit_log WHERE action = 'session.open'"), ==, 1);
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, "SELECT count(*) FROM audit_log WHERE action = 'session.open'"), ==, 1);
   store = rl_session_get_store (session);
 
   /* Import reads files into a workspace file of this computer's: there is
@@ -371,42 +170,42 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
     guint n = g_list_model_get_n_items (before);
 
     gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL);
-    wait_for_frame (GTK_WIDGET (window));
+    rl_gui_wait_for_frame (GTK_WIDGET (window));
     g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n);
   }
 
   /* The work queue, from the server: the pending search. */
   g_assert_true (rl_window_show_page (window, "queue"));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   queue = gtk_stack_get_child_by_name (window->page_stack, "queue");
   g_assert_false (rl_page_is_unavailable (RL_PAGE (queue)));
-  g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (find_type (queue, RL_TYPE_TABLE_VIEW))), ==, 1);
-  screenshot (GTK_WIDGET (window), "remote-queue");
+  g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (rl_gui_find_type (queue, RL_TYPE_TABLE_VIEW))), ==, 1);
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-queue");
 
   /* The Searches page works too; Identities (not wired yet) says so. */
   g_assert_true (rl_window_show_page (window, "searches"));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   g_assert_false (rl_page_is_unavailable (RL_PAGE (gtk_stack_get_child_by_name (window->page_stack, "searches"))));
   g_assert_true (rl_window_show_page (window, "identities"));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   hits_page = gtk_stack_get_child_by_name (window->page_stack, "identities");
   if (rl_page_is_unavailable (RL_PAGE (hits_page)))
     {
       g_string_truncate (text, 0);
-      collect_text (hits_page, text);
+      rl_gui_collect_text (hits_page, text);
       g_assert_nonnull (strstr (text->str, "Not Available on a Remote Workspace Yet"));
-      screenshot (GTK_WIDGET (window), "remote-unavailable-page");
+      rl_gui_screenshot (GTK_WIDGET (window), "remote-unavailable-page");
     }
   g_assert_true (rl_window_show_page (window, "queue"));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
 
   /* Open the search (claims it on the server), analyse, compare, conclude. */
   view = rl_queue_page_open_search (RL_QUEUE_PAGE (queue), f->ws.search_id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (view);
-  g_assert_cmpint (count_rows (f->ws.path, "SELECT count(*) FROM search WHERE status = 'in-review' AND claimed_by = "
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, "SELECT count(*) FROM search WHERE status = 'in-review' AND claimed_by = "
                                            "(SELECT id FROM user WHERE username = 'ana')"), ==, 1);
-  wait_for_frame (GTK_WIDGET (view));
+  rl_gui_wait_for_frame (GTK_WIDGET (view));
   g_assert_true (rl_review_view_record_analysis (view, TRUE, "Clear core and delta", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (rl_review_view_get_n_candidates (view), ==, f->ws.n_candidates);
@@ -414,29 +213,29 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
   g_assert_no_error (error);
   g_assert_true (rl_review_view_select_candidate (view, 0, &error));
   g_assert_no_error (error);
-  wait_for_frame (GTK_WIDGET (view));
-  screenshot (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_WINDOW), "remote-review");
+  rl_gui_wait_for_frame (GTK_WIDGET (view));
+  rl_gui_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_WINDOW), "remote-review");
 
   /* Excluding the top candidate (scored above the release's match
    * threshold): a false-match correction goes with it, in one request. */
-  before = count_rows (f->ws.path, "SELECT count(*) FROM conclusion");
+  before = rl_test_count_rows (f->ws.path, "SELECT count(*) FROM conclusion");
   conclusion = rl_review_view_record_conclusion (view, RL_DECISION_EXCLUSION, "Ridge count between core and delta "
                                                  "differs (7 vs 11)", "remote test", &error);
   g_assert_no_error (error);
   g_assert_cmpint (conclusion, >, 0);
 
   /* What the server wrote to its SQLite file. */
-  g_assert_cmpint (count_rows (f->ws.path, "SELECT count(*) FROM conclusion"), ==, before + 1);
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, "SELECT count(*) FROM conclusion"), ==, before + 1);
   {
     g_autofree char *sql = g_strdup_printf (
       "SELECT count(*) FROM conclusion c JOIN user u ON u.id = c.examiner_id WHERE c.id = %" G_GINT64_FORMAT
       " AND u.username = 'ana' AND c.decision = 'exclusion' AND c.search_id = %" G_GINT64_FORMAT
       " AND c.reasons LIKE 'Ridge count%%'", conclusion, f->ws.search_id);
-    g_assert_cmpint (count_rows (f->ws.path, sql), ==, 1);
+    g_assert_cmpint (rl_test_count_rows (f->ws.path, sql), ==, 1);
     g_free (sql);
     sql = g_strdup_printf ("SELECT count(*) FROM correction WHERE conclusion_id = %" G_GINT64_FORMAT
                            " AND kind = 'false-match'", conclusion);
-    g_assert_cmpint (count_rows (f->ws.path, sql), ==, 1);
+    g_assert_cmpint (rl_test_count_rows (f->ws.path, sql), ==, 1);
   }
   /* …and the GUI reads it back from the server: the history names it. */
   {
@@ -456,22 +255,22 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
   g_assert_nonnull (strstr (error->message, "Supervisor"));
   adw_toast_overlay_add_toast (window->toast_overlay, adw_toast_new (error->message));
   g_clear_error (&error);
-  g_assert_cmpint (count_rows (f->ws.path, "SELECT count(*) FROM matcher_release WHERE state = 'approved'"), ==, 0);
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, "SELECT count(*) FROM matcher_release WHERE state = 'approved'"), ==, 0);
 
   /* Signing out deletes the session on the server. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
   g_assert_false (rl_remote_is_signed_in (store));
-  g_assert_cmpint (count_rows (f->ws.path, "SELECT count(*) FROM audit_log WHERE action = 'session.close'"), ==, 1);
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, "SELECT count(*) FROM audit_log WHERE action = 'session.close'"), ==, 1);
 
   /* The server restarts. */
-  type_sign_in (window, "ana", PASSWORD);
+  rl_gui_type_sign_in (window, "ana", PASSWORD);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "session");
   {
-    g_autofree char *port = g_strdup (strrchr (f->url, ':') + 1);
-    stop_server (f);
-    start_server_on (f, port);
+    g_autofree char *port = g_strdup (strrchr (f->server.url, ':') + 1);
+    rl_test_server_stop (&f->server);
+    rl_test_server_spawn (&f->server, RL_SERVER_PATH, f->ws.path, port, NULL);
   }
   {
     /* Sessions are kept in the workspace: still signed in after a restart. */
@@ -480,7 +279,7 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
     g_assert_nonnull (after);
   }
   rl_page_reload (RL_PAGE (queue));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "session");
 
   f->ran = TRUE;
@@ -492,7 +291,7 @@ on_activate (RlApplication *app, Fixture *f)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   g_assert_true (RL_IS_WINDOW (window));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   examiner_flow (app, RL_WINDOW (window), f);
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 }
@@ -515,7 +314,7 @@ test_remote_workspace (void)
       return;
     }
   prepare_workspace (&f);
-  start_server (&f);
+  rl_test_server_spawn (&f.server, RL_SERVER_PATH, f.ws.path, "0", NULL);
 
   /* The app starts on a local file, as a fresh install would. */
   g_unsetenv ("RIDGELINE_DB");
@@ -524,9 +323,7 @@ test_remote_workspace (void)
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 1, argv), ==, 0);
   g_assert_true (f.ran);
 
-  stop_server (&f);
-  g_free (f.url);
-  g_free (f.fingerprint);
+  rl_test_server_clear (&f.server);
   g_free (f.ws.path);
 }
 
@@ -542,9 +339,6 @@ main (int argc, char **argv)
     }
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  screenshot_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                     "app", "screenshots", NULL);
-  g_mkdir_with_parents (screenshot_dir, 0755);
 
   g_test_add_func ("/app/remote/examiner-on-a-server", test_remote_workspace);
   return g_test_run ();

@@ -28,72 +28,18 @@
 #include "rl-template-io.h"
 #include "../widgets/widget-test-util.h"
 
-static char *screenshot_dir;
-
+#include "gui-test-util.h"
 #include "review-workspace.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static void
-on_after_paint (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong id;
-
-  while (!gtk_widget_get_mapped (GTK_WIDGET (native)))
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (native));
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (GTK_WIDGET (native));
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-}
-
+/* Not blank: a window drawn in one or two colours shows nothing. */
 static void
 screenshot (GtkWidget *widget, const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width, height;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (screenshot_dir, file, NULL);
+  g_autoptr(GdkTexture) texture = rl_gui_take_screenshot (widget, name);
 
-  /* A window presented just now may need a few frames before it draws. */
-  for (int frames = 0; node == NULL && frames < 50; frames++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      wait_for_frame (widget);
-      width = gtk_widget_get_width (widget);
-      height = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  /* Not blank: a window drawn in one or two colours shows nothing. */
-  {
-    int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
-    g_autofree guint8 *data = g_malloc ((gsize) w * h * 4);
-    g_autoptr(GHashTable) colours = g_hash_table_new (g_direct_hash, g_direct_equal);
-
-    gdk_texture_download (texture, data, (gsize) w * 4);
-    for (gsize i = 0; i < (gsize) w * h && g_hash_table_size (colours) < 1000; i += 7)
-      g_hash_table_add (colours, GUINT_TO_POINTER (((guint32 *) data)[i] & 0xffffff));
-    g_assert_cmpuint (g_hash_table_size (colours), >=, 64);
-  }
+  rl_gui_assert_colourful (texture, 64);
 }
 
 static gint64
@@ -136,7 +82,7 @@ queue_page_in_window (RlSession *session)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   rl_page_set_session (RL_PAGE (page), session);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frame (window);
+  rl_gui_wait_for_frame (window);
   return page;
 }
 
@@ -433,7 +379,7 @@ test_review (void)
   g_assert_no_error (error);
   g_assert_cmpuint (queue_rows (ben_queue), ==, 0);
   gtk_window_set_default_size (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))), 1400, 860);
-  wait_for_frame (GTK_WIDGET (view));
+  rl_gui_wait_for_frame (GTK_WIDGET (view));
 
   /* Analysis first: the candidates are hidden and cannot be opened. */
   g_assert_cmpint (rl_review_view_get_stage (view), ==, RL_REVIEW_STAGE_ANALYSIS);
@@ -489,7 +435,7 @@ test_review (void)
     g_test_message ("layers of candidate 1 shown %.1f ms after it was opened", (g_get_monotonic_time () - t0) / 1000.0);
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view->layers_status)));
   }
-  wait_for_frame (GTK_WIDGET (view));
+  rl_gui_wait_for_frame (GTK_WIDGET (view));
   check_accessible_labels (view);
   check_layers (view, ((RlSearchCandidate *) g_ptr_array_index (view->candidates, 0))->sample_id, view->other_image);
   /* Opened again, a print's layers come from the cache at once. */
@@ -835,7 +781,7 @@ test_release_calibration (void)
       gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
       gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (views[k]));
       gtk_window_present (GTK_WINDOW (window));
-      wait_for_frame (window);
+      rl_gui_wait_for_frame (window);
       g_assert_true (rl_review_view_record_analysis (views[k], TRUE, "Clear core", &error));
       g_assert_no_error (error);
       rows = G_LIST_MODEL (gtk_column_view_get_model (views[k]->candidate_list));
@@ -861,8 +807,6 @@ test_release_calibration (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *builddir = NULL;
-
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   /* The test AT context keeps accessible properties for checking them. */
   g_setenv ("GTK_A11Y", "test", TRUE);
@@ -876,16 +820,6 @@ main (int argc, char **argv)
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  builddir = g_strdup (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".");
-  screenshot_dir = g_build_filename (builddir, "app", "screenshots", NULL);
-  if (!g_str_has_suffix (builddir, "app"))
-    g_mkdir_with_parents (screenshot_dir, 0755);
-  else
-    {
-      g_free (screenshot_dir);
-      screenshot_dir = g_build_filename (builddir, "screenshots", NULL);
-      g_mkdir_with_parents (screenshot_dir, 0755);
-    }
   g_test_add_func ("/review/examiner-day", test_review);
   g_test_add_func ("/review/dispute", test_dispute);
   g_test_add_func ("/review/release-calibration", test_release_calibration);

@@ -31,6 +31,7 @@
 #include "rl-timeline.h"
 #include "rl-tuning-page.h"
 #include "rl-window.h"
+#include "gui-test-util.h"
 
 /* A key and what it runs. action: the action's name (for the application's
  * accelerators, the detailed name, e.g. win.page::queue); target: its
@@ -349,60 +350,6 @@ typedef struct {
   gboolean   ran;
 } Context;
 
-static void
-on_after_paint (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (widget));
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  gboolean painted = FALSE;
-  GdkFrameClock *clock;
-  gulong id;
-
-  while (!gtk_widget_get_mapped (native) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (native);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (native);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("MESON_BUILD_ROOT") ? g_getenv ("MESON_BUILD_ROOT") : ".",
-                                           "tests", "app", "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int w = 0, h = 0;
-
-  g_mkdir_with_parents (dir, 0755);
-  for (int frames = 0; node == NULL && frames < 50; frames++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      wait_for_frame (widget);
-      w = gtk_widget_get_width (widget);
-      h = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%d × %d)", path, w, h);
-}
-
 static GtkWidget *
 find_descendant (GtkWidget *widget, GType type)
 {
@@ -439,17 +386,6 @@ check_one_page_each (GtkWidget *widget)
     }
 }
 
-static GtkWindow *
-find_other_window (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
 static void
 on_activate (RlApplication *app, Context *ctx)
 {
@@ -458,7 +394,7 @@ on_activate (RlApplication *app, Context *ctx)
   g_autoptr(GPtrArray) types = g_ptr_array_new ();
 
   g_assert_true (RL_IS_WINDOW (window));
-  wait_for_frame (GTK_WIDGET (window));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
 
   /* The application's accelerators. */
   for (guint i = 0; detailed[i]; i++)
@@ -502,7 +438,7 @@ on_activate (RlApplication *app, Context *ctx)
 
   /* The window as users see it: each section. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  ctx->overlay = find_other_window (GTK_TYPE_SHORTCUTS_WINDOW);
+  ctx->overlay = rl_gui_find_window (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (ctx->overlay);
   {
     static const char *const sections[] = { "general", "review", "prints", "record", "tuning" };
@@ -510,8 +446,8 @@ on_activate (RlApplication *app, Context *ctx)
       {
         g_autofree char *name = g_strdup_printf ("shortcuts-%s", sections[i]);
         g_object_set (ctx->overlay, "section-name", sections[i], NULL);
-        wait_for_frame (GTK_WIDGET (ctx->overlay));
-        screenshot (GTK_WIDGET (ctx->overlay), name);
+        rl_gui_wait_for_frame (GTK_WIDGET (ctx->overlay));
+        rl_gui_screenshot (GTK_WIDGET (ctx->overlay), name);
         g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (ctx->overlay)), <=, 1024);
       }
   }

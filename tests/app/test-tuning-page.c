@@ -23,6 +23,7 @@
 #include "rl-session.h"
 #include "rl-template-io.h"
 #include "rl-tuning.h"
+#include "gui-test-util.h"
 #include "rl-tuning-page-private.h"
 
 #define N_PEOPLE      16
@@ -186,99 +187,6 @@ make_workspace (const char *dir)
 
 /* ------------------------------------------------------------ GUI helpers */
 
-static void
-collect_text (GtkWidget *widget, GString *out)
-{
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    collect_text (c, out);
-}
-
-static GtkWidget *
-find_button (GtkWidget *widget, const char *action)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button (c, action);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-iterate (void)
-{
-  for (int i = 0; i < 500 && g_main_context_pending (NULL); i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-wait_mapped (GtkWidget *widget)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
-}
-
-static void
-on_after_paint (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (widget));
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  gulong id;
-
-  wait_mapped (native);
-  clock = gtk_widget_get_frame_clock (native);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (native);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("MESON_BUILD_ROOT") ? g_getenv ("MESON_BUILD_ROOT") : ".",
-                                           "tests", "app", "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int w = 0, h = 0;
-
-  g_mkdir_with_parents (dir, 0755);
-  for (int frames = 0; node == NULL && frames < 50; frames++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      wait_for_frame (widget);
-      w = gtk_widget_get_width (widget);
-      h = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 static RlSession *
 session_as (const char *username)
 {
@@ -303,7 +211,7 @@ page_in_window (RlSession *session)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   rl_page_set_session (RL_PAGE (page), session);
   gtk_window_present (GTK_WINDOW (window));
-  wait_mapped (window);
+  rl_gui_wait_mapped (window);
   return page;
 }
 
@@ -327,7 +235,7 @@ answer_dialog (RlTuningPage *page, const char *text, const char *response)
   if (text)
     gtk_editable_set_text (GTK_EDITABLE (page->comment_entry), text);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (page->dialog), response);
-  iterate ();
+  rl_gui_iterate ();
 }
 
 /* ------------------------------------------------------------ the test */
@@ -356,7 +264,7 @@ test_tuning_page (void)
   window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page)));
   g_assert_cmpint (rl_tuning_page_get_selected_release (page), ==, shipped_id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.tune", NULL));
-  iterate ();
+  rl_gui_iterate ();
   {
     GtkDropDown *depth = g_object_get_data (G_OBJECT (page->dialog), "depth");
     gtk_drop_down_set_selected (depth, 1);
@@ -395,7 +303,7 @@ test_tuning_page (void)
 
   /* What the page shows is the stored report's figures. */
   view = rl_tuning_page_get_release_view (page);
-  collect_text (GTK_WIDGET (page), text);
+  rl_gui_collect_labels (GTK_WIDGET (page), text);
   {
     g_autofree char *thr_after = g_strdup_printf ("%.2f", json_object_get_double_member (match, "threshold_after"));
     g_autofree char *thr_before = g_strdup_printf ("was %.2f", json_object_get_double_member (match, "threshold_before"));
@@ -425,9 +333,9 @@ test_tuning_page (void)
     g_assert_nonnull (strstr (text->str, "You made this release"));
   }
   /* The author may try (the role allows it); the store refuses. */
-  g_assert_true (gtk_widget_get_sensitive (find_button (view, "tuning.approve")));
-  g_assert_false (gtk_widget_get_sensitive (find_button (view, "tuning.activate")));
-  screenshot (window, "tuning-page-report");
+  g_assert_true (gtk_widget_get_sensitive (rl_gui_find_button (view, "tuning.approve")));
+  g_assert_false (gtk_widget_get_sensitive (rl_gui_find_button (view, "tuning.activate")));
+  rl_gui_screenshot (window, "tuning-page-report");
   {
     /* the whole report, as far as it scrolls */
     GtkWidget *clamp = view;
@@ -435,12 +343,12 @@ test_tuning_page (void)
       clamp = gtk_widget_get_first_child (clamp) && !GTK_IS_STACK (clamp) ? gtk_widget_get_first_child (clamp)
               : GTK_IS_STACK (clamp) ? gtk_stack_get_visible_child (GTK_STACK (clamp)) : NULL;
     g_assert_nonnull (clamp);
-    screenshot (clamp, "tuning-report-full");
+    rl_gui_screenshot (clamp, "tuning-report-full");
   }
 
   /* Approving as the author: refused, the store's words in the banner. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.approve", NULL));
-  iterate ();
+  rl_gui_iterate ();
   answer_dialog (page, "looks good to me", "approve");
   g_assert_nonnull (rl_tuning_page_get_message (page));
   g_test_message ("refusal shown: %s", rl_tuning_page_get_message (page));
@@ -452,7 +360,7 @@ test_tuning_page (void)
     g_assert_nonnull (strstr (rl_tuning_page_get_message (page), refusal->message));
   }
   g_assert_cmpint (state_of (ana, draft), ==, RL_RELEASE_EVALUATED);
-  screenshot (window, "tuning-page-refused");
+  rl_gui_screenshot (window, "tuning-page-refused");
 
   /* A pair near the threshold opens in the comparison view. */
   near = json_object_get_array_member (m, "near_threshold");
@@ -468,17 +376,17 @@ test_tuning_page (void)
 
     /* as the row's Compare button does */
     g_assert_true (gtk_widget_activate_action (view, "release.compare", "(xx)", probe, candidate));
-    iterate ();
+    rl_gui_iterate ();
     toplevels = gtk_window_list_toplevels ();
     for (GList *l = toplevels; l; l = l->next)
       if (g_strcmp0 (gtk_window_get_title (l->data), title) == 0)
         compare = l->data;
     g_assert_nonnull (compare);
-    wait_mapped (GTK_WIDGET (compare));
+    rl_gui_wait_mapped (GTK_WIDGET (compare));
     child = gtk_widget_get_last_child (adw_window_get_content (ADW_WINDOW (compare)));
     g_assert_true (RL_IS_COMPARISON_VIEW (child));
     g_assert_cmpuint (rl_comparison_view_get_n_correspondences (RL_COMPARISON_VIEW (child)), >, 0);
-    screenshot (GTK_WIDGET (compare), "tuning-pair");
+    rl_gui_screenshot (GTK_WIDGET (compare), "tuning-pair");
     gtk_window_destroy (compare);
   }
 
@@ -486,23 +394,23 @@ test_tuning_page (void)
   eve = session_as ("eve");
   rl_page_set_session (RL_PAGE (page), eve);
   g_assert_true (rl_tuning_page_select_release (page, draft));
-  iterate ();
-  g_assert_false (gtk_widget_get_sensitive (find_button (view, "tuning.approve")));
-  g_assert_false (gtk_widget_get_sensitive (find_button (view, "tuning.evaluate")));
+  rl_gui_iterate ();
+  g_assert_false (gtk_widget_get_sensitive (rl_gui_find_button (view, "tuning.approve")));
+  g_assert_false (gtk_widget_get_sensitive (rl_gui_find_button (view, "tuning.evaluate")));
 
   /* Bo, the second supervisor, approves with a comment and activates. */
   bo = session_as ("bo");
   rl_page_set_session (RL_PAGE (page), bo);
   g_assert_true (rl_tuning_page_select_release (page, draft));
-  iterate ();
+  rl_gui_iterate ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.approve", NULL));
-  iterate ();
+  rl_gui_iterate ();
   answer_dialog (page, "Held-out FMR not raised; the four false matches are fixed.", "approve");
   g_assert_null (rl_tuning_page_get_message (page));
   g_assert_cmpint (state_of (bo, draft), ==, RL_RELEASE_APPROVED);
-  g_assert_true (gtk_widget_get_sensitive (find_button (view, "tuning.activate")));
+  g_assert_true (gtk_widget_get_sensitive (rl_gui_find_button (view, "tuning.activate")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.activate", NULL));
-  iterate ();
+  rl_gui_iterate ();
   g_assert_null (rl_tuning_page_get_message (page));
   g_assert_cmpint (state_of (bo, draft), ==, RL_RELEASE_ACTIVE);
   {
@@ -511,10 +419,10 @@ test_tuning_page (void)
     g_assert_cmpint (active->id, ==, draft);
   }
   g_string_truncate (text, 0);
-  collect_text (GTK_WIDGET (page), text);
+  rl_gui_collect_labels (GTK_WIDGET (page), text);
   g_assert_nonnull (strstr (text->str, "Held-out FMR not raised"));
   g_assert_nonnull (strstr (text->str, "Bo Reviewer"));
-  screenshot (window, "tuning-page-active");
+  rl_gui_screenshot (window, "tuning-page-active");
 
   /* The report as PDF. */
   pdf = g_build_filename (dir, "report.pdf", NULL);
@@ -529,7 +437,7 @@ test_tuning_page (void)
 
   /* Roll back (after the confirmation): the shipped release is active again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.rollback", NULL));
-  iterate ();
+  rl_gui_iterate ();
   answer_dialog (page, NULL, "rollback");
   g_assert_null (rl_tuning_page_get_message (page));
   g_assert_cmpint (state_of (bo, draft), ==, RL_RELEASE_RETIRED);
@@ -537,7 +445,7 @@ test_tuning_page (void)
   g_assert_cmpint (rl_tuning_page_get_selected_release (page), ==, shipped_id);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  rl_gui_iterate ();
   g_unlink (pdf);
   {
     g_autofree char *wal = g_strconcat (workspace, "-wal", NULL);
@@ -610,7 +518,7 @@ on_progress_label (GtkLabel *label, GParamSpec *pspec, CancelAtFirst *c)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->progress_box)));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (page->cancel_button)));
   if (c->screenshot)
-    screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), c->screenshot);
+    rl_gui_screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), c->screenshot);
   c->cancelled++;
   /* A click, as the mouse makes it ("clicked" runs the button's action at
    * once; gtk_widget_activate would only press it, clicking 250 ms later). */
@@ -729,7 +637,7 @@ test_progress_cancel (void)
 
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->progress_box)));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.tune", NULL));
-    iterate ();
+    rl_gui_iterate ();
     answer_dialog (page, "gui-cancelled", "tune");
     wait_idle (page);
     g_signal_handler_disconnect (page->progress_label, id);
@@ -753,7 +661,7 @@ test_progress_cancel (void)
     metrics_before = g_strdup (r->metrics);
   }
   g_assert_true (rl_tuning_page_select_release (page, draft));
-  iterate ();
+  rl_gui_iterate ();
   {
     CancelAtFirst c = { page, NULL, 0.0, 0, 0, NULL };
     gulong id = g_signal_connect (page->progress_label, "notify::label", G_CALLBACK (on_progress_label), &c);
@@ -773,9 +681,9 @@ test_progress_cancel (void)
     g_assert_cmpint (r->state, ==, RL_RELEASE_EVALUATED);
   }
   g_assert_null (rl_tuning_page_get_message (page));
-  screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), "tuning-cancelled");
+  rl_gui_screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))), "tuning-cancelled");
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
-  iterate ();
+  rl_gui_iterate ();
 
   /* The window closed while a tuning runs (at its first report): the job
    * is cancelled as the page leaves the window, nothing is stored. */
@@ -787,7 +695,7 @@ test_progress_cancel (void)
     gint64 deadline = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.tune", NULL));
-    iterate ();
+    rl_gui_iterate ();
     answer_dialog (page, "gui-closed", "tune");
     while (page->job != NULL && g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
@@ -801,14 +709,14 @@ test_progress_cancel (void)
   page = page_in_window (ana);
   g_signal_connect (page->progress_label, "notify::label", G_CALLBACK (on_progress_label_sign_out), ana);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tuning.tune", NULL));
-  iterate ();
+  rl_gui_iterate ();
   answer_dialog (page, "gui-signed-out", "tune");
   wait_idle (page);
   g_assert_null (rl_session_get_user (ana));
   g_assert_cmpuint (count_rows (ana, count_releases), ==, releases);
   g_assert_cmpuint (count_rows (ana, "SELECT count(*) FROM matcher_release WHERE name = 'gui-signed-out'"), ==, 0);
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
-  iterate ();
+  rl_gui_iterate ();
 }
 
 int

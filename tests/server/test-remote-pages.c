@@ -24,14 +24,13 @@
 #include "rl-remote.h"
 
 #include "pages-workspace.h"
+#include "server-test-util.h"
 
 typedef struct {
   char            *dir;
   char            *db;
   PagesWorkspace   ws;
-  GSubprocess     *server;
-  char            *url;
-  GTlsCertificate *certificate;
+  RlTestServerProcess server;   /* ridgeline-server in a child process */
 } Fixture;
 
 /* ------------------------------------------------------------- fixture */
@@ -40,9 +39,6 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *cert = NULL;
-  char *line;
 
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     {
@@ -53,74 +49,23 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   f->db = g_build_filename (f->dir, "ws.db", NULL);
   build_pages_workspace (&f->ws, f->db, FALSE);
-
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, RL_SERVER_PATH, "--db", f->db,
-                                "--address", "127.0.0.1", "--port", "0", "--rate", "0", NULL);
-  g_assert_no_error (error);
-  /* The server prints where it serves once it listens. */
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  while (f->url == NULL && (line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
-    {
-      const char *at = strstr (line, " on https://");
-
-      g_test_message ("server: %s", line);
-      if (at != NULL)
-        {
-          const char *start = at + strlen (" on ");
-          const char *end = strstr (start, "/api/v1/");
-          g_assert_nonnull (end);
-          f->url = g_strndup (start, end - start);
-        }
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_assert_nonnull (f->url);
-  /* The self-signed certificate it made beside the workspace: pinned. */
-  cert = g_strconcat (f->db, ".server-cert.pem", NULL);
-  f->certificate = g_tls_certificate_new_from_file (cert, &error);
-  g_assert_no_error (error);
+  rl_test_server_spawn (&f->server, RL_SERVER_PATH, f->db, "0", NULL);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (f->server)
-    {
-      g_subprocess_send_signal (f->server, SIGTERM);
-      g_subprocess_wait (f->server, NULL, NULL);
-      g_clear_object (&f->server);
-    }
-  g_clear_object (&f->certificate);
-  if (f->dir && (dir = g_dir_open (f->dir, 0, NULL)))
-    while ((name = g_dir_read_name (dir)))
-      {
-        g_autofree char *p = g_build_filename (f->dir, name, NULL);
-        g_unlink (p);
-      }
-  if (f->dir)
-    g_rmdir (f->dir);
+  rl_test_server_clear (&f->server);
+  rl_test_remove_dir (f->dir);
   g_free (f->db);
   g_free (f->dir);
-  g_free (f->url);
 }
 
 /* The workspace through the server, signed in as username. */
 static RlStore *
 remote_as (Fixture *f, const char *username)
 {
-  g_autoptr(GError) error = NULL;
-  RlStore *store = rl_store_open_remote (f->url, f->certificate, &error);
-  g_autoptr(RlUser) user = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (rl_store_is_remote (store));
-  user = rl_remote_sign_in (store, username, PASSWORD, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (user->username, ==, username);
-  return store;
+  return rl_test_remote_sign_in (&f->server, username, PASSWORD);
 }
 
 /* The same workspace's file, acting as user_id. */
@@ -279,7 +224,7 @@ test_analyst_reads (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(RlStore) remote = NULL, local = NULL;
 
-  if (f->server == NULL)
+  if (f->server.process == NULL)
     return;
   remote = remote_as (f, "ban");
   local = local_as (f, f->ws.border_analyst);
@@ -435,7 +380,7 @@ test_analyst_acts (Fixture *f, gconstpointer data)
   g_autofree char *escalate_refusal = NULL, *split_refusal = NULL;
   gint64 new_identity;
 
-  if (f->server == NULL)
+  if (f->server.process == NULL)
     return;
   escalate_refusal = file_refusal (f, f->ws.examiner, examiner_escalates);
   split_refusal = file_refusal (f, f->ws.examiner, examiner_splits);
@@ -519,7 +464,7 @@ test_steward (Fixture *f, gconstpointer data)
   g_autoptr(RlStore) steward = NULL, analyst = NULL, local = NULL;
   gint64 grant;
 
-  if (f->server == NULL)
+  if (f->server.process == NULL)
     return;
   steward = remote_as (f, "steward");
   analyst = remote_as (f, "ban");
@@ -581,7 +526,7 @@ test_releases (Fixture *f, gconstpointer data)
   g_autoptr(RlStore) author = NULL, other = NULL, local = NULL;
   g_autoptr(RlRemoteJob) job = NULL;
 
-  if (f->server == NULL)
+  if (f->server.process == NULL)
     return;
   author = remote_as (f, "supa");
   other = remote_as (f, "supb");

@@ -15,6 +15,7 @@
 #include "rl-server.h"
 
 #include "pages-workspace.h"
+#include "server-test-util.h"
 
 typedef struct {
   char            *dir;
@@ -22,34 +23,8 @@ typedef struct {
   PagesWorkspace   ws;
   RlServer        *server;
   GTlsCertificate *certificate;
-  SoupSession     *session;
-  char            *base;
+  RlTestClient     client;
 } Fixture;
-
-typedef struct {
-  guint     status;
-  GBytes   *body;
-  JsonNode *json;
-  char     *location;
-  gboolean  done;
-} Reply;
-
-static void
-reply_free (Reply *reply)
-{
-  g_clear_pointer (&reply->body, g_bytes_unref);
-  g_clear_pointer (&reply->json, json_node_unref);
-  g_free (reply->location);
-  g_free (reply);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static gboolean
-accept_certificate (SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors, gpointer data)
-{
-  Fixture *f = data;
-  return g_tls_certificate_is_same (certificate, f->certificate);
-}
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
@@ -57,7 +32,6 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *cert = NULL, *key = NULL;
   RlServerLimits limits;
-  RlStore *store;
 
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     {
@@ -74,93 +48,32 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   rl_server_limits_init_default (&limits);
   limits.rate_per_second = 0;
-  store = rl_store_open (f->db, &error);
-  g_assert_no_error (error);
-  f->server = rl_server_new (store, &limits);
-  g_assert_true (rl_server_listen (f->server, "127.0.0.1", 0, f->certificate, &error));
-  g_assert_no_error (error);
-  f->base = rl_server_get_base_uri (f->server);
-  f->session = soup_session_new ();
+  f->server = rl_test_server_start (f->db, f->certificate, &limits);
+  {
+    g_autofree char *base = rl_server_get_base_uri (f->server);
+    rl_test_client_init (&f->client, base, f->certificate);
+  }
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&f->session);
+  rl_test_client_clear (&f->client);
   g_clear_object (&f->server);
   g_clear_object (&f->certificate);
-  if (f->dir && (dir = g_dir_open (f->dir, 0, NULL)))
-    while ((name = g_dir_read_name (dir)))
-      {
-        g_autofree char *p = g_build_filename (f->dir, name, NULL);
-        g_unlink (p);
-      }
-  if (f->dir)
-    g_rmdir (f->dir);
+  rl_test_remove_dir (f->dir);
   g_free (f->db);
   g_free (f->dir);
-  g_free (f->base);
 }
 
 /* ------------------------------------------------------------- client */
 
-static void
-send_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Reply *reply = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-  g_autoptr(GError) error = NULL;
-
-  reply->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_assert_no_error (error);
-  reply->status = soup_message_get_status (msg);
-  reply->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
-  if (g_strcmp0 (soup_message_headers_get_content_type (headers, NULL), "application/json") == 0)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (reply->body, NULL),
-                                                 g_bytes_get_size (reply->body), &error));
-      g_assert_no_error (error);
-      reply->json = json_node_ref (json_parser_get_root (parser));
-    }
-  reply->done = TRUE;
-}
-
-static Reply *
-call (Fixture *f, const char *method, const char *path, const char *token, const char *body)
-{
-  g_autofree char *uri = g_strconcat (f->base, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  Reply *reply = g_new0 (Reply, 1);
-
-  g_assert_nonnull (msg);
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), f);
-  if (token)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  if (body)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, send_done, reply);
-  while (!reply->done)
-    g_main_context_iteration (NULL, TRUE);
-  return reply;
-}
-
-/* call() with a printf-made path. */
-static Reply *
+/* rl_test_call() with a printf-made path. */
+static RlTestReply *
 callf (Fixture *f, const char *method, const char *token, const char *body, const char *format, ...)
   G_GNUC_PRINTF (5, 6);
 
-static Reply *
+static RlTestReply *
 callf (Fixture *f, const char *method, const char *token, const char *body, const char *format, ...)
 {
   va_list args;
@@ -169,59 +82,19 @@ callf (Fixture *f, const char *method, const char *token, const char *body, cons
   va_start (args, format);
   path = g_strdup_vprintf (format, args);
   va_end (args);
-  return call (f, method, path, token, body);
-}
-
-static JsonObject *
-object (Reply *reply)
-{
-  g_assert_nonnull (reply->json);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
-  return json_node_get_object (reply->json);
+  return rl_test_call (&f->client, method, path, token, body);
 }
 
 static JsonArray *
-array (Reply *reply, const char *member)
+array (RlTestReply *reply, const char *member)
 {
-  return json_object_get_array_member (object (reply), member);
-}
-
-static const char *
-assert_error (Reply *reply, guint status, const char *code)
-{
-  JsonObject *o;
-
-  if (reply->status != status)
-    g_printerr ("%.*s\n", (int) g_bytes_get_size (reply->body), (const char *) g_bytes_get_data (reply->body, NULL));
-  g_assert_cmpuint (reply->status, ==, status);
-  o = object (reply);
-  g_assert_cmpstr (json_object_get_string_member (o, "error"), ==, code);
-  g_assert_cmpuint (strlen (json_object_get_string_member (o, "message")), >, 5);
-  return json_object_get_string_member (o, "message");
-}
-
-static void
-assert_ok (Reply *reply, guint status)
-{
-  if (reply->status != status)
-    g_printerr ("%.*s\n", (int) g_bytes_get_size (reply->body), (const char *) g_bytes_get_data (reply->body, NULL));
-  g_assert_cmpuint (reply->status, ==, status);
+  return json_object_get_array_member (rl_test_reply_object (reply), member);
 }
 
 static gboolean
-body_contains (Reply *reply, const char *text)
+body_contains (RlTestReply *reply, const char *text)
 {
   return g_strstr_len (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body), text) != NULL;
-}
-
-static char *
-sign_in (Fixture *f, const char *username)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, PASSWORD);
-  g_autoptr(Reply) reply = call (f, "POST", "/api/v1/session", NULL, body);
-
-  assert_ok (reply, 201);
-  return g_strdup (json_object_get_string_member (object (reply), "token"));
 }
 
 /* What the store itself says when `user` does it: the server must answer
@@ -254,47 +127,47 @@ static void
 test_hits (Fixture *f, gconstpointer data)
 {
   g_autofree char *analyst = NULL, *examiner = NULL, *steward = NULL, *supervisor = NULL, *expected = NULL;
-  g_autoptr(Reply) open = NULL, closed = NULL, hit = NULL, search = NULL, candidates = NULL, encounter = NULL;
-  g_autoptr(Reply) by_examiner = NULL, by_steward = NULL, no_reason = NULL, escalated = NULL, analyst_again = NULL;
-  g_autoptr(Reply) decided = NULL, bad_status = NULL, history = NULL;
+  g_autoptr(RlTestReply) open = NULL, closed = NULL, hit = NULL, search = NULL, candidates = NULL, encounter = NULL;
+  g_autoptr(RlTestReply) by_examiner = NULL, by_steward = NULL, no_reason = NULL, escalated = NULL, analyst_again = NULL;
+  g_autoptr(RlTestReply) decided = NULL, bad_status = NULL, history = NULL;
 
   if (f->server == NULL)
     return;
-  analyst = sign_in (f, "ban");
-  open = call (f, "GET", "/api/v1/hits?status=open", analyst, NULL);
-  assert_ok (open, 200);
+  analyst = rl_test_sign_in (&f->client, "ban", PASSWORD);
+  open = rl_test_call (&f->client, "GET", "/api/v1/hits?status=open", analyst, NULL);
+  rl_test_assert_status (open, 200);
   g_assert_cmpuint (json_array_get_length (array (open, "hits")), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array (open, "hits"), 0), "id"), ==, f->ws.hit);
-  closed = call (f, "GET", "/api/v1/hits?status=confirmed", analyst, NULL);
+  closed = rl_test_call (&f->client, "GET", "/api/v1/hits?status=confirmed", analyst, NULL);
   g_assert_cmpuint (json_array_get_length (array (closed, "hits")), ==, 0);
-  bad_status = call (f, "GET", "/api/v1/hits?status=maybe", analyst, NULL);
-  assert_error (bad_status, 400, "bad-request");
+  bad_status = rl_test_call (&f->client, "GET", "/api/v1/hits?status=maybe", analyst, NULL);
+  rl_test_assert_error (bad_status, 400, "bad-request");
 
   hit = callf (f, "GET", analyst, NULL, "/api/v1/hits/%" G_GINT64_FORMAT, f->ws.hit);
-  assert_ok (hit, 200);
-  g_assert_cmpint (json_object_get_int_member (object (hit), "identity_id"), ==, f->ws.wanted);
+  rl_test_assert_status (hit, 200);
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (hit), "identity_id"), ==, f->ws.wanted);
   /* What the hit view shows beside it: the search, its candidates, the new encounter. */
   search = callf (f, "GET", analyst, NULL, "/api/v1/searches/%" G_GINT64_FORMAT, f->ws.search);
-  assert_ok (search, 200);
+  rl_test_assert_status (search, 200);
   candidates = callf (f, "GET", analyst, NULL, "/api/v1/searches/%" G_GINT64_FORMAT "/candidates", f->ws.search);
-  assert_ok (candidates, 200);
+  rl_test_assert_status (candidates, 200);
   g_assert_cmpuint (json_array_get_length (array (candidates, "candidates")), ==, 1);
   encounter = callf (f, "GET", analyst, NULL, "/api/v1/encounters/%" G_GINT64_FORMAT, f->ws.other_encounter);
-  assert_ok (encounter, 200);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object (encounter), "biographic"),
+  rl_test_assert_status (encounter, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (rl_test_reply_object (encounter), "biographic"),
                                                   "family_name"), ==, "Okafore");
-  g_assert_cmpint (json_object_get_int_member (object (encounter), "agency_id"), ==, f->ws.border);
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (encounter), "agency_id"), ==, f->ws.border);
 
   /* An examiner reads hits (the identity view lists them) but may not dispose
    * of one: the store's words. A data steward has no hits at all. */
   expected = store_refusal (f, f->ws.examiner, examiner_confirms);
-  examiner = sign_in (f, "examiner");
+  examiner = rl_test_sign_in (&f->client, "examiner", PASSWORD);
   by_examiner = callf (f, "POST", examiner, "{\"disposition\": \"confirmed\"}",
                        "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
-  g_assert_cmpstr (assert_error (by_examiner, 403, "forbidden"), ==, expected);
-  steward = sign_in (f, "steward");
-  by_steward = call (f, "GET", "/api/v1/hits", steward, NULL);
-  assert_error (by_steward, 403, "forbidden");
+  g_assert_cmpstr (rl_test_assert_error (by_examiner, 403, "forbidden"), ==, expected);
+  steward = rl_test_sign_in (&f->client, "steward", PASSWORD);
+  by_steward = rl_test_call (&f->client, "GET", "/api/v1/hits", steward, NULL);
+  rl_test_assert_error (by_steward, 403, "forbidden");
 
   no_reason = callf (f, "POST", analyst, "{\"disposition\": \"dismissed\"}",
                      "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
@@ -302,20 +175,20 @@ test_hits (Fixture *f, gconstpointer data)
   g_assert_cmpuint (no_reason->status, <, 500);
   escalated = callf (f, "POST", analyst, "{\"disposition\": \"escalated\", \"reason\": \"names differ\"}",
                      "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
-  assert_ok (escalated, 200);
-  g_assert_cmpstr (json_object_get_string_member (object (escalated), "status"), ==, "escalated");
+  rl_test_assert_status (escalated, 200);
+  g_assert_cmpstr (json_object_get_string_member (rl_test_reply_object (escalated), "status"), ==, "escalated");
   analyst_again = callf (f, "POST", analyst, "{\"disposition\": \"confirmed\"}",
                          "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
-  assert_error (analyst_again, 403, "forbidden");
-  supervisor = sign_in (f, "supb");
+  rl_test_assert_error (analyst_again, 403, "forbidden");
+  supervisor = rl_test_sign_in (&f->client, "supb", PASSWORD);
   decided = callf (f, "POST", supervisor, "{\"disposition\": \"confirmed\", \"reason\": \"same prints\"}",
                    "/api/v1/hits/%" G_GINT64_FORMAT "/disposition", f->ws.hit);
-  assert_ok (decided, 200);
-  g_assert_cmpstr (json_object_get_string_member (object (decided), "status"), ==, "confirmed");
+  rl_test_assert_status (decided, 200);
+  g_assert_cmpstr (json_object_get_string_member (rl_test_reply_object (decided), "status"), ==, "confirmed");
 
   /* The hit's history, as the hit view shows it to the analyst. */
   history = callf (f, "GET", analyst, NULL, "/api/v1/audit?kind=hit&object=%" G_GINT64_FORMAT, f->ws.hit);
-  assert_ok (history, 200);
+  rl_test_assert_status (history, 200);
   g_assert_cmpuint (json_array_get_length (array (history, "entries")), >=, 2);
 }
 
@@ -326,19 +199,19 @@ test_identity_parts (Fixture *f, gconstpointer data)
 {
   g_autofree char *border = NULL, *police = NULL, *steward = NULL, *examiner = NULL;
   const char *const parts[] = { "summary", "encounters", "derogatory-records", "samples" };
-  g_autoptr(Reply) records = NULL, theirs = NULL, by_steward = NULL, history = NULL, whole_log = NULL, links = NULL;
-  g_autoptr(Reply) agencies = NULL, user = NULL, tpl = NULL, search_list = NULL;
+  g_autoptr(RlTestReply) records = NULL, theirs = NULL, by_steward = NULL, history = NULL, whole_log = NULL, links = NULL;
+  g_autoptr(RlTestReply) agencies = NULL, user = NULL, tpl = NULL, search_list = NULL;
   JsonArray *list;
   gboolean withheld = FALSE, read = FALSE;
 
   if (f->server == NULL)
     return;
-  border = sign_in (f, "ban");
+  border = rl_test_sign_in (&f->client, "ban", PASSWORD);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
-      g_autoptr(Reply) part = callf (f, "GET", border, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/%s",
+      g_autoptr(RlTestReply) part = callf (f, "GET", border, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/%s",
                                      f->ws.wanted, parts[i]);
-      assert_ok (part, 200);
+      rl_test_assert_status (part, 200);
       g_assert_false (body_contains (part, SECRET));
       g_assert_false (body_contains (part, "2021-02-03"));
     }
@@ -360,15 +233,15 @@ test_identity_parts (Fixture *f, gconstpointer data)
   g_assert_true (withheld);
   /* Neither in the identity's history (what the identity view lists). */
   history = callf (f, "GET", border, NULL, "/api/v1/audit?kind=identity&object=%" G_GINT64_FORMAT, f->ws.wanted);
-  assert_ok (history, 200);
+  rl_test_assert_status (history, 200);
   g_assert_false (body_contains (history, SECRET));
-  whole_log = call (f, "GET", "/api/v1/audit", border, NULL);
-  assert_error (whole_log, 403, "forbidden");
+  whole_log = rl_test_call (&f->client, "GET", "/api/v1/audit", border, NULL);
+  rl_test_assert_error (whole_log, 403, "forbidden");
 
   /* The police analyst reads their agency's record. */
-  police = sign_in (f, "pan");
+  police = rl_test_sign_in (&f->client, "pan", PASSWORD);
   theirs = callf (f, "GET", police, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->ws.wanted);
-  assert_ok (theirs, 200);
+  rl_test_assert_status (theirs, 200);
   list = array (theirs, "derogatory_records");
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
@@ -383,23 +256,23 @@ test_identity_parts (Fixture *f, gconstpointer data)
   g_assert_true (read);
 
   /* A data steward does no casework: no person's parts. */
-  steward = sign_in (f, "steward");
+  steward = rl_test_sign_in (&f->client, "steward", PASSWORD);
   by_steward = callf (f, "GET", steward, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/encounters", f->ws.wanted);
-  assert_error (by_steward, 403, "forbidden");
+  rl_test_assert_error (by_steward, 403, "forbidden");
 
   /* Lookups every page uses. */
-  agencies = call (f, "GET", "/api/v1/agencies", steward, NULL);
-  assert_ok (agencies, 200);
+  agencies = rl_test_call (&f->client, "GET", "/api/v1/agencies", steward, NULL);
+  rl_test_assert_status (agencies, 200);
   g_assert_cmpuint (json_array_get_length (array (agencies, "agencies")), ==, 2);
   user = callf (f, "GET", border, NULL, "/api/v1/users/%" G_GINT64_FORMAT, f->ws.sup_author);
-  assert_ok (user, 200);
-  g_assert_cmpstr (json_object_get_string_member (object (user), "username"), ==, "supa");
-  examiner = sign_in (f, "examiner");
+  rl_test_assert_status (user, 200);
+  g_assert_cmpstr (json_object_get_string_member (rl_test_reply_object (user), "username"), ==, "supa");
+  examiner = rl_test_sign_in (&f->client, "examiner", PASSWORD);
   links = callf (f, "GET", examiner, NULL, "/api/v1/links?identity=%" G_GINT64_FORMAT, f->ws.wanted);
-  assert_ok (links, 200);
+  rl_test_assert_status (links, 200);
   g_assert_cmpuint (json_array_get_length (array (links, "links")), ==, 1);
-  search_list = call (f, "GET", "/api/v1/searches", border, NULL);
-  assert_ok (search_list, 200);
+  search_list = rl_test_call (&f->client, "GET", "/api/v1/searches", border, NULL);
+  rl_test_assert_status (search_list, 200);
   {
     /* A print's template, byte for byte as the store holds it. */
     g_autoptr(GError) error = NULL;
@@ -412,7 +285,7 @@ test_identity_parts (Fixture *f, gconstpointer data)
     sample = samples->pdata[0];
     stored = rl_store_get_sample_template (s, sample->id, &error);
     tpl = callf (f, "GET", border, NULL, "/api/v1/samples/%" G_GINT64_FORMAT "/template", sample->id);
-    assert_ok (tpl, 200);
+    rl_test_assert_status (tpl, 200);
     g_assert_true (g_bytes_equal (tpl->body, stored));
   }
 }
@@ -426,25 +299,25 @@ test_access_grants (Fixture *f, gconstpointer data)
   g_autofree char *steward = NULL, *analyst = NULL, *examiner = NULL, *supervisor = NULL;
   g_autofree char *body = g_strdup_printf ("{\"source_agency_id\": %" G_GINT64_FORMAT ", \"role\": \"analyst\", "
                                            "\"agency_id\": %" G_GINT64_FORMAT "}", f->ws.police, f->ws.border);
-  g_autoptr(Reply) by_analyst = NULL, granted = NULL, listed = NULL, readable = NULL, revoked = NULL;
-  g_autoptr(Reply) withheld = NULL, by_examiner = NULL, by_supervisor = NULL, bad_role = NULL;
+  g_autoptr(RlTestReply) by_analyst = NULL, granted = NULL, listed = NULL, readable = NULL, revoked = NULL;
+  g_autoptr(RlTestReply) withheld = NULL, by_examiner = NULL, by_supervisor = NULL, bad_role = NULL;
   JsonObject *grant;
   gint64 id;
 
   if (f->server == NULL)
     return;
-  analyst = sign_in (f, "ban");
-  by_analyst = call (f, "POST", "/api/v1/access-grants", analyst, body);
-  assert_error (by_analyst, 403, "forbidden");
-  bad_role = call (f, "POST", "/api/v1/access-grants", analyst, "{\"source_agency_id\": 2, \"role\": \"janitor\"}");
-  assert_error (bad_role, 400, "bad-request");
+  analyst = rl_test_sign_in (&f->client, "ban", PASSWORD);
+  by_analyst = rl_test_call (&f->client, "POST", "/api/v1/access-grants", analyst, body);
+  rl_test_assert_error (by_analyst, 403, "forbidden");
+  bad_role = rl_test_call (&f->client, "POST", "/api/v1/access-grants", analyst, "{\"source_agency_id\": 2, \"role\": \"janitor\"}");
+  rl_test_assert_error (bad_role, 400, "bad-request");
 
-  steward = sign_in (f, "steward");
-  granted = call (f, "POST", "/api/v1/access-grants", steward, body);
-  assert_ok (granted, 201);
-  id = json_object_get_int_member (object (granted), "id");
-  listed = call (f, "GET", "/api/v1/access-grants", steward, NULL);
-  assert_ok (listed, 200);
+  steward = rl_test_sign_in (&f->client, "steward", PASSWORD);
+  granted = rl_test_call (&f->client, "POST", "/api/v1/access-grants", steward, body);
+  rl_test_assert_status (granted, 201);
+  id = json_object_get_int_member (rl_test_reply_object (granted), "id");
+  listed = rl_test_call (&f->client, "GET", "/api/v1/access-grants", steward, NULL);
+  rl_test_assert_status (listed, 200);
   g_assert_cmpuint (json_array_get_length (array (listed, "grants")), ==, 1);
   grant = json_array_get_object_element (array (listed, "grants"), 0);
   g_assert_cmpint (json_object_get_int_member (grant, "id"), ==, id);
@@ -456,17 +329,17 @@ test_access_grants (Fixture *f, gconstpointer data)
   readable = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->ws.wanted);
   g_assert_true (body_contains (readable, SECRET));
 
-  examiner = sign_in (f, "examiner");
-  by_examiner = call (f, "GET", "/api/v1/access-grants", examiner, NULL);
-  assert_error (by_examiner, 403, "forbidden");
-  supervisor = sign_in (f, "supa");
+  examiner = rl_test_sign_in (&f->client, "examiner", PASSWORD);
+  by_examiner = rl_test_call (&f->client, "GET", "/api/v1/access-grants", examiner, NULL);
+  rl_test_assert_error (by_examiner, 403, "forbidden");
+  supervisor = rl_test_sign_in (&f->client, "supa", PASSWORD);
   by_supervisor = callf (f, "DELETE", supervisor, NULL, "/api/v1/access-grants/%" G_GINT64_FORMAT, id);
-  assert_error (by_supervisor, 403, "forbidden");
+  rl_test_assert_error (by_supervisor, 403, "forbidden");
 
   revoked = callf (f, "DELETE", steward, NULL, "/api/v1/access-grants/%" G_GINT64_FORMAT, id);
-  assert_ok (revoked, 204);
+  rl_test_assert_status (revoked, 204);
   withheld = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/derogatory-records", f->ws.wanted);
-  assert_ok (withheld, 200);
+  rl_test_assert_status (withheld, 200);
   g_assert_false (body_contains (withheld, SECRET));
 }
 
@@ -483,57 +356,57 @@ test_links_merge_split (Fixture *f, gconstpointer data)
 {
   g_autofree char *analyst = NULL, *examiner = NULL, *expected = NULL, *merge = NULL;
   g_autofree char *split = NULL;
-  g_autoptr(Reply) resolved = NULL, by_examiner = NULL, merged = NULL, summary = NULL, undone = NULL;
-  g_autoptr(Reply) examiner_merge = NULL, no_reason = NULL, split_ok = NULL, huge = NULL, all_links = NULL;
-  g_autoptr(Reply) bad_colour = NULL, moved = NULL;
+  g_autoptr(RlTestReply) resolved = NULL, by_examiner = NULL, merged = NULL, summary = NULL, undone = NULL;
+  g_autoptr(RlTestReply) examiner_merge = NULL, no_reason = NULL, split_ok = NULL, huge = NULL, all_links = NULL;
+  g_autoptr(RlTestReply) bad_colour = NULL, moved = NULL;
   gint64 new_identity;
 
   if (f->server == NULL)
     return;
-  analyst = sign_in (f, "ban");
-  all_links = call (f, "GET", "/api/v1/links", analyst, NULL);
+  analyst = rl_test_sign_in (&f->client, "ban", PASSWORD);
+  all_links = rl_test_call (&f->client, "GET", "/api/v1/links", analyst, NULL);
   g_assert_cmpuint (json_array_get_length (array (all_links, "links")), ==, 1);
-  examiner = sign_in (f, "examiner");
+  examiner = rl_test_sign_in (&f->client, "examiner", PASSWORD);
   by_examiner = callf (f, "POST", examiner, "{\"colour\": \"white\", \"reason\": \"same person\"}",
                        "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->ws.link);
-  assert_error (by_examiner, 403, "forbidden");
+  rl_test_assert_error (by_examiner, 403, "forbidden");
   bad_colour = callf (f, "POST", analyst, "{\"colour\": \"purple\", \"reason\": \"x\"}",
                       "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->ws.link);
-  assert_error (bad_colour, 400, "bad-request");
+  rl_test_assert_error (bad_colour, 400, "bad-request");
   resolved = callf (f, "POST", analyst, "{\"colour\": \"white\", \"reason\": \"name spelled two ways\"}",
                     "/api/v1/links/%" G_GINT64_FORMAT "/resolve", f->ws.link);
-  assert_ok (resolved, 200);
-  g_assert_cmpstr (json_object_get_string_member (object (resolved), "colour"), ==, "white");
-  g_assert_cmpint (json_object_get_int_member (object (resolved), "resolved_by"), ==, f->ws.border_analyst);
+  rl_test_assert_status (resolved, 200);
+  g_assert_cmpstr (json_object_get_string_member (rl_test_reply_object (resolved), "colour"), ==, "white");
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (resolved), "resolved_by"), ==, f->ws.border_analyst);
 
   /* Merge: the store's refusal for an examiner, word for word. */
   expected = store_refusal (f, f->ws.examiner, examiner_merges);
   merge = g_strdup_printf ("{\"into\": %" G_GINT64_FORMAT ", \"reason\": \"same person\"}", f->ws.wanted);
   examiner_merge = callf (f, "POST", examiner, merge, "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->ws.other);
-  g_assert_cmpstr (assert_error (examiner_merge, 403, "forbidden"), ==, expected);
+  g_assert_cmpstr (rl_test_assert_error (examiner_merge, 403, "forbidden"), ==, expected);
   no_reason = callf (f, "POST", analyst, "{\"into\": 1, \"reason\": \"  \"}",
                      "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->ws.other);
-  assert_error (no_reason, 400, "bad-request");
+  rl_test_assert_error (no_reason, 400, "bad-request");
   merged = callf (f, "POST", analyst, merge, "/api/v1/identities/%" G_GINT64_FORMAT "/merge", f->ws.other);
-  assert_ok (merged, 200);
-  g_assert_cmpint (json_object_get_int_member (object (merged), "moved"), ==, 1);
+  rl_test_assert_status (merged, 200);
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (merged), "moved"), ==, 1);
   summary = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/summary", f->ws.other);
-  g_assert_cmpint (json_object_get_int_member (object (summary), "merged_into"), ==, f->ws.wanted);
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (summary), "merged_into"), ==, f->ws.wanted);
   undone = callf (f, "POST", analyst, "{\"reason\": \"different people after all\"}",
                   "/api/v1/identities/%" G_GINT64_FORMAT "/undo-merge", f->ws.other);
-  assert_ok (undone, 200);
-  g_assert_cmpint (json_object_get_int_member (object (undone), "moved"), ==, 1);
+  rl_test_assert_status (undone, 200);
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (undone), "moved"), ==, 1);
 
   /* Split the wanted person's second encounter off; a number out of any
    * integer's range is refused as malformed. */
   huge = callf (f, "POST", analyst, "{\"encounters\": [1e300], \"reason\": \"x\"}",
                 "/api/v1/identities/%" G_GINT64_FORMAT "/split", f->ws.wanted);
-  assert_error (huge, 400, "bad-request");
+  rl_test_assert_error (huge, 400, "bad-request");
   split = g_strdup_printf ("{\"encounters\": [%" G_GINT64_FORMAT "], \"reason\": \"another person's visa\"}",
                            f->ws.wanted_encounters[1]);
   split_ok = callf (f, "POST", analyst, split, "/api/v1/identities/%" G_GINT64_FORMAT "/split", f->ws.wanted);
-  assert_ok (split_ok, 201);
-  new_identity = json_object_get_int_member (object (split_ok), "id");
+  rl_test_assert_status (split_ok, 201);
+  new_identity = json_object_get_int_member (rl_test_reply_object (split_ok), "id");
   moved = callf (f, "GET", analyst, NULL, "/api/v1/identities/%" G_GINT64_FORMAT "/encounters", new_identity);
   g_assert_cmpuint (json_array_get_length (array (moved, "encounters")), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array (moved, "encounters"), 0), "id"),
@@ -541,17 +414,17 @@ test_links_merge_split (Fixture *f, gconstpointer data)
 }
 
 /* Polls a job (as the Tuning page does) until it is no longer running. */
-static Reply *
+static RlTestReply *
 wait_for_job (Fixture *f, const char *location, const char *token)
 {
   for (;;)
     {
-      Reply *job = call (f, "GET", location, token, NULL);
+      RlTestReply *job = rl_test_call (&f->client, "GET", location, token, NULL);
 
-      assert_ok (job, 200);
-      if (g_strcmp0 (json_object_get_string_member (object (job), "state"), "running") != 0)
+      rl_test_assert_status (job, 200);
+      if (g_strcmp0 (json_object_get_string_member (rl_test_reply_object (job), "state"), "running") != 0)
         return job;
-      reply_free (job);
+      rl_test_reply_free (job);
       g_usleep (G_USEC_PER_SEC / 5);
     }
 }
@@ -563,42 +436,42 @@ static void
 test_tuning_job (Fixture *f, gconstpointer data)
 {
   g_autofree char *examiner = NULL, *supervisor = NULL, *other = NULL, *location = NULL;
-  g_autoptr(Reply) by_examiner = NULL, started = NULL, job = NULL, release = NULL, poll_examiner = NULL;
-  g_autoptr(Reply) evaluate_examiner = NULL;
-  g_autoptr(Reply) wrong_state = NULL, missing = NULL;
+  g_autoptr(RlTestReply) by_examiner = NULL, started = NULL, job = NULL, release = NULL, poll_examiner = NULL;
+  g_autoptr(RlTestReply) evaluate_examiner = NULL;
+  g_autoptr(RlTestReply) wrong_state = NULL, missing = NULL;
   g_autoptr(GError) error = NULL;
   const char *state;
 
   if (f->server == NULL)
     return;
-  examiner = sign_in (f, "examiner");
-  by_examiner = call (f, "POST", "/api/v1/releases/tune", examiner, NULL);
-  assert_error (by_examiner, 403, "forbidden");
+  examiner = rl_test_sign_in (&f->client, "examiner", PASSWORD);
+  by_examiner = rl_test_call (&f->client, "POST", "/api/v1/releases/tune", examiner, NULL);
+  rl_test_assert_error (by_examiner, 403, "forbidden");
   evaluate_examiner = callf (f, "POST", examiner, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->ws.draft);
-  assert_error (evaluate_examiner, 403, "forbidden");
+  rl_test_assert_error (evaluate_examiner, 403, "forbidden");
 
-  supervisor = sign_in (f, "supa");
+  supervisor = rl_test_sign_in (&f->client, "supa", PASSWORD);
   started = callf (f, "POST", supervisor, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->ws.draft);
-  assert_ok (started, 202);
-  g_assert_cmpstr (json_object_get_string_member (object (started), "kind"), ==, "evaluate");
+  rl_test_assert_status (started, 202);
+  g_assert_cmpstr (json_object_get_string_member (rl_test_reply_object (started), "kind"), ==, "evaluate");
   g_assert_nonnull (started->location);
   location = g_strdup (started->location);
-  poll_examiner = call (f, "GET", location, examiner, NULL);
-  assert_error (poll_examiner, 403, "forbidden");
+  poll_examiner = rl_test_call (&f->client, "GET", location, examiner, NULL);
+  rl_test_assert_error (poll_examiner, 403, "forbidden");
 
   /* Poll as the page does, until the server says it ended. */
   job = wait_for_job (f, location, supervisor);
-  state = json_object_get_string_member (object (job), "state");
+  state = json_object_get_string_member (rl_test_reply_object (job), "state");
   if (g_strcmp0 (state, "done") != 0)
-    g_printerr ("%s\n", json_object_get_string_member (object (job), "message"));
+    g_printerr ("%s\n", json_object_get_string_member (rl_test_reply_object (job), "message"));
   g_assert_cmpstr (state, ==, "done");
-  g_assert_cmpfloat (json_object_get_double_member (object (job), "progress"), ==, 1.0);
-  g_assert_false (json_object_get_null_member (object (job), "summary"));
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object (job), "summary"), "release_id"),
+  g_assert_cmpfloat (json_object_get_double_member (rl_test_reply_object (job), "progress"), ==, 1.0);
+  g_assert_false (json_object_get_null_member (rl_test_reply_object (job), "summary"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (rl_test_reply_object (job), "summary"), "release_id"),
                    ==, f->ws.draft);
   release = callf (f, "GET", supervisor, NULL, "/api/v1/releases/%" G_GINT64_FORMAT, f->ws.draft);
-  g_assert_cmpstr (json_object_get_string_member (object (release), "state"), ==, "evaluated");
-  g_assert_false (json_object_get_null_member (object (release), "metrics"));
+  g_assert_cmpstr (json_object_get_string_member (rl_test_reply_object (release), "state"), ==, "evaluated");
+  g_assert_false (json_object_get_null_member (rl_test_reply_object (release), "metrics"));
 
   /* The evaluation is audited as the supervisor; an active release is not re-evaluated. */
   {
@@ -612,40 +485,40 @@ test_tuning_job (Fixture *f, gconstpointer data)
       evaluated |= g_str_equal (((RlAuditEntry *) audit->pdata[i])->action, "release.evaluate");
     g_assert_true (evaluated);
     wrong_state = callf (f, "POST", supervisor, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", active->id);
-    assert_error (wrong_state, 409, "rule");
+    rl_test_assert_error (wrong_state, 409, "rule");
   }
-  missing = call (f, "GET", "/api/v1/jobs/999", supervisor, NULL);
-  assert_error (missing, 404, "not-found");
+  missing = rl_test_call (&f->client, "GET", "/api/v1/jobs/999", supervisor, NULL);
+  rl_test_assert_error (missing, 404, "not-found");
 
   /* A tuning run cancelled by another supervisor stops and stores nothing. */
   {
-    g_autoptr(Reply) tune = NULL;
-    g_autoptr(Reply) second = NULL, cancel = NULL, ended = NULL, releases = NULL;
+    g_autoptr(RlTestReply) tune = NULL;
+    g_autoptr(RlTestReply) second = NULL, cancel = NULL, ended = NULL, releases = NULL;
     g_autofree char *tune_location = NULL;
 
-    other = sign_in (f, "supb");
-    tune = call (f, "POST", "/api/v1/releases/tune", supervisor, "{\"name\": \"never-stored\"}");
-    assert_ok (tune, 202);
+    other = rl_test_sign_in (&f->client, "supb", PASSWORD);
+    tune = rl_test_call (&f->client, "POST", "/api/v1/releases/tune", supervisor, "{\"name\": \"never-stored\"}");
+    rl_test_assert_status (tune, 202);
     tune_location = g_strdup (tune->location);
-    cancel = call (f, "DELETE", tune_location, other, NULL);
-    assert_ok (cancel, 200);
+    cancel = rl_test_call (&f->client, "DELETE", tune_location, other, NULL);
+    rl_test_assert_status (cancel, 200);
     /* One job at a time: a second is refused while this one winds down. */
     second = callf (f, "POST", other, NULL, "/api/v1/releases/%" G_GINT64_FORMAT "/evaluate", f->ws.draft);
     if (second->status != 202)
-      assert_error (second, 409, "rule");
+      rl_test_assert_error (second, 409, "rule");
     else   /* the tuning had ended already */
       {
         g_autofree char *second_location = g_strdup (second->location);
-        reply_free (wait_for_job (f, second_location, other));
+        rl_test_reply_free (wait_for_job (f, second_location, other));
       }
     ended = wait_for_job (f, tune_location, supervisor);
-    state = json_object_get_string_member (object (ended), "state");
-    releases = call (f, "GET", "/api/v1/releases", supervisor, NULL);
+    state = json_object_get_string_member (rl_test_reply_object (ended), "state");
+    releases = rl_test_call (&f->client, "GET", "/api/v1/releases", supervisor, NULL);
     g_test_message ("the cancelled tuning job ended %s", state);
     if (g_strcmp0 (state, "cancelled") == 0)
       {
         /* Unless it had already finished: then the draft is there. */
-        g_assert_cmpstr (json_object_get_string_member (object (ended), "error"), ==, "cancelled");
+        g_assert_cmpstr (json_object_get_string_member (rl_test_reply_object (ended), "error"), ==, "cancelled");
         g_assert_false (body_contains (releases, "never-stored"));
       }
     else

@@ -14,6 +14,8 @@
 #include "rl-store-credentials.h"
 #include "rl-template-io.h"
 
+#include "server-test-util.h"
+
 #define PASSWORD "correct horse battery"
 #define SECRET "Informant reports cross-border smuggling route via Lake Ridge"
 #define SHARABLE "Visa revoked after overstay of 212 days"
@@ -26,27 +28,8 @@ typedef struct {
   gint64           identity, restricted_record, release, search, probe_sample, candidate_sample;
   RlServer        *server;
   GTlsCertificate *certificate;
-  SoupSession     *session;
-  char            *base;
+  RlTestClient     client;
 } Fixture;
-
-typedef struct {
-  guint     status;
-  GBytes   *body;
-  char     *content_type;
-  JsonNode *json;
-  gboolean  done;
-} Reply;
-
-static void
-reply_free (Reply *reply)
-{
-  g_clear_pointer (&reply->body, g_bytes_unref);
-  g_clear_pointer (&reply->json, json_node_unref);
-  g_free (reply->content_type);
-  g_free (reply);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
 /* ------------------------------------------------------------- fixture */
 
@@ -189,29 +172,6 @@ build_workspace (Fixture *f)
   }
 }
 
-static gboolean
-accept_certificate (SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors, gpointer data)
-{
-  Fixture *f = data;
-  /* Pinning: exactly the server's own certificate, nothing else. */
-  return g_tls_certificate_is_same (certificate, f->certificate);
-}
-
-static RlServer *
-start_server (Fixture *f, const RlServerLimits *limits)
-{
-  g_autoptr(GError) error = NULL;
-  RlStore *store = rl_store_open (f->db, &error);
-  RlServer *server;
-
-  g_assert_no_error (error);
-  server = rl_server_new (store, limits);
-  g_assert_true (rl_server_listen (server, "127.0.0.1", 0, f->certificate, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (rl_server_get_port (server), >, 0);
-  return server;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
@@ -239,125 +199,26 @@ fixture_set_up (Fixture *f, gconstpointer data)
   rl_server_limits_init_default (&limits);
   limits.max_body_bytes = 64 * 1024;
   limits.rate_per_second = 0;
-  f->server = start_server (f, &limits);
-  f->base = rl_server_get_base_uri (f->server);
-  g_assert_true (g_str_has_prefix (f->base, "https://"));
-  f->session = soup_session_new ();
+  f->server = rl_test_server_start (f->db, f->certificate, &limits);
+  {
+    g_autofree char *base = rl_server_get_base_uri (f->server);
+    g_assert_true (g_str_has_prefix (base, "https://"));
+    rl_test_client_init (&f->client, base, f->certificate);
+  }
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&f->session);
+  rl_test_client_clear (&f->client);
   g_clear_object (&f->server);
   g_clear_object (&f->certificate);
-  if (f->dir && (dir = g_dir_open (f->dir, 0, NULL)))
-    while ((name = g_dir_read_name (dir)))
-      {
-        g_autofree char *p = g_build_filename (f->dir, name, NULL);
-        g_unlink (p);
-      }
-  if (f->dir)
-    g_rmdir (f->dir);
+  rl_test_remove_dir (f->dir);
   g_free (f->db);
   g_free (f->dir);
-  g_free (f->base);
 }
 
 /* ------------------------------------------------------------- client */
-
-static void
-send_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Reply *reply = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
-
-  reply->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_assert_no_error (error);
-  reply->status = soup_message_get_status (msg);
-  reply->content_type = g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL));
-  if (g_strcmp0 (reply->content_type, "application/json") == 0)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (reply->body, NULL),
-                                                 g_bytes_get_size (reply->body), &error));
-      g_assert_no_error (error);
-      reply->json = json_node_ref (json_parser_get_root (parser));
-    }
-  reply->done = TRUE;
-}
-
-static Reply *
-call_on (Fixture *f, const char *base, const char *method, const char *path, const char *token, const char *body,
-         gssize len)
-{
-  g_autofree char *uri = g_strconcat (base, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  Reply *reply = g_new0 (Reply, 1);
-
-  g_assert_nonnull (msg);
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), f);
-  if (token)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  if (body)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, len < 0 ? strlen (body) : (gsize) len);
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, send_done, reply);
-  while (!reply->done)
-    g_main_context_iteration (NULL, TRUE);
-  return reply;
-}
-
-static Reply *
-call (Fixture *f, const char *method, const char *path, const char *token, const char *body)
-{
-  return call_on (f, f->base, method, path, token, body, -1);
-}
-
-static JsonObject *
-object (Reply *reply)
-{
-  g_assert_nonnull (reply->json);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
-  return json_node_get_object (reply->json);
-}
-
-/* A 4xx reply is {"error": code, "message": something to read}. */
-static const char *
-assert_error (Reply *reply, guint status, const char *code)
-{
-  JsonObject *o;
-
-  g_assert_cmpuint (reply->status, ==, status);
-  o = object (reply);
-  g_assert_cmpstr (json_object_get_string_member (o, "error"), ==, code);
-  g_assert_cmpuint (strlen (json_object_get_string_member (o, "message")), >, 5);
-  return json_object_get_string_member (o, "message");
-}
-
-static char *
-sign_in (Fixture *f, const char *username)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, PASSWORD);
-  g_autoptr(Reply) reply = call (f, "POST", "/api/v1/session", NULL, body);
-  JsonObject *o;
-
-  g_assert_cmpuint (reply->status, ==, 201);
-  o = object (reply);
-  g_assert_cmpuint (strlen (json_object_get_string_member (o, "token")), ==, 64);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "user"), "username"), ==,
-                   username);
-  return g_strdup (json_object_get_string_member (o, "token"));
-}
 
 /* -------------------------------------------------------------- tests */
 
@@ -365,24 +226,24 @@ static void
 test_sign_in_and_queue (Fixture *f, gconstpointer data)
 {
   g_autofree char *token = NULL;
-  g_autoptr(Reply) wrong = NULL, queue = NULL, me = NULL, out = NULL, after = NULL;
+  g_autoptr(RlTestReply) wrong = NULL, queue = NULL, me = NULL, out = NULL, after = NULL;
   JsonArray *searches;
 
   if (f->server == NULL)
     return;
-  wrong = call (f, "POST", "/api/v1/session", NULL, "{\"username\": \"examiner\", \"password\": \"guess1234\"}");
-  assert_error (wrong, 401, "unauthorized");
+  wrong = rl_test_call (&f->client, "POST", "/api/v1/session", NULL, "{\"username\": \"examiner\", \"password\": \"guess1234\"}");
+  rl_test_assert_error (wrong, 401, "unauthorized");
 
-  token = sign_in (f, "examiner");
-  me = call (f, "GET", "/api/v1/session", token, NULL);
+  token = rl_test_sign_in (&f->client, "examiner", PASSWORD);
+  me = rl_test_call (&f->client, "GET", "/api/v1/session", token, NULL);
   g_assert_cmpuint (me->status, ==, 200);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object (me), "user"), "role"), ==,
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (rl_test_reply_object (me), "user"), "role"), ==,
                    "examiner");
 
   /* The work queue holds the pending search with its candidate count. */
-  queue = call (f, "GET", "/api/v1/queue", token, NULL);
+  queue = rl_test_call (&f->client, "GET", "/api/v1/queue", token, NULL);
   g_assert_cmpuint (queue->status, ==, 200);
-  searches = json_object_get_array_member (object (queue), "searches");
+  searches = json_object_get_array_member (rl_test_reply_object (queue), "searches");
   g_assert_cmpuint (json_array_get_length (searches), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (searches, 0), "id"), ==, f->search);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (searches, 0), "status"), ==,
@@ -390,33 +251,33 @@ test_sign_in_and_queue (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (searches, 0), "n_candidates"), ==, 1);
 
   /* Signed out, the token is dead. */
-  out = call (f, "DELETE", "/api/v1/session", token, NULL);
+  out = rl_test_call (&f->client, "DELETE", "/api/v1/session", token, NULL);
   g_assert_cmpuint (out->status, ==, 204);
-  after = call (f, "GET", "/api/v1/queue", token, NULL);
-  assert_error (after, 401, "unauthorized");
+  after = rl_test_call (&f->client, "GET", "/api/v1/queue", token, NULL);
+  rl_test_assert_error (after, 401, "unauthorized");
 }
 
 static void
 test_unauthorised (Fixture *f, gconstpointer data)
 {
-  g_autoptr(Reply) none = NULL, wrong = NULL, garbage = NULL, analyst_queue = NULL, audit = NULL;
+  g_autoptr(RlTestReply) none = NULL, wrong = NULL, garbage = NULL, analyst_queue = NULL, audit = NULL;
   g_autofree char *analyst = NULL;
 
   if (f->server == NULL)
     return;
-  none = call (f, "GET", "/api/v1/queue", NULL, NULL);
-  assert_error (none, 401, "unauthorized");
-  wrong = call (f, "GET", "/api/v1/queue", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL);
-  assert_error (wrong, 401, "unauthorized");
-  garbage = call (f, "GET", "/api/v1/queue", "not a token\"", NULL);
-  assert_error (garbage, 401, "unauthorized");
+  none = rl_test_call (&f->client, "GET", "/api/v1/queue", NULL, NULL);
+  rl_test_assert_error (none, 401, "unauthorized");
+  wrong = rl_test_call (&f->client, "GET", "/api/v1/queue", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL);
+  rl_test_assert_error (wrong, 401, "unauthorized");
+  garbage = rl_test_call (&f->client, "GET", "/api/v1/queue", "not a token\"", NULL);
+  rl_test_assert_error (garbage, 401, "unauthorized");
 
   /* An analyst has no examiners' queue and no audit log. */
-  analyst = sign_in (f, "ban");
-  analyst_queue = call (f, "GET", "/api/v1/queue", analyst, NULL);
-  assert_error (analyst_queue, 403, "forbidden");
-  audit = call (f, "GET", "/api/v1/audit", analyst, NULL);
-  assert_error (audit, 403, "forbidden");
+  analyst = rl_test_sign_in (&f->client, "ban", PASSWORD);
+  analyst_queue = rl_test_call (&f->client, "GET", "/api/v1/queue", analyst, NULL);
+  rl_test_assert_error (analyst_queue, 403, "forbidden");
+  audit = rl_test_call (&f->client, "GET", "/api/v1/audit", analyst, NULL);
+  rl_test_assert_error (audit, 403, "forbidden");
 }
 
 static void
@@ -425,7 +286,7 @@ test_release_approval (Fixture *f, gconstpointer data)
   g_autofree char *examiner = NULL, *author = NULL, *other = NULL;
   g_autofree char *path = g_strdup_printf ("/api/v1/releases/%" G_GINT64_FORMAT "/approve", f->release);
   g_autofree char *expected = NULL;
-  g_autoptr(Reply) by_examiner = NULL, by_author = NULL, by_other = NULL;
+  g_autoptr(RlTestReply) by_examiner = NULL, by_author = NULL, by_other = NULL;
   g_autoptr(GError) error = NULL;
 
   if (f->server == NULL)
@@ -439,19 +300,19 @@ test_release_approval (Fixture *f, gconstpointer data)
     expected = g_strdup (error->message);
     g_clear_error (&error);
   }
-  examiner = sign_in (f, "examiner");
-  by_examiner = call (f, "POST", path, examiner, "{\"comment\": \"looks fine\"}");
-  g_assert_cmpstr (assert_error (by_examiner, 403, "forbidden"), ==, expected);
+  examiner = rl_test_sign_in (&f->client, "examiner", PASSWORD);
+  by_examiner = rl_test_call (&f->client, "POST", path, examiner, "{\"comment\": \"looks fine\"}");
+  g_assert_cmpstr (rl_test_assert_error (by_examiner, 403, "forbidden"), ==, expected);
 
   /* Its author cannot approve it either; another supervisor can. */
-  author = sign_in (f, "supa");
-  by_author = call (f, "POST", path, author, NULL);
+  author = rl_test_sign_in (&f->client, "supa", PASSWORD);
+  by_author = rl_test_call (&f->client, "POST", path, author, NULL);
   g_assert_cmpuint (by_author->status, >=, 400);
   g_assert_cmpuint (by_author->status, <, 500);
-  other = sign_in (f, "supb");
-  by_other = call (f, "POST", path, other, "{\"comment\": \"checked the DET\"}");
+  other = rl_test_sign_in (&f->client, "supb", PASSWORD);
+  by_other = rl_test_call (&f->client, "POST", path, other, "{\"comment\": \"checked the DET\"}");
   g_assert_cmpuint (by_other->status, ==, 200);
-  g_assert_cmpstr (json_object_get_string_member (object (by_other), "state"), ==, "approved");
+  g_assert_cmpstr (json_object_get_string_member (rl_test_reply_object (by_other), "state"), ==, "approved");
 }
 
 static void
@@ -459,48 +320,48 @@ test_bad_requests (Fixture *f, gconstpointer data)
 {
   g_autofree char *token = NULL;
   g_autofree char *conclusions = g_strdup_printf ("/api/v1/searches/%" G_GINT64_FORMAT "/conclusions", f->search);
-  g_autoptr(Reply) malformed = NULL, deep = NULL, missing = NULL, wrong_type = NULL, oversize = NULL;
-  g_autoptr(Reply) not_found = NULL, method = NULL, bad_id = NULL, not_object = NULL;
+  g_autoptr(RlTestReply) malformed = NULL, deep = NULL, missing = NULL, wrong_type = NULL, oversize = NULL;
+  g_autoptr(RlTestReply) not_found = NULL, method = NULL, bad_id = NULL, not_object = NULL;
   g_autoptr(GString) nested = g_string_new (NULL);
   g_autofree char *big = NULL;
   const char *message;
 
   if (f->server == NULL)
     return;
-  token = sign_in (f, "examiner");
+  token = rl_test_sign_in (&f->client, "examiner", PASSWORD);
 
-  malformed = call (f, "POST", conclusions, token, "{\"decision\": \"exclusion\", ");
-  message = assert_error (malformed, 400, "bad-request");
+  malformed = rl_test_call (&f->client, "POST", conclusions, token, "{\"decision\": \"exclusion\", ");
+  message = rl_test_assert_error (malformed, 400, "bad-request");
   g_assert_nonnull (strstr (message, "not valid JSON"));
 
   for (int i = 0; i < 5000; i++)
     g_string_append_c (nested, '[');
-  deep = call (f, "POST", conclusions, token, nested->str);
-  message = assert_error (deep, 400, "bad-request");
+  deep = rl_test_call (&f->client, "POST", conclusions, token, nested->str);
+  message = rl_test_assert_error (deep, 400, "bad-request");
   g_assert_nonnull (strstr (message, "deep"));
 
-  not_object = call (f, "POST", conclusions, token, "[1, 2]");
-  assert_error (not_object, 400, "bad-request");
+  not_object = rl_test_call (&f->client, "POST", conclusions, token, "[1, 2]");
+  rl_test_assert_error (not_object, 400, "bad-request");
 
-  missing = call (f, "POST", conclusions, token, "{\"decision\": \"exclusion\", \"candidate_id\": 1}");
-  message = assert_error (missing, 400, "bad-request");
+  missing = rl_test_call (&f->client, "POST", conclusions, token, "{\"decision\": \"exclusion\", \"candidate_id\": 1}");
+  message = rl_test_assert_error (missing, 400, "bad-request");
   g_assert_nonnull (strstr (message, "reasons"));
 
-  wrong_type = call (f, "POST", conclusions, token, "{\"decision\": \"maybe\", \"reasons\": \"x\", \"candidate_id\": 1}");
-  message = assert_error (wrong_type, 400, "bad-request");
+  wrong_type = rl_test_call (&f->client, "POST", conclusions, token, "{\"decision\": \"maybe\", \"reasons\": \"x\", \"candidate_id\": 1}");
+  message = rl_test_assert_error (wrong_type, 400, "bad-request");
   g_assert_nonnull (strstr (message, "maybe"));
 
   /* 64 KiB is this server's limit: 100 KiB is refused before it is read. */
   big = g_strnfill (100 * 1024, ' ');
-  oversize = call (f, "POST", conclusions, token, big);
-  assert_error (oversize, 413, "too-large");
+  oversize = rl_test_call (&f->client, "POST", conclusions, token, big);
+  rl_test_assert_error (oversize, 413, "too-large");
 
-  not_found = call (f, "GET", "/api/v1/searches/999999", token, NULL);
-  assert_error (not_found, 404, "not-found");
-  bad_id = call (f, "GET", "/api/v1/searches/-1", token, NULL);
-  assert_error (bad_id, 404, "not-found");
-  method = call (f, "PUT", "/api/v1/queue", token, NULL);
-  assert_error (method, 405, "method-not-allowed");
+  not_found = rl_test_call (&f->client, "GET", "/api/v1/searches/999999", token, NULL);
+  rl_test_assert_error (not_found, 404, "not-found");
+  bad_id = rl_test_call (&f->client, "GET", "/api/v1/searches/-1", token, NULL);
+  rl_test_assert_error (bad_id, 404, "not-found");
+  method = rl_test_call (&f->client, "PUT", "/api/v1/queue", token, NULL);
+  rl_test_assert_error (method, 405, "method-not-allowed");
 }
 
 /* An analyst without the right to read the police's restricted records gets
@@ -515,24 +376,24 @@ test_restricted_content (Fixture *f, gconstpointer data)
   g_autofree char *no_purpose = g_strdup_printf ("/api/v1/identities/%" G_GINT64_FORMAT, f->identity);
   g_autofree char *timeline = g_strdup_printf ("/api/v1/identities/%" G_GINT64_FORMAT "/timeline?purpose=case%%20B-17",
                                                f->identity);
-  g_autoptr(Reply) as_border = NULL, as_police = NULL, unstated = NULL, audit = NULL, line = NULL;
+  g_autoptr(RlTestReply) as_border = NULL, as_police = NULL, unstated = NULL, audit = NULL, line = NULL;
   JsonArray *records, *entries;
   gboolean saw_withheld = FALSE, saw_secret = FALSE;
   guint n_opened = 0;
 
   if (f->server == NULL)
     return;
-  border = sign_in (f, "ban");
-  police = sign_in (f, "pan");
+  border = rl_test_sign_in (&f->client, "ban", PASSWORD);
+  police = rl_test_sign_in (&f->client, "pan", PASSWORD);
 
-  unstated = call (f, "GET", no_purpose, border, NULL);
-  assert_error (unstated, 400, "purpose-required");
+  unstated = rl_test_call (&f->client, "GET", no_purpose, border, NULL);
+  rl_test_assert_error (unstated, 400, "purpose-required");
 
-  as_border = call (f, "GET", path, border, NULL);
+  as_border = rl_test_call (&f->client, "GET", path, border, NULL);
   g_assert_cmpuint (as_border->status, ==, 200);
   g_assert_null (g_strstr_len (g_bytes_get_data (as_border->body, NULL), g_bytes_get_size (as_border->body), SECRET));
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (as_border->body, NULL), g_bytes_get_size (as_border->body), SHARABLE));
-  records = json_object_get_array_member (object (as_border), "derogatory_records");
+  records = json_object_get_array_member (rl_test_reply_object (as_border), "derogatory_records");
   for (guint i = 0; i < json_array_get_length (records); i++)
     {
       JsonObject *r = json_array_get_object_element (records, i);
@@ -547,13 +408,13 @@ test_restricted_content (Fixture *f, gconstpointer data)
   g_assert_true (saw_withheld);
 
   /* The timeline is an opening of the record too; it carries no derogatory content. */
-  line = call (f, "GET", timeline, border, NULL);
+  line = rl_test_call (&f->client, "GET", timeline, border, NULL);
   g_assert_cmpuint (line->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (line), "encounters")), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rl_test_reply_object (line), "encounters")), ==, 1);
 
-  as_police = call (f, "GET", path, police, NULL);
+  as_police = rl_test_call (&f->client, "GET", path, police, NULL);
   g_assert_cmpuint (as_police->status, ==, 200);
-  records = json_object_get_array_member (object (as_police), "derogatory_records");
+  records = json_object_get_array_member (rl_test_reply_object (as_police), "derogatory_records");
   for (guint i = 0; i < json_array_get_length (records); i++)
     {
       JsonObject *r = json_array_get_object_element (records, i);
@@ -567,10 +428,10 @@ test_restricted_content (Fixture *f, gconstpointer data)
   g_assert_true (saw_secret);
 
   /* The data steward sees both openings in the audit log, with the purpose. */
-  steward = sign_in (f, "steward");
-  audit = call (f, "GET", "/api/v1/audit?kind=identity", steward, NULL);
+  steward = rl_test_sign_in (&f->client, "steward", PASSWORD);
+  audit = rl_test_call (&f->client, "GET", "/api/v1/audit?kind=identity", steward, NULL);
   g_assert_cmpuint (audit->status, ==, 200);
-  entries = json_object_get_array_member (object (audit), "entries");
+  entries = json_object_get_array_member (rl_test_reply_object (audit), "entries");
   for (guint i = 0; i < json_array_get_length (entries); i++)
     {
       JsonObject *e = json_array_get_object_element (entries, i);
@@ -596,8 +457,8 @@ test_review (Fixture *f, gconstpointer data)
   g_autofree char *image = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/image", f->candidate_sample);
   g_autofree char *no_image = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/image", f->probe_sample);
   g_autofree char *body = NULL, *verify = NULL;
-  g_autoptr(Reply) claimed = NULL, list = NULL, png = NULL, missing = NULL, concluded = NULL, own = NULL;
-  g_autoptr(Reply) listed = NULL;
+  g_autoptr(RlTestReply) claimed = NULL, list = NULL, png = NULL, missing = NULL, concluded = NULL, own = NULL;
+  g_autoptr(RlTestReply) listed = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(RlImage) decoded = NULL;
   JsonObject *candidate;
@@ -605,40 +466,40 @@ test_review (Fixture *f, gconstpointer data)
 
   if (f->server == NULL)
     return;
-  token = sign_in (f, "examiner");
-  claimed = call (f, "POST", claim, token, NULL);
+  token = rl_test_sign_in (&f->client, "examiner", PASSWORD);
+  claimed = rl_test_call (&f->client, "POST", claim, token, NULL);
   g_assert_cmpuint (claimed->status, ==, 200);
-  g_assert_cmpint (json_object_get_int_member (object (claimed), "claimed_by"), ==, f->examiner);
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (claimed), "claimed_by"), ==, f->examiner);
 
-  list = call (f, "GET", candidates, token, NULL);
+  list = rl_test_call (&f->client, "GET", candidates, token, NULL);
   g_assert_cmpuint (list->status, ==, 200);
-  candidate = json_array_get_object_element (json_object_get_array_member (object (list), "candidates"), 0);
+  candidate = json_array_get_object_element (json_object_get_array_member (rl_test_reply_object (list), "candidates"), 0);
   g_assert_cmpint (json_object_get_int_member (candidate, "sample_id"), ==, f->candidate_sample);
   g_assert_cmpint (json_object_get_int_member (candidate, "rank"), ==, 1);
 
   /* The stored WSQ comes as a PNG of the same size. */
-  png = call (f, "GET", image, token, NULL);
+  png = rl_test_call (&f->client, "GET", image, token, NULL);
   g_assert_cmpuint (png->status, ==, 200);
   g_assert_cmpstr (png->content_type, ==, "image/png");
   decoded = rl_image_load_from_data (g_bytes_get_data (png->body, NULL), g_bytes_get_size (png->body), 500, &error);
   g_assert_no_error (error);
   g_assert_cmpint (decoded->width, ==, 200);
   g_assert_cmpint (decoded->height, ==, 200);
-  missing = call (f, "GET", no_image, token, NULL);
-  assert_error (missing, 404, "not-found");
+  missing = rl_test_call (&f->client, "GET", no_image, token, NULL);
+  rl_test_assert_error (missing, 404, "not-found");
 
   body = g_strdup_printf ("{\"candidate_id\": %" G_GINT64_FORMAT ", \"decision\": \"exclusion\", "
                           "\"reasons\": \"Different pattern class at the core\"}",
                           json_object_get_int_member (candidate, "id"));
-  concluded = call (f, "POST", conclusions, token, body);
+  concluded = rl_test_call (&f->client, "POST", conclusions, token, body);
   g_assert_cmpuint (concluded->status, ==, 201);
-  conclusion_id = json_object_get_int_member (object (concluded), "id");
-  listed = call (f, "GET", conclusions, token, NULL);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (listed), "conclusions")), ==, 1);
+  conclusion_id = json_object_get_int_member (rl_test_reply_object (concluded), "id");
+  listed = rl_test_call (&f->client, "GET", conclusions, token, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rl_test_reply_object (listed), "conclusions")), ==, 1);
 
   /* The store's two-person rule holds over the API. */
   verify = g_strdup_printf ("/api/v1/conclusions/%" G_GINT64_FORMAT "/verifications", conclusion_id);
-  own = call (f, "POST", verify, token, "{\"agrees\": true}");
+  own = rl_test_call (&f->client, "POST", verify, token, "{\"agrees\": true}");
   g_assert_cmpuint (own->status, >=, 400);
   g_assert_cmpuint (own->status, <, 500);
 }
@@ -656,14 +517,14 @@ test_rate_limit (Fixture *f, gconstpointer data)
   rl_server_limits_init_default (&limits);
   limits.rate_per_second = 0.01;
   limits.rate_burst = 3;
-  limited = start_server (f, &limits);
+  limited = rl_test_server_start (f->db, f->certificate, &limits);
   base = rl_server_get_base_uri (limited);
   for (int i = 0; i < 5; i++)
     {
-      g_autoptr(Reply) reply = call_on (f, base, "GET", "/api/v1/queue", NULL, NULL, -1);
+      g_autoptr(RlTestReply) reply = rl_test_call_on (&f->client, base, "GET", "/api/v1/queue", NULL, NULL, -1);
       if (reply->status == 429)
         {
-          assert_error (reply, 429, "rate-limited");
+          rl_test_assert_error (reply, 429, "rate-limited");
           n_limited++;
         }
       else
@@ -689,7 +550,7 @@ test_graceful_shutdown (Fixture *f, gconstpointer data)
   g_autofree char *token = NULL;
   g_autofree char *path = g_strdup_printf ("/api/v1/identities/%" G_GINT64_FORMAT "?purpose=shutdown-check",
                                            f->identity);
-  g_autoptr(Reply) opened = NULL, late = NULL;
+  g_autoptr(RlTestReply) opened = NULL, late = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(RlStore) s = NULL;
   g_autoptr(GPtrArray) entries = NULL;
@@ -697,12 +558,12 @@ test_graceful_shutdown (Fixture *f, gconstpointer data)
 
   if (f->server == NULL)
     return;
-  token = sign_in (f, "pan");
-  opened = call (f, "GET", path, token, NULL);
+  token = rl_test_sign_in (&f->client, "pan", PASSWORD);
+  opened = rl_test_call (&f->client, "GET", path, token, NULL);
   g_assert_cmpuint (opened->status, ==, 200);
 
   rl_server_shutdown (f->server, 5, G_CALLBACK (shutdown_done), &done);
-  late = call (f, "GET", "/api/v1/session", token, NULL);
+  late = rl_test_call (&f->client, "GET", "/api/v1/session", token, NULL);
   g_assert_true (late->status == 503 || done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
@@ -739,7 +600,7 @@ test_session_survives_restart (Fixture *f, gconstpointer data)
   g_autofree char *token = NULL, *other = NULL, *hash = NULL, *wal = NULL;
   g_autofree char *expired_token = g_strnfill (64, 'e');
   g_autofree char *expired_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, expired_token, -1);
-  g_autoptr(Reply) before = NULL, after = NULL, expired = NULL, out = NULL, gone = NULL, still = NULL;
+  g_autoptr(RlTestReply) before = NULL, after = NULL, expired = NULL, out = NULL, gone = NULL, still = NULL;
   g_autoptr(GError) error = NULL;
   RlServerLimits limits;
   gboolean done = FALSE;
@@ -747,9 +608,9 @@ test_session_survives_restart (Fixture *f, gconstpointer data)
 
   if (f->server == NULL)
     return;
-  token = sign_in (f, "examiner");
-  other = sign_in (f, "pan");
-  before = call (f, "GET", "/api/v1/queue", token, NULL);
+  token = rl_test_sign_in (&f->client, "examiner", PASSWORD);
+  other = rl_test_sign_in (&f->client, "pan", PASSWORD);
+  before = rl_test_call (&f->client, "GET", "/api/v1/queue", token, NULL);
   g_assert_cmpuint (before->status, ==, 200);
 
   /* A session that ended an hour ago, as a server left it in the file. */
@@ -766,7 +627,7 @@ test_session_survives_restart (Fixture *f, gconstpointer data)
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   g_clear_object (&f->server);
-  g_clear_pointer (&f->base, g_free);
+  g_clear_pointer (&f->client.base, g_free);
 
   /* The file holds the token's SHA-256, never the token. */
   hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
@@ -777,21 +638,21 @@ test_session_survives_restart (Fixture *f, gconstpointer data)
 
   rl_server_limits_init_default (&limits);
   limits.rate_per_second = 0;
-  f->server = start_server (f, &limits);
-  f->base = rl_server_get_base_uri (f->server);
+  f->server = rl_test_server_start (f->db, f->certificate, &limits);
+  f->client.base = rl_server_get_base_uri (f->server);
 
-  after = call (f, "GET", "/api/v1/session", token, NULL);
+  after = rl_test_call (&f->client, "GET", "/api/v1/session", token, NULL);
   g_assert_cmpuint (after->status, ==, 200);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object (after), "user"), "username"),
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (rl_test_reply_object (after), "user"), "username"),
                    ==, "examiner");
-  expired = call (f, "GET", "/api/v1/session", expired_token, NULL);
-  g_assert_cmpstr (assert_error (expired, 401, "unauthorized"), ==, "The token is unknown or has expired: sign in again");
+  expired = rl_test_call (&f->client, "GET", "/api/v1/session", expired_token, NULL);
+  g_assert_cmpstr (rl_test_assert_error (expired, 401, "unauthorized"), ==, "The token is unknown or has expired: sign in again");
 
   /* Signing out deletes the session from the file: dead after a restart too. */
-  out = call (f, "DELETE", "/api/v1/session", token, NULL);
+  out = rl_test_call (&f->client, "DELETE", "/api/v1/session", token, NULL);
   g_assert_cmpuint (out->status, ==, 204);
-  gone = call (f, "GET", "/api/v1/queue", token, NULL);
-  assert_error (gone, 401, "unauthorized");
+  gone = rl_test_call (&f->client, "GET", "/api/v1/queue", token, NULL);
+  rl_test_assert_error (gone, 401, "unauthorized");
   {
     g_autoptr(RlStore) s = rl_store_open (f->db, &error);
     g_assert_no_error (error);
@@ -799,7 +660,7 @@ test_session_survives_restart (Fixture *f, gconstpointer data)
     g_assert_cmpint (user_id, ==, 0);
   }
   /* The other workstation stays signed in. */
-  still = call (f, "GET", "/api/v1/session", other, NULL);
+  still = rl_test_call (&f->client, "GET", "/api/v1/session", other, NULL);
   g_assert_cmpuint (still->status, ==, 200);
 }
 
@@ -812,39 +673,39 @@ test_search (Fixture *f, gconstpointer data)
   g_autofree char *examiner = NULL, *analyst = NULL;
   g_autofree char *search = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/search", f->probe_sample);
   g_autofree char *preview = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/preview", f->probe_sample);
-  g_autoptr(Reply) by_analyst = NULL, previewed = NULL, searched = NULL, hits = NULL, searches = NULL;
+  g_autoptr(RlTestReply) by_analyst = NULL, previewed = NULL, searched = NULL, hits = NULL, searches = NULL;
   JsonObject *outcome, *first;
   JsonArray *candidates;
 
   if (f->server == NULL)
     return;
-  analyst = sign_in (f, "ban");
-  by_analyst = call (f, "POST", search, analyst, NULL);
-  assert_error (by_analyst, 403, "forbidden");
+  analyst = rl_test_sign_in (&f->client, "ban", PASSWORD);
+  by_analyst = rl_test_call (&f->client, "POST", search, analyst, NULL);
+  rl_test_assert_error (by_analyst, 403, "forbidden");
 
-  examiner = sign_in (f, "examiner");
-  previewed = call (f, "GET", preview, examiner, NULL);
+  examiner = rl_test_sign_in (&f->client, "examiner", PASSWORD);
+  previewed = rl_test_call (&f->client, "GET", preview, examiner, NULL);
   g_assert_cmpuint (previewed->status, ==, 200);
-  candidates = json_object_get_array_member (object (previewed), "candidates");
+  candidates = json_object_get_array_member (rl_test_reply_object (previewed), "candidates");
   g_assert_cmpuint (json_array_get_length (candidates), >=, 1);
   first = json_array_get_object_element (candidates, 0);
   g_assert_cmpint (json_object_get_int_member (first, "sample_id"), ==, f->candidate_sample);
-  searches = call (f, "GET", "/api/v1/searches", examiner, NULL);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (searches), "searches")), ==, 1);
+  searches = rl_test_call (&f->client, "GET", "/api/v1/searches", examiner, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rl_test_reply_object (searches), "searches")), ==, 1);
 
-  searched = call (f, "POST", search, examiner, NULL);
+  searched = rl_test_call (&f->client, "POST", search, examiner, NULL);
   g_assert_cmpuint (searched->status, ==, 201);
-  outcome = object (searched);
+  outcome = rl_test_reply_object (searched);
   g_assert_cmpint (json_object_get_int_member (outcome, "best_sample_id"), ==, f->candidate_sample);
   g_assert_cmpint (json_object_get_int_member (outcome, "best_identity_id"), ==, f->identity);
   g_assert_cmpstr (json_object_get_string_member (outcome, "status"), ==, "automatic");
   g_assert_false (json_object_get_null_member (outcome, "hit_id"));
 
-  hits = call (f, "GET", "/api/v1/hits?status=open", analyst, NULL);
+  hits = rl_test_call (&f->client, "GET", "/api/v1/hits?status=open", analyst, NULL);
   g_assert_cmpuint (hits->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (hits), "hits")), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rl_test_reply_object (hits), "hits")), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
-                     json_object_get_array_member (object (hits), "hits"), 0), "id"), ==,
+                     json_object_get_array_member (rl_test_reply_object (hits), "hits"), 0), "id"), ==,
                    json_object_get_int_member (outcome, "hit_id"));
 }
 
