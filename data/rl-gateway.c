@@ -1029,6 +1029,11 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
   if (!(public_id = rl_sharing_random_token (TRANSACTION_PREFIX, TRANSACTION_RANDOM_BYTES, error)))
     return NULL;
 
+  /* A gallery shared between the server's workers is only brought up to
+   * date outside a transaction (rl-search.h): now, before this one. */
+  if (!rl_search_refresh (store, error))
+    return NULL;
+
   /* 2. Enroll, record and search it, all or nothing. */
   if (!rl_store_begin (store, error))
     return NULL;

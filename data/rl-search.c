@@ -9,26 +9,130 @@
 
 /* ------------------------------------------------------------ the gallery */
 
-/* The workspace's templates, prepared once and kept with the store. Samples
- * are only ever added (ids grow), so bringing the gallery up to date is one
- * query for the samples above the highest id it holds. Whatever that cannot
- * see (a rollback that frees ids for reuse, a template replaced) drops the
- * whole cache (rl_store_drop_search_cache). */
-typedef struct {
+/* The workspace's templates, prepared once and kept in memory. Samples are
+ * only ever added (ids grow), so bringing the gallery up to date is one
+ * query for the samples above the highest id it holds.
+ *
+ * By default each RlStore keeps a gallery of its own. A server with several
+ * worker connections shares ONE (rl_search_share_gallery): at a million
+ * fingers a gallery is gigabytes, and every worker holding a copy of the
+ * same templates multiplied that. Searches only read it, so any number run
+ * at once under the read side of `lock`; adding the templates stored since
+ * takes the write side for as long as the append lasts (the templates are
+ * read and decoded before, under `refresh_lock` only, which also keeps two
+ * workers from loading the same rows twice).
+ *
+ * What a look at the highest sample id cannot see: a rollback that frees
+ * ids for reuse, a template replaced. A store's own gallery is then dropped
+ * (rl_store_drop_search_cache). A shared gallery is only ever brought up to
+ * date from outside a transaction (it then holds committed rows only, which
+ * no rollback takes back), so a rollback leaves it be; a replaced template
+ * empties it and the next search reloads. */
+struct _RlSearchGallery {
+  gint        ref_count;
+  GRWLock     lock;            /* read: searching; write: appending, emptying */
+  GMutex      refresh_lock;    /* one loader at a time; guards max_sample_id */
   RlGallery  *gallery;
   gint64      max_sample_id;
-  guint       n_threads;
-  GHashTable *fingers;     /* sample id → finger position (1..10), for known positions only */
+  /* Finger position (0 = unknown) of each gallery template, in gallery
+   * order, which is ascending sample id: found by binary search. Two arrays
+   * of 9 bytes a template, not a hash table of ~60 bytes an entry. */
+  GArray     *ids;             /* gint64 */
+  GArray     *fingers;         /* guint8 */
+  guint       n_threads;       /* 0 = one per processor */
+};
+
+/* What a store keeps: its gallery, shared or its own. */
+typedef struct {
+  RlSearchGallery *gallery;
+  gboolean         shared;
 } SearchCache;
+
+static RlSearchScanHook scan_hook;
+static gpointer         scan_hook_data;
+
+RlSearchGallery *
+rl_search_gallery_new (guint n_threads)
+{
+  RlSearchGallery *g = g_new0 (RlSearchGallery, 1);
+
+  g->ref_count = 1;
+  g_rw_lock_init (&g->lock);
+  g_mutex_init (&g->refresh_lock);
+  g->gallery = rl_gallery_new ();
+  g->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g->fingers = g_array_new (FALSE, FALSE, sizeof (guint8));
+  g->n_threads = n_threads;
+  rl_gallery_set_n_threads (g->gallery, n_threads ? n_threads : g_get_num_processors ());
+  return g;
+}
+
+RlSearchGallery *
+rl_search_gallery_ref (RlSearchGallery *g)
+{
+  g_return_val_if_fail (g != NULL, NULL);
+  g_atomic_int_inc (&g->ref_count);
+  return g;
+}
+
+void
+rl_search_gallery_unref (RlSearchGallery *g)
+{
+  if (g == NULL || !g_atomic_int_dec_and_test (&g->ref_count))
+    return;
+  rl_gallery_free (g->gallery);
+  g_array_unref (g->ids);
+  g_array_unref (g->fingers);
+  g_rw_lock_clear (&g->lock);
+  g_mutex_clear (&g->refresh_lock);
+  g_free (g);
+}
+
+guint
+rl_search_gallery_get_size (RlSearchGallery *g)
+{
+  guint n;
+
+  g_return_val_if_fail (g != NULL, 0);
+  g_rw_lock_reader_lock (&g->lock);
+  n = rl_gallery_size (g->gallery);
+  g_rw_lock_reader_unlock (&g->lock);
+  return n;
+}
+
+/* Empties the gallery (a template was replaced): the next search reloads. */
+static void
+search_gallery_empty (RlSearchGallery *g)
+{
+  g_mutex_lock (&g->refresh_lock);
+  g_rw_lock_writer_lock (&g->lock);
+  rl_gallery_free (g->gallery);
+  g->gallery = rl_gallery_new ();
+  rl_gallery_set_n_threads (g->gallery, g->n_threads ? g->n_threads : g_get_num_processors ());
+  g_array_set_size (g->ids, 0);
+  g_array_set_size (g->fingers, 0);
+  g->max_sample_id = 0;
+  g_rw_lock_writer_unlock (&g->lock);
+  g_mutex_unlock (&g->refresh_lock);
+}
 
 static void
 search_cache_free (gpointer data)
 {
   SearchCache *cache = data;
 
-  g_clear_pointer (&cache->gallery, rl_gallery_free);
-  g_clear_pointer (&cache->fingers, g_hash_table_unref);
+  rl_search_gallery_unref (cache->gallery);
   g_free (cache);
+}
+
+static void
+search_cache_changed (gpointer data, gboolean templates_replaced)
+{
+  SearchCache *cache = data;
+
+  /* Only a shared gallery has this hook (see the top of this section). */
+  if (templates_replaced)
+    search_gallery_empty (cache->gallery);
 }
 
 static SearchCache *
@@ -39,12 +143,30 @@ search_cache_get (RlStore *store)
   if (cache == NULL)
     {
       cache = g_new0 (SearchCache, 1);
-      cache->gallery = rl_gallery_new ();
-      cache->fingers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      cache->gallery = rl_search_gallery_new (0);
       store->search_cache = cache;
       store->search_cache_free = search_cache_free;
+      store->search_cache_changed = NULL;
     }
   return cache;
+}
+
+void
+rl_search_share_gallery (RlStore *store, RlSearchGallery *gallery)
+{
+  SearchCache *cache;
+
+  g_return_if_fail (store != NULL && gallery != NULL);
+  g_return_if_fail (!rl_store_is_remote (store));
+
+  if (store->search_cache != NULL && store->search_cache_free != NULL)
+    store->search_cache_free (store->search_cache);
+  cache = g_new0 (SearchCache, 1);
+  cache->gallery = rl_search_gallery_ref (gallery);
+  cache->shared = TRUE;
+  store->search_cache = cache;
+  store->search_cache_free = search_cache_free;
+  store->search_cache_changed = search_cache_changed;
 }
 
 void
@@ -55,32 +177,45 @@ rl_search_set_n_threads (RlStore *store, guint n_threads)
   g_return_if_fail (store != NULL);
 
   cache = search_cache_get (store);
-  cache->n_threads = n_threads;
-  rl_gallery_set_n_threads (cache->gallery, n_threads ? n_threads : g_get_num_processors ());
+  g_rw_lock_writer_lock (&cache->gallery->lock);
+  cache->gallery->n_threads = n_threads;
+  rl_gallery_set_n_threads (cache->gallery->gallery, n_threads ? n_threads : g_get_num_processors ());
+  g_rw_lock_writer_unlock (&cache->gallery->lock);
+}
+
+void
+rl_search_set_scan_hook (RlSearchScanHook hook, gpointer data)
+{
+  scan_hook = hook;
+  scan_hook_data = data;
 }
 
 /* Adds the templates stored since the last look. A template that cannot be
  * read is left out of the gallery (the rest must still be searched); it was
  * checked when it was stored, so this means damage, which
  * rl_store_check_integrity reports. */
-static SearchCache *
-search_cache_refresh (RlStore *store, GError **error)
+static gboolean
+search_gallery_refresh (RlStore *store, RlSearchGallery *g, GError **error)
 {
-  SearchCache *cache = search_cache_get (store);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) fingers = g_array_new (FALSE, FALSE, sizeof (guint8));
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_template_free);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt, *max;
+  gint64 max_id = 0;
   int rc;
 
+  g_mutex_lock (&g->refresh_lock);
   if (!(stmt = rl_store_stmt (store, "SELECT id, template, finger FROM sample WHERE id > ?1 AND template IS NOT NULL ORDER BY id",
                               error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, cache->max_sample_id);
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, g->max_sample_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
       const guint8 *data = sqlite3_column_blob (stmt, 1);
       gsize len = sqlite3_column_bytes (stmt, 1);
+      int finger = sqlite3_column_int (stmt, 2);
+      guint8 finger8 = finger > 0 && finger <= G_MAXUINT8 ? (guint8) finger : 0;
       RlTemplate *tpl = rl_template_deserialize (data, len, NULL);
 
       if (tpl == NULL)
@@ -89,30 +224,83 @@ search_cache_refresh (RlStore *store, GError **error)
           continue;
         }
       g_array_append_val (ids, id);
+      g_array_append_val (fingers, finger8);
       g_ptr_array_add (templates, tpl);
-      if (sqlite3_column_int (stmt, 2) > 0)
-        g_hash_table_insert (cache->fingers, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (sqlite3_column_int (stmt, 2)));
     }
   if (rc != SQLITE_DONE)
     {
       rl_store_fail (store, error, _("Cannot load the templates to search"));
       sqlite3_reset (stmt);
-      return NULL;
+      goto fail;
     }
   sqlite3_reset (stmt);
-  {
-    /* ids may skip unreadable rows: the highest id seen is in the query's
-     * last row, but asking again is cheaper to get right. */
-    sqlite3_stmt *max = rl_store_stmt (store, "SELECT coalesce(max(id), 0) FROM sample", error);
-    gint64 max_id = 0;
+  /* ids may skip unreadable rows: the highest id seen is in the query's
+   * last row, but asking again is cheaper to get right. */
+  if (!(max = rl_store_stmt (store, "SELECT coalesce(max(id), 0) FROM sample", error)) ||
+      !rl_store_query_int64 (store, max, &max_id, error, _("Cannot load the templates to search")))
+    goto fail;
+  if (ids->len > 0)
+    {
+      /* Searches wait only for the append (and the preparation of the new
+       * templates), not for the reading above. */
+      g_rw_lock_writer_lock (&g->lock);
+      rl_gallery_add_many (g->gallery, (const gint64 *) ids->data, (RlTemplate *const *) templates->pdata, ids->len);
+      g_array_append_vals (g->ids, ids->data, ids->len);
+      g_array_append_vals (g->fingers, fingers->data, fingers->len);
+      g_rw_lock_writer_unlock (&g->lock);
+    }
+  g->max_sample_id = MAX (max_id, g->max_sample_id);
+  g_mutex_unlock (&g->refresh_lock);
+  return TRUE;
+fail:
+  g_mutex_unlock (&g->refresh_lock);
+  return FALSE;
+}
 
-    if (max == NULL || !rl_store_query_int64 (store, max, &max_id, error, _("Cannot load the templates to search")))
-      return NULL;
-    if (ids->len > 0)
-      rl_gallery_add_many (cache->gallery, (const gint64 *) ids->data, (RlTemplate *const *) templates->pdata, ids->len);
-    cache->max_sample_id = MAX (max_id, cache->max_sample_id);
-  }
+static SearchCache *
+search_cache_refresh (RlStore *store, GError **error)
+{
+  SearchCache *cache = search_cache_get (store);
+
+  /* A shared gallery must hold committed rows only (see the top of this
+   * section): inside a transaction it is searched as it is. The caller
+   * that runs a search in its own transaction (the gateway) brings it up
+   * to date with rl_search_refresh before beginning. */
+  if (cache->shared && store->tx_depth > 0)
+    return cache;
+  if (!search_gallery_refresh (store, cache->gallery, error))
+    return NULL;
   return cache;
+}
+
+gboolean
+rl_search_refresh (RlStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (rl_store_is_remote (store))
+    return TRUE;
+  return search_cache_refresh (store, error) != NULL;
+}
+
+/* Finger position of a gallery template, 0 when unknown. Called with the
+ * gallery's read lock held. */
+static int
+gallery_finger (RlSearchGallery *g, gint64 sample_id)
+{
+  const gint64 *ids = (const gint64 *) g->ids->data;
+  guint lo = 0, hi = g->ids->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (ids[mid] < sample_id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < g->ids->len && ids[lo] == sample_id ? g_array_index (g->fingers, guint8, lo) : 0;
 }
 
 /* ------------------------------------------------------------ parameters */
@@ -194,26 +382,30 @@ probe_quality (const Probe *probe)
 
 /* Whether a gallery print can be the probe's finger: prints of two known,
  * different finger positions never are (a right thumb is no left index,
- * however similar its minutiae look). */
+ * however similar its minutiae look). Read lock held. */
 static gboolean
-same_finger_possible (SearchCache *cache, const Probe *probe, gint64 sample_id)
+same_finger_possible (RlSearchGallery *g, const Probe *probe, gint64 sample_id)
 {
   int finger;
 
   if (probe->sample->finger == 0)
     return TRUE;
-  finger = GPOINTER_TO_INT (g_hash_table_lookup (cache->fingers, &sample_id));
+  finger = gallery_finger (g, sample_id);
   return finger == 0 || finger == (int) probe->sample->finger;
 }
 
 /* Candidates from other encounters of the probe's finger (when known), best
  * first. The probe's own encounter is in the gallery too (its samples are
  * stored before it is searched), and so are the other fingers: asking for
- * more and dropping those keeps the list full. */
+ * more and dropping those keeps the list full. This is the matcher scan,
+ * the long part of a search: it reads the gallery in memory and writes
+ * nothing, and runs outside any transaction of rl_search_sample and
+ * rl_search_encounter. */
 static GArray *
 find_candidates (RlStore *store, const RlReleaseParams *params, const Probe *probe, GError **error)
 {
   SearchCache *cache;
+  RlSearchGallery *g;
   g_autoptr(GArray) results = NULL;
   GArray *candidates = g_array_new (FALSE, FALSE, sizeof (RlCandidate));
   guint max = MAX (params->max_candidates, 1);
@@ -224,22 +416,30 @@ find_candidates (RlStore *store, const RlReleaseParams *params, const Probe *pro
       g_array_unref (candidates);
       return NULL;
     }
-  if (rl_gallery_size (cache->gallery) == 0)
-    return candidates;
-  rl_gallery_set_compare_params (cache->gallery, &params->compare);
-  results = rl_gallery_search (cache->gallery, probe->tpl, ask + g_hash_table_size (probe->own), params->prefilter,
-                               error);
+  g = cache->gallery;
+  if (scan_hook)
+    scan_hook (scan_hook_data);
+  g_rw_lock_reader_lock (&g->lock);
+  if (rl_gallery_size (g->gallery) == 0)
+    {
+      g_rw_lock_reader_unlock (&g->lock);
+      return candidates;
+    }
+  results = rl_gallery_search_with (g->gallery, probe->tpl, &params->compare, ask + g_hash_table_size (probe->own),
+                                    params->prefilter, NULL, error);
   if (results == NULL)
     {
+      g_rw_lock_reader_unlock (&g->lock);
       g_array_unref (candidates);
       return NULL;
     }
   for (guint i = 0; i < results->len && candidates->len < max; i++)
     {
       RlCandidate *c = &g_array_index (results, RlCandidate, i);
-      if (!g_hash_table_contains (probe->own, &c->id) && same_finger_possible (cache, probe, c->id))
+      if (!g_hash_table_contains (probe->own, &c->id) && same_finger_possible (g, probe, c->id))
         g_array_append_val (candidates, *c);
     }
+  g_rw_lock_reader_unlock (&g->lock);
   return candidates;
 }
 
@@ -373,14 +573,43 @@ add_hit (RlStore *store, gint64 search_id, gint64 encounter_id, gint64 identity_
   return (*hit_id = rl_store_add_hit (store, &hit, error)) != 0;
 }
 
-/* The search of one probe, without multiple-identity detection (the caller
- * runs it once per encounter). */
+/* One probe's scan, done before anything is written: the probe as loaded
+ * and its candidates. */
+typedef struct {
+  Probe   probe;
+  GArray *candidates;     /* RlCandidate, best first */
+} Scanned;
+
+static void
+scanned_free (Scanned *scanned)
+{
+  probe_clear (&scanned->probe);
+  g_clear_pointer (&scanned->candidates, g_array_unref);
+  g_free (scanned);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Scanned, scanned_free)
+
+static Scanned *
+scan_one (RlStore *store, const RlReleaseParams *params, gint64 probe_sample_id, GError **error)
+{
+  g_autoptr(Scanned) scanned = g_new0 (Scanned, 1);
+
+  if (!probe_load (store, probe_sample_id, &scanned->probe, error) ||
+      !(scanned->candidates = find_candidates (store, params, &scanned->probe, error)))
+    return NULL;
+  return g_steal_pointer (&scanned);
+}
+
+/* Stores the search of one scanned probe and routes it, without
+ * multiple-identity detection (the caller runs it once per encounter).
+ * Inside the caller's transaction. */
 static gboolean
-search_one (RlStore *store, const RlReleaseParams *params, gint64 release_id, gint64 probe_sample_id,
+record_one (RlStore *store, const RlReleaseParams *params, gint64 release_id, const Scanned *scanned,
             RlSearchOutcome *out, GHashTable *matched, GError **error)
 {
-  g_auto(Probe) probe = { 0 };
-  g_autoptr(GArray) candidates = NULL;
+  const Probe *probe = &scanned->probe;
+  GArray *candidates = scanned->candidates;
   g_autoptr(RlEncounter) encounter = NULL;
   g_autofree RlStoreCandidateIn *stored = NULL;
   int priority, quality;
@@ -388,11 +617,8 @@ search_one (RlStore *store, const RlReleaseParams *params, gint64 release_id, gi
   float match_threshold;
 
   *out = (RlSearchOutcome) { 0 };
-  if (!probe_load (store, probe_sample_id, &probe, error))
-    return FALSE;
-  if (!(encounter = rl_store_get_encounter (store, probe.sample->encounter_id, error)))
-    return FALSE;
-  if (!(candidates = find_candidates (store, params, &probe, error)))
+  /* Read again in the transaction: a merge may have moved it since the scan. */
+  if (!(encounter = rl_store_get_encounter (store, probe->sample->encounter_id, error)))
     return FALSE;
 
   stored = g_new0 (RlStoreCandidateIn, MAX (candidates->len, 1));
@@ -412,7 +638,7 @@ search_one (RlStore *store, const RlReleaseParams *params, gint64 release_id, gi
   /* Routing: a poor probe always goes to an examiner; otherwise the
    * matcher decides outside the grey zone, with the match threshold of the
    * quality bucket the pair falls in. */
-  quality = probe_quality (&probe);
+  quality = probe_quality (probe);
   priority = encounter->purpose == RL_PURPOSE_ARREST_BOOKING ? 2 : 3;
   match_threshold = rl_release_params_match_threshold_for (params, quality, best_quality);
   if (quality >= 0 && quality < params->quality_threshold)
@@ -422,8 +648,8 @@ search_one (RlStore *store, const RlReleaseParams *params, gint64 release_id, gi
   else
     out->status = RL_SEARCH_PENDING, out->reason = RL_SEARCH_REASON_GREY_ZONE;
 
-  if (!(out->search_id = rl_store_add_search (store, probe_sample_id, release_id, out->status, out->reason, priority,
-                                              stored, candidates->len, error)))
+  if (!(out->search_id = rl_store_add_search (store, probe->sample->id, release_id, out->status, out->reason,
+                                              priority, stored, candidates->len, error)))
     return FALSE;
 
   /* The other identity this probe matches best, for multiple-identity
@@ -520,13 +746,27 @@ link_identities (RlStore *store, gint64 encounter_id, GHashTable *matched, RlSea
   return TRUE;
 }
 
+/* Why the scan runs before the transaction (rl_search_sample and
+ * rl_search_encounter): the scan of a large gallery takes a second or more,
+ * and BEGIN IMMEDIATE takes SQLite's write lock, so a scan inside the
+ * transaction made every other writer (the server's main thread recording
+ * a conclusion, another worker) wait for it, up to the busy timeout. The
+ * scan reads the probe and the gallery with plain reads; the results are
+ * then written in one short transaction. If the gallery changed in between
+ * (a sample stored by someone else, a merge) that is fine: a search is a
+ * look at the gallery at one moment, as it would have been had it started a
+ * little earlier, and whatever the write depends on (the candidates'
+ * identities, derogatory records, existing hits) is read again inside the
+ * transaction. A sample deleted meanwhile fails the write with "no sample"
+ * and nothing is stored. Called inside a transaction of the caller's (the
+ * gateway's enrolment), the same steps run inside that one. */
 gboolean
 rl_search_sample (RlStore *store, gint64 probe_sample_id, RlSearchOutcome *out, GError **error)
 {
   RlReleaseParams params;
   RlSearchOutcome outcome = { 0 };
   gint64 release_id;
-  g_autoptr(RlSample) sample = NULL;
+  g_autoptr(Scanned) scanned = NULL;
   g_autoptr(GHashTable) matched = matched_new ();
 
   g_return_val_if_fail (store != NULL, FALSE);
@@ -534,11 +774,12 @@ rl_search_sample (RlStore *store, gint64 probe_sample_id, RlSearchOutcome *out, 
 
   if (!active_params (store, &params, &release_id, error))
     return FALSE;
+  if (!(scanned = scan_one (store, &params, probe_sample_id, error)))
+    return FALSE;
   if (!rl_store_begin (store, error))
     return FALSE;
-  if (!search_one (store, &params, release_id, probe_sample_id, &outcome, matched, error) ||
-      !(sample = rl_store_get_sample (store, probe_sample_id, error)) ||
-      !link_identities (store, sample->encounter_id, matched, &outcome, error) ||
+  if (!record_one (store, &params, release_id, scanned, &outcome, matched, error) ||
+      !link_identities (store, scanned->probe.sample->encounter_id, matched, &outcome, error) ||
       !rl_store_commit (store, error))
     {
       rl_store_rollback (store);
@@ -565,6 +806,7 @@ rl_search_encounter (RlStore *store, gint64 encounter_id, RlSearchOutcome *out, 
   RlReleaseParams params;
   RlSearchOutcome best = { 0 };
   g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func ((GDestroyNotify) scanned_free);
   g_autoptr(GHashTable) matched = matched_new ();
   gint64 release_id;
   gboolean any = FALSE;
@@ -581,16 +823,25 @@ rl_search_encounter (RlStore *store, gint64 encounter_id, RlSearchOutcome *out, 
   }
   if (!(samples = rl_store_list_samples (store, encounter_id, error)))
     return FALSE;
-  if (!rl_store_begin (store, error))
-    return FALSE;
+  /* Every scan first, outside the transaction (see above rl_search_sample). */
   for (guint i = 0; i < samples->len; i++)
     {
       RlSample *s = samples->pdata[i];
-      RlSearchOutcome one;
+      Scanned *scanned;
 
       if (!s->has_template)
         continue;
-      if (!search_one (store, &params, release_id, s->id, &one, matched, error))
+      if (!(scanned = scan_one (store, &params, s->id, error)))
+        return FALSE;
+      g_ptr_array_add (scans, scanned);
+    }
+  if (!rl_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < scans->len; i++)
+    {
+      RlSearchOutcome one;
+
+      if (!record_one (store, &params, release_id, scans->pdata[i], &one, matched, error))
         goto fail;
       if (!any || outcome_better (&one, &best))
         best = one;

@@ -13,8 +13,11 @@
  * a yellow multiple-identity link (rl-mid.h).
  *
  * The gallery is loaded from the store on the first search and kept with
- * the RlStore: later searches only add the samples stored since (the ones
- * with a higher id), so a search costs one 1:N comparison, not a reload.
+ * the RlStore (or shared between connections, rl_search_share_gallery):
+ * later searches only add the samples stored since (the ones with a higher
+ * id), so a search costs one 1:N comparison, not a reload. The comparison
+ * (the scan) runs before the search's transaction, so it does not hold
+ * SQLite's write lock; the results are written in one short transaction.
  */
 #pragma once
 
@@ -58,5 +61,36 @@ GArray  *rl_search_preview   (RlStore *store, const RlReleaseParams *params, gin
 
 /* Threads the kept gallery uses for a search (0 = one per processor). */
 void     rl_search_set_n_threads (RlStore *store, guint n_threads);
+
+/* A gallery several store connections to the SAME workspace file share
+ * (the server's workers): one copy of the templates in memory instead of
+ * one per connection. Searches run at once under its read lock; the
+ * templates stored since the last look are appended under its write lock.
+ * It is only brought up to date outside a transaction, so it never holds a
+ * row that a rollback takes back. */
+typedef struct _RlSearchGallery RlSearchGallery;
+
+RlSearchGallery *rl_search_gallery_new      (guint n_threads);   /* 0 = one per processor */
+RlSearchGallery *rl_search_gallery_ref      (RlSearchGallery *gallery);
+void             rl_search_gallery_unref    (RlSearchGallery *gallery);
+/* Templates held now. */
+guint            rl_search_gallery_get_size (RlSearchGallery *gallery);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlSearchGallery, rl_search_gallery_unref)
+
+/* From now on the store searches gallery (it takes a reference) instead of
+ * one of its own. A local store only. */
+void     rl_search_share_gallery (RlStore *store, RlSearchGallery *gallery);
+
+/* Brings the store's gallery up to date with the templates stored since the
+ * last search (a search does that itself). For a caller about to search
+ * inside a transaction of its own on a shared gallery, which is not brought
+ * up to date inside one. */
+gboolean rl_search_refresh (RlStore *store, GError **error);
+
+/* For tests: hook runs in the searching thread just before each matcher
+ * scan, outside the search's own transaction, so a test can hold a search
+ * there and show what others can do meanwhile. NULL to remove. */
+typedef void (*RlSearchScanHook) (gpointer data);
+void     rl_search_set_scan_hook (RlSearchScanHook hook, gpointer data);
 
 G_END_DECLS

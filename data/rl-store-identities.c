@@ -752,7 +752,7 @@ rl_store_set_sample_template (RlStore *self, gint64 sample_id, GBytes *template_
   if (!rl_store_audit_append (self, "sample.template", "sample", sample_id, NULL, NULL, error))
     goto fail;
   /* The search gallery holds the old template. */
-  rl_store_drop_search_cache (self);
+  rl_store_templates_replaced (self);
   return rl_store_commit (self, error);
 fail:
   rl_store_rollback (self);

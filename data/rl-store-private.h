@@ -24,6 +24,10 @@ struct _RlStore {
    * replaced). */
   gpointer       search_cache;
   GDestroyNotify search_cache_free;
+  /* When set, called instead of search_cache_free on a rollback
+   * (templates_replaced FALSE) or a stored template replaced (TRUE): a
+   * gallery shared between connections is not simply thrown away. */
+  void         (*search_cache_changed) (gpointer cache, gboolean templates_replaced);
   /* A remote workspace (db is NULL then): every wired rl_store_* function
    * starts with `if (self->remote) return rl_remote_xxx (self, ...)`. */
   struct _RlRemote *remote;
@@ -35,8 +39,11 @@ struct _RlStore {
  * wired for a remote workspace fails there and never reads a local file. */
 gboolean rl_store_refuse_remote (RlStore *self, GError **error, const char *what);
 
-/* Frees the search gallery cache, if any (the next search reloads it). */
+/* Frees the search gallery cache, if any (the next search reloads it):
+ * after a rollback (ids may be reused). */
 void rl_store_drop_search_cache (RlStore *self);
+/* The same after a stored template was replaced. */
+void rl_store_templates_replaced (RlStore *self);
 
 extern const char * const rl_store_migrations[];
 extern const guint rl_store_n_migrations;

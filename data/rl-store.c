@@ -535,13 +535,32 @@ rl_store_is_remote (RlStore *self)
   return self->remote != NULL;
 }
 
-void
-rl_store_drop_search_cache (RlStore *self)
+static void
+free_search_cache (RlStore *self)
 {
   if (self->search_cache != NULL && self->search_cache_free != NULL)
     self->search_cache_free (self->search_cache);
   self->search_cache = NULL;
   self->search_cache_free = NULL;
+  self->search_cache_changed = NULL;
+}
+
+void
+rl_store_drop_search_cache (RlStore *self)
+{
+  if (self->search_cache != NULL && self->search_cache_changed != NULL)
+    self->search_cache_changed (self->search_cache, FALSE);
+  else
+    free_search_cache (self);
+}
+
+void
+rl_store_templates_replaced (RlStore *self)
+{
+  if (self->search_cache != NULL && self->search_cache_changed != NULL)
+    self->search_cache_changed (self->search_cache, TRUE);
+  else
+    free_search_cache (self);
 }
 
 void
@@ -551,7 +570,7 @@ rl_store_close (RlStore *self)
     return;
   while (self->tx_depth > 0)
     rl_store_rollback (self);
-  rl_store_drop_search_cache (self);
+  free_search_cache (self);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->remote, rl_remote_free);
   if (self->db)

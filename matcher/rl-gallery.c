@@ -227,6 +227,7 @@ typedef struct {
   RlGallery                *g;
   const RlPreparedTemplate *probe;
   const RlPrefilterProbe   *coarse;
+  const RlCompareParams    *params;         /* NULL = the matcher's defaults */
   guint                     begin, end;     /* gallery slice */
   float                    *coarse_scores;  /* the whole gallery's, shared */
   float                     coarse_cut;     /* stage 2 when coarse ≥ this */
@@ -274,8 +275,7 @@ full_worker (gpointer data)
       if (s->local_scores && s->local_scores[i] < s->cut)
         continue;
       c.id = g_array_index (s->g->ids, gint64, i);
-      c.score = rl_compare_prepared_with (s->probe, g_ptr_array_index (s->g->templates, i),
-                                          s->g->has_compare_params ? &s->g->compare_params : NULL, NULL);
+      c.score = rl_compare_prepared_with (s->probe, g_ptr_array_index (s->g->templates, i), s->params, NULL);
       s->n_compared++;
       heap_offer (s->heap, &s->n_heap, s->k, c);
     }
@@ -322,6 +322,23 @@ score_cut (const float *scores, guint n, guint pass, float max)
 GArray *
 rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates, gboolean use_prefilter, GError **error)
 {
+  guint n_compared = 0;
+  GArray *result;
+
+  g_return_val_if_fail (g != NULL, NULL);
+  result = rl_gallery_search_with (g, probe, g->has_compare_params ? &g->compare_params : NULL, max_candidates,
+                                   use_prefilter, &n_compared, error);
+  g->last_n_compared = n_compared;
+  return result;
+}
+
+/* Reads the gallery only (the slices write their own heaps and the score
+ * arrays made here), so that several threads may search one gallery at
+ * once as long as nobody adds to it meanwhile. */
+GArray *
+rl_gallery_search_with (RlGallery *g, const RlTemplate *probe, const RlCompareParams *params, guint max_candidates,
+                        gboolean use_prefilter, guint *n_compared, GError **error)
+{
   g_autoptr (RlPreparedTemplate) prepared = NULL;
   g_autofree Slice *slices = NULL;
   g_autofree float *coarse_scores = NULL;
@@ -342,7 +359,8 @@ rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates, 
 
   result = g_array_new (FALSE, FALSE, sizeof (RlCandidate));
   n = g->templates->len;
-  g->last_n_compared = 0;
+  if (n_compared)
+    *n_compared = 0;
   if (n == 0)
     return result;
 
@@ -353,6 +371,7 @@ rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates, 
     {
       slices[t].g = g;
       slices[t].probe = prepared;
+      slices[t].params = params;
       slices[t].begin = (guint) ((guint64) n * t / n_threads);
       slices[t].end = (guint) ((guint64) n * (t + 1) / n_threads);
       slices[t].k = max_candidates;
@@ -386,7 +405,8 @@ rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates, 
   for (guint t = 0; t < n_threads; t++)
     {
       g_array_append_vals (result, slices[t].heap, slices[t].n_heap);
-      g->last_n_compared += slices[t].n_compared;
+      if (n_compared)
+        *n_compared += slices[t].n_compared;
       g_free (slices[t].heap);
     }
   g_array_sort (result, candidate_order);

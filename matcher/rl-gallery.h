@@ -33,6 +33,14 @@ guint      rl_gallery_size   (RlGallery *g);
 /* An RlCandidate array, best first, at most max_candidates long. */
 GArray    *rl_gallery_search (RlGallery *g, const RlTemplate *probe, guint max_candidates,
                               gboolean use_prefilter, GError **error);
+/* The same with the comparison's parameters given (NULL = the matcher's
+ * defaults) instead of the gallery's, and the number of full comparisons
+ * returned in n_compared (may be NULL). It changes nothing in the gallery:
+ * several threads may search one gallery at once, provided none adds to it
+ * meanwhile (the caller's lock; rl_gallery_search itself records
+ * last_n_compared and is not for concurrent use). */
+GArray    *rl_gallery_search_with (RlGallery *g, const RlTemplate *probe, const RlCompareParams *params,
+                                   guint max_candidates, gboolean use_prefilter, guint *n_compared, GError **error);
 void       rl_gallery_free   (RlGallery *g);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlGallery, rl_gallery_free)
 

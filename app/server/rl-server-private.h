@@ -7,6 +7,7 @@
 
 #include "rl-server.h"
 #include "rl-server-parse.h"
+#include "rl-search.h"
 
 G_BEGIN_DECLS
 
@@ -121,6 +122,10 @@ void rl_request_run_in_worker_full (RlRequest *request, RlWorkerDataFunc func, R
  * does meanwhile. Set before the first job. */
 typedef void (*RlWorkerHook) (const char *path, gpointer data);
 void rl_server_set_worker_hook (RlServer *server, RlWorkerHook hook, gpointer data);
+
+/* The search gallery the workers share (rl-search.h); for other threads
+ * that search, e.g. tuning jobs. Owned by the server. */
+RlSearchGallery *rl_server_get_search_gallery (RlServer *server);
 
 /* The session of a token (NULL if none or expired). For the gateway: partner
  * keys are not sessions. */

@@ -305,6 +305,7 @@ typedef struct {
   char           *error_code;
   char           *message;
   RlTuningSummary summary;
+  RlSearchGallery *gallery;     /* the workers' (evaluation re-runs searches) */
 } Job;
 
 typedef struct {
@@ -332,6 +333,7 @@ job_unref (Job *job)
   g_free (job->message);
   g_free (job->stage);
   g_object_unref (job->cancellable);
+  g_clear_pointer (&job->gallery, rl_search_gallery_unref);
   g_free (job);
 }
 
@@ -405,6 +407,8 @@ job_thread (gpointer data)
   gint64 release_id = job->release_id;
   gboolean ok = FALSE;
 
+  if (store != NULL && job->gallery != NULL)
+    rl_search_share_gallery (store, job->gallery);
   if (store != NULL && rl_store_set_actor (store, job->user_id, &error))
     {
       RlTuningOptions options = { .name = job->name, .max_trials = job->trials, .progress = job_progress,
@@ -552,6 +556,7 @@ start_job (RlRequest *request, gboolean tune, gint64 release_id, RlTuneRequest *
   job->started_at = g_get_real_time () / G_USEC_PER_SEC;
   job->state = JOB_RUNNING;
   job->cancellable = g_cancellable_new ();
+  job->gallery = rl_search_gallery_ref (rl_server_get_search_gallery (request->server));
   g_hash_table_insert (table->jobs, &job->id, job);
   g_mutex_unlock (&table->lock);
   g_thread_unref (g_thread_new (tune ? "rl-tune" : "rl-evaluate", job_thread, job_ref (job)));

@@ -55,6 +55,9 @@ struct _RlServer {
   gpointer        worker_hook_data;
   char           *store_path;
   GMainContext   *context;
+  /* One search gallery for every worker connection (and the tuning jobs):
+   * the templates in memory once, not once per worker. */
+  RlSearchGallery *gallery;
 };
 
 static void stop_worker (RlServer *self);
@@ -100,6 +103,7 @@ rl_server_finalize (GObject *object)
   g_clear_pointer (&self->buckets, g_hash_table_unref);
   stop_worker (self);
   g_clear_pointer (&self->worker_stores, g_async_queue_unref);
+  g_clear_pointer (&self->gallery, rl_search_gallery_unref);
   g_clear_pointer (&self->store, rl_store_close);
   g_free (self->store_path);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -119,6 +123,7 @@ rl_server_init (RlServer *self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->worker_stores = g_async_queue_new ();
+  self->gallery = rl_search_gallery_new (0);
 }
 
 void
@@ -844,7 +849,7 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path, GHa
 /* Work too long for the main thread (1:N searches, partner submissions)
  * runs in a pool of worker_threads threads. Each job borrows a store
  * connection of its own from worker_stores (opened on first need, so there
- * are never more than worker_threads; each keeps its own search gallery),
+ * are never more than worker_threads; all search the one shared gallery),
  * acts as the request's user and hands its reply back to the main context,
  * where the paused message is answered. SQLite in WAL mode lets the main
  * thread read while a worker writes. */
@@ -922,9 +927,12 @@ worker_run (gpointer data, gpointer pool_data)
     }
   if (hook)
     hook (job->path, self->worker_hook_data);
-  if (!(store = g_async_queue_try_pop (self->worker_stores)) &&
-      !(store = rl_store_open (self->store_path, &job->error)))
-    goto out;
+  if (!(store = g_async_queue_try_pop (self->worker_stores)))
+    {
+      if (!(store = rl_store_open (self->store_path, &job->error)))
+        goto out;
+      rl_search_share_gallery (store, self->gallery);
+    }
   if (!rl_store_set_actor (store, job->user_id, &job->error))
     goto out;
   job->status = SOUP_STATUS_OK;
@@ -993,6 +1001,13 @@ rl_request_run_in_worker_full (RlRequest *request, RlWorkerDataFunc func, RlWork
   job->data = data;
   job->data_free = data_free;
   queue_job (request, job);
+}
+
+RlSearchGallery *
+rl_server_get_search_gallery (RlServer *self)
+{
+  g_return_val_if_fail (RL_IS_SERVER (self), NULL);
+  return self->gallery;
 }
 
 void

@@ -438,6 +438,201 @@ test_preview (Fixture *f, gconstpointer data)
   }
 }
 
+/* A search held in its matcher scan (rl_search_set_scan_hook) does not
+ * hold SQLite's write lock: another connection to the file records a
+ * change meanwhile, without waiting. (If the scan ran inside the search's
+ * transaction, the write would wait out the 10 s busy timeout and fail
+ * with "busy": the outcome, not the time, is what is asserted.) */
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  gboolean entered, released;
+} Gate;
+
+static void
+gate_hook (gpointer data)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->entered = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+typedef struct {
+  Fixture        *f;
+  gint64          sample;
+  RlSearchOutcome outcome;
+  GError         *error;
+} HeldSearch;
+
+static gpointer
+held_search_thread (gpointer data)
+{
+  HeldSearch *h = data;
+
+  rl_search_sample (h->f->store, h->sample, &h->outcome, &h->error);
+  return NULL;
+}
+
+static void
+test_scan_outside_write_lock (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) other = NULL;
+  g_autoptr(RlSearch) search = NULL;
+  HeldSearch held = { f };
+  Gate gate = { 0 };
+  GThread *thread;
+  gint64 identity;
+  guint n_before = count_searches (f->store);
+
+  add_encounter (f, 0, f->border, "Okonkwo", 7, 5, 80, &held.sample);
+  rl_search_set_scan_hook (gate_hook, &gate);
+  thread = g_thread_new ("held-search", held_search_thread, &held);
+  g_mutex_lock (&gate.lock);
+  while (!gate.entered)
+    g_cond_wait (&gate.cond, &gate.lock);
+  g_mutex_unlock (&gate.lock);
+
+  /* The search is in its scan now. */
+  other = rl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  identity = rl_store_add_identity (other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (identity, >, 0);
+  g_assert_cmpuint (count_searches (other), ==, n_before);
+
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  g_thread_join (thread);
+  rl_search_set_scan_hook (NULL, NULL);
+
+  /* The search finished and stored its candidates as usual. */
+  g_assert_no_error (held.error);
+  g_assert_cmpint (held.outcome.search_id, >, 0);
+  g_assert_cmpuint (count_searches (other), ==, n_before + 1);
+  search = rl_store_get_search (other, held.outcome.search_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (search->probe_sample_id, ==, held.sample);
+  g_assert_cmpint (held.outcome.best_identity_id, ==, f->wanted);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
+/* Two connections sharing one gallery (as the server's workers do): the
+ * templates are loaded once; a print stored through one connection is
+ * found by a search through the other; searches from two threads at once
+ * give what a store's own gallery gives; a rolled-back enrolment leaves
+ * nothing in the shared gallery. */
+typedef struct {
+  RlStore *store;
+  gint64   sample;
+  GArray  *candidates;
+  GError  *error;
+} PreviewJob;
+
+static gpointer
+preview_thread (gpointer data)
+{
+  PreviewJob *job = data;
+
+  job->candidates = rl_search_preview (job->store, NULL, job->sample, &job->error);
+  return NULL;
+}
+
+static void
+test_shared_gallery (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSearchGallery) gallery = rl_search_gallery_new (1);
+  g_autoptr(RlStore) a = rl_store_open (f->db, &error);
+  g_autoptr(RlStore) b = rl_store_open (f->db, &error);
+  g_autoptr(GArray) own = NULL;
+  gint64 probe, probe2, later;
+  PreviewJob jobs[2];
+  GThread *threads[2];
+
+  g_assert_no_error (error);
+  add_encounter (f, 0, f->border, "Okonkwo", 7, 6, 80, &probe);
+  add_encounter (f, 0, f->border, "Lindqvist", 99, 7, 80, &probe2);
+  rl_search_share_gallery (a, gallery);
+  rl_search_share_gallery (b, gallery);
+  g_assert_cmpuint (rl_search_gallery_get_size (gallery), ==, 0);
+
+  /* The reference: the same search on a store's own gallery. */
+  own = rl_search_preview (f->store, NULL, probe, &error);
+  g_assert_no_error (error);
+
+  jobs[0] = (PreviewJob) { a, probe };
+  jobs[1] = (PreviewJob) { b, probe };
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("preview", preview_thread, &jobs[i]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_no_error (jobs[i].error);
+      g_assert_cmpuint (jobs[i].candidates->len, ==, own->len);
+      for (guint k = 0; k < own->len; k++)
+        {
+          g_assert_cmpint (g_array_index (jobs[i].candidates, RlCandidate, k).id, ==,
+                           g_array_index (own, RlCandidate, k).id);
+          g_assert_cmpfloat (g_array_index (jobs[i].candidates, RlCandidate, k).score, ==,
+                             g_array_index (own, RlCandidate, k).score);
+        }
+      g_array_unref (jobs[i].candidates);
+    }
+  /* Loaded once: every stored template, not twice as many. */
+  g_assert_cmpuint (rl_search_gallery_get_size (gallery), ==, 4);
+
+  /* A rolled-back enrolment (through a): nothing of it in the gallery,
+   * even when searched inside that transaction. */
+  g_assert_true (rl_store_begin (a, &error));
+  {
+    RlEncounter e = { .agency_id = f->border, .purpose = RL_PURPOSE_BORDER_CROSSING, .occurred_at = 1700000000 };
+    g_autoptr(RlSynthFinger) finger = rl_synth_finger_new (7, RL_FINGER_RIGHT_INDEX);
+    g_autoptr(RlTemplate) tpl = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    RlSynthImpression imp;
+    RlSample s = { .finger = RL_FINGER_RIGHT_INDEX, .ppi = 500, .quality = 80 };
+    g_autoptr(GArray) inside = NULL;
+
+    e.identity_id = rl_store_add_identity (a, NULL, &error);
+    g_assert_no_error (error);
+    s.encounter_id = rl_store_add_encounter (a, &e, &error);
+    g_assert_no_error (error);
+    rl_synth_impression_random (8, &imp);
+    tpl = rl_synth_impression_get_template (finger, &imp);
+    bytes = rl_template_serialize (tpl);
+    g_assert_cmpint (rl_store_add_sample (a, &s, bytes, &error), >, 0);
+    g_assert_no_error (error);
+    inside = rl_search_preview (a, NULL, probe, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (inside->len, ==, own->len);
+  }
+  rl_store_rollback (a);
+  g_assert_cmpuint (rl_search_gallery_get_size (gallery), ==, 4);
+
+  /* Stored through a (committed): b's next search finds it. */
+  add_encounter (f, 0, f->police, "Okafor", 7, 12, 80, &later);
+  {
+    g_autoptr(GArray) after = rl_search_preview (b, NULL, probe, &error);
+    gboolean found = FALSE;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < after->len; i++)
+      found |= g_array_index (after, RlCandidate, i).id == later;
+    g_assert_true (found);
+    g_assert_cmpuint (rl_search_gallery_get_size (gallery), ==, 5);
+  }
+  (void) probe2;
+}
+
 /* Import of real prints: the second impression of a finger whose identity
  * has a derogatory record makes a hit by itself; --no-search does not. */
 static void
@@ -499,6 +694,9 @@ main (int argc, char **argv)
   g_test_add ("/search/no-hit", Fixture, NULL, fixture_set_up, test_no_hit, fixture_tear_down);
   g_test_add ("/search/preview", Fixture, NULL, fixture_set_up, test_preview, fixture_tear_down);
   g_test_add ("/search/identification-hit", Fixture, NULL, fixture_set_up, test_identification_hit, fixture_tear_down);
+  g_test_add ("/search/scan-outside-write-lock", Fixture, NULL, fixture_set_up, test_scan_outside_write_lock,
+              fixture_tear_down);
+  g_test_add ("/search/shared-gallery", Fixture, NULL, fixture_set_up, test_shared_gallery, fixture_tear_down);
   g_test_add ("/search/import-hit", Fixture, NULL, fixture_set_up, test_import_hit, fixture_tear_down);
   return g_test_run ();
 }

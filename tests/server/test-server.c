@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rl-image-io.h"
+#include "rl-search.h"
 #include "rl-server.h"
 #include "rl-store-credentials.h"
 #include "rl-template-io.h"
@@ -709,6 +710,89 @@ test_search (Fixture *f, gconstpointer data)
                    json_object_get_int_member (outcome, "hit_id"));
 }
 
+/* A stored search held in its matcher scan (in a worker) does not hold up a
+ * write on the main thread: the examiner's claim of another search is
+ * answered 200 while the scan is held. (Were the scan inside the search's
+ * transaction, the claim would wait for SQLite's write lock until the busy
+ * timeout and be answered 503: the outcome is asserted, not a time.) */
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  gboolean entered, released;
+} ScanGate;
+
+static void
+scan_gate_hook (gpointer data)
+{
+  ScanGate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->entered = TRUE;
+  g_main_context_wakeup (NULL);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static gboolean
+scan_gate_entered (ScanGate *gate)
+{
+  gboolean entered;
+
+  g_mutex_lock (&gate->lock);
+  entered = gate->entered;
+  g_mutex_unlock (&gate->lock);
+  return entered;
+}
+
+static void
+test_write_during_search (Fixture *f, gconstpointer data)
+{
+  g_autofree char *examiner = NULL;
+  g_autofree char *search = g_strdup_printf ("/api/v1/samples/%" G_GINT64_FORMAT "/search", f->probe_sample);
+  g_autofree char *claim = g_strdup_printf ("/api/v1/searches/%" G_GINT64_FORMAT "/claim", f->search);
+  g_autofree char *uri = NULL;
+  g_autofree char *auth = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(RlTestReply) claimed = NULL;
+  RlTestReply *searched;
+  ScanGate gate = { 0 };
+
+  if (f->server == NULL)
+    return;
+  examiner = rl_test_sign_in (&f->client, "examiner", PASSWORD);
+  rl_search_set_scan_hook (scan_gate_hook, &gate);
+
+  /* The search, sent without waiting for its answer. */
+  uri = g_strconcat (f->client.base, search, NULL);
+  msg = soup_message_new ("POST", uri);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (rl_test_accept_certificate), &f->client);
+  auth = g_strconcat ("Bearer ", examiner, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  searched = g_new0 (RlTestReply, 1);
+  soup_session_send_and_read_async (f->client.session, msg, G_PRIORITY_DEFAULT, NULL, rl_test_send_done, searched);
+  while (!scan_gate_entered (&gate))
+    g_main_context_iteration (NULL, TRUE);
+
+  claimed = rl_test_call (&f->client, "POST", claim, examiner, NULL);
+  g_assert_cmpuint (claimed->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (claimed), "claimed_by"), ==, f->examiner);
+  g_assert_false (searched->done);
+
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  while (!searched->done)
+    g_main_context_iteration (NULL, TRUE);
+  rl_search_set_scan_hook (NULL, NULL);
+  g_assert_cmpuint (searched->status, ==, 201);
+  g_assert_cmpint (json_object_get_int_member (rl_test_reply_object (searched), "best_sample_id"), ==, f->candidate_sample);
+  rl_test_reply_free (searched);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
 /* ---------------------------------------------- hostile clients (raw) */
 
 typedef struct {
@@ -866,6 +950,7 @@ main (int argc, char **argv)
   ADD ("/server/graceful-shutdown", test_graceful_shutdown);
   ADD ("/server/hostile-clients", test_hostile_clients);
   ADD ("/server/search", test_search);
+  ADD ("/server/write-during-search", test_write_during_search);
   ADD ("/server/session-survives-restart", test_session_survives_restart);
   return g_test_run ();
 }
