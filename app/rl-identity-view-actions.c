@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "rl-identity-view-private.h"
+#include "rl-format.h"
 #include "rl-mid.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -258,7 +259,7 @@ resolve_link (GtkWidget *widget, const char *action_name, GVariant *param)
       return;
     }
   summary = rl_store_get_identity_summary (rl_session_get_store (self->session), other_side (self, link), NULL);
-  other = summary ? g_strdup_printf ("%s (%s %s)", summary->reference, summary->given_names, summary->family_name)
+  other = summary ? rl_format_person (summary->reference, summary->given_names, summary->family_name)
                   : g_strdup_printf ("%" G_GINT64_FORMAT, other_side (self, link));
   body = g_strdup_printf (_("%s and %s share prints (score %.0f) but their biographic data differs. Now %s.\n\n"
                             "White: the same person (e.g. a name spelled two ways). Green: different people, "
@@ -306,6 +307,20 @@ on_merge_response (AdwMessageDialog *dialog, const char *response, DialogData *d
   _rl_identity_view_toast (self, toast);
 }
 
+/* "P-000034 (Ada Okonkwo, 3 encounters)"; without the name when none is
+ * recorded. */
+static char *
+describe_for_merge (const RlIdentity *identity)
+{
+  g_autofree char *name = rl_format_name (identity->given_names, identity->family_name);
+
+  if (*name == '\0')
+    return g_strdup_printf (ngettext ("%s (%u encounter)", "%s (%u encounters)", identity->n_encounters),
+                            identity->reference, identity->n_encounters);
+  return g_strdup_printf (ngettext ("%s (%s, %u encounter)", "%s (%s, %u encounters)", identity->n_encounters),
+                          identity->reference, name, identity->n_encounters);
+}
+
 static void
 merge (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -328,13 +343,16 @@ merge (GtkWidget *widget, const char *action_name, GVariant *param)
       _rl_identity_view_toast (self, _("The linked identity was merged into another one already"));
       return;
     }
-  body = g_strdup_printf (_("%s (%s %s, %u encounters) and %s (%s %s, %u encounters).\n\n"
-                            "Every encounter, derogatory record and hit moves to the identity you keep; the other "
-                            "is marked merged into it. Biographic data stays as each agency recorded it. A merge "
-                            "can be undone."),
-                          self->identity->reference, self->identity->given_names, self->identity->family_name,
-                          self->identity->n_encounters, other->reference, other->given_names, other->family_name,
-                          other->n_encounters);
+  {
+    g_autofree char *this_one = describe_for_merge (self->identity);
+    g_autofree char *that_one = describe_for_merge (other);
+
+    body = g_strdup_printf (_("%s and %s.\n\n"
+                              "Every encounter, derogatory record and hit moves to the identity you keep; the other "
+                              "is marked merged into it. Biographic data stays as each agency recorded it. A merge "
+                              "can be undone."),
+                            this_one, that_one);
+  }
   dialog = reason_dialog (self, _("Merge the Two Identities?"), body, NULL, &d);
   d->arg = link->id;
   keep_other = g_strdup_printf (_("Keep %s"), other->reference);
@@ -428,7 +446,7 @@ on_split_response (AdwMessageDialog *dialog, const char *response, DialogData *d
   adw_toast_set_button_label (t, _("_Open"));
   adw_toast_set_action_name (t, "identity.open-linked");
   adw_toast_set_action_target_value (t, g_variant_new_int64 (new_id));
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  _rl_identity_view_add_toast (self, t);
 }
 
 static void
@@ -461,8 +479,9 @@ split (GtkWidget *widget, const char *action_name, GVariant *param)
       RlEncounter *e = g_ptr_array_index (self->encounters, i);
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (e->occurred_at);
       g_autofree char *when = dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("?");
-      g_autofree char *label = g_strdup_printf ("%s · %s · %s %s · %s", when, e->agency, e->given_names,
-                                                e->family_name, e->date_of_birth[0] ? e->date_of_birth : "—");
+      g_autofree char *name = rl_format_name (e->given_names, e->family_name);
+      g_autofree char *label = g_strdup_printf ("%s · %s · %s · %s", when, e->agency, *name ? name : "—",
+                                                e->date_of_birth[0] ? e->date_of_birth : "—");
       GtkWidget *check = gtk_check_button_new_with_label (label);
       gint64 *id = g_new (gint64, 1);
 

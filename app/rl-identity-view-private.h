@@ -18,6 +18,7 @@ struct _RlIdentityView {
   GPtrArray  *encounters;     /* RlEncounter*, oldest first */
   GPtrArray  *links;          /* RlIdentityLink* of this identity */
   GPtrArray  *rows;           /* rows added to the groups, removed on refresh */
+  AdwToast   *toast;          /* the toast on show (not owned; NULL once dismissed) */
 
   /* template children */
   AdwToastOverlay     *toast_overlay;
@@ -40,6 +41,9 @@ struct _RlIdentityView {
  * rebuilds every section; the record stays open (no new audit row). */
 void _rl_identity_view_refresh (RlIdentityView *self);
 void _rl_identity_view_toast   (RlIdentityView *self, const char *text);
+/* Shows toast (taking it), dismissing the one on show: what a toast says
+ * about the record is only true until the next change. */
+void _rl_identity_view_add_toast (RlIdentityView *self, AdwToast *toast);
 void _rl_identity_view_update_actions (RlIdentityView *self);
 void _rl_identity_view_class_actions_init (RlIdentityViewClass *klass);
 

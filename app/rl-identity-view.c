@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "rl-identity-view-private.h"
+#include "rl-format.h"
 
 #define THUMB_SIZE 96
 
@@ -123,7 +124,7 @@ describe_identity (RlStore *store, gint64 identity_id)
     return g_strdup_printf (_("identity %" G_GINT64_FORMAT), identity_id);
   if (other->merged_into)
     return g_strdup_printf (_("%s (merged into identity %" G_GINT64_FORMAT ")"), other->reference, other->merged_into);
-  return g_strdup_printf ("%s (%s %s)", other->reference, other->given_names, other->family_name);
+  return rl_format_person (other->reference, other->given_names, other->family_name);
 }
 
 static const char *
@@ -199,7 +200,7 @@ fill (RlIdentityView *self, RlStore *store)
 
   adw_window_title_set_title (self->window_title, identity->reference);
   {
-    g_autofree char *name = g_strdup_printf ("%s %s", identity->given_names, identity->family_name);
+    g_autofree char *name = rl_format_name (identity->given_names, identity->family_name);
     adw_window_title_set_subtitle (self->window_title, name);
   }
   /* Merged away: its encounters live on under the other identity. */
@@ -218,11 +219,26 @@ fill (RlIdentityView *self, RlStore *store)
   if (identity->n_encounters == 0)
     summary = g_strdup_printf (_("%s · no encounters"), identity->reference);
   else
-    summary = g_strdup_printf (ngettext ("%s %s · born %s · %s · %u encounter, %s – %s",
-                                         "%s %s · born %s · %s · %u encounters, %s – %s", identity->n_encounters),
-                               identity->given_names, identity->family_name,
-                               identity->date_of_birth[0] ? identity->date_of_birth : _("unknown"),
-                               identity->nationality, identity->n_encounters, first, last);
+    {
+      /* Name · born … · nationality · n encounters, first – last; a part
+       * not recorded is left out, not shown empty. */
+      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *name = rl_format_name (identity->given_names, identity->family_name);
+      g_autofree char *span = g_strcmp0 (first, last) == 0 ? g_strdup (first)
+                                                            : g_strdup_printf (_("%s – %s"), first, last);
+
+      if (*name)
+        g_ptr_array_add (parts, g_steal_pointer (&name));
+      g_ptr_array_add (parts, g_strdup_printf (_("born %s"), identity->date_of_birth[0] ? identity->date_of_birth
+                                                                                       : _("unknown")));
+      if (identity->nationality[0])
+        g_ptr_array_add (parts, g_strdup (identity->nationality));
+      g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u encounter, %s", "%u encounters, %s",
+                                                         identity->n_encounters),
+                                               identity->n_encounters, span));
+      g_ptr_array_add (parts, NULL);
+      summary = g_strjoinv (" · ", (char **) parts->pdata);
+    }
   gtk_label_set_text (self->summary, summary);
 
   if (self->encounters)
@@ -232,7 +248,8 @@ fill (RlIdentityView *self, RlStore *store)
         {
           RlEncounter *e = g_ptr_array_index (self->encounters, i);
           g_autofree char *when = format_date (e->occurred_at);
-          g_autofree char *title = g_strdup_printf ("%s %s · %s · %s · %s", e->given_names, e->family_name,
+          g_autofree char *name = rl_format_name (e->given_names, e->family_name);
+          g_autofree char *title = g_strdup_printf ("%s · %s · %s · %s", *name ? name : "—",
                                                     e->date_of_birth[0] ? e->date_of_birth : "—",
                                                     e->nationality[0] ? e->nationality : "—", e->sex);
           g_autofree char *sub = g_strdup_printf (_("Recorded by %s, %s · %s · %s"), e->agency, when,
@@ -351,6 +368,10 @@ _rl_identity_view_refresh (RlIdentityView *self)
     }
   g_clear_pointer (&self->identity, rl_identity_free);
   self->identity = identity;
+  /* Read again after a change (here or in another window): what the toast
+   * on show said may no longer hold. */
+  if (self->toast)
+    adw_toast_dismiss (self->toast);
   fill (self, store);
   /* The encounter on show may have moved to another identity. */
   if (gtk_revealer_get_reveal_child (self->encounter_revealer))
@@ -370,13 +391,32 @@ _rl_identity_view_refresh (RlIdentityView *self)
     }
 }
 
+static void
+on_toast_dismissed (AdwToast *toast, RlIdentityView *self)
+{
+  if (self->toast == toast)
+    g_clear_weak_pointer (&self->toast);
+}
+
+void
+_rl_identity_view_add_toast (RlIdentityView *self, AdwToast *toast)
+{
+  /* AdwToastOverlay queues toasts: without this, a split's toast would wait
+   * behind the merge's, which the undo made untrue meanwhile. */
+  if (self->toast)
+    adw_toast_dismiss (self->toast);
+  g_set_weak_pointer (&self->toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 void
 _rl_identity_view_toast (RlIdentityView *self, const char *text)
 {
   AdwToast *toast = adw_toast_new (text);
 
   adw_toast_set_timeout (toast, 6);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _rl_identity_view_add_toast (self, toast);
 }
 
 static void
@@ -390,9 +430,9 @@ rl_identity_view_dispose (GObject *object)
 {
   RlIdentityView *self = RL_IDENTITY_VIEW (object);
 
+  g_clear_weak_pointer (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_IDENTITY_VIEW);
   G_OBJECT_CLASS (rl_identity_view_parent_class)->dispose (object);
-  (void) self;
 }
 
 static void

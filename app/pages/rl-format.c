@@ -24,6 +24,27 @@ rl_format_date (gint64 unix_time)
   return g_date_time_format (time, "%Y-%m-%d");
 }
 
+char *
+rl_format_name (const char *given_names, const char *family_name)
+{
+  const char *given = given_names ? given_names : "";
+  const char *family = family_name ? family_name : "";
+
+  if (*given && *family)
+    return g_strdup_printf ("%s %s", given, family);
+  return g_strdup (*given ? given : family);
+}
+
+char *
+rl_format_person (const char *reference, const char *given_names, const char *family_name)
+{
+  g_autofree char *name = rl_format_name (given_names, family_name);
+
+  if (*name == '\0')
+    return g_strdup (reference);
+  return g_strdup_printf ("%s (%s)", reference, name);
+}
+
 const char *
 rl_format_finger (RlFingerPosition finger)
 {
