@@ -346,6 +346,71 @@ rl_gui_find_named (GtkWidget *widget, const char *name)
   return rl_gui_find (widget, rl_gui_is_named, name);
 }
 
+/* Every widget of `type` under widget, depth first, into out. */
+static inline void
+rl_gui_collect_type (GtkWidget *widget, GType type, GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    rl_gui_collect_type (c, type, out);
+}
+
+static inline guint
+rl_gui_count_type (GtkWidget *widget, GType type)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+  rl_gui_collect_type (widget, type, all);
+  return all->len;
+}
+
+/* ---- clicking --------------------------------------------------------- */
+
+/* The widget's own click gesture (a GtkGestureClick it must have). */
+static inline GtkGesture *
+rl_gui_click_gesture (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  GtkGesture *click = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_CLICK (c))
+        click = GTK_GESTURE (c);
+    }
+  g_assert_nonnull (click);
+  return click;
+}
+
+/* A primary-button click at (x, y) in widget coordinates, as the widget's
+ * click gesture reports it ("released", which is where widgets act). */
+static inline void
+rl_gui_click (GtkWidget *widget, double x, double y)
+{
+  g_signal_emit_by_name (rl_gui_click_gesture (widget), "released", 1, x, y);
+  rl_gui_iterate ();
+}
+
+/* A click on a button (GtkButton and its subclasses: "clicked", at once,
+ * as a pointer click emits it; gtk_widget_activate would emit it only after
+ * GTK's 250 ms activate animation) or on a check button (toggled). The
+ * widget must be visible and sensitive, as for a user. */
+static inline void
+rl_gui_click_button (gpointer button)
+{
+  GtkWidget *widget = GTK_WIDGET (button);
+
+  g_assert_true (gtk_widget_get_visible (widget));
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  if (GTK_IS_BUTTON (widget))
+    g_signal_emit_by_name (widget, "clicked");
+  else
+    g_assert_true (gtk_widget_activate (widget));
+  rl_gui_iterate ();
+}
+
 /* ---- the window ------------------------------------------------------- */
 
 #include "rl-window-private.h"

@@ -178,22 +178,6 @@ test_need_to_know (void)
 }
 
 
-static GtkGesture *
-click_gesture (GtkWidget *widget)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  GtkGesture *click = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-      if (GTK_IS_GESTURE_CLICK (c))
-        click = GTK_GESTURE (c);
-    }
-  g_assert_nonnull (click);
-  return click;
-}
-
 /* Clicking a mark on the timeline opens that encounter beside the record:
  * date, agency, purpose, the biographic data as that agency recorded it,
  * its prints; Escape closes it. */
@@ -218,7 +202,7 @@ test_encounter_pane (void)
   e = rl_store_get_encounter (rl_session_get_store (session), encounter_ids[2], NULL);
   lane = rl_timeline_lane_for_agency (timeline, e->agency);
   g_assert_cmpint (lane, >=, 0);
-  g_signal_emit_by_name (click_gesture (GTK_WIDGET (timeline)), "released", 1,
+  g_signal_emit_by_name (rl_gui_click_gesture (GTK_WIDGET (timeline)), "released", 1,
                          rl_timeline_x_for_time (timeline, e->occurred_at), rl_timeline_y_for_lane (timeline, lane));
   rl_gui_iterate ();
   pane = rl_identity_view_get_encounter_pane (view);
