@@ -508,6 +508,8 @@ job_from_json (JsonNode *node, GError **error)
     job->state = RL_REMOTE_JOB_CANCELLED;
   else if (g_strcmp0 (state, "failed") == 0)
     job->state = RL_REMOTE_JOB_FAILED;
+  else if (g_strcmp0 (state, "interrupted") == 0)
+    job->state = RL_REMOTE_JOB_INTERRUPTED;
   else
     {
       g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CORRUPT,

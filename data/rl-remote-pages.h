@@ -15,6 +15,7 @@ typedef enum {
   RL_REMOTE_JOB_DONE,
   RL_REMOTE_JOB_FAILED,
   RL_REMOTE_JOB_CANCELLED,
+  RL_REMOTE_JOB_INTERRUPTED,      /* the server stopped while it ran (message says so) */
 } RlRemoteJobState;
 
 typedef struct {

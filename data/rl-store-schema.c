@@ -457,6 +457,28 @@ static const char migration_8[] =
   "  PRIMARY KEY (partner_id, purpose)"
   ") STRICT, WITHOUT ROWID;";
 
+/* ridgeline-server's tuning and evaluation jobs (rl-tuning-jobs.h): kept in
+ * the workspace so that a restart does not forget them. A job still
+ * "running" when a server starts was cut off and is marked "interrupted". */
+static const char migration_9[] =
+  "CREATE TABLE tuning_job ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  kind TEXT NOT NULL CONSTRAINT \"a job tunes or evaluates\" CHECK (kind IN ('tune','evaluate')),"
+  "  user_id INTEGER NOT NULL REFERENCES user(id),"
+  "  name TEXT,"
+  "  trials INTEGER NOT NULL DEFAULT 0 CONSTRAINT \"a job's trials are not negative\" CHECK (trials >= 0),"
+  "  release_id INTEGER REFERENCES matcher_release(id),"
+  "  started_at INTEGER NOT NULL,"
+  "  finished_at INTEGER,"
+  "  state TEXT NOT NULL CONSTRAINT \"unknown job state\" CHECK (state IN"
+  "    ('running','done','failed','cancelled','interrupted')),"
+  "  error TEXT,"
+  "  message TEXT,"
+  "  summary TEXT,"
+  "  CONSTRAINT \"a job that ended says when\" CHECK (state = 'running' OR finished_at IS NOT NULL)"
+  ") STRICT;"
+  "CREATE INDEX tuning_job_by_state ON tuning_job(state);";
+
 const char * const rl_store_migrations[] = {
   migration_1,
   migration_2,
@@ -466,6 +488,7 @@ const char * const rl_store_migrations[] = {
   migration_6,
   migration_7,
   migration_8,
+  migration_9,
 };
 
 const guint rl_store_n_migrations = G_N_ELEMENTS (rl_store_migrations);

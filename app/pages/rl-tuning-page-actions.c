@@ -277,6 +277,15 @@ finish_remote_job (RlTuningPage *self, RlRemoteJob *job, const GError *error)
       _rl_tuning_page_refresh (self, 0);
       return;
     }
+  if (job->state == RL_REMOTE_JOB_INTERRUPTED)
+    {
+      g_autofree char *text = g_strdup_printf (tune ? _("Tuning interrupted: %s. No draft was stored; start it again.")
+                                                    : _("The evaluation was interrupted: %s. The release is unchanged; start it again."),
+                                               job->message ? job->message : _("the server stopped"));
+      _rl_tuning_page_show_error (self, text);
+      _rl_tuning_page_refresh (self, 0);
+      return;
+    }
   if (job->state == RL_REMOTE_JOB_FAILED)
     {
       g_autofree char *text = g_strdup_printf (tune ? _("Tuning failed: %s") : _("The evaluation failed: %s"),

@@ -18,6 +18,7 @@
 #include "rl-server-parse-pages.h"
 #include "rl-server-private.h"
 #include "rl-tuning.h"
+#include "rl-tuning-jobs.h"
 
 #define CASEWORK   (RL_ROLE_BIT (RL_ROLE_EXAMINER) | RL_ROLE_BIT (RL_ROLE_ANALYST) | RL_ROLE_BIT (RL_ROLE_SUPERVISOR))
 #define ANALYSTS   (RL_ROLE_BIT (RL_ROLE_ANALYST) | RL_ROLE_BIT (RL_ROLE_SUPERVISOR))
@@ -281,16 +282,18 @@ get_release_report (RlRequest *request)
  * may wait. They run on the server as jobs, one at a time, each in a thread
  * of its own with a workspace connection of its own acting as the user who
  * started it (rules and audit as in the desktop app). The client starts one
- * (202 with the job) and polls GET /jobs/{id}. Jobs live in the server's
- * memory; a job still running when the server stops is cut off, and its
- * transaction never commits (nothing half-written). */
-
-typedef enum { JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } JobState;
+ * (202 with the job) and polls GET /jobs/{id}.
+ *
+ * Each job is a row of the workspace (rl-tuning-jobs.h), written when it
+ * starts and when it ends, so its result outlives the server; progress
+ * while it runs is kept here in memory only. A job still running when the
+ * server stops is cut off (its transaction never commits: nothing
+ * half-written) and the next server to start marks it interrupted. */
 
 typedef struct {
   gint            ref;
   GMutex          lock;         /* guards everything below that the thread writes */
-  gint64          id;
+  gint64          id;           /* the tuning_job row */
   gboolean        tune;         /* else: evaluate release_id */
   gint64          user_id;
   char           *path;
@@ -298,20 +301,20 @@ typedef struct {
   guint           trials;
   gint64          release_id;
   gint64          started_at, finished_at;
-  JobState        state;
+  RlTuningJobState state;
   double          fraction;     /* share done, 0 … 1 */
   char           *stage;        /* what it is doing now, in words for the user */
-  GCancellable   *cancellable;  /* DELETE /jobs/{id} */
+  GCancellable   *cancellable;  /* DELETE /jobs/{id}, or the server stopping */
+  gboolean        server_stopping;
   char           *error_code;
   char           *message;
-  RlTuningSummary summary;
+  char           *summary_json; /* when done */
   RlSearchGallery *gallery;     /* the workers' (evaluation re-runs searches) */
 } Job;
 
 typedef struct {
   GMutex      lock;
-  GHashTable *jobs;             /* id → Job* */
-  gint64      next_id;
+  GHashTable *jobs;             /* id → Job*: the ones this server started */
 } JobTable;
 
 static Job *
@@ -331,6 +334,7 @@ job_unref (Job *job)
   g_free (job->name);
   g_free (job->error_code);
   g_free (job->message);
+  g_free (job->summary_json);
   g_free (job->stage);
   g_object_unref (job->cancellable);
   g_clear_pointer (&job->gallery, rl_search_gallery_unref);
@@ -341,13 +345,21 @@ static void
 job_table_free (JobTable *table)
 {
   GHashTableIter iter;
-  gpointer job;
+  gpointer value;
 
   /* The server is going away: a job still running stops at its next step
-   * and writes nothing. */
+   * and writes nothing but "interrupted" on its row (or, if the process
+   * ends first, the next server marks it so). */
   g_hash_table_iter_init (&iter, table->jobs);
-  while (g_hash_table_iter_next (&iter, NULL, &job))
-    g_cancellable_cancel (((Job *) job)->cancellable);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Job *job = value;
+
+      g_mutex_lock (&job->lock);
+      job->server_stopping = TRUE;
+      g_mutex_unlock (&job->lock);
+      g_cancellable_cancel (job->cancellable);
+    }
   g_hash_table_unref (table->jobs);
   g_mutex_clear (&table->lock);
   g_free (table);
@@ -363,7 +375,6 @@ job_table (RlServer *server)
       table = g_new0 (JobTable, 1);
       g_mutex_init (&table->lock);
       table->jobs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) job_unref);
-      table->next_id = 1;
       g_object_set_data_full (G_OBJECT (server), "rl-tuning-jobs", table, (GDestroyNotify) job_table_free);
     }
   return table;
@@ -384,71 +395,9 @@ error_code (const GError *error)
   return "failed";
 }
 
-/* The job's thread: rl_tuning's progress, kept for the next poll. */
-static void
-job_progress (double fraction, const char *what, gpointer data)
-{
-  Job *job = data;
-
-  g_mutex_lock (&job->lock);
-  job->fraction = CLAMP (fraction, 0.0, 1.0);
-  g_free (job->stage);
-  job->stage = g_strdup (what);
-  g_mutex_unlock (&job->lock);
-}
-
-static gpointer
-job_thread (gpointer data)
-{
-  Job *job = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlStore) store = rl_store_open (job->path, &error);
-  RlTuningSummary summary = { 0 };
-  gint64 release_id = job->release_id;
-  gboolean ok = FALSE;
-
-  if (store != NULL && job->gallery != NULL)
-    rl_search_share_gallery (store, job->gallery);
-  if (store != NULL && rl_store_set_actor (store, job->user_id, &error))
-    {
-      RlTuningOptions options = { .name = job->name, .max_trials = job->trials, .progress = job_progress,
-                                  .progress_data = job, .cancellable = job->cancellable };
-
-      if (job->tune)
-        ok = (release_id = rl_tuning_run (store, &options, &summary, &error)) != 0;
-      else
-        ok = rl_tuning_evaluate (store, release_id, NULL, &summary, &error);
-    }
-  g_mutex_lock (&job->lock);
-  job->finished_at = g_get_real_time () / G_USEC_PER_SEC;
-  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      job->state = JOB_CANCELLED;
-      job->error_code = g_strdup ("cancelled");
-      job->message = g_strdup (error->message);
-    }
-  else if (ok)
-    {
-      job->state = JOB_DONE;
-      job->fraction = 1.0;
-      job->release_id = release_id;
-      job->summary = summary;
-    }
-  else
-    {
-      job->state = JOB_FAILED;
-      job->error_code = g_strdup (error ? error_code (error) : "failed");
-      job->message = g_strdup (error ? error->message : _("The job failed"));
-    }
-  g_mutex_unlock (&job->lock);
-  job_unref (job);
-  return NULL;
-}
-
 static void
 add_summary (JsonBuilder *b, const RlTuningSummary *s)
 {
-  json_builder_set_member_name (b, "summary");
   json_builder_begin_object (b);
   rl_json_add_id (b, "release_id", s->release_id);
   rl_json_add_id (b, "baseline_release_id", s->baseline_release_id);
@@ -472,41 +421,173 @@ add_summary (JsonBuilder *b, const RlTuningSummary *s)
   json_builder_end_object (b);
 }
 
-static void
-reply_job (RlRequest *request, guint status, Job *job)
+/* The summary as it is stored with the job and answered. */
+static char *
+summary_to_json (const RlTuningSummary *s)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  static const char *const states[] = { "running", "done", "failed", "cancelled" };
+  g_autoptr(JsonNode) root = NULL;
+
+  add_summary (b, s);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* The job's thread: rl_tuning's progress, kept for the next poll. */
+static void
+job_progress (double fraction, const char *what, gpointer data)
+{
+  Job *job = data;
 
   g_mutex_lock (&job->lock);
-  json_builder_begin_object (b);
-  rl_json_add_int (b, "id", job->id);
-  rl_json_add_string (b, "kind", job->tune ? "tune" : "evaluate");
-  rl_json_add_string (b, "state", states[job->state]);
-  rl_json_add_id (b, "user_id", job->user_id);
-  rl_json_add_id (b, "release_id", job->release_id);
-  rl_json_add_time (b, "started_at", job->started_at);
-  rl_json_add_time (b, "finished_at", job->finished_at);
-  rl_json_add_double (b, "progress", job->fraction);
-  rl_json_add_string (b, "stage", job->stage);
-  rl_json_add_bool (b, "cancelling", job->state == JOB_RUNNING && g_cancellable_is_cancelled (job->cancellable));
-  rl_json_add_string (b, "error", job->error_code);
-  rl_json_add_string (b, "message", job->message);
-  if (job->state == JOB_DONE)
-    add_summary (b, &job->summary);
+  job->fraction = CLAMP (fraction, 0.0, 1.0);
+  g_free (job->stage);
+  job->stage = g_strdup (what);
+  g_mutex_unlock (&job->lock);
+}
+
+/* For tests of a server restart (tests/server/test-server-jobs.c): while the
+ * file named by RIDGELINE_TEST_HOLD_JOBS exists, a new job waits before it
+ * starts (or until it is cancelled), so that a test can stop the server
+ * with a job surely still running. Unset in production. */
+static void
+job_test_hold (Job *job)
+{
+  const char *hold = g_getenv ("RIDGELINE_TEST_HOLD_JOBS");
+
+  if (hold == NULL || hold[0] == '\0')
+    return;
+  job_progress (0.0, "held for a test", job);
+  while (g_file_test (hold, G_FILE_TEST_EXISTS) && !g_cancellable_is_cancelled (job->cancellable))
+    g_usleep (G_USEC_PER_SEC / 50);
+}
+
+static gpointer
+job_thread (gpointer data)
+{
+  Job *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) record_error = NULL;
+  g_autoptr(RlStore) store = rl_store_open (job->path, &error);
+  RlTuningSummary summary = { 0 };
+  gint64 release_id = job->release_id;
+  gboolean ok = FALSE;
+
+  job_test_hold (job);
+  if (store != NULL && job->gallery != NULL)
+    rl_search_share_gallery (store, job->gallery);
+  if (store != NULL && rl_store_set_actor (store, job->user_id, &error))
+    {
+      RlTuningOptions options = { .name = job->name, .max_trials = job->trials, .progress = job_progress,
+                                  .progress_data = job, .cancellable = job->cancellable };
+
+      if (job->tune)
+        ok = (release_id = rl_tuning_run (store, &options, &summary, &error)) != 0;
+      else
+        ok = rl_tuning_evaluate (store, release_id, NULL, &summary, &error);
+    }
+  g_mutex_lock (&job->lock);
+  job->finished_at = g_get_real_time () / G_USEC_PER_SEC;
+  if (!ok && job->server_stopping)
+    {
+      job->state = RL_TUNING_JOB_INTERRUPTED;
+      job->error_code = g_strdup ("interrupted");
+      job->message = g_strdup (_("The server stopped before the job finished"));
+    }
+  else if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      job->state = RL_TUNING_JOB_CANCELLED;
+      job->error_code = g_strdup ("cancelled");
+      job->message = g_strdup (error->message);
+    }
+  else if (ok)
+    {
+      job->state = RL_TUNING_JOB_DONE;
+      job->fraction = 1.0;
+      job->release_id = release_id;
+      job->summary_json = summary_to_json (&summary);
+    }
   else
     {
-      json_builder_set_member_name (b, "summary");
-      json_builder_add_null_value (b);
+      job->state = RL_TUNING_JOB_FAILED;
+      job->error_code = g_strdup (error ? error_code (error) : "failed");
+      job->message = g_strdup (error ? error->message : _("The job failed"));
     }
-  json_builder_end_object (b);
+  /* Its row: how it ended, for polls after a restart. */
+  if (store != NULL &&
+      !rl_tuning_job_finish (store, job->id, job->state, job->finished_at, job->release_id, job->error_code,
+                             job->message, job->summary_json, &record_error))
+    g_warning ("Job %" G_GINT64_FORMAT " ended %s but that could not be recorded: %s", job->id,
+               rl_tuning_job_state_to_id (job->state), record_error->message);
   g_mutex_unlock (&job->lock);
+  job_unref (job);
+  return NULL;
+}
+
+/* The reply for a job: a stored row, and while it runs here its progress. */
+static void
+reply_job_row (RlRequest *request, guint status, const RlTuningJob *row, double progress, const char *stage,
+               gboolean cancelling)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonParser) parser = NULL;
+
+  json_builder_begin_object (b);
+  rl_json_add_int (b, "id", row->id);
+  rl_json_add_string (b, "kind", row->tune ? "tune" : "evaluate");
+  rl_json_add_string (b, "state", rl_tuning_job_state_to_id (row->state));
+  rl_json_add_id (b, "user_id", row->user_id);
+  rl_json_add_id (b, "release_id", row->release_id);
+  rl_json_add_time (b, "started_at", row->started_at);
+  rl_json_add_time (b, "finished_at", row->finished_at);
+  rl_json_add_double (b, "progress", progress);
+  rl_json_add_string (b, "stage", stage);
+  rl_json_add_bool (b, "cancelling", cancelling);
+  rl_json_add_string (b, "error", row->error_code);
+  rl_json_add_string (b, "message", row->message);
+  json_builder_set_member_name (b, "summary");
+  if (row->state == RL_TUNING_JOB_DONE && row->summary_json != NULL &&
+      json_parser_load_from_data ((parser = json_parser_new ()), row->summary_json, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    json_builder_add_value (b, json_node_copy (json_parser_get_root (parser)));
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
   if (status == SOUP_STATUS_ACCEPTED)
     {
-      g_autofree char *location = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT, job->id);
+      g_autofree char *location = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT, row->id);
       soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "Location", location);
     }
   rl_request_reply_builder (request, status, b);
+}
+
+static void
+reply_job (RlRequest *request, guint status, Job *job)
+{
+  RlTuningJob row = { 0 };
+  g_autofree char *stage = NULL;
+  double progress;
+  gboolean cancelling;
+
+  g_mutex_lock (&job->lock);
+  row.id = job->id;
+  row.tune = job->tune;
+  row.user_id = job->user_id;
+  row.release_id = job->release_id;
+  row.started_at = job->started_at;
+  row.finished_at = job->finished_at;
+  row.state = job->state;
+  row.error_code = g_strdup (job->error_code);
+  row.message = g_strdup (job->message);
+  row.summary_json = g_strdup (job->summary_json);
+  progress = job->fraction;
+  stage = g_strdup (job->stage);
+  cancelling = job->state == RL_TUNING_JOB_RUNNING && g_cancellable_is_cancelled (job->cancellable);
+  g_mutex_unlock (&job->lock);
+  reply_job_row (request, status, &row, progress, stage, cancelling);
+  g_free (row.error_code);
+  g_free (row.message);
+  g_free (row.summary_json);
 }
 
 static void
@@ -514,9 +595,12 @@ start_job (RlRequest *request, gboolean tune, gint64 release_id, RlTuneRequest *
 {
   JobTable *table = job_table (request->server);
   const char *path = rl_store_get_path (request->store);
+  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer value;
   Job *job;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 id;
 
   if (path == NULL || path[0] == '\0')
     {
@@ -532,7 +616,7 @@ start_job (RlRequest *request, gboolean tune, gint64 release_id, RlTuneRequest *
       gboolean running;
 
       g_mutex_lock (&other->lock);
-      running = other->state == JOB_RUNNING;
+      running = other->state == RL_TUNING_JOB_RUNNING;
       g_mutex_unlock (&other->lock);
       if (running)
         {
@@ -543,18 +627,25 @@ start_job (RlRequest *request, gboolean tune, gint64 release_id, RlTuneRequest *
           return;
         }
     }
+  if (!(id = rl_tuning_job_add (request->store, tune, request->user->id, in ? in->name : NULL, in ? in->trials : 0,
+                                release_id, now, &error)))
+    {
+      g_mutex_unlock (&table->lock);
+      rl_request_reply_gerror (request, error);
+      return;
+    }
   job = g_new0 (Job, 1);
   job->ref = 1;
   g_mutex_init (&job->lock);
-  job->id = table->next_id++;
+  job->id = id;
   job->tune = tune;
   job->user_id = request->user->id;
   job->path = g_strdup (path);
   job->name = g_strdup (in ? in->name : NULL);
   job->trials = in ? in->trials : 0;
   job->release_id = release_id;
-  job->started_at = g_get_real_time () / G_USEC_PER_SEC;
-  job->state = JOB_RUNNING;
+  job->started_at = now;
+  job->state = RL_TUNING_JOB_RUNNING;
   job->cancellable = g_cancellable_new ();
   job->gallery = rl_search_gallery_ref (rl_server_get_search_gallery (request->server));
   g_hash_table_insert (table->jobs, &job->id, job);
@@ -590,8 +681,9 @@ start_evaluation (RlRequest *request)
   start_job (request, FALSE, release->id, NULL);
 }
 
+/* A job this server started (NULL if none): the caller unrefs. */
 static Job *
-lookup_job (RlRequest *request)
+lookup_running_job (RlRequest *request)
 {
   JobTable *table = job_table (request->server);
   Job *job;
@@ -601,37 +693,49 @@ lookup_job (RlRequest *request)
   if (job)
     job_ref (job);
   g_mutex_unlock (&table->lock);
-  if (job == NULL)
-    {
-      rl_request_reply_error (request, SOUP_STATUS_NOT_FOUND, "not-found",
-                              _("Job %" G_GINT64_FORMAT " does not exist (jobs are forgotten when the server restarts)"),
-                              request->ids[0]);
-      return NULL;
-    }
   return job;
+}
+
+/* A job of an earlier server (or one that ended here and was forgotten),
+ * as its row says: it is not running, so there is no progress to give. */
+static void
+reply_stored_job (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlTuningJob) row = rl_tuning_job_get (request->store, request->ids[0], &error);
+
+  FAIL_IF (row == NULL);
+  reply_job_row (request, SOUP_STATUS_OK, row, row->state == RL_TUNING_JOB_DONE ? 1.0 : 0.0, NULL, FALSE);
 }
 
 static void
 get_job (RlRequest *request)
 {
-  Job *job = lookup_job (request);
+  Job *job = lookup_running_job (request);
 
   if (job == NULL)
-    return;
+    {
+      reply_stored_job (request);
+      return;
+    }
   reply_job (request, SOUP_STATUS_OK, job);
   job_unref (job);
 }
 
 /* Asks the job to stop at its next step: it then writes nothing (no draft,
  * no report, no audit entry). The reply is the job as it is; poll until its
- * state is no longer running. */
+ * state is no longer running. A job that has ended (here or before a
+ * restart) is answered as it is. */
 static void
 cancel_job (RlRequest *request)
 {
-  Job *job = lookup_job (request);
+  Job *job = lookup_running_job (request);
 
   if (job == NULL)
-    return;
+    {
+      reply_stored_job (request);
+      return;
+    }
   g_cancellable_cancel (job->cancellable);
   reply_job (request, SOUP_STATUS_OK, job);
   job_unref (job);
@@ -668,5 +772,16 @@ static const RlRoute page_routes[] = {
 void
 rl_server_pages_register (RlServer *server)
 {
+  g_autoptr(GError) error = NULL;
+  RlStore *store = rl_server_get_store (server);
+  int n = 0;
+
   rl_server_add_routes (server, page_routes, G_N_ELEMENTS (page_routes));
+  /* Jobs a server before this one was running when it stopped. */
+  if (!rl_store_is_remote (store) &&
+      (n = rl_tuning_jobs_interrupt (store, g_get_real_time () / G_USEC_PER_SEC,
+                                     _("The server restarted before the job finished"), &error)) < 0)
+    g_warning ("Cannot mark the jobs cut off by the last stop: %s", error->message);
+  else if (n > 0)
+    g_message ("%d tuning or evaluation job(s) were cut off by the last stop: marked interrupted", n);
 }
