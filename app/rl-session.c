@@ -8,9 +8,10 @@
 struct _RlSession {
   GObject  parent_instance;
 
-  RlStore *store;
-  RlUser  *user;
-  char    *role_summary;
+  RlStore   *store;
+  RlUser    *user;
+  char      *role_summary;
+  GPtrArray *cancellables;   /* GCancellable*: the loads under way for this user */
 };
 
 G_DEFINE_FINAL_TYPE (RlSession, rl_session, G_TYPE_OBJECT)
@@ -31,6 +32,8 @@ rl_session_finalize (GObject *object)
 {
   RlSession *self = RL_SESSION (object);
 
+  rl_session_cancel_loads (self);
+  g_clear_pointer (&self->cancellables, g_ptr_array_unref);
   /* A server session ends with the window: no token is left valid. */
   if (self->user != NULL && self->store != NULL && rl_store_is_remote (self->store))
     rl_remote_sign_out (self->store, NULL);
@@ -109,6 +112,41 @@ rl_session_identities_changed (RlSession *self)
 static void
 rl_session_init (RlSession *self)
 {
+  self->cancellables = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+GCancellable *
+rl_session_new_cancellable (RlSession *self)
+{
+  GCancellable *cancellable;
+
+  g_return_val_if_fail (RL_IS_SESSION (self), NULL);
+
+  /* Those only this list still holds are done with: drop them. */
+  for (guint i = self->cancellables->len; i-- > 0;)
+    {
+      GObject *c = g_ptr_array_index (self->cancellables, i);
+      if (g_atomic_int_get (&c->ref_count) == 1 || g_cancellable_is_cancelled (G_CANCELLABLE (c)))
+        g_ptr_array_remove_index_fast (self->cancellables, i);
+    }
+  cancellable = g_cancellable_new ();
+  g_ptr_array_add (self->cancellables, g_object_ref (cancellable));
+  return cancellable;
+}
+
+void
+rl_session_cancel_loads (RlSession *self)
+{
+  g_autoptr(GPtrArray) cancellables = NULL;
+
+  g_return_if_fail (RL_IS_SESSION (self));
+
+  if (self->cancellables == NULL || self->cancellables->len == 0)
+    return;
+  cancellables = g_steal_pointer (&self->cancellables);
+  self->cancellables = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < cancellables->len; i++)
+    g_cancellable_cancel (g_ptr_array_index (cancellables, i));
 }
 
 RlSession *
@@ -220,6 +258,7 @@ rl_session_check_server_session (RlSession *self)
     {
       g_debug ("The server at %s no longer accepts the session of %s", rl_session_get_path (self),
                self->user->username);
+      rl_session_cancel_loads (self);
       g_clear_pointer (&self->user, rl_user_free);
       notify_user (self);
     }
@@ -249,6 +288,8 @@ rl_session_sign_out (RlSession *self)
 
   if (self->user == NULL)
     return;
+  /* What was being read for this user is of no use to the next one. */
+  rl_session_cancel_loads (self);
   if (rl_store_is_remote (self->store))
     {
       g_autoptr(GError) error = NULL;

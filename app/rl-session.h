@@ -43,4 +43,10 @@ const char   *rl_session_get_role_summary (RlSession *self);
  * that every open record and list reads them again. */
 void          rl_session_identities_changed (RlSession *self);
 
+/* A cancellable for one load (rl-store-load.h) made for the signed-in
+ * user: rl_session_cancel_loads() cancels it, and signing out, the server
+ * dropping the session and the session's end call that. Caller owns it. */
+GCancellable *rl_session_new_cancellable  (RlSession *self);
+void          rl_session_cancel_loads     (RlSession *self);
+
 G_END_DECLS

@@ -9,15 +9,25 @@
 
 #define API_PREFIX      "/api/v1"
 #define TIMEOUT_SECONDS 30
+/* RIDGELINE_REMOTE_TIMEOUT (seconds) replaces it: tests use a short one to
+ * see a server that stops answering turn into an error. */
+#define TIMEOUT_ENV     "RIDGELINE_REMOTE_TIMEOUT"
 /* A reply bigger than this is refused (the biggest real ones are print
  * images of a few MiB). */
 #define MAX_REPLY_BYTES (64u * 1024 * 1024)
 
+/* Threads: the GUI loads pages in worker threads (rl-store-load.h) while
+ * its main thread makes small calls of its own, all on this one remote.
+ * libsoup (3.2 and later) lets any thread send on one session; the fields
+ * below `lock` change after set-up and are read and written only under it.
+ * url, host, pinned and session are fixed once rl_remote_new returns. */
 struct _RlRemote {
   SoupSession     *session;
   char            *url;        /* "https://host:port", no trailing slash */
   char            *host;
   GTlsCertificate *pinned;     /* the certificate the user accepted, or NULL */
+  guint            timeout;    /* seconds a request may wait for the server */
+  GMutex           lock;
   char            *token;      /* the session's bearer token, NULL when signed out */
   RlUser          *user;       /* whom the token is for */
   GPtrArray       *users;      /* RlUser*, the server's user list, read once for names */
@@ -66,6 +76,24 @@ rl_remote_normalize_url (const char *url, GError **error)
                      g_uri_get_port (uri), "", NULL, NULL);
 }
 
+/* TIMEOUT_SECONDS, or RIDGELINE_REMOTE_TIMEOUT when it is a whole number of
+ * seconds from 1 to 600 (anything else is ignored, with a warning). */
+static guint
+request_timeout (void)
+{
+  const char *text = g_getenv (TIMEOUT_ENV);
+  guint64 value = 0;
+
+  if (text == NULL || *text == '\0')
+    return TIMEOUT_SECONDS;
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 600, &value, NULL))
+    {
+      g_warning ("%s=%s is not a number of seconds from 1 to 600; using %u", TIMEOUT_ENV, text, TIMEOUT_SECONDS);
+      return TIMEOUT_SECONDS;
+    }
+  return (guint) value;
+}
+
 RlRemote *
 rl_remote_new (const char *url, GTlsCertificate *pinned, GError **error)
 {
@@ -80,7 +108,9 @@ rl_remote_new (const char *url, GTlsCertificate *pinned, GError **error)
   remote->url = g_steal_pointer (&normal);
   remote->host = g_strdup (g_uri_get_host (uri));
   remote->pinned = pinned ? g_object_ref (pinned) : NULL;
-  remote->session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS, "idle-timeout", 60,
+  remote->timeout = request_timeout ();
+  g_mutex_init (&remote->lock);
+  remote->session = soup_session_new_with_options ("timeout", remote->timeout, "idle-timeout", 60,
                                                    "user-agent", "Ridgeline/" RL_VERSION, NULL);
   remote->image_samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return remote;
@@ -101,6 +131,7 @@ rl_remote_free (RlRemote *remote)
   g_free (remote->token);
   g_free (remote->url);
   g_free (remote->host);
+  g_mutex_clear (&remote->lock);
   g_free (remote);
 }
 
@@ -128,7 +159,34 @@ gboolean
 rl_remote_is_signed_in (RlStore *store)
 {
   g_return_val_if_fail (store != NULL && store->remote != NULL, FALSE);
-  return store->remote->token != NULL;
+  {
+    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
+    return store->remote->token != NULL;
+  }
+}
+
+/* The token under the lock, copied (NULL when signed out). */
+static char *
+dup_token (RlRemote *remote)
+{
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+
+  return g_strdup (remote->token);
+}
+
+/* Forgets the session, the token wiped; only if it is still `token` when
+ * given (a sign-in made meanwhile on another thread is kept). */
+static void
+forget_session (RlRemote *remote, const char *token)
+{
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+
+  if (remote->token == NULL || (token != NULL && strcmp (remote->token, token) != 0))
+    return;
+  memset (remote->token, 0, strlen (remote->token));
+  g_clear_pointer (&remote->token, g_free);
+  g_clear_pointer (&remote->user, rl_user_free);
+  g_clear_pointer (&remote->users, g_ptr_array_unref);
 }
 
 char *
@@ -175,7 +233,7 @@ accept_any (SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags
 
 /* The server's {"error", "message"} as a store error. */
 static void
-set_reply_error (RlRemote *remote, SoupMessage *msg, GBytes *body, GError **error)
+set_reply_error (RlRemote *remote, SoupMessage *msg, GBytes *body, gboolean had_token, GError **error)
 {
   guint status = soup_message_get_status (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -199,7 +257,7 @@ set_reply_error (RlRemote *remote, SoupMessage *msg, GBytes *body, GError **erro
   switch (status)
     {
     case SOUP_STATUS_UNAUTHORIZED:
-      if (remote->token != NULL)
+      if (had_token)
         {
           g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_SIGNED_OUT,
                        _("Signed out: the server no longer accepts the session (%s)"), message);
@@ -233,6 +291,7 @@ send_request (RlRemote     *remote,
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) local = NULL;
+  g_autofree char *token = authorized ? dup_token (remote) : NULL;
   guint status;
 
   if (msg == NULL)
@@ -241,9 +300,9 @@ send_request (RlRemote     *remote,
       return NULL;
     }
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_pinned), remote);
-  if (authorized && remote->token)
+  if (token)
     {
-      g_autofree char *value = g_strconcat ("Bearer ", remote->token, NULL);
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
     }
   if (body)
@@ -256,9 +315,17 @@ send_request (RlRemote     *remote,
       bytes = g_bytes_new_take (text, len);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
-  if (!(reply = soup_session_send_and_read (remote->session, msg, NULL, &local)))
+  /* A load in a worker thread (rl-store-load.c) makes its GCancellable the
+   * thread's current one: cancelling the load stops the request. */
+  if (!(reply = soup_session_send_and_read (remote->session, msg, g_cancellable_get_current (), &local)))
     {
-      if (g_error_matches (local, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local));
+      else if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_BUSY,
+                     _("The server at %s did not answer within %u seconds (%s %s)"), remote->url,
+                     remote->timeout, method, path);
+      else if (g_error_matches (local, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
           g_error_matches (local, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE) ||
           soup_message_get_tls_peer_certificate (msg) != NULL)
         {
@@ -281,13 +348,12 @@ send_request (RlRemote     *remote,
     *out_status = status;
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      set_reply_error (remote, msg, reply, error);
-      if (status == SOUP_STATUS_UNAUTHORIZED && authorized && remote->token)
-        {
-          /* The server forgot the session (restart, expiry): so do we. */
-          g_clear_pointer (&remote->token, g_free);
-          g_clear_pointer (&remote->user, rl_user_free);
-        }
+      set_reply_error (remote, msg, reply, token != NULL, error);
+      if (status == SOUP_STATUS_UNAUTHORIZED && token != NULL)
+        /* The server forgot the session (restart, expiry): so do we. */
+        forget_session (remote, token);
+      if (token)
+        memset (token, 0, strlen (token));
       return NULL;
     }
   if (g_bytes_get_size (reply) > MAX_REPLY_BYTES)
@@ -299,6 +365,8 @@ send_request (RlRemote     *remote,
   if (out_content_type)
     *out_content_type = g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
                                                                          NULL));
+  if (token)
+    memset (token, 0, strlen (token));
   return g_steal_pointer (&reply);
 }
 
@@ -322,6 +390,8 @@ parse_reply (RlRemote *remote, const char *path, GBytes *bytes, GError **error)
 static gboolean
 require_session (RlRemote *remote, GError **error)
 {
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+
   if (remote->token == NULL)
     {
       g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_SIGNED_OUT,
@@ -527,11 +597,17 @@ rl_remote_sign_in (RlStore *store, const char *username, const char *password, G
                    remote->url);
       return NULL;
     }
-  g_free (remote->token);
-  remote->token = g_steal_pointer (&token);
-  g_clear_pointer (&remote->user, rl_user_free);
-  remote->user = rl_user_copy (user);
-  g_clear_pointer (&remote->users, g_ptr_array_unref);
+  {
+    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+
+    if (remote->token)
+      memset (remote->token, 0, strlen (remote->token));
+    g_free (remote->token);
+    remote->token = g_steal_pointer (&token);
+    g_clear_pointer (&remote->user, rl_user_free);
+    remote->user = rl_user_copy (user);
+    g_clear_pointer (&remote->users, g_ptr_array_unref);
+  }
   return g_steal_pointer (&user);
 }
 
@@ -544,17 +620,13 @@ rl_remote_sign_out (RlStore *store, GError **error)
   g_return_val_if_fail (store != NULL && store->remote != NULL, FALSE);
   remote = store->remote;
 
-  if (remote->token == NULL)
+  if (!rl_remote_is_signed_in (store))
     return TRUE;
   {
     g_autoptr(GBytes) reply = send_request (remote, "DELETE", "/session", NULL, TRUE, NULL, NULL, error);
-    ok = reply != NULL || remote->token == NULL;
+    ok = reply != NULL || !rl_remote_is_signed_in (store);
   }
-  if (remote->token)
-    memset (remote->token, 0, strlen (remote->token));
-  g_clear_pointer (&remote->token, g_free);
-  g_clear_pointer (&remote->user, rl_user_free);
-  g_clear_pointer (&remote->users, g_ptr_array_unref);
+  forget_session (remote, NULL);
   return ok;
 }
 
@@ -568,6 +640,8 @@ rl_remote_sign_out (RlStore *store, GError **error)
 gboolean
 rl_remote_begin (RlStore *store, GError **error)
 {
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
+
   store->remote->tx_depth++;
   return TRUE;
 }
@@ -575,6 +649,8 @@ rl_remote_begin (RlStore *store, GError **error)
 gboolean
 rl_remote_commit (RlStore *store, GError **error)
 {
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
+
   g_return_val_if_fail (store->remote->tx_depth > 0, FALSE);
   store->remote->tx_depth--;
   return TRUE;
@@ -583,6 +659,8 @@ rl_remote_commit (RlStore *store, GError **error)
 void
 rl_remote_rollback (RlStore *store)
 {
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
+
   if (store->remote->tx_depth > 0)
     store->remote->tx_depth--;
 }
@@ -598,8 +676,12 @@ rl_remote_list_users (RlStore *store, GError **error)
 
   if (users == NULL)
     return NULL;
-  g_clear_pointer (&remote->users, g_ptr_array_unref);
-  remote->users = g_ptr_array_ref (users);
+  {
+    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+
+    g_clear_pointer (&remote->users, g_ptr_array_unref);
+    remote->users = g_ptr_array_ref (users);
+  }
   return users;
 }
 
@@ -612,15 +694,19 @@ find_user (RlStore *store, gint64 id, const char *name, GError **error)
 
   for (int attempt = 0; attempt < 2; attempt++)
     {
-      if (remote->users == NULL || attempt == 1)
+      g_autoptr(GPtrArray) users = NULL;
+
+      if (attempt == 0)
         {
-          g_autoptr(GPtrArray) users = rl_remote_list_users (store, error);
-          if (users == NULL)
-            return NULL;
+          G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+          users = remote->users ? g_ptr_array_ref (remote->users) : NULL;
         }
-      for (guint i = 0; i < remote->users->len; i++)
+      /* the list is read outside the lock: another thread may read it too */
+      if (users == NULL && !(users = rl_remote_list_users (store, error)))
+        return NULL;
+      for (guint i = 0; i < users->len; i++)
         {
-          RlUser *u = g_ptr_array_index (remote->users, i);
+          RlUser *u = g_ptr_array_index (users, i);
           if ((name == NULL && u->id == id) || (name != NULL && g_strcmp0 (u->username, name) == 0))
             return rl_user_copy (u);
         }
@@ -637,8 +723,11 @@ rl_remote_get_user (RlStore *store, gint64 user_id, GError **error)
 {
   RlRemote *remote = store->remote;
 
-  if (remote->user && remote->user->id == user_id)
-    return rl_user_copy (remote->user);
+  {
+    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+    if (remote->user && remote->user->id == user_id)
+      return rl_user_copy (remote->user);
+  }
   return find_user (store, user_id, NULL, error);
 }
 
@@ -654,10 +743,13 @@ rl_remote_set_actor (RlStore *store, gint64 user_id, GError **error)
 {
   RlRemote *remote = store->remote;
 
-  if (user_id == 0 && remote->token == NULL)
-    return TRUE;
-  if (remote->user != NULL && remote->user->id == user_id)
-    return TRUE;
+  {
+    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+    if (user_id == 0 && remote->token == NULL)
+      return TRUE;
+    if (remote->user != NULL && remote->user->id == user_id)
+      return TRUE;
+  }
   g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION,
                _("On a remote workspace the server acts for the user who signed in; sign in as that user instead"));
   return FALSE;
@@ -666,6 +758,8 @@ rl_remote_set_actor (RlStore *store, gint64 user_id, GError **error)
 gint64
 rl_remote_get_actor (RlStore *store)
 {
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
+
   return store->remote->user ? store->remote->user->id : 0;
 }
 
@@ -710,12 +804,16 @@ rl_remote_audit (RlStore *store, const char *action, const char *object_kind, gi
 void
 rl_remote_note_image (RlStore *store, const char *sha256, gint64 sample_id)
 {
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
+
   g_hash_table_replace (store->remote->image_samples, g_strdup (sha256), GSIZE_TO_POINTER ((gsize) sample_id));
 }
 
 gint64
 rl_remote_lookup_image (RlStore *store, const char *sha256)
 {
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
+
   return sha256 ? (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (store->remote->image_samples, sha256)) : 0;
 }
 

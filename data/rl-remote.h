@@ -11,9 +11,13 @@
  * The server does every check (role, agency, restricted content withheld);
  * the client never sends whom it acts for — the session token says it.
  *
- * Calls are synchronous (libsoup 3, soup_session_send_and_read) and made from
- * the thread that uses the store, the GUI's main thread: acceptable on a LAN
- * (a few milliseconds a request), with a 30 s timeout per request. */
+ * Each call is synchronous (libsoup 3, soup_session_send_and_read) in the
+ * thread that makes it, with a 30 s timeout per request (RIDGELINE_REMOTE_TIMEOUT
+ * seconds instead when set). The store may be used from several threads at
+ * once: the GUI reads pages in worker threads (rl-store-load.h) and makes
+ * small calls on its main thread; a request made in a thread whose current
+ * GCancellable (g_cancellable_push_current) is cancelled stops with
+ * G_IO_ERROR_CANCELLED. */
 #pragma once
 
 #include <gio/gio.h>

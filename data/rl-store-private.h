@@ -31,7 +31,15 @@ struct _RlStore {
   /* A remote workspace (db is NULL then): every wired rl_store_* function
    * starts with `if (self->remote) return rl_remote_xxx (self, ...)`. */
   struct _RlRemote *remote;
+  /* rl_store_close drops one; rl_store_hold (rl-store-load.c, for a load
+   * in a worker thread) adds one. Freed at 0. */
+  gint ref_count;
 };
+
+/* One more reference: the store stays open until the matching
+ * rl_store_close. Only rl-store-load.c uses it, and drops it on the main
+ * thread, so that a store is never freed inside a worker thread. */
+RlStore *rl_store_hold (RlStore *self);
 
 /* On a remote store (no database), sets "what is not available on a remote
  * workspace yet" and returns TRUE: `if (rl_store_not_remote (...)) return`.

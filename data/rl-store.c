@@ -447,6 +447,7 @@ store_open (const char *path, int flags, GError **error)
 {
   g_autoptr(RlStore) self = g_new0 (RlStore, 1);
 
+  self->ref_count = 1;
   self->path = g_strdup (path);
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sqlite3_finalize);
   if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK)
@@ -519,6 +520,7 @@ rl_store_open_remote (const char *url, GTlsCertificate *pinned, GError **error)
   if (!(remote = rl_remote_new (url, pinned, error)))
     return NULL;
   self = g_new0 (RlStore, 1);
+  self->ref_count = 1;
   self->remote = remote;
   self->path = g_strdup (rl_remote_get_url (self));
   /* Something must answer there as a Ridgeline server before the sign-in
@@ -563,10 +565,22 @@ rl_store_templates_replaced (RlStore *self)
     free_search_cache (self);
 }
 
+RlStore *
+rl_store_hold (RlStore *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
 void
 rl_store_close (RlStore *self)
 {
   if (self == NULL)
+    return;
+  /* A load still running in a worker (rl-store-load.c) holds the store:
+   * the last of them frees it. */
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
   while (self->tx_depth > 0)
     rl_store_rollback (self);

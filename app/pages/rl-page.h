@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "rl-session.h"
+#include "rl-store-load.h"
 
 G_BEGIN_DECLS
 
@@ -32,5 +33,28 @@ void       rl_page_set_session (RlPage *self, RlSession *session);
 void       rl_page_reload      (RlPage *self);
 /* TRUE while the page shows "not available on a remote workspace yet". */
 gboolean   rl_page_is_unavailable (RlPage *self);
+
+/* A reload's reading: load runs on the session's store (in a worker thread
+ * on a remote workspace, at once on a file: rl-store-load.h), then apply
+ * on the GUI thread with its result or error. Meanwhile, on a server, the
+ * page shows loading_text with a spinner above its content (which stays
+ * usable) and "loading" is TRUE; an error is shown with Retry above the
+ * content (apply still runs, to show the page's own empty state). A newer
+ * rl_page_load cancels the one under way (its apply never runs); so does
+ * signing out. */
+typedef void (*RlPageApplyFunc) (RlPage       *self,
+                                 gpointer      result,
+                                 const GError *error,
+                                 gpointer      data);
+void        rl_page_load           (RlPage          *self,
+                                    const char      *loading_text,
+                                    RlStoreLoadFunc  load,
+                                    RlPageApplyFunc  apply,
+                                    gpointer         data,
+                                    GDestroyNotify   data_free,
+                                    GDestroyNotify   result_free);
+gboolean    rl_page_get_loading    (RlPage *self);
+/* The error the load bar shows, NULL when there is none. */
+const char *rl_page_get_load_error (RlPage *self);
 
 G_END_DECLS

@@ -47,13 +47,13 @@ is_supervisor (RlSession *session)
   return user != NULL && user->role == RL_ROLE_SUPERVISOR;
 }
 
-/* The examiners (and supervisors) a search can be assigned to. */
+/* The examiners (and supervisors) a search can be assigned to, from the
+ * workspace's users. */
 static void
-load_examiners (RlQueuePage *self,
-                RlSession   *session)
+fill_examiners (RlQueuePage *self,
+                GPtrArray   *users)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) users = rl_store_list_users (rl_session_get_store (session), NULL);
 
   g_clear_pointer (&self->examiners, g_ptr_array_unref);
   self->examiners = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_user_free);
@@ -167,28 +167,59 @@ fill_agencies (RlQueuePage *self, GPtrArray *searches)
   self->filling = FALSE;
 }
 
+/* What a reload reads (in a worker thread on a server: rl_page_load). */
+typedef struct {
+  GPtrArray *searches;   /* RlSearch* */
+  GPtrArray *users;      /* RlUser*, for a supervisor's first load; NULL otherwise */
+} QueueLoad;
+
 static void
-rl_queue_page_reload (RlPage    *page,
-                      RlSession *session)
+queue_load_free (QueueLoad *load)
+{
+  g_clear_pointer (&load->searches, g_ptr_array_unref);
+  g_clear_pointer (&load->users, g_ptr_array_unref);
+  g_free (load);
+}
+
+static gpointer
+queue_load (RlStore *store, gpointer data, GError **error)
+{
+  gboolean want_users = GPOINTER_TO_INT (data);
+  QueueLoad *load = g_new0 (QueueLoad, 1);
+
+  /* The store answers for the signed-in user (the session's actor). */
+  if (!(load->searches = rl_store_list_work_queue (store, error)))
+    {
+      queue_load_free (load);
+      return NULL;
+    }
+  if (want_users)
+    load->users = rl_store_list_users (store, NULL);
+  return load;
+}
+
+static void
+queue_apply (RlPage *page, gpointer result, const GError *error, gpointer data)
 {
   RlQueuePage *self = RL_QUEUE_PAGE (page);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) searches = NULL;
+  RlSession *session = rl_page_get_session (page);
+  QueueLoad *load = result;
+  GPtrArray *searches;
   g_autoptr(GListStore) rows = NULL;
   g_autofree char *count = NULL;
   g_autofree char *agency = NULL;
   gint64 now = rl_store_now (rl_session_get_store (session));
 
-  /* The store answers for the signed-in user (the session's actor). */
-  if (!(searches = rl_store_list_work_queue (rl_session_get_store (session), &error)))
+  if (error != NULL)
     {
       rl_table_view_show_message (self->table, "dialog-error-symbolic",
                                   _("Cannot Read the Work Queue"), error->message);
       return;
     }
+  searches = load->searches;
   gtk_widget_set_visible (self->supervisor_bar, is_supervisor (session));
-  if (is_supervisor (session) && self->examiners == NULL)
-    load_examiners (self, session);
+  if (is_supervisor (session) && self->examiners == NULL && load->users != NULL)
+    fill_examiners (self, load->users);
   fill_agencies (self, searches);
   if (gtk_drop_down_get_selected (self->agency_filter) > 0)
     agency = g_strdup (gtk_string_object_get_string (gtk_drop_down_get_selected_item (self->agency_filter)));
@@ -218,6 +249,17 @@ rl_queue_page_reload (RlPage    *page,
     count = g_strdup_printf (ngettext ("%u search awaiting review", "%u searches awaiting review", searches->len),
                              searches->len);
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
+}
+
+static void
+rl_queue_page_reload (RlPage    *page,
+                      RlSession *session)
+{
+  RlQueuePage *self = RL_QUEUE_PAGE (page);
+
+  rl_page_load (page, _("Reading the work queue from the server…"), queue_load, queue_apply,
+                GINT_TO_POINTER (is_supervisor (session) && self->examiners == NULL), NULL,
+                (GDestroyNotify) queue_load_free);
 }
 
 /* The search id of a row ("S-000123" in the first cell). */

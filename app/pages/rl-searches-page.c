@@ -46,18 +46,21 @@ rl_searches_table_row_new (const RlSearch *search)
                           quality, n_candidates, best, NULL);
 }
 
+static gpointer
+searches_load (RlStore *store, gpointer data, GError **error)
+{
+  return rl_store_list_searches (store, 0, error);
+}
+
 static void
-rl_searches_page_reload (RlPage    *page,
-                     RlSession *session)
+searches_apply (RlPage *page, gpointer result, const GError *error, gpointer data)
 {
   RlSearchesPage *self = RL_SEARCHES_PAGE (page);
-
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) searches = NULL;
+  GPtrArray *searches = result;
   g_autoptr(GListStore) rows = NULL;
   g_autofree char *count = NULL;
 
-  if (!(searches = rl_store_list_searches (rl_session_get_store (session), 0, &error)))
+  if (error != NULL)
     {
       rl_table_view_show_message (self->table, "dialog-error-symbolic",
                                   _("Cannot Read the Searches"), error->message);
@@ -71,6 +74,14 @@ rl_searches_page_reload (RlPage    *page,
     }
   count = g_strdup_printf (ngettext ("%u search", "%u searches", searches->len), searches->len);
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
+}
+
+static void
+rl_searches_page_reload (RlPage    *page,
+                         RlSession *session)
+{
+  rl_page_load (page, _("Reading the searches from the server…"), searches_load, searches_apply, NULL, NULL,
+                (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void

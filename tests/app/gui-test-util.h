@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rl-store-load.h"
+
 /* ---- the main loop ---------------------------------------------------- */
 
 /* Dispatches what is pending now (bounded: an idle that re-adds itself
@@ -39,10 +41,24 @@ rl_gui_on_after_paint (GdkFrameClock *clock, gboolean *painted)
   *painted = TRUE;
 }
 
-/* Runs the main loop until the widget's window has painted a frame that
- * started after this call. */
+/* Runs the main loop until every store load under way (a page's data read
+ * from a server in a worker thread: rl-store-load.h) has been applied. */
 static inline void
-rl_gui_wait_for_frame (GtkWidget *widget)
+rl_gui_wait_for_loads (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (rl_store_loads_pending () > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (rl_store_loads_pending (), ==, 0);
+  rl_gui_iterate ();
+}
+
+/* Runs the main loop until the widget's window has painted a frame that
+ * started after this call (loads under way or not: a test that holds the
+ * server's reply uses this one). */
+static inline void
+rl_gui_wait_for_paint (GtkWidget *widget)
 {
   GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (widget));
   GdkFrameClock *clock;
@@ -60,6 +76,15 @@ rl_gui_wait_for_frame (GtkWidget *widget)
   while (!painted && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_signal_handler_disconnect (clock, id);
+}
+
+/* The store loads under way finished (rl_gui_wait_for_loads), then a frame
+ * painted: what the user sees once the window has its data. */
+static inline void
+rl_gui_wait_for_frame (GtkWidget *widget)
+{
+  rl_gui_wait_for_loads ();
+  rl_gui_wait_for_paint (widget);
 }
 
 /* ---- screenshots ------------------------------------------------------ */
