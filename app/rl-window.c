@@ -357,10 +357,21 @@ on_session_signed_in (RlWindow   *self,
   if (self->signing_out || rl_session_get_user (session) != NULL ||
       g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "session") != 0)
     return;
+  g_autofree char *reason = NULL;
+  g_autofree char *message = NULL;
+
+  if (rl_store_is_remote (rl_session_get_store (session)))
+    reason = rl_remote_dup_signed_out_reason (rl_session_get_store (session));
   _rl_window_sign_out (self);
+  /* The server's own words when it says why (a data steward ended the
+   * session); else the likely causes. */
+  if (reason != NULL && *reason != '\0')
+    /* TRANSLATORS: %s is the server's reason, e.g. "Sam Steward (Data Steward) ended your session at …" */
+    message = g_strdup_printf (_("%s."), reason);
   rl_sign_in_view_show_message (self->sign_in_view,
-                                _("The server no longer accepts your session (it may have restarted, or the "
-                                  "session expired). Sign in again."));
+                                message ? message
+                                        : _("The server no longer accepts your session (it may have restarted, or "
+                                            "the session expired). Sign in again."));
 }
 
 void

@@ -75,6 +75,10 @@ RlUser    *rl_remote_get_user_by_name (RlStore *store, const char *username, GEr
 gboolean   rl_remote_set_actor        (RlStore *store, gint64 user_id, GError **error);
 gint64     rl_remote_get_actor        (RlStore *store);
 
+/* rl-store-credentials.c */
+gboolean   rl_remote_end_user_sessions (RlStore *store, gint64 user_id, guint *out_n, GError **error);
+GArray    *rl_remote_list_open_sessions (RlStore *store, GError **error);
+
 /* rl-store-identities.c (samples and images) */
 RlSample  *rl_remote_get_sample          (RlStore *store, gint64 sample_id, GError **error);
 GPtrArray *rl_remote_list_samples        (RlStore *store, gint64 encounter_id, GError **error);

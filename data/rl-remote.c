@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rl-remote-private.h"
+#include "rl-store-credentials.h"
 
 #define API_PREFIX      "/api/v1"
 #define TIMEOUT_SECONDS 30
@@ -33,6 +34,7 @@ struct _RlRemote {
   GPtrArray       *users;      /* RlUser*, the server's user list, read once for names */
   GHashTable      *image_samples;   /* image SHA-256 → a sample id holding it (GET /samples/{id}/image) */
   guint            tx_depth;
+  char            *signed_out_reason;  /* the server's words when it last refused the session */
 };
 
 /* ------------------------------------------------------------ set-up */
@@ -129,6 +131,7 @@ rl_remote_free (RlRemote *remote)
   if (remote->token)
     memset (remote->token, 0, strlen (remote->token));
   g_free (remote->token);
+  g_free (remote->signed_out_reason);
   g_free (remote->url);
   g_free (remote->host);
   g_mutex_clear (&remote->lock);
@@ -238,6 +241,7 @@ set_reply_error (RlRemote *remote, SoupMessage *msg, GBytes *body, gboolean had_
   guint status = soup_message_get_status (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *message = NULL;
+  g_autofree char *error_code = NULL;
   int code;
 
   if (body && g_bytes_get_size (body) > 0 &&
@@ -247,8 +251,11 @@ set_reply_error (RlRemote *remote, SoupMessage *msg, GBytes *body, gboolean had_
       if (root && JSON_NODE_HOLDS_OBJECT (root))
         {
           JsonNode *m = json_object_get_member (json_node_get_object (root), "message");
+          JsonNode *e = json_object_get_member (json_node_get_object (root), "error");
           if (m && JSON_NODE_HOLDS_VALUE (m) && json_node_get_value_type (m) == G_TYPE_STRING)
             message = g_strdup (json_node_get_string (m));
+          if (e && JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+            error_code = g_strdup (json_node_get_string (e));
         }
     }
   if (message == NULL)
@@ -261,6 +268,11 @@ set_reply_error (RlRemote *remote, SoupMessage *msg, GBytes *body, gboolean had_
         {
           g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_SIGNED_OUT,
                        _("Signed out: the server no longer accepts the session (%s)"), message);
+          /* Kept to tell the user why when a data steward ended it. */
+          g_mutex_lock (&remote->lock);
+          g_free (remote->signed_out_reason);
+          remote->signed_out_reason = g_strcmp0 (error_code, "session-ended") == 0 ? g_strdup (message) : NULL;
+          g_mutex_unlock (&remote->lock);
           return;
         }
       code = RL_STORE_ERROR_PERMISSION;
@@ -604,6 +616,7 @@ rl_remote_sign_in (RlStore *store, const char *username, const char *password, G
       memset (remote->token, 0, strlen (remote->token));
     g_free (remote->token);
     remote->token = g_steal_pointer (&token);
+    g_clear_pointer (&remote->signed_out_reason, g_free);
     g_clear_pointer (&remote->user, rl_user_free);
     remote->user = rl_user_copy (user);
     g_clear_pointer (&remote->users, g_ptr_array_unref);
@@ -761,6 +774,84 @@ rl_remote_get_actor (RlStore *store)
   G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
 
   return store->remote->user ? store->remote->user->id : 0;
+}
+
+char *
+rl_remote_dup_signed_out_reason (RlStore *store)
+{
+  g_return_val_if_fail (store != NULL && store->remote != NULL, NULL);
+  {
+    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
+    return g_strdup (store->remote->signed_out_reason);
+  }
+}
+
+gboolean
+rl_remote_end_user_sessions (RlStore *store, gint64 user_id, guint *out_n, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("/users/%" G_GINT64_FORMAT "/sessions", user_id);
+  g_autoptr(JsonNode) root = NULL;
+  GError *local = NULL;
+  JsonObject *object;
+  gint64 n = 0;
+
+  if (!(root = rl_remote_call (store, "DELETE", path, NULL, &local)))
+    {
+      if (local == NULL)
+        g_set_error (&local, RL_STORE_ERROR, RL_STORE_ERROR_CORRUPT, _("The server sent nothing for %s"), path);
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!(object = rl_json_expect_object (root, path, error)) ||
+      !rl_json_read_int (object, "sessions", "ended", 0, G_MAXUINT32, &n, error))
+    return FALSE;
+  if (out_n)
+    *out_n = (guint) n;
+  return TRUE;
+}
+
+GArray *
+rl_remote_list_open_sessions (RlStore *store, GError **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) out = NULL;
+  GError *local = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  JsonNode *member;
+
+  if (!(root = rl_remote_call (store, "GET", "/sessions", NULL, &local)))
+    {
+      if (local == NULL)
+        g_set_error (&local, RL_STORE_ERROR, RL_STORE_ERROR_CORRUPT, _("The server sent nothing for %s"), "/sessions");
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  if (!(object = rl_json_expect_object (root, "sessions", error)))
+    return NULL;
+  member = json_object_get_member (object, "users");
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CORRUPT,
+                   _("The server’s reply is malformed: sessions.users is not an array"));
+      return NULL;
+    }
+  array = json_node_get_array (member);
+  out = g_array_new (FALSE, TRUE, sizeof (RlUserSessions));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = rl_json_expect_object (json_array_get_element (array, i), "sessions.users[]", error);
+      RlUserSessions row = { 0 };
+      gint64 n = 0;
+
+      if (o == NULL || !rl_json_read_int (o, "sessions.users[]", "user_id", 1, G_MAXINT64, &row.user_id, error) ||
+          !rl_json_read_int (o, "sessions.users[]", "open", 0, G_MAXUINT32, &n, error) ||
+          !rl_json_read_int (o, "sessions.users[]", "last_opened_at", 0, G_MAXINT64, &row.last_opened_at, error))
+        return NULL;
+      row.n_open = (guint) n;
+      g_array_append_val (out, row);
+    }
+  return g_steal_pointer (&out);
 }
 
 /* ------------------------------------------------------------ audit */

@@ -37,6 +37,9 @@ RlUser   *rl_remote_sign_in  (RlStore *store, const char *username, const char *
 gboolean  rl_remote_sign_out (RlStore *store, GError **error);
 /* Whether the store holds a session token. */
 gboolean  rl_remote_is_signed_in (RlStore *store);
+/* Why the server last refused the session (its message, e.g. that a data
+ * steward ended it), or NULL; cleared by the next sign-in. */
+char     *rl_remote_dup_signed_out_reason (RlStore *store);
 
 /* The server's base URL ("https://host:8443") and host name ("host"). */
 const char *rl_remote_get_url  (RlStore *store);

@@ -5,6 +5,7 @@
 #include <sys/random.h>
 
 #include "rl-store-credentials.h"
+#include "rl-remote-private.h"
 #include "rl-store-private.h"
 
 #define SALT_LEN 16
@@ -264,7 +265,7 @@ rl_store_lookup_session (RlStore *self, const char *token_sha256, gint64 now, gi
   /* Read only: an expired row stays until rl_store_delete_expired_sessions,
    * so that checking a token never waits for the write lock. */
   if (!(stmt = rl_store_stmt (self, "SELECT user_id, expires_at FROM server_session "
-                                    "WHERE token_sha256 = ?1 AND expires_at > ?2", error)))
+                                    "WHERE token_sha256 = ?1 AND expires_at > ?2 AND ended_at IS NULL", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, token_sha256, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, now);
@@ -309,4 +310,141 @@ rl_store_delete_expired_sessions (RlStore *self, gint64 now, guint *out_n, GErro
   if (out_n)
     *out_n = (guint) sqlite3_changes (self->db);
   return TRUE;
+}
+
+gboolean
+rl_store_count_user_sessions (RlStore *self, gint64 user_id, gint64 now, guint *out_n, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (!(stmt = rl_store_stmt (self, "SELECT count(*) FROM server_session "
+                                    "WHERE user_id = ?1 AND expires_at > ?2 AND ended_at IS NULL", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (!rl_store_query_int64 (self, stmt, &n, error, _("Cannot count the user’s sessions")))
+    return FALSE;
+  if (out_n)
+    *out_n = (guint) CLAMP (n, 0, G_MAXUINT);
+  return TRUE;
+}
+
+gboolean
+rl_store_end_user_sessions (RlStore *self, gint64 user_id, guint *out_n, GError **error)
+{
+  g_autoptr(RlUser) user = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *count = NULL;
+  sqlite3_stmt *stmt;
+  gint64 now;
+  guint n;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (out_n)
+    *out_n = 0;
+  if (self->remote)
+    return rl_remote_end_user_sessions (self, user_id, out_n, error);
+  if (!rl_store_require_role (self, error, _("end another user’s sessions"), RL_ROLE_DATA_STEWARD, 0))
+    return FALSE;
+  if (!(user = rl_store_get_user (self, user_id, error)))
+    return FALSE;
+  if (user_id == self->actor_id)
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                   _("%s cannot end their own sessions here: signing out ends a session"), user->username);
+      return FALSE;
+    }
+
+  /* Sessions are kept in the real clock's seconds (the server's), not the
+   * store's clock. */
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  if (!rl_store_begin (self, error))
+    return FALSE;
+  if (!(stmt = rl_store_stmt (self, "UPDATE server_session SET ended_at = ?3, ended_by = ?4 "
+                                    "WHERE user_id = ?1 AND expires_at > ?2 AND ended_at IS NULL", error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_int64 (stmt, 4, self->actor_id);
+  if (!rl_store_run (self, stmt, error, _("Cannot end the user’s sessions")))
+    goto fail;
+  n = (guint) sqlite3_changes (self->db);
+  count = g_strdup_printf ("%u", n);
+  details = rl_json_object ("username", user->username, "sessions", count, NULL);
+  if (!rl_store_audit_append (self, "user.end-sessions", "user", user_id, NULL, details, error) ||
+      !rl_store_commit (self, error))
+    goto fail;
+  if (out_n)
+    *out_n = n;
+  return TRUE;
+
+fail:
+  rl_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+rl_store_get_session_end (RlStore *self, const char *token_sha256, gint64 now, gint64 *out_ended_by,
+                          gint64 *out_ended_at, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out_ended_by != NULL && out_ended_at != NULL, FALSE);
+  *out_ended_by = 0;
+  *out_ended_at = 0;
+  if (!valid_token_hash (token_sha256, NULL))
+    return TRUE;
+  if (!(stmt = rl_store_stmt (self, "SELECT coalesce(ended_by, 0), ended_at FROM server_session "
+                                    "WHERE token_sha256 = ?1 AND expires_at > ?2 AND ended_at IS NOT NULL", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, token_sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_ended_by = sqlite3_column_int64 (stmt, 0);
+      *out_ended_at = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return rl_store_fail (self, error, _("Cannot read the session"));
+  return TRUE;
+}
+
+GArray *
+rl_store_list_open_sessions (RlStore *self, GError **error)
+{
+  g_autoptr(GArray) out = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  if (self->remote)
+    return rl_remote_list_open_sessions (self, error);
+  if (!rl_store_require_role (self, error, _("see who is signed in"), RL_ROLE_DATA_STEWARD, 0))
+    return NULL;
+  if (!(stmt = rl_store_stmt (self, "SELECT user_id, count(*), max(created_at) FROM server_session "
+                                    "WHERE expires_at > ?1 AND ended_at IS NULL GROUP BY user_id ORDER BY user_id",
+                              error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+  out = g_array_new (FALSE, TRUE, sizeof (RlUserSessions));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RlUserSessions row = { sqlite3_column_int64 (stmt, 0), (guint) CLAMP (sqlite3_column_int64 (stmt, 1), 0, G_MAXUINT),
+                             sqlite3_column_int64 (stmt, 2) };
+      g_array_append_val (out, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      rl_store_fail (self, error, _("Cannot read the open sessions"));
+      return NULL;
+    }
+  return g_steal_pointer (&out);
 }

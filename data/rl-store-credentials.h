@@ -62,4 +62,35 @@ gboolean rl_store_delete_session (RlStore *store, const char *token_sha256, GErr
 /* Deletes the sessions expired at now; *out_n how many (may be NULL). */
 gboolean rl_store_delete_expired_sessions (RlStore *store, gint64 now, guint *out_n, GError **error);
 
+/* Ends every open session of another user: a data steward's command (and
+ * no other role's), for a lost workstation or someone who left the unit.
+ * The rows stay, marked ended by the acting steward at the real clock's now,
+ * until they would have expired, so that the server can tell the user why
+ * (rl_store_get_session_end); rl_store_lookup_session no longer finds them.
+ * Audited as "user.end-sessions" with the number ended, also when there
+ * was none. A steward cannot end their own sessions here (signing out does
+ * that). *out_n: how many were open (may be NULL). On a remote workspace
+ * this is DELETE /api/v1/users/{id}/sessions. */
+gboolean rl_store_end_user_sessions (RlStore *store, gint64 user_id, guint *out_n, GError **error);
+/* The number of open (not ended, not expired at now) sessions of a user. */
+gboolean rl_store_count_user_sessions (RlStore *store, gint64 user_id, gint64 now, guint *out_n, GError **error);
+
+/* Who is signed in: per user with open sessions, how many and when the
+ * latest began (Unix seconds). */
+typedef struct {
+  gint64 user_id;
+  guint  n_open;
+  gint64 last_opened_at;
+} RlUserSessions;
+
+/* The users with open sessions at the real clock's now, by user id (a
+ * GArray of RlUserSessions). Data stewards only: who is at work is theirs
+ * to see. On a remote workspace this is GET /api/v1/sessions. */
+GArray  *rl_store_list_open_sessions (RlStore *store, GError **error);
+/* Whether the session was ended by a steward: *out_ended_by the steward's
+ * user id and *out_ended_at when (both 0 if the session is unknown, expired
+ * or was not ended, which is no error). */
+gboolean rl_store_get_session_end (RlStore *store, const char *token_sha256, gint64 now, gint64 *out_ended_by,
+                                   gint64 *out_ended_at, GError **error);
+
 G_END_DECLS

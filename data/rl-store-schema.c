@@ -479,6 +479,15 @@ static const char migration_9[] =
   ") STRICT;"
   "CREATE INDEX tuning_job_by_state ON tuning_job(state);";
 
+/* A data steward may end another user's sessions (a lost laptop, someone
+ * who left the unit). An ended session keeps its row, marked with who ended
+ * it and when, until it would have expired: the server can then tell the
+ * user why their next request is refused instead of "unknown token". */
+static const char migration_10[] =
+  "ALTER TABLE server_session ADD COLUMN ended_at INTEGER;"
+  "ALTER TABLE server_session ADD COLUMN ended_by INTEGER REFERENCES user(id);"
+  "CREATE INDEX server_session_by_user ON server_session(user_id);";
+
 const char * const rl_store_migrations[] = {
   migration_1,
   migration_2,
@@ -489,6 +498,7 @@ const char * const rl_store_migrations[] = {
   migration_7,
   migration_8,
   migration_9,
+  migration_10,
 };
 
 const guint rl_store_n_migrations = G_N_ELEMENTS (rl_store_migrations);

@@ -2,6 +2,9 @@
 
 #include <glib/gi18n.h>
 
+#include "rl-format.h"
+#include "rl-remote.h"
+#include "rl-store-credentials.h"
 #include "rl-users-page.h"
 #include "rl-table-view.h"
 
@@ -10,9 +13,14 @@ struct _RlUsersPage {
 
   GPtrArray   *agencies;      /* RlAgency*, the dropdowns' choices */
   GPtrArray   *grants;        /* RlAccessGrant*, the rules table's rows */
+  GPtrArray   *users;         /* RlUser*, the users table's rows (in the store's order) */
+  GtkColumnViewColumn *sessions_column;
+  char        *ended_status;  /* what the last "End Sessions" did, shown beside the count */
 
   /* template children */
   RlTableView *table;
+  GtkWidget   *sessions_bar;
+  GtkLabel    *sessions_label;
   GtkWidget   *access_section;
   GtkDropDown *source_dropdown;
   GtkDropDown *role_dropdown;
@@ -100,6 +108,114 @@ show_refusal (RlUsersPage *self, const char *title, const GError *error)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Ending sessions means something only on a server workspace (a file has
+ * no server sessions), and only a data steward may. */
+static gboolean
+manages_sessions (RlSession *session)
+{
+  return is_steward (session) && rl_session_is_remote (session);
+}
+
+/* The user of the selected row (the table may be sorted or filtered: found
+ * by sign-in name, which is unique), or NULL. */
+static const RlUser *
+selected_user (RlUsersPage *self)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (rl_table_view_get_column_view (self->table));
+  guint position = GTK_IS_SINGLE_SELECTION (model) ? gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model))
+                                                   : GTK_INVALID_LIST_POSITION;
+  g_autoptr(RlTextRow) row = NULL;
+
+  if (self->users == NULL || position == GTK_INVALID_LIST_POSITION ||
+      !(row = g_list_model_get_item (G_LIST_MODEL (model), position)))
+    return NULL;
+  for (guint i = 0; i < self->users->len; i++)
+    {
+      const RlUser *user = self->users->pdata[i];
+      if (g_strcmp0 (user->username, rl_text_row_get_cell (row, 1)) == 0)
+        return user;
+    }
+  return NULL;
+}
+
+static void
+update_session_actions (RlUsersPage *self)
+{
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  const RlUser *me = session ? rl_session_get_user (session) : NULL;
+  const RlUser *user = selected_user (self);
+  gboolean can = session != NULL && manages_sessions (session) && user != NULL && me != NULL && user->id != me->id;
+  g_autofree char *text = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.end-sessions", can);
+  if (user != NULL && me != NULL && user->id == me->id)
+    text = g_strdup (_("Your own session ends when you sign out."));
+  else if (user != NULL)
+    /* TRANSLATORS: %s is a person's name */
+    text = g_strdup_printf (_("End %s’s sessions to sign them out of every workstation at once."),
+                            user->display_name);
+  else
+    text = g_strdup (_("Select a user to end their sessions: they are signed out of every workstation at once."));
+  gtk_label_set_text (self->sessions_label, text);
+}
+
+static void
+on_end_sessions_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          RlUsersPage      *self)
+{
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  gint64 user_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "user-id"));
+  const char *name = g_object_get_data (G_OBJECT (dialog), "user-name");
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  if (g_strcmp0 (response, "end") != 0 || session == NULL)
+    return;
+  if (!rl_store_end_user_sessions (rl_session_get_store (session), user_id, &n, &error))
+    {
+      show_refusal (self, _("Cannot End the Sessions"), error);
+      rl_page_reload (RL_PAGE (self));
+      return;
+    }
+  g_free (self->ended_status);
+  if (n == 0)
+    self->ended_status = g_strdup_printf (_("%s had no open session"), name);
+  else
+    self->ended_status = g_strdup_printf (ngettext ("Ended %u session of %s", "Ended %u sessions of %s", n), n, name);
+  rl_page_reload (RL_PAGE (self));
+}
+
+static void
+end_sessions (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RlUsersPage *self = RL_USERS_PAGE (widget);
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  const RlUser *user = selected_user (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *heading = NULL, *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (session == NULL || user == NULL || !manages_sessions (session))
+    return;
+  /* TRANSLATORS: %s is a person's name */
+  heading = g_strdup_printf (_("End %s’s Sessions?"), user->display_name);
+  body = g_strdup_printf (_("%s (%s) is signed out of every workstation at once: their next step there asks them "
+                            "to sign in again, and a conclusion they have not recorded yet is lost. The account "
+                            "stays active. Ending the sessions is recorded in the audit log."),
+                          user->display_name, user->username);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                                       body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "end", _("_End Sessions"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "end", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "user-id", GSIZE_TO_POINTER ((gsize) user->id));
+  g_object_set_data_full (G_OBJECT (dialog), "user-name", g_strdup (user->display_name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_end_sessions_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 grant_access (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -161,27 +277,59 @@ rl_users_page_reload (RlPage    *page,
                      RlSession *session)
 {
   RlUsersPage *self = RL_USERS_PAGE (page);
+  RlStore *store = rl_session_get_store (session);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GArray) open = NULL;
   g_autoptr(GListStore) rows = NULL;
   g_autofree char *count = NULL;
+  gboolean sessions = manages_sessions (session);
 
-  if (!(users = rl_store_list_users (rl_session_get_store (session), &error)))
+  g_clear_pointer (&self->users, g_ptr_array_unref);
+  gtk_widget_set_visible (self->sessions_bar, sessions);
+  gtk_column_view_column_set_visible (self->sessions_column, sessions);
+  if (!(users = rl_store_list_users (store, &error)))
     {
       rl_table_view_show_message (self->table, "dialog-error-symbolic",
                                   _("Cannot Read the Users"), error->message);
+      update_session_actions (self);
       return;
+    }
+  /* Who is signed in: a steward's view of a server workspace. A failure
+   * leaves the column empty; the users are still listed. */
+  if (sessions && !(open = rl_store_list_open_sessions (store, &error)))
+    {
+      g_debug ("Cannot read the open sessions: %s", error->message);
+      g_clear_error (&error);
     }
   rows = g_list_store_new (RL_TYPE_TEXT_ROW);
   for (guint i = 0; i < users->len; i++)
     {
       const RlUser *user = g_ptr_array_index (users, i);
-      g_autoptr(RlTextRow) row = rl_text_row_new (user->display_name, user->username,
-                                                  rl_role_to_label (user->role), user->agency, NULL);
+      g_autofree char *signed_in = NULL;
+      g_autoptr(RlTextRow) row = NULL;
+
+      for (guint k = 0; open && k < open->len; k++)
+        {
+          const RlUserSessions *u = &g_array_index (open, RlUserSessions, k);
+          if (u->user_id == user->id)
+            {
+              g_autofree char *since = rl_format_time (u->last_opened_at);
+              /* TRANSLATORS: "2 sessions, latest 2026-11-23 09:12" */
+              signed_in = g_strdup_printf (ngettext ("%u session, since %s", "%u sessions, latest %s", u->n_open),
+                                           u->n_open, since);
+            }
+        }
+      row = rl_text_row_new (user->display_name, user->username, rl_role_to_label (user->role), user->agency,
+                             signed_in ? signed_in : "", NULL);
       g_list_store_append (rows, row);
     }
-  count = g_strdup_printf (ngettext ("%u user", "%u users", users->len), users->len);
+  self->users = g_steal_pointer (&users);
+  count = g_strdup_printf (ngettext ("%u user", "%u users", self->users->len), self->users->len);
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
+  rl_table_view_set_status (self->table, self->ended_status ? "emblem-ok-symbolic" : NULL, self->ended_status,
+                            "success");
+  update_session_actions (self);
   reload_rules (self, session);
 }
 
@@ -192,6 +340,8 @@ rl_users_page_finalize (GObject *object)
 
   g_clear_pointer (&self->agencies, g_ptr_array_unref);
   g_clear_pointer (&self->grants, g_ptr_array_unref);
+  g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_free (self->ended_status);
   G_OBJECT_CLASS (rl_users_page_parent_class)->finalize (object);
 }
 
@@ -219,6 +369,8 @@ rl_users_page_class_init (RlUsersPageClass *klass)
   g_type_ensure (RL_TYPE_TABLE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ridgeline/Workstation/ui/rl-users-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RlUsersPage, table);
+  gtk_widget_class_bind_template_child (widget_class, RlUsersPage, sessions_bar);
+  gtk_widget_class_bind_template_child (widget_class, RlUsersPage, sessions_label);
   gtk_widget_class_bind_template_child (widget_class, RlUsersPage, access_section);
   gtk_widget_class_bind_template_child (widget_class, RlUsersPage, source_dropdown);
   gtk_widget_class_bind_template_child (widget_class, RlUsersPage, role_dropdown);
@@ -226,6 +378,7 @@ rl_users_page_class_init (RlUsersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlUsersPage, rules_table);
   gtk_widget_class_install_action (widget_class, "users.grant-access", NULL, grant_access);
   gtk_widget_class_install_action (widget_class, "users.revoke-access", NULL, revoke_access);
+  gtk_widget_class_install_action (widget_class, "users.end-sessions", NULL, end_sessions);
   gtk_widget_class_set_css_name (widget_class, "rl-users-page");
 }
 
@@ -238,6 +391,11 @@ rl_users_page_init (RlUsersPage *self)
   rl_table_view_add_column (self->table, _("Sign-in Name"), 1, RL_TEXT_COLUMN_MONO | RL_TEXT_COLUMN_DIM);
   rl_table_view_add_column (self->table, _("Role"), 2, 0);
   rl_table_view_add_column (self->table, _("Agency"), 3, 0);
+  self->sessions_column = rl_table_view_add_column (self->table, _("Signed In"), 4, RL_TEXT_COLUMN_NUMERIC);
+  gtk_column_view_column_set_visible (self->sessions_column, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.end-sessions", FALSE);
+  g_signal_connect_object (gtk_column_view_get_model (rl_table_view_get_column_view (self->table)),
+                           "notify::selected", G_CALLBACK (update_session_actions), self, G_CONNECT_SWAPPED);
 
   {
     g_autoptr(GtkStringList) roles = gtk_string_list_new (NULL);

@@ -141,5 +141,9 @@ void  rl_server_add_user_json (JsonBuilder *builder, const RlUser *user);
 void rl_server_sign_in  (RlRequest *request);
 void rl_server_sign_out (RlRequest *request);
 void rl_server_whoami   (RlRequest *request);
+/* DELETE /api/v1/users/{id}/sessions: a data steward ends a user's sessions. */
+void rl_server_end_user_sessions (RlRequest *request);
+/* GET /api/v1/sessions: per user, the open sessions (data stewards). */
+void rl_server_list_open_sessions (RlRequest *request);
 
 G_END_DECLS

@@ -971,6 +971,9 @@ static const RlRoute workstation_routes[] = {
   { "GET",    "/api/v1/session", rl_server_whoami, RL_ROUTE_USER, RL_ROLES_ANY },
   { "DELETE", "/api/v1/session", rl_server_sign_out, RL_ROUTE_USER, RL_ROLES_ANY },
   { "GET",    "/api/v1/users", list_users, RL_ROUTE_USER, RL_ROLES_ANY },
+  { "GET",    "/api/v1/sessions", rl_server_list_open_sessions, RL_ROUTE_USER, RL_ROLE_BIT (RL_ROLE_DATA_STEWARD) },
+  { "DELETE", "/api/v1/users/{id}/sessions", rl_server_end_user_sessions, RL_ROUTE_USER,
+    RL_ROLE_BIT (RL_ROLE_DATA_STEWARD) },
 
   { "GET",    "/api/v1/queue", get_queue, RL_ROUTE_USER, EXAMINERS },
   { "GET",    "/api/v1/searches", list_searches, RL_ROUTE_USER, CASEWORK },

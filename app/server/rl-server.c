@@ -276,6 +276,53 @@ session_delete (RlServer *self, const char *token, GError **error)
   return self->store == NULL || rl_store_delete_session (self->store, key, error);
 }
 
+/* "Sam Steward (Data Steward) ended your session at 2026-11-23 10:12 UTC:
+ * sign in again" when a steward ended the token's session, else NULL. */
+static char *
+session_end_message (RlServer *self, const char *token)
+{
+  g_autofree char *key = token_key (token);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlUser) steward = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autofree char *when = NULL;
+  gint64 ended_by = 0, ended_at = 0;
+
+  if (self->store == NULL)
+    return NULL;
+  if (!rl_store_get_session_end (self->store, key, now_unix (), &ended_by, &ended_at, &error))
+    {
+      g_warning ("Cannot read how a session ended: %s", error->message);
+      return NULL;
+    }
+  if (ended_at == 0)
+    return NULL;
+  at = g_date_time_new_from_unix_utc (ended_at);
+  when = at ? g_date_time_format (at, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
+  if (ended_by != 0 && (steward = rl_store_get_user (self->store, ended_by, NULL)))
+    return g_strdup_printf (_("%s (%s) ended your session at %s: sign in again"), steward->display_name,
+                            rl_role_to_label (steward->role), when);
+  return g_strdup_printf (_("A data steward ended your session at %s: sign in again"), when);
+}
+
+/* Drops a user's sessions from the cache (a steward ended them in the store). */
+static guint
+session_forget_user (RlServer *self, gint64 user_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Session *) value)->user->id == user_id)
+      {
+        g_hash_table_iter_remove (&iter);
+        n++;
+      }
+  return n;
+}
+
 const RlUser *
 rl_server_lookup_session (RlServer *self, const char *token)
 {
@@ -751,11 +798,16 @@ dispatch (RlServer *self, RlRequest *request, SoupServerMessage *msg)
     {
       if (session == NULL)
         {
+          g_autofree char *ended = token ? session_end_message (self, token) : NULL;
+
           soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
                                         token ? "Bearer error=\"invalid_token\"" : "Bearer");
-          rl_request_reply_error (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "%s",
-                                  token ? _("The token is unknown or has expired: sign in again")
-                                        : _("Sign in first: send “Authorization: Bearer TOKEN”"));
+          if (ended)
+            rl_request_reply_error (request, SOUP_STATUS_UNAUTHORIZED, "session-ended", "%s", ended);
+          else
+            rl_request_reply_error (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "%s",
+                                    token ? _("The token is unknown or has expired: sign in again")
+                                          : _("Sign in first: send “Authorization: Bearer TOKEN”"));
           return;
         }
       /* The account as it is now: disabled or changed role since sign-in counts. */
@@ -1413,6 +1465,63 @@ rl_server_sign_out (RlRequest *request)
       return;
     }
   rl_request_reply_empty (request);
+}
+
+/* A data steward ends another user's sessions: in the store (audited) and
+ * in this server's cache, so the user's very next request gets 401 saying
+ * who ended it. */
+void
+rl_server_end_user_sessions (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint n = 0;
+
+  if (!rl_store_end_user_sessions (request->store, request->ids[0], &n, &error))
+    {
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+  session_forget_user (request->server, request->ids[0]);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ended");
+  json_builder_add_int_value (b, n);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
+}
+
+/* GET /api/v1/sessions: who is signed in (data stewards). */
+void
+rl_server_list_open_sessions (RlRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GArray) open = rl_store_list_open_sessions (request->store, &error);
+
+  if (open == NULL)
+    {
+      rl_request_reply_gerror (request, error);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "users");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < open->len; i++)
+    {
+      const RlUserSessions *u = &g_array_index (open, RlUserSessions, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "user_id");
+      json_builder_add_int_value (b, u->user_id);
+      json_builder_set_member_name (b, "open");
+      json_builder_add_int_value (b, u->n_open);
+      json_builder_set_member_name (b, "last_opened_at");
+      json_builder_add_int_value (b, u->last_opened_at);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  rl_request_reply_builder (request, SOUP_STATUS_OK, b);
 }
 
 void

@@ -22,6 +22,7 @@
 #include "rl-mid.h"
 #include "rl-remote-pages.h"
 #include "rl-remote.h"
+#include "rl-store-credentials.h"
 
 #include "pages-workspace.h"
 #include "server-test-util.h"
@@ -516,6 +517,139 @@ test_steward (Fixture *f, gconstpointer data)
   }
 }
 
+/* The data steward ends another user's sessions: every open session of
+ * that user (two workstations here) is refused at its next request with a
+ * 401 that names who ended it, the remote store forgets its token and keeps
+ * the reason; the user signs in again; the command is audited, refused to
+ * other roles and for the steward's own sessions. */
+static guint
+open_sessions_of (GArray *open, gint64 user_id)
+{
+  for (guint i = 0; open && i < open->len; i++)
+    if (g_array_index (open, RlUserSessions, i).user_id == user_id)
+      return g_array_index (open, RlUserSessions, i).n_open;
+  return 0;
+}
+
+static void
+test_end_sessions (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) steward = NULL, desk = NULL, laptop = NULL, local = NULL, local_examiner = NULL;
+  g_autofree char *reason = NULL;
+  guint n = 99;
+
+  if (f->server == NULL)
+    return;
+  steward = remote_as (f, "steward");
+  desk = remote_as (f, "examiner");
+  laptop = remote_as (f, "examiner");
+  local = local_as (f, f->ws.steward);
+  local_examiner = local_as (f, f->ws.examiner);
+
+  /* Who is signed in: the same on the server and on the file. */
+  {
+    g_autoptr(GArray) r = rl_store_list_open_sessions (steward, &error);
+    g_autoptr(GArray) l = rl_store_list_open_sessions (local, NULL);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (open_sessions_of (r, f->ws.examiner), ==, 2);
+    g_assert_cmpuint (open_sessions_of (r, f->ws.steward), ==, 1);
+    g_assert_cmpuint (r->len, ==, l->len);
+    for (guint i = 0; i < r->len; i++)
+      {
+        g_assert_cmpint (g_array_index (r, RlUserSessions, i).user_id, ==, g_array_index (l, RlUserSessions, i).user_id);
+        g_assert_cmpuint (g_array_index (r, RlUserSessions, i).n_open, ==, g_array_index (l, RlUserSessions, i).n_open);
+        g_assert_cmpint (g_array_index (r, RlUserSessions, i).last_opened_at, ==,
+                         g_array_index (l, RlUserSessions, i).last_opened_at);
+      }
+  }
+
+  /* Only a data steward: refused by the server's route and by the store. */
+  g_assert_false (rl_store_end_user_sessions (desk, f->ws.steward, &n, &error));
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION);
+  g_assert_nonnull (strstr (error->message, "Data steward"));
+  g_clear_error (&error);
+  g_assert_null (rl_store_list_open_sessions (desk, &error));
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (rl_store_end_user_sessions (local_examiner, f->ws.steward, NULL, &error));
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION);
+  g_assert_nonnull (strstr (error->message, "end another user’s sessions"));
+  g_clear_error (&error);
+  /* …not for the steward's own (signing out does that), nor for nobody. */
+  g_assert_false (rl_store_end_user_sessions (steward, f->ws.steward, NULL, &error));
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT);
+  g_assert_nonnull (strstr (error->message, "own sessions"));
+  g_clear_error (&error);
+  g_assert_false (rl_store_end_user_sessions (steward, 999999, NULL, &error));
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  {
+    g_autoptr(GPtrArray) users = rl_store_list_users (desk, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (users);
+  }
+
+  /* The steward ends both of the examiner's sessions. */
+  g_assert_true (rl_store_end_user_sessions (steward, f->ws.examiner, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      RlStore *store = i == 0 ? desk : laptop;
+      g_autoptr(GPtrArray) users = rl_store_list_users (store, &error);
+
+      g_assert_null (users);
+      g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_SIGNED_OUT);
+      g_assert_nonnull (strstr (error->message, "Dana Steward (Data steward) ended your session"));
+      g_clear_error (&error);
+      g_assert_false (rl_remote_is_signed_in (store));
+      g_clear_pointer (&reason, g_free);
+      reason = rl_remote_dup_signed_out_reason (store);
+      g_assert_nonnull (reason);
+      g_assert_true (g_str_has_prefix (reason, "Dana Steward (Data steward) ended your session at "));
+    }
+  /* The steward's own session goes on; nothing was left to end. */
+  {
+    g_autoptr(GArray) r = rl_store_list_open_sessions (steward, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (open_sessions_of (r, f->ws.examiner), ==, 0);
+  }
+  g_assert_true (rl_store_end_user_sessions (steward, f->ws.examiner, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+
+  /* Audited in the file, by the steward, on the examiner. */
+  {
+    g_autoptr(GPtrArray) audit = rl_store_list_audit (local, "user", f->ws.examiner, f->ws.steward, 0, &error);
+    guint ended = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < audit->len; i++)
+      {
+        const RlAuditEntry *e = audit->pdata[i];
+        if (g_strcmp0 (e->action, "user.end-sessions") == 0)
+          {
+            ended++;
+            g_assert_nonnull (strstr (e->details, "\"examiner\""));
+          }
+      }
+    g_assert_cmpuint (ended, ==, 2);
+  }
+
+  /* Signing in again works, and clears the reason. */
+  {
+    g_autoptr(RlUser) user = rl_remote_sign_in (desk, "examiner", PASSWORD, &error);
+    g_autofree char *none = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (user);
+    none = rl_remote_dup_signed_out_reason (desk);
+    g_assert_null (none);
+  }
+}
+
 /* The Tuning page as supervisors: the releases as on the file; the draft
  * evaluated ON THE SERVER (a job polled to its end), approved by the other
  * supervisor, activated, rolled back; its report the file's bytes. */
@@ -616,6 +750,7 @@ main (int argc, char **argv)
   ADD ("/remote-pages/analyst-reads", test_analyst_reads);
   ADD ("/remote-pages/analyst-acts", test_analyst_acts);
   ADD ("/remote-pages/steward", test_steward);
+  ADD ("/remote-pages/end-sessions", test_end_sessions);
   ADD ("/remote-pages/releases", test_releases);
   return g_test_run ();
 }
