@@ -275,10 +275,14 @@ rl_table_view_show_message (RlTableView *self,
 {
   g_return_if_fail (RL_IS_TABLE_VIEW (self));
 
+  g_autofree char *escaped = description ? g_markup_escape_text (description, -1) : NULL;
+
   gtk_filter_list_model_set_model (self->filtered, NULL);
   adw_status_page_set_icon_name (self->empty_page, icon_name);
   adw_status_page_set_title (self->empty_page, title);
-  adw_status_page_set_description (self->empty_page, description);
+  /* The description is markup; messages (the server's among them) are
+   * text and may hold "&" or "<". */
+  adw_status_page_set_description (self->empty_page, escaped);
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 

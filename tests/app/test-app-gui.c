@@ -367,6 +367,15 @@ examiner_script (RlApplication *app,
     rules = gtk_widget_get_last_child (gtk_widget_get_parent (rules));
     g_assert_true (RL_IS_TABLE_VIEW (rules));
     g_assert_cmpuint (rl_table_view_get_n_rows (RL_TABLE_VIEW (rules)), ==, 0);
+    /* A file has no server sessions: no "End Sessions…" and no "Signed In". */
+    {
+      GtkWidget *column = rl_gui_find (page, rl_gui_is_label, "Signed In");
+      GtkWidget *end = rl_gui_find (page, rl_gui_is_label, "End Sessions…");
+
+      g_assert_true (column == NULL || !gtk_widget_is_visible (column));
+      g_assert_nonnull (end);
+      g_assert_false (gtk_widget_is_visible (end));
+    }
 
     g_assert_true (gtk_widget_activate_action (page, "users.grant-access", NULL));
     rl_gui_wait_for_frame (GTK_WIDGET (window));

@@ -14,7 +14,10 @@
  *   - signs in as a supervisor: the Tuning page evaluates the draft — the
  *     evaluation runs on the server, the page polls it to its end — and the
  *     Audit Log page checks the chain on the server;
- *   - signs in as the data steward: the Users page lists the access rules.
+ *   - a data steward ends the examiner's sessions: from elsewhere while the
+ *     examiner works at this window (it returns to sign-in saying who ended
+ *     the session), and with the Users page's "End Sessions…" for the
+ *     examiner's other workstation (refused at its next request, audited).
  * Screenshots go to tests/app/screenshots/ in the build tree.
  *
  * Nothing waits for a time: every wait is for a condition (a line from the
@@ -30,6 +33,7 @@
 #include "rl-identity-view.h"
 #include "rl-page.h"
 #include "rl-remote.h"
+#include "rl-store-credentials.h"
 #include "rl-table-view.h"
 #include "rl-tuning-page.h"
 #include "rl-window-private.h"
@@ -202,15 +206,116 @@ supervisor_flow (RlWindow *window, Fixture *f)
   rl_gui_screenshot (GTK_WIDGET (window), "remote-pages-audit");
 }
 
+/* Selects the row of the users table whose sign-in name is username. */
 static void
-steward_flow (RlWindow *window, Fixture *f)
+select_user (GtkWidget *users, const char *username)
 {
-  GtkWidget *users;
+  RlTableView *table = RL_TABLE_VIEW (rl_gui_find_type (users, RL_TYPE_TABLE_VIEW));
+  GtkSelectionModel *model = gtk_column_view_get_model (rl_table_view_get_column_view (table));
 
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    {
+      g_autoptr(RlTextRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+      if (g_strcmp0 (rl_text_row_get_cell (row, 1), username) == 0)
+        {
+          gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* A data steward ends sessions:
+ *   - of the examiner signed in at this window (ended from another
+ *     workstation): the window's next request is refused and it returns to
+ *     sign-in, saying who ended the session;
+ *   - of the examiner at another workstation, with the Users page's "End
+ *     Sessions…" and its confirmation: that workstation is refused at once,
+ *     the page says how many were ended, and the server's file audits it. */
+static void
+sessions_flow (RlWindow *window, Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) other_steward = rl_test_remote_sign_in (&f->server, "steward", PASSWORD);
+  g_autoptr(RlStore) other_desk = NULL;
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *users;
+  guint n = 0;
+
+  sign_in (window, "examiner");
+  show_page (window, "queue");
+  g_assert_true (rl_store_end_user_sessions (other_steward, f->ws.examiner, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+  /* The examiner's next step: another page, read from the server. */
+  g_assert_true (rl_window_show_page (window, "searches"));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "sign-in");
+  text = rl_gui_visible_text (GTK_WIDGET (window));
+  g_test_message ("sign-in after the session was ended: %s", text);
+  g_assert_nonnull (strstr (text, "Dana Steward (Data steward) ended your session at "));
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-sessions-ended");
+
+  /* The steward, at this window, ends the examiner's other workstation's session. */
+  other_desk = rl_test_remote_sign_in (&f->server, "examiner", PASSWORD);
   sign_in (window, "steward");
   users = show_page (window, "users");
   g_assert_cmpuint (table_rows (users), >=, 6);
+  g_clear_pointer (&text, g_free);
+  text = rl_gui_visible_text (users);
+  g_assert_nonnull (strstr (text, "1 session, since "));
+  /* Not for the steward's own session… */
+  select_user (users, "steward");
+  g_assert_false (gtk_widget_activate_action (users, "users.end-sessions", NULL) && find_message_dialog ());
+  /* …for the examiner's, after confirming. */
+  select_user (users, "examiner");
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
   rl_gui_screenshot (GTK_WIDGET (window), "remote-pages-users");
+  g_assert_true (gtk_widget_activate_action (users, "users.end-sessions", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  rl_gui_wait_for_frame (GTK_WIDGET (dialog));
+  g_clear_pointer (&text, g_free);
+  text = rl_gui_visible_text (GTK_WIDGET (dialog));
+  g_assert_nonnull (strstr (text, "End Eve Examiner’s Sessions?"));
+  rl_gui_screenshot (GTK_WIDGET (dialog), "remote-sessions-confirm");
+  adw_message_dialog_response (dialog, "end");
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
+  g_clear_pointer (&text, g_free);
+  text = rl_gui_visible_text (users);
+  g_test_message ("users page: %s", text);
+  g_assert_nonnull (strstr (text, "Ended 1 session of Eve Examiner"));
+  g_assert_null (strstr (text, "1 session, since "));
+  rl_gui_screenshot (GTK_WIDGET (window), "remote-sessions-ended-by-steward");
+  {
+    g_autoptr(GPtrArray) none = rl_store_list_users (other_desk, &error);
+
+    g_assert_null (none);
+    g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_SIGNED_OUT);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(RlStore) file = rl_test_server_file (&f->server);
+    g_autoptr(GPtrArray) audit = rl_store_list_audit (file, "user", f->ws.examiner, f->ws.steward, 0, &error);
+    guint ended = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < audit->len; i++)
+      ended += g_strcmp0 (((RlAuditEntry *) audit->pdata[i])->action, "user.end-sessions") == 0;
+    g_assert_cmpuint (ended, ==, 2);
+  }
 }
 
 static void
@@ -223,7 +328,7 @@ on_activate (RlApplication *app, Fixture *f)
   rl_gui_wait_for_frame (GTK_WIDGET (window));
   analyst_flow (RL_WINDOW (window), f);
   supervisor_flow (RL_WINDOW (window), f);
-  steward_flow (RL_WINDOW (window), f);
+  sessions_flow (RL_WINDOW (window), f);
   f->ran = TRUE;
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 }

@@ -539,7 +539,7 @@ test_end_sessions (Fixture *f, gconstpointer data)
   g_autofree char *reason = NULL;
   guint n = 99;
 
-  if (f->server == NULL)
+  if (f->server.process == NULL)
     return;
   steward = remote_as (f, "steward");
   desk = remote_as (f, "examiner");
