@@ -506,6 +506,7 @@ rl_identity_view_new (RlSession *session, gint64 identity_id, const char *purpos
   fill (self, store);
   g_signal_connect_object (session, "identities-changed", G_CALLBACK (_rl_identity_view_refresh), self,
                            G_CONNECT_SWAPPED);
+  rl_session_close_on_sign_out (session, GTK_WINDOW (self));
   return self;
 }
 
@@ -598,5 +599,6 @@ rl_identity_view_ask_and_open (GtkWindow *parent, RlSession *session, gint64 ide
   d->identity_id = identity_id;
   d->entry = GTK_ENTRY (entry);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_purpose_response), d, (GClosureNotify) ask_data_free, 0);
+  rl_session_close_on_sign_out (session, GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }

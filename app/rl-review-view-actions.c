@@ -307,6 +307,7 @@ _rl_review_view_pick_identity (RlReviewView *self)
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_set_default_size (GTK_WINDOW (window), 460, 420);
+  rl_session_close_on_sign_out (self->session, GTK_WINDOW (window));
   gtk_box_append (GTK_BOX (view), adw_header_bar_new ());
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);

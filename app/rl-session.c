@@ -317,3 +317,49 @@ rl_session_get_role_summary (RlSession *self)
   g_return_val_if_fail (RL_IS_SESSION (self), NULL);
   return self->role_summary ? self->role_summary : "";
 }
+
+/* ------------------------------------------------------- windows of a user */
+
+static gboolean
+destroy_window (gpointer window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  /* Unless the user closed it meanwhile. */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+      if (item == window)
+        {
+          gtk_window_destroy (GTK_WINDOW (window));
+          break;
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_user_for_window (RlSession *self, GParamSpec *pspec, GtkWindow *window)
+{
+  gint64 opened_by = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (window), "rl-session-user"));
+
+  if (self->user != NULL && self->user->id == opened_by)
+    return;
+  g_signal_handlers_disconnect_by_func (self, on_user_for_window, window);
+  /* Not here: the sign-out may come from inside one of this window's own
+   * handlers (a request the server refused with 401). Before any input is
+   * dispatched, though (GDK events run at G_PRIORITY_DEFAULT). */
+  g_idle_add_full (G_PRIORITY_HIGH, destroy_window, g_object_ref (window), g_object_unref);
+}
+
+void
+rl_session_close_on_sign_out (RlSession *self, GtkWindow *window)
+{
+  g_return_if_fail (RL_IS_SESSION (self));
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  if (self->user == NULL)
+    return;
+  g_object_set_data (G_OBJECT (window), "rl-session-user", GSIZE_TO_POINTER ((gsize) self->user->id));
+  g_signal_connect_object (self, "notify::signed-in", G_CALLBACK (on_user_for_window), window, 0);
+}

@@ -4,7 +4,7 @@
  * the signed-in user from it and reload when "user" changes. */
 #pragma once
 
-#include <glib-object.h>
+#include <gtk/gtk.h>
 
 #include "rl-store.h"
 
@@ -48,5 +48,10 @@ void          rl_session_identities_changed (RlSession *self);
  * dropping the session and the session's end call that. Caller owns it. */
 GCancellable *rl_session_new_cancellable  (RlSession *self);
 void          rl_session_cancel_loads     (RlSession *self);
+
+/* Destroys window once the user signed in now signs out (or another signs
+ * in on this session): a review, a person's record or a hit opened by one
+ * user must not stay open, and act, for the next. */
+void          rl_session_close_on_sign_out (RlSession *self, GtkWindow *window);
 
 G_END_DECLS

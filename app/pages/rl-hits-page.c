@@ -222,6 +222,7 @@ rl_hits_page_open_hit (RlHitsPage *self, gint64 hit_id, GError **error)
   gtk_widget_set_vexpand (GTK_WIDGET (view), TRUE);
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (view));
   adw_window_set_content (ADW_WINDOW (window), toolbar);
+  rl_session_close_on_sign_out (session, GTK_WINDOW (window));
   g_signal_connect_object (view, "disposed", G_CALLBACK (on_hit_disposed), self, 0);
   gtk_window_present (GTK_WINDOW (window));
   return view;

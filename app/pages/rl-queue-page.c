@@ -303,6 +303,7 @@ review_window_new (RlQueuePage  *self,
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (view));
   adw_window_set_content (ADW_WINDOW (window), toolbar);
   g_signal_connect_object (window, "close-request", G_CALLBACK (on_review_closed), self, 0);
+  rl_session_close_on_sign_out (rl_page_get_session (RL_PAGE (self)), GTK_WINDOW (window));
   return GTK_WINDOW (window);
 }
 

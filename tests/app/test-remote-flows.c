@@ -272,8 +272,22 @@ ben_identifies (RlWindow *window, Fixture *f)
                           searches[k]), ==, 1);
       g_assert_cmpint (count (f, "SELECT count(*) FROM search WHERE id = %" G_GINT64_FORMAT
                                  " AND status = 'verification'", searches[k]), ==, 1);
-      close_review (view);
+      /* The last one stays open: signing out must close it. */
+      if (k + 1 < G_N_ELEMENTS (searches))
+        close_review (view);
     }
+}
+
+/* Windows showing a widget of this type (a review, a person's record). */
+static guint
+windows_with (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  guint n = 0;
+
+  for (GList *l = toplevels; l; l = l->next)
+    n += gtk_widget_get_visible (l->data) && rl_gui_find_type (l->data, type) != NULL;
+  return n;
 }
 
 static void
@@ -282,7 +296,12 @@ ana_verifies (RlWindow *window, Fixture *f)
   RlReviewView *view;
   g_autofree char *history = NULL;
 
+  /* Ben's review left open went with his sign-out: nothing he opened stays
+   * open for, and acts as, the next user. */
+  g_assert_cmpuint (windows_with (RL_TYPE_REVIEW_VIEW), ==, 1);
   sign_in (window, "ana");
+  rl_gui_iterate ();
+  g_assert_cmpuint (windows_with (RL_TYPE_REVIEW_VIEW), ==, 0);
 
   /* Blind: neither the candidate list nor Ben's conclusion shows. Agrees. */
   view = open_from_queue (window, f->ws.search_id);
@@ -600,7 +619,11 @@ ali_edits_identities (RlWindow *window, Fixture *f)
     g_assert_null (strstr (text, "merged into"));
   }
   rl_gui_screenshot (GTK_WIDGET (view), "remote-flows-split");
-  gtk_window_destroy (GTK_WINDOW (view));
+
+  /* Signing out closes the record (no one else may read it unaudited). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  rl_gui_iterate ();
+  g_assert_cmpuint (windows_with (RL_TYPE_IDENTITY_VIEW), ==, 0);
 }
 
 /* ---- running ---------------------------------------------------------- */
