@@ -17,7 +17,9 @@
 # decoded, extracted, enrolled, searched and answered, with the demo
 # partner's key from DB.partner-keys); then the queue listing with 8
 # connections while 8 others run searches, and GET /api/v1/session while 8
-# partners submit. The server runs with its defaults otherwise (2 workers).
+# partners submit, and a write (POST /candidates/ID/view, on the main thread)
+# with 8 connections while 8 others run stored searches. The server runs with
+# its defaults otherwise (2 workers; WORKERS=N for --workers N).
 # Needs wrk (apt-get install wrk), curl and python3.
 set -euo pipefail
 
@@ -50,7 +52,7 @@ if [ -z "$db" ]; then
 fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$build/app/server/ridgeline-server" --db "$db" --port "$port" --rate 0 \
+"$build/app/server/ridgeline-server" --db "$db" --port "$port" --rate 0 --workers "${WORKERS:-2}" \
   --cert "$work/cert.pem" --key "$work/key.pem" > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 50); do
@@ -66,6 +68,10 @@ n_searches=$(curl -sk -H "Authorization: Bearer $token" "$base/searches" |
   python3 -c 'import json, sys; print(len(json.load(sys.stdin)["searches"]))')
 probe=$(curl -sk -H "Authorization: Bearer $token" "$base/searches" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["searches"][0]["probe_sample_id"])')
+candidate=$(curl -sk -H "Authorization: Bearer $token" "$base/searches" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["searches"][0]["id"])' |
+  xargs -I{} curl -sk -H "Authorization: Bearer $token" "$base/searches/{}/candidates" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["candidates"][0]["id"])')
 n_queue=$(curl -sk -H "Authorization: Bearer $token" "$base/queue" |
   python3 -c 'import json, sys; print(len(json.load(sys.stdin)["searches"]))')
 
@@ -137,6 +143,22 @@ printf '%-22s %6s %10s %9s %9s %9s\n' "queue+8 searching" 8 "$(awk '/^Requests\/
   "$(awk '$1 == "99%" {print $2}' <<<"$out")"
 printf '%-22s %6s %10s   (searches/s alongside)\n' "  searches alongside" 8 \
   "$(awk '/^Requests\/sec/ {print $2}' "$work/mixed-search.txt")"
+# Mixed: a WRITE on the main thread (an examiner's candidate view: one row
+# and its audit entry, in a transaction) while stored searches run in the
+# workers. Before session 4 a stored search held SQLite's write lock for its
+# whole matcher scan, so such a write waited for the scan in front of it.
+wrk -t1 -c8 -d"$duration" --timeout "$timeout" -s "$work/post.lua" -H "Authorization: Bearer $token" "$base/samples/$probe/search" \
+  > "$work/mixed-write.txt" &
+mixed_pid=$!
+out=$(wrk -t2 -c8 -d"$duration" --timeout "$timeout" --latency -s "$work/post.lua" -H "Authorization: Bearer $token" \
+  "$base/candidates/$candidate/view")
+wait "$mixed_pid"
+errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+printf '%-22s %6s %10s %9s %9s %9s %s\n' "view+8 searching" 8 "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
+  "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "90%" {print $2}' <<<"$out")" \
+  "$(awk '$1 == "99%" {print $2}' <<<"$out")" "${errors:+($errors non-2xx)}"
+printf '%-22s %6s %10s   (searches/s alongside)\n' "  searches alongside" 8 \
+  "$(awk '/^Requests\/sec/ {print $2}' "$work/mixed-write.txt")"
 # Mixed: a workstation's session check while 8 partners submit (the
 # submissions run in the workers, the check on the main thread).
 if [ -n "$partner_key" ]; then

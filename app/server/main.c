@@ -72,7 +72,7 @@ main (int argc, char **argv)
     { "burst", 0, 0, G_OPTION_ARG_DOUBLE, &burst, N_("Requests a client may send at once (60)"), N_("N") },
     { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body_kib, N_("Largest request body in KiB (1024)"), N_("KIB") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds before an idle connection is closed (30)"), N_("S") },
-    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, N_("Threads for searches and partner submissions, each with its own connection and gallery (2)"), N_("N") },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, N_("Threads for searches and partner submissions, each with its own connection; they share one search gallery (2)"), N_("N") },
     { "max-queued", 0, 0, G_OPTION_ARG_INT, &max_queued, N_("Searches that may wait for a worker before new ones get 503 (64; 0 = no limit)"), N_("N") },
     { NULL }
   };
