@@ -321,9 +321,12 @@ add_partner_encounter (RlStore *store, const RlPartner *partner, const char *ref
  * CPU, and it needs no lock, so other connections' writes do not wait for
  * it. */
 typedef struct {
-  int        width, height;
-  int        quality;        /* -1 when no template */
-  GBytes    *template_data;  /* NULL when none could be extracted */
+  int           width, height;
+  int           quality;        /* -1 when no template */
+  GBytes       *template_data;  /* NULL when none could be extracted */
+  RlTemplate   *tpl;            /* the same, for the scan */
+  RlSearchScan *scan;           /* its 1:N scan, made before the transaction */
+  gint64        sample_id;      /* once stored */
 } PreparedFinger;
 
 typedef struct {
@@ -334,7 +337,11 @@ static void
 prepared_clear (Prepared *p)
 {
   for (guint i = 0; i < G_N_ELEMENTS (p->fingers); i++)
-    g_clear_pointer (&p->fingers[i].template_data, g_bytes_unref);
+    {
+      g_clear_pointer (&p->fingers[i].template_data, g_bytes_unref);
+      g_clear_pointer (&p->fingers[i].tpl, rl_template_free);
+      g_clear_pointer (&p->fingers[i].scan, rl_search_scan_free);
+    }
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Prepared, prepared_clear)
 
@@ -369,6 +376,7 @@ prepare_json (const RlGatewaySubmission *s, PreparedFinger *out, GString *notes,
           tpl->impression = RL_IMPRESSION_PLAIN;
           out[i].template_data = rl_template_serialize (tpl);
           out[i].quality = tpl->quality;
+          out[i].tpl = g_steal_pointer (&tpl);
           n_templates++;
         }
       else
@@ -379,7 +387,7 @@ prepare_json (const RlGatewaySubmission *s, PreparedFinger *out, GString *notes,
 
 /* Stores every print of a JSON submission (inside the transaction). */
 static gboolean
-enroll_json (RlStore *store, gint64 encounter_id, const RlGatewaySubmission *s, const PreparedFinger *prepared,
+enroll_json (RlStore *store, gint64 encounter_id, const RlGatewaySubmission *s, PreparedFinger *prepared,
              GError **error)
 {
   for (guint i = 0; i < s->n_fingers; i++)
@@ -398,7 +406,7 @@ enroll_json (RlStore *store, gint64 encounter_id, const RlGatewaySubmission *s, 
       sample.ppi = f->ppi;
       sample.quality = prepared[i].quality;
       sample.source = source;
-      if (rl_store_add_sample (store, &sample, prepared[i].template_data, error) == 0)
+      if ((prepared[i].sample_id = rl_store_add_sample (store, &sample, prepared[i].template_data, error)) == 0)
         return FALSE;
     }
   return TRUE;
@@ -1033,6 +1041,19 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
    * date outside a transaction (rl-search.h): now, before this one. */
   if (!rl_search_refresh (store, error))
     return NULL;
+  /* A JSON submission's prints are searched now too, before the write lock
+   * is taken: the 1:N scan is the long part, and other connections' writes
+   * must not wait for it. What is stored meanwhile by others is not in
+   * this search, as if the partner had sent it a moment earlier. (An
+   * ANSI/NIST-ITL transaction's prints are extracted by the import inside
+   * the transaction, so they are still scanned there.) */
+  if (submission)
+    for (guint i = 0; i < submission->n_fingers; i++)
+      if (prepared.fingers[i].tpl != NULL &&
+          !(prepared.fingers[i].scan = rl_search_scan_print (store, prepared.fingers[i].tpl,
+                                                             (RlFingerPosition) submission->fingers[i].position,
+                                                             prepared.fingers[i].quality, error)))
+        return NULL;
 
   /* 2. Enroll, record and search it, all or nothing. */
   if (!rl_store_begin (store, error))
@@ -1080,7 +1101,22 @@ rl_gateway_submit (RlStore *store, const RlPartner *partner, const char *format,
                               rl_encounter_purpose_to_id (purpose), details, &local))
     goto fail;
 
-  if (!rl_search_encounter (store, encounter_id, &outcome, &local))
+  if (submission)
+    {
+      gint64 sample_ids[RL_GATEWAY_MAX_FINGERS];
+      RlSearchScan *scans[RL_GATEWAY_MAX_FINGERS];
+      guint n_scans = 0;
+
+      for (guint i = 0; i < submission->n_fingers; i++)
+        if (prepared.fingers[i].scan != NULL)
+          {
+            sample_ids[n_scans] = prepared.fingers[i].sample_id;
+            scans[n_scans++] = prepared.fingers[i].scan;
+          }
+      if (!rl_search_encounter_scanned (store, encounter_id, sample_ids, scans, n_scans, &outcome, &local))
+        goto fail;
+    }
+  else if (!rl_search_encounter (store, encounter_id, &outcome, &local))
     goto fail;
   if (outcome.search_id == 0)
     {

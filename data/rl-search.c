@@ -800,16 +800,50 @@ outcome_better (const RlSearchOutcome *a, const RlSearchOutcome *b)
   return a->best_score > b->best_score;
 }
 
+/* Records the scans of an encounter's prints in one transaction (or the
+ * caller's): each probe's search, then the encounter's multiple-identity
+ * links; out = the best outcome. */
+static gboolean
+record_encounter (RlStore *store, gint64 encounter_id, const RlReleaseParams *params, const gint64 *release_ids,
+                  GPtrArray *scans, RlSearchOutcome *out, GError **error)
+{
+  g_autoptr(GHashTable) matched = matched_new ();
+  RlSearchOutcome best = { 0 };
+  gboolean any = FALSE;
+
+  if (!rl_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < scans->len; i++)
+    {
+      RlSearchOutcome one;
+
+      if (!record_one (store, &params[i], release_ids[i], scans->pdata[i], &one, matched, error))
+        goto fail;
+      if (!any || outcome_better (&one, &best))
+        best = one;
+      any = TRUE;
+    }
+  if (any && !link_identities (store, encounter_id, matched, &best, error))
+    goto fail;
+  if (!rl_store_commit (store, error))
+    goto fail;
+  if (out)
+    *out = best;
+  return TRUE;
+fail:
+  rl_store_rollback (store);
+  return FALSE;
+}
+
 gboolean
 rl_search_encounter (RlStore *store, gint64 encounter_id, RlSearchOutcome *out, GError **error)
 {
   RlReleaseParams params;
-  RlSearchOutcome best = { 0 };
   g_autoptr(GPtrArray) samples = NULL;
   g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func ((GDestroyNotify) scanned_free);
-  g_autoptr(GHashTable) matched = matched_new ();
+  g_autofree RlReleaseParams *all_params = NULL;
+  g_autofree gint64 *release_ids = NULL;
   gint64 release_id;
-  gboolean any = FALSE;
 
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -835,26 +869,92 @@ rl_search_encounter (RlStore *store, gint64 encounter_id, RlSearchOutcome *out, 
         return FALSE;
       g_ptr_array_add (scans, scanned);
     }
-  if (!rl_store_begin (store, error))
-    return FALSE;
+  all_params = g_new (RlReleaseParams, MAX (scans->len, 1));
+  release_ids = g_new (gint64, MAX (scans->len, 1));
   for (guint i = 0; i < scans->len; i++)
-    {
-      RlSearchOutcome one;
+    all_params[i] = params, release_ids[i] = release_id;
+  return record_encounter (store, encounter_id, all_params, release_ids, scans, out, error);
+}
 
-      if (!record_one (store, &params, release_id, scans->pdata[i], &one, matched, error))
-        goto fail;
-      if (!any || outcome_better (&one, &best))
-        best = one;
-      any = TRUE;
+/* ------------------------------------------- prints scanned before storing */
+
+struct _RlSearchScan {
+  Scanned        *scanned;
+  RlReleaseParams params;
+  gint64          release_id;
+};
+
+void
+rl_search_scan_free (RlSearchScan *scan)
+{
+  if (scan == NULL)
+    return;
+  g_clear_pointer (&scan->scanned, scanned_free);
+  g_free (scan);
+}
+
+RlSearchScan *
+rl_search_scan_print (RlStore *store, const RlTemplate *tpl, RlFingerPosition finger, int quality, GError **error)
+{
+  g_autoptr(RlSearchScan) scan = NULL;
+  Probe *probe;
+
+  g_return_val_if_fail (store != NULL && tpl != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  scan = g_new0 (RlSearchScan, 1);
+  if (!active_params (store, &scan->params, &scan->release_id, error))
+    return NULL;
+  scan->scanned = g_new0 (Scanned, 1);
+  probe = &scan->scanned->probe;
+  /* The print is not stored yet: a sample of no encounter, whose own
+   * encounter has nothing in the gallery to leave out. */
+  probe->sample = g_new0 (RlSample, 1);
+  probe->sample->finger = finger;
+  probe->sample->quality = quality;
+  probe->tpl = rl_template_copy (tpl);
+  probe->own = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (!(scan->scanned->candidates = find_candidates (store, &scan->params, probe, error)))
+    return NULL;
+  return g_steal_pointer (&scan);
+}
+
+gboolean
+rl_search_encounter_scanned (RlStore *store, gint64 encounter_id, const gint64 *sample_ids, RlSearchScan **scans,
+                             guint n_scans, RlSearchOutcome *out, GError **error)
+{
+  g_autoptr(GPtrArray) scanned = g_ptr_array_new ();
+  g_autofree RlReleaseParams *params = NULL;
+  g_autofree gint64 *release_ids = NULL;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (n_scans == 0 || (sample_ids != NULL && scans != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  params = g_new (RlReleaseParams, MAX (n_scans, 1));
+  release_ids = g_new (gint64, MAX (n_scans, 1));
+  for (guint i = 0; i < n_scans; i++)
+    {
+      Probe *probe = &scans[i]->scanned->probe;
+      RlSample *stored = rl_store_get_sample (store, sample_ids[i], error);
+
+      if (stored == NULL)
+        return FALSE;
+      if (stored->encounter_id != encounter_id)
+        {
+          g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CONSTRAINT,
+                       _("Sample %" G_GINT64_FORMAT " is not a print of encounter %" G_GINT64_FORMAT),
+                       sample_ids[i], encounter_id);
+          rl_sample_free (stored);
+          return FALSE;
+        }
+      /* The stored sample from now on: its id and encounter are what the
+       * search row records. */
+      rl_sample_free (probe->sample);
+      probe->sample = stored;
+      params[i] = scans[i]->params;
+      release_ids[i] = scans[i]->release_id;
+      g_ptr_array_add (scanned, scans[i]->scanned);
     }
-  if (any && !link_identities (store, encounter_id, matched, &best, error))
-    goto fail;
-  if (!rl_store_commit (store, error))
-    goto fail;
-  if (out)
-    *out = best;
-  return TRUE;
-fail:
-  rl_store_rollback (store);
-  return FALSE;
+  return record_encounter (store, encounter_id, params, release_ids, scanned, out, error);
 }

@@ -53,6 +53,26 @@ gboolean rl_search_sample    (RlStore *store, gint64 probe_sample_id, RlSearchOu
  * without templates is no error: out->search_id is 0. */
 gboolean rl_search_encounter (RlStore *store, gint64 encounter_id, RlSearchOutcome *out, GError **error);
 
+/* The same for prints scanned BEFORE they were stored, for a caller that
+ * stores them and searches them in one transaction of its own (the
+ * gateway): the matcher scan, the long part, then runs before the caller
+ * takes the write lock. rl_search_scan_print scans one print with the
+ * active release's parameters (no transaction: call it before beginning);
+ * rl_search_encounter_scanned, inside the caller's transaction once the
+ * prints are stored, records the searches of encounter_id with those scans,
+ * sample_ids[i] being the stored sample of scans[i]. The encounter's own
+ * prints were not in the gallery when scanned, so they are never
+ * candidates. */
+typedef struct _RlSearchScan RlSearchScan;
+
+RlSearchScan *rl_search_scan_print (RlStore *store, const RlTemplate *tpl, RlFingerPosition finger, int quality,
+                                    GError **error);
+void          rl_search_scan_free  (RlSearchScan *scan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlSearchScan, rl_search_scan_free)
+gboolean      rl_search_encounter_scanned (RlStore *store, gint64 encounter_id, const gint64 *sample_ids,
+                                           RlSearchScan **scans, guint n_scans, RlSearchOutcome *out,
+                                           GError **error);
+
 /* Candidates only, nothing stored: for re-running past searches with a
  * draft release (tuning) and previews. params NULL = the active release's.
  * A GArray of RlCandidate (sample id, score), best first, at most

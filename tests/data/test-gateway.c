@@ -11,6 +11,7 @@
 #include "gateway-fixture.h"
 #include "rl-an2k.h"
 #include "rl-gateway.h"
+#include "rl-search.h"
 
 static GatewayFixture fixture;
 
@@ -598,6 +599,91 @@ test_audit (Test *t, gconstpointer data)
   g_assert_null (report->problem);
 }
 
+/* A JSON submission's prints are scanned before its transaction: while the
+ * scan is held (rl_search_set_scan_hook), another connection records a
+ * change at once; released, the submission is answered as usual. (Were the
+ * scan inside the transaction, the write would wait out the busy timeout
+ * and fail "database is locked": the outcome is asserted, not a time.) */
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  gboolean entered, released;
+} Gate;
+
+static void
+gate_hook (gpointer data)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->entered = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+typedef struct {
+  Test            *t;
+  RlPartner       *partner;
+  char            *body;
+  char            *answer;
+  RlGatewayStatus  status;
+  GError          *error;
+} HeldSubmission;
+
+static gpointer
+held_submission_thread (gpointer data)
+{
+  HeldSubmission *h = data;
+
+  h->answer = rl_gateway_submit (h->t->store, h->partner, "json", (const guint8 *) h->body, strlen (h->body), NULL,
+                                 &h->status, &h->error);
+  return NULL;
+}
+
+static void
+test_scan_outside_write_lock (Test *t, gconstpointer data)
+{
+  g_autoptr(RlPartner) p = partner (t, fixture.key_full);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) other = NULL;
+  g_autofree char *body = gateway_json_submission ("ALD-HELD", fixture.probe_png, "png");
+  HeldSubmission held = { t, p, body };
+  Gate gate = { 0 };
+  GThread *thread;
+  gint64 identity;
+
+  rl_search_set_scan_hook (gate_hook, &gate);
+  thread = g_thread_new ("held-submission", held_submission_thread, &held);
+  g_mutex_lock (&gate.lock);
+  while (!gate.entered)
+    g_cond_wait (&gate.cond, &gate.lock);
+  g_mutex_unlock (&gate.lock);
+
+  other = rl_store_open (t->db, &error);
+  g_assert_no_error (error);
+  identity = rl_store_add_identity (other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (identity, >, 0);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM gateway_transaction WHERE reference = 'ALD-HELD'"), ==, 0);
+
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  g_thread_join (thread);
+  rl_search_set_scan_hook (NULL, NULL);
+
+  g_assert_no_error (held.error);
+  g_assert_nonnull (held.answer);
+  g_assert_cmpint (held.status, ==, RL_GATEWAY_MATCH);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM gateway_transaction WHERE reference = 'ALD-HELD'"), ==, 1);
+  g_free (held.answer);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -615,6 +701,8 @@ main (int argc, char **argv)
   g_test_add ("/gateway/malformed", Test, NULL, test_set_up, test_malformed, test_tear_down);
   g_test_add ("/gateway/authentication", Test, NULL, test_set_up, test_authentication, test_tear_down);
   g_test_add ("/gateway/audit", Test, NULL, test_set_up, test_audit, test_tear_down);
+  g_test_add ("/gateway/scan-outside-write-lock", Test, NULL, test_set_up, test_scan_outside_write_lock,
+              test_tear_down);
   status = g_test_run ();
   gateway_remove_workspace (fixture.db);
   return status;
