@@ -566,19 +566,26 @@ update_target (RlReviewView *self)
   gtk_label_set_text (self->score_label, score ? score : "");
 }
 
-/* Everything read from the store again (after every write). */
+/* Shows the search with its conclusions (given, as just read when the
+ * review opens; NULL: read again, after every write). */
 static void
-refresh (RlReviewView *self)
+refresh_with (RlReviewView *self, GPtrArray *given_conclusions)
 {
   RlStore *store = rl_session_get_store (self->session);
-  g_autoptr(GPtrArray) conclusions = rl_store_list_conclusions (store, self->search->id, NULL);
-  g_autoptr(RlSearch) search = rl_store_get_search (store, self->search->id, NULL);
+  g_autoptr(GPtrArray) read = NULL;
+  GPtrArray *conclusions = given_conclusions;
   gboolean show_candidates = self->analysed;
 
-  if (search != NULL)
+  if (conclusions == NULL)
     {
-      rl_search_free (self->search);
-      self->search = g_steal_pointer (&search);
+      g_autoptr(RlSearch) search = rl_store_get_search (store, self->search->id, NULL);
+
+      conclusions = read = rl_store_list_conclusions (store, self->search->id, NULL);
+      if (search != NULL)
+        {
+          rl_search_free (self->search);
+          self->search = g_steal_pointer (&search);
+        }
     }
   update_header (self);
   gtk_widget_set_visible (self->candidates_box, show_candidates);
@@ -613,6 +620,12 @@ refresh (RlReviewView *self)
     }
   update_target (self);
   _rl_review_view_update_actions (self);
+}
+
+static void
+refresh (RlReviewView *self)
+{
+  refresh_with (self, NULL);
 }
 
 static void open_pair_to_verify (RlReviewView *self);
@@ -1142,48 +1155,71 @@ on_pairs_changed (GtkAdjustment *adjustment,
 
 /* ------------------------------------------------------------ object */
 
-RlReviewView *
-rl_review_view_new (RlSession *session,
-                    gint64     search_id,
-                    GError   **error)
-{
-  g_autoptr(RlReviewView) self = NULL;
-  RlStore *store;
-  const RlUser *user;
-  g_autoptr(RlSearch) search = NULL;
-  g_autoptr(GPtrArray) candidates = NULL;
-  g_autoptr(GPtrArray) audit = NULL;
+/* Everything opening a review reads from the store, read by
+ * rl_review_load (in a worker thread on a server: no widget is touched). */
+struct _RlReviewLoad {
+  RlSearch        *search;
+  GPtrArray       *candidates;     /* RlSearchCandidate* */
+  float            match_threshold;
+  RlReleaseParams  release_params;
+  RlImage         *probe_image;
+  RlTemplate      *probe_template;
+  RlConclusion    *to_verify;      /* the identification to verify, or the disputed one */
+  RlReviewStage    stage;
+  GPtrArray       *audit;          /* this examiner's audit rows on the search (NULL: none read) */
+  GPtrArray       *conclusions;    /* for the first refresh */
+};
 
-  g_return_val_if_fail (RL_IS_SESSION (session), NULL);
-  store = rl_session_get_store (session);
-  user = rl_session_get_user (session);
+void
+rl_review_load_free (RlReviewLoad *load)
+{
+  if (load == NULL)
+    return;
+  g_clear_pointer (&load->search, rl_search_free);
+  g_clear_pointer (&load->candidates, g_ptr_array_unref);
+  g_clear_pointer (&load->probe_image, rl_image_free);
+  g_clear_pointer (&load->probe_template, rl_template_free);
+  g_clear_pointer (&load->to_verify, rl_conclusion_free);
+  g_clear_pointer (&load->audit, g_ptr_array_unref);
+  g_clear_pointer (&load->conclusions, g_ptr_array_unref);
+  g_free (load);
+}
+
+RlReviewLoad *
+rl_review_load (RlStore       *store,
+                const RlUser  *user,
+                gint64         search_id,
+                GError       **error)
+{
+  g_autoptr(RlReviewLoad) load = NULL;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
   if (user == NULL)
     {
       g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_PERMISSION, _("Sign in to review a search"));
       return NULL;
     }
-  if (!(search = rl_store_get_search (store, search_id, error)) ||
-      !(candidates = rl_store_list_candidates (store, search_id, error)))
+  load = g_new0 (RlReviewLoad, 1);
+  load->stage = RL_REVIEW_STAGE_ANALYSIS;
+  if (!(load->search = rl_store_get_search (store, search_id, error)) ||
+      !(load->candidates = rl_store_list_candidates (store, search_id, error)))
     return NULL;
-
-  self = g_object_ref_sink (g_object_new (RL_TYPE_REVIEW_VIEW, NULL));
-  self->session = g_object_ref (session);
-  self->search = g_steal_pointer (&search);
-  self->candidates = g_steal_pointer (&candidates);
-  self->match_threshold = rl_review_release_match_threshold (store, self->search->release_id);
-  load_release_params (store, self->search->release_id, &self->release_params);
-  if (!load_sample (store, self->search->probe_sample_id, &self->probe_image, &self->probe_template, error))
+  load->match_threshold = rl_review_release_match_threshold (store, load->search->release_id);
+  load_release_params (store, load->search->release_id, &load->release_params);
+  if (!load_sample (store, load->search->probe_sample_id, &load->probe_image, &load->probe_template, error))
     return NULL;
-  rl_print_view_set_image (self->probe_view, self->probe_image);
-  rl_print_view_set_template (self->probe_view, self->probe_template);
-  /* The probe's layers are extracted while the examiner analyses it. */
-  request_extraction (self, self->search->probe_sample_id, self->probe_image);
+  if (!(load->conclusions = rl_store_list_conclusions (store, search_id, error)))
+    return NULL;
 
   /* Verification: a second examiner sees only the identified print, not
    * the first examiner's conclusion. */
-  if (self->search->status == RL_SEARCH_VERIFICATION)
+  if (load->search->status == RL_SEARCH_VERIFICATION)
     {
-      g_autoptr(GPtrArray) conclusions = rl_store_list_conclusions (store, self->search->id, error);
+      /* a list of its own to take the conclusion from (the first refresh
+       * shows them all) */
+      g_autoptr(GPtrArray) conclusions = rl_store_list_conclusions (store, search_id, error);
+
       if (conclusions == NULL)
         return NULL;
       for (guint i = 0; i < conclusions->len; i++)
@@ -1191,44 +1227,66 @@ rl_review_view_new (RlSession *session,
           RlConclusion *c = g_ptr_array_index (conclusions, i);
           if (c->decision == RL_DECISION_IDENTIFICATION)
             {
-              g_clear_pointer (&self->to_verify, rl_conclusion_free);
-              self->to_verify = g_ptr_array_steal_index (conclusions, i--);
+              g_clear_pointer (&load->to_verify, rl_conclusion_free);
+              load->to_verify = g_ptr_array_steal_index (conclusions, i--);
             }
         }
-      if (self->to_verify != NULL)
-        {
-          self->stage = RL_REVIEW_STAGE_VERIFICATION;
-          for (guint i = self->candidates->len; i-- > 0;)
-            if (((RlSearchCandidate *) g_ptr_array_index (self->candidates, i))->id != self->to_verify->candidate_id)
-              g_ptr_array_remove_index (self->candidates, i);
-        }
+      if (load->to_verify != NULL)
+        load->stage = RL_REVIEW_STAGE_VERIFICATION;
     }
 
   /* A dispute: a supervisor sees the history (the identification and the
    * disagreement) and decides on the disputed pair. */
-  if (self->search->status == RL_SEARCH_DISPUTED && user->role == RL_ROLE_SUPERVISOR)
+  if (load->search->status == RL_SEARCH_DISPUTED && user->role == RL_ROLE_SUPERVISOR)
     {
-      GError *local = NULL;
+      if (!(load->to_verify = rl_store_get_disputed_conclusion (store, load->search->id, error)))
+        return NULL;
+      load->stage = RL_REVIEW_STAGE_DISPUTE;
+    }
+  if (load->to_verify != NULL)
+    for (guint i = load->candidates->len; i-- > 0;)
+      if (((RlSearchCandidate *) g_ptr_array_index (load->candidates, i))->id != load->to_verify->candidate_id)
+        g_ptr_array_remove_index (load->candidates, i);
 
-      self->to_verify = rl_store_get_disputed_conclusion (store, self->search->id, &local);
-      if (self->to_verify == NULL)
-        {
-          g_propagate_error (error, local);
-          return NULL;
-        }
-      self->stage = RL_REVIEW_STAGE_DISPUTE;
+  /* An analysis this examiner already recorded (a search reopened) is kept:
+   * the audit log says whether there is one. */
+  load->audit = rl_store_list_audit (store, "search", load->search->id, user->id, 0, NULL);
+  return g_steal_pointer (&load);
+}
+
+RlReviewView *
+rl_review_view_new_from_load (RlSession    *session,
+                              RlReviewLoad *load)
+{
+  g_autoptr(RlReviewView) self = NULL;
+
+  g_return_val_if_fail (RL_IS_SESSION (session), NULL);
+  g_return_val_if_fail (load != NULL && load->search != NULL, NULL);
+
+  self = g_object_ref_sink (g_object_new (RL_TYPE_REVIEW_VIEW, NULL));
+  self->session = g_object_ref (session);
+  self->search = g_steal_pointer (&load->search);
+  self->candidates = g_steal_pointer (&load->candidates);
+  self->match_threshold = load->match_threshold;
+  self->release_params = load->release_params;
+  self->probe_image = g_steal_pointer (&load->probe_image);
+  self->probe_template = g_steal_pointer (&load->probe_template);
+  self->to_verify = g_steal_pointer (&load->to_verify);
+  self->stage = load->stage;
+  rl_print_view_set_image (self->probe_view, self->probe_image);
+  rl_print_view_set_template (self->probe_view, self->probe_template);
+  /* The probe's layers are extracted while the examiner analyses it. */
+  request_extraction (self, self->search->probe_sample_id, self->probe_image);
+
+  if (self->stage == RL_REVIEW_STAGE_DISPUTE)
+    {
       /* The supervisor reads the identification and the disagreement (with
        * its reasons) first: the history moves up, above the decision. */
-      {
-        GtkBox *box = GTK_BOX (self->candidates_box);
-        GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (self->candidate_list));
+      GtkBox *box = GTK_BOX (self->candidates_box);
+      GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (self->candidate_list));
 
-        gtk_box_reorder_child_after (box, GTK_WIDGET (self->history_heading), list);
-        gtk_box_reorder_child_after (box, GTK_WIDGET (self->history_label), GTK_WIDGET (self->history_heading));
-      }
-      for (guint i = self->candidates->len; i-- > 0;)
-        if (((RlSearchCandidate *) g_ptr_array_index (self->candidates, i))->id != self->to_verify->candidate_id)
-          g_ptr_array_remove_index (self->candidates, i);
+      gtk_box_reorder_child_after (box, GTK_WIDGET (self->history_heading), list);
+      gtk_box_reorder_child_after (box, GTK_WIDGET (self->history_label), GTK_WIDGET (self->history_heading));
     }
 
   /* One pair to verify or decide: no room kept for a list of candidates. */
@@ -1236,12 +1294,9 @@ rl_review_view_new (RlSession *session,
     gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (
                                                   GTK_WIDGET (self->candidate_list))), 72);
 
-  /* An analysis this examiner already recorded (a search reopened) is kept:
-   * the audit log says whether there is one. */
-  audit = rl_store_list_audit (store, "search", self->search->id, user->id, 0, NULL);
-  for (guint i = 0; audit && i < audit->len; i++)
+  for (guint i = 0; load->audit && i < load->audit->len; i++)
     {
-      RlAuditEntry *entry = g_ptr_array_index (audit, i);
+      RlAuditEntry *entry = g_ptr_array_index (load->audit, i);
       if (g_str_has_prefix (entry->action, "analysis.add"))
         {
           self->analysed = TRUE;
@@ -1255,9 +1310,23 @@ rl_review_view_new (RlSession *session,
       if (self->stage == RL_REVIEW_STAGE_ANALYSIS)
         self->stage = RL_REVIEW_STAGE_COMPARISON;
     }
-  refresh (self);
+  refresh_with (self, load->conclusions);
   open_pair_to_verify (self);
   return g_steal_pointer (&self);
+}
+
+RlReviewView *
+rl_review_view_new (RlSession *session,
+                    gint64     search_id,
+                    GError   **error)
+{
+  g_autoptr(RlReviewLoad) load = NULL;
+
+  g_return_val_if_fail (RL_IS_SESSION (session), NULL);
+
+  if (!(load = rl_review_load (rl_session_get_store (session), rl_session_get_user (session), search_id, error)))
+    return NULL;
+  return rl_review_view_new_from_load (session, load);
 }
 
 gint64

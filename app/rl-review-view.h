@@ -34,6 +34,19 @@ typedef enum {
 /* Loads the search (which the signed-in user should have claimed, or be
  * verifying). Errors when the search or its probe cannot be read. */
 RlReviewView  *rl_review_view_new               (RlSession *session, gint64 search_id, GError **error);
+
+/* Opening a review in two steps, for a server (rl-store-load.h): what it
+ * reads (the search, its candidates, the release, the probe's image and
+ * template, the conclusions, the audit rows saying whether this examiner
+ * analysed it already), in any thread; then the view made from that, on
+ * the GUI thread (it takes what it keeps from load). rl_review_view_new
+ * is both at once. */
+typedef struct _RlReviewLoad RlReviewLoad;
+RlReviewLoad  *rl_review_load                   (RlStore *store, const RlUser *user, gint64 search_id,
+                                                 GError **error);
+void           rl_review_load_free              (RlReviewLoad *load);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlReviewLoad, rl_review_load_free)
+RlReviewView  *rl_review_view_new_from_load     (RlSession *session, RlReviewLoad *load);
 gint64         rl_review_view_get_search_id     (RlReviewView *self);
 RlReviewStage  rl_review_view_get_stage         (RlReviewView *self);
 /* Whether the candidate list is shown (only after the analysis is recorded). */

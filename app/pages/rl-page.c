@@ -276,7 +276,9 @@ page_load_apply (gpointer owner, gpointer result, const GError *error, gpointer 
   /* Only the newest load gets here (an older one was cancelled). */
   if (pl->cancellable == priv->load_cancellable)
     g_clear_object (&priv->load_cancellable);
-  if (error == NULL)
+  /* On a server the bar says what went wrong, with Retry; a file shows its
+   * errors in the page, as it always did. */
+  if (error == NULL || !rl_session_is_remote (priv->session))
     rl_load_bar_hide (priv->load_bar);
   else
     rl_load_bar_show_error (priv->load_bar, error->message);

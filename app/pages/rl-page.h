@@ -54,7 +54,8 @@ void        rl_page_load           (RlPage          *self,
                                     GDestroyNotify   data_free,
                                     GDestroyNotify   result_free);
 gboolean    rl_page_get_loading    (RlPage *self);
-/* The error the load bar shows, NULL when there is none. */
+/* The error the load bar shows (a server workspace), NULL when there is
+ * none: a page's own error state need not repeat the message then. */
 const char *rl_page_get_load_error (RlPage *self);
 
 G_END_DECLS

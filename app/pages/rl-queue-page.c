@@ -2,6 +2,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rl-load-bar.h"
 #include "rl-queue-page.h"
 #include "rl-review-view.h"
 #include "rl-table-view.h"
@@ -212,8 +213,8 @@ queue_apply (RlPage *page, gpointer result, const GError *error, gpointer data)
 
   if (error != NULL)
     {
-      rl_table_view_show_message (self->table, "dialog-error-symbolic",
-                                  _("Cannot Read the Work Queue"), error->message);
+      rl_table_view_show_message (self->table, "dialog-error-symbolic", _("Cannot Read the Work Queue"),
+                                  rl_page_get_load_error (page) ? NULL : error->message);
       return;
     }
   searches = load->searches;
@@ -257,6 +258,9 @@ rl_queue_page_reload (RlPage    *page,
 {
   RlQueuePage *self = RL_QUEUE_PAGE (page);
 
+  /* Nothing shown yet: say it is coming rather than "no searches". */
+  if (rl_table_view_get_n_rows (self->table) == 0)
+    rl_table_view_show_message (self->table, "content-loading-symbolic", _("Reading the Work Queue…"), NULL);
   rl_page_load (page, _("Reading the work queue from the server…"), queue_load, queue_apply,
                 GINT_TO_POINTER (is_supervisor (session) && self->examiners == NULL), NULL,
                 (GDestroyNotify) queue_load_free);
@@ -275,20 +279,27 @@ static gboolean
 on_review_closed (GtkWindow   *window,
                   RlQueuePage *self)
 {
+  GCancellable *cancellable = g_object_get_data (G_OBJECT (window), "rl-open-cancellable");
+
+  /* A review still being read from the server is not wanted any more. */
+  if (cancellable)
+    g_cancellable_cancel (cancellable);
   rl_page_reload (RL_PAGE (self));
   return FALSE;
 }
 
-/* A window for one review: the examiner keeps the queue at hand beside it. */
+/* A window for one review: the examiner keeps the queue at hand beside it.
+ * Its content is a load bar (opening from a server, or why it could not)
+ * and then the review (review_window_set_view). */
 static GtkWindow *
-review_window_new (RlQueuePage  *self,
-                   RlReviewView *view)
+review_window_new (RlQueuePage *self,
+                   gint64       search_id)
 {
   GtkWidget *window = adw_window_new ();
   GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
-  g_autofree char *title = g_strdup_printf (_("Review of Search S-%06" G_GINT64_FORMAT),
-                                            rl_review_view_get_search_id (view));
+  GtkWidget *load_bar = rl_load_bar_new ();
+  g_autofree char *title = g_strdup_printf (_("Review of Search S-%06" G_GINT64_FORMAT), search_id);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   gtk_window_set_title (GTK_WINDOW (window), title);
@@ -299,12 +310,49 @@ review_window_new (RlQueuePage  *self,
       gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (GTK_WINDOW (root)));
     }
   gtk_box_append (GTK_BOX (toolbar), header);
-  gtk_widget_set_vexpand (GTK_WIDGET (view), TRUE);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (view));
+  gtk_box_append (GTK_BOX (toolbar), load_bar);
   adw_window_set_content (ADW_WINDOW (window), toolbar);
+  g_object_set_data (G_OBJECT (window), "rl-load-bar", load_bar);
+  if (rl_store_is_remote (rl_session_get_store (rl_page_get_session (RL_PAGE (self)))))
+    {
+      /* Until the review arrives from the server: what is coming. */
+      GtkWidget *waiting = adw_status_page_new ();
+      GtkWidget *spinner = gtk_spinner_new ();
+
+      gtk_widget_set_size_request (spinner, 48, 48);
+      gtk_widget_set_halign (spinner, GTK_ALIGN_CENTER);
+      gtk_spinner_start (GTK_SPINNER (spinner));
+      adw_status_page_set_title (ADW_STATUS_PAGE (waiting), title);
+      adw_status_page_set_description (ADW_STATUS_PAGE (waiting),
+                                       _("The search, its candidates and the probe’s image are being read from "
+                                         "the server. The work queue stays usable meanwhile."));
+      adw_status_page_set_child (ADW_STATUS_PAGE (waiting), spinner);
+      gtk_widget_set_vexpand (waiting, TRUE);
+      gtk_box_append (GTK_BOX (toolbar), waiting);
+      g_object_set_data (G_OBJECT (window), "rl-review-waiting", waiting);
+    }
+  g_object_set_data (G_OBJECT (window), "rl-review-box", toolbar);
   g_signal_connect_object (window, "close-request", G_CALLBACK (on_review_closed), self, 0);
   rl_session_close_on_sign_out (rl_page_get_session (RL_PAGE (self)), GTK_WINDOW (window));
   return GTK_WINDOW (window);
+}
+
+static void
+review_window_set_view (GtkWindow    *window,
+                        RlReviewView *view)
+{
+  GtkWidget *box = g_object_get_data (G_OBJECT (window), "rl-review-box");
+  GtkWidget *waiting = g_object_get_data (G_OBJECT (window), "rl-review-waiting");
+
+  if (waiting != NULL)
+    {
+      gtk_box_remove (GTK_BOX (box), waiting);
+      g_object_set_data (G_OBJECT (window), "rl-review-waiting", NULL);
+    }
+  rl_load_bar_hide (g_object_get_data (G_OBJECT (window), "rl-load-bar"));
+  gtk_widget_set_vexpand (GTK_WIDGET (view), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (view));
+  g_object_set_data (G_OBJECT (window), "rl-review-view", view);
 }
 
 RlReviewView *
@@ -316,6 +364,7 @@ rl_queue_page_open_search (RlQueuePage *self,
   RlStore *store;
   g_autoptr(RlSearch) search = NULL;
   RlReviewView *view;
+  GtkWindow *window;
 
   g_return_val_if_fail (RL_IS_QUEUE_PAGE (self), NULL);
   g_return_val_if_fail (session != NULL, NULL);
@@ -329,9 +378,169 @@ rl_queue_page_open_search (RlQueuePage *self,
     return NULL;
   if (!(view = rl_review_view_new (session, search_id, error)))
     return NULL;
-  gtk_window_present (review_window_new (self, view));
+  window = review_window_new (self, search_id);
+  review_window_set_view (window, view);
+  gtk_window_present (window);
   rl_page_reload (RL_PAGE (self));
   return view;
+}
+
+/* ---- opening a review without blocking the window (a server) ---------- */
+
+typedef struct {
+  gint64       search_id;
+  RlUser      *user;        /* a copy: read in the worker */
+  RlQueuePage *page;        /* held; only touched on the GUI thread */
+  GtkWindow   *window;      /* the review's window on a server (weak), NULL on a file */
+} OpenSearch;
+
+static void
+open_search_free (OpenSearch *open)
+{
+  g_clear_pointer (&open->user, rl_user_free);
+  g_clear_object (&open->page);
+  g_clear_weak_pointer (&open->window);
+  g_free (open);
+}
+
+/* In a worker thread on a server: the search, claimed when it is pending
+ * (other examiners no longer see it), and everything the review shows. */
+static gpointer
+open_search_load (RlStore *store, gpointer data, GError **error)
+{
+  OpenSearch *open = data;
+  g_autoptr(RlSearch) search = rl_store_get_search (store, open->search_id, error);
+
+  if (search == NULL)
+    return NULL;
+  if (search->status == RL_SEARCH_PENDING && search->claimed_by != open->user->id &&
+      !rl_store_claim_search (store, open->search_id, error))
+    return NULL;
+  return rl_review_load (store, open->user, open->search_id, error);
+}
+
+static void start_open_search (RlQueuePage *self, gint64 search_id, GtkWindow *window);
+
+static void
+on_open_retry (RlLoadBar *bar, GtkWindow *window)
+{
+  RlQueuePage *page = g_object_get_data (G_OBJECT (window), "rl-queue-page");
+
+  if (page != NULL)
+    start_open_search (page, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (window), "rl-search-id")), window);
+}
+
+static void
+open_search_apply (gpointer owner, gpointer result, const GError *error, gpointer data)
+{
+  OpenSearch *open = data;
+  RlQueuePage *self = open->page;
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  RlReviewView *view;
+
+  if (session == NULL)
+    return;
+  if (error != NULL)
+    {
+      if (open->window != NULL)
+        {
+          /* On a server: the window says why, with Retry. */
+          GtkWidget *waiting = g_object_get_data (G_OBJECT (open->window), "rl-review-waiting");
+
+          rl_load_bar_show_error (g_object_get_data (G_OBJECT (open->window), "rl-load-bar"), error->message);
+          if (waiting != NULL)
+            {
+              adw_status_page_set_title (ADW_STATUS_PAGE (waiting), _("Cannot Open the Search"));
+              adw_status_page_set_description (ADW_STATUS_PAGE (waiting), NULL);
+              gtk_widget_set_visible (adw_status_page_get_child (ADW_STATUS_PAGE (waiting)), FALSE);
+            }
+        }
+      else
+        {
+          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+          GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                      _("Cannot Open the Search"), error->message);
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (dialog));
+        }
+      rl_page_reload (RL_PAGE (self));
+      rl_session_check_server_session (session);
+      return;
+    }
+  view = rl_review_view_new_from_load (session, result);
+  if (open->window != NULL)
+    review_window_set_view (open->window, view);
+  else
+    {
+      GtkWindow *window = review_window_new (self, open->search_id);
+
+      review_window_set_view (window, view);
+      gtk_window_present (window);
+    }
+  rl_page_reload (RL_PAGE (self));
+}
+
+/* window: the review's window on a server, already shown with its load
+ * bar (a retry: the same one); NULL to make one. */
+static void
+start_open_search (RlQueuePage *self,
+                   gint64       search_id,
+                   GtkWindow   *window)
+{
+  RlSession *session = rl_page_get_session (RL_PAGE (self));
+  RlStore *store = rl_session_get_store (session);
+  OpenSearch *open = g_new0 (OpenSearch, 1);
+  g_autoptr(GCancellable) cancellable = rl_session_new_cancellable (session);
+  GObject *owner = G_OBJECT (self);
+
+  open->search_id = search_id;
+  open->user = rl_user_copy (rl_session_get_user (session));
+  open->page = g_object_ref (self);
+  if (rl_store_is_remote (store))
+    {
+      /* The window opens at once and says the review is on its way; the
+       * queue stays usable meanwhile. Closing it cancels the reading. */
+      if (window == NULL)
+        {
+          RlLoadBar *bar;
+
+          window = review_window_new (self, search_id);
+          bar = g_object_get_data (G_OBJECT (window), "rl-load-bar");
+          g_object_set_data (G_OBJECT (window), "rl-queue-page", self);
+          g_object_set_data (G_OBJECT (window), "rl-search-id", GSIZE_TO_POINTER ((gsize) search_id));
+          g_signal_connect_object (bar, "retry", G_CALLBACK (on_open_retry), window, 0);
+          gtk_window_present (window);
+        }
+      {
+        g_autofree char *text = g_strdup_printf (_("Opening search S-%06" G_GINT64_FORMAT " from the server…"),
+                                                 search_id);
+        GtkWidget *waiting = g_object_get_data (G_OBJECT (window), "rl-review-waiting");
+
+        rl_load_bar_show_loading (g_object_get_data (G_OBJECT (window), "rl-load-bar"), text);
+        if (waiting != NULL)
+          {
+            g_autofree char *title = g_strdup_printf (_("Review of Search S-%06" G_GINT64_FORMAT), search_id);
+
+            adw_status_page_set_title (ADW_STATUS_PAGE (waiting), title);
+            gtk_widget_set_visible (adw_status_page_get_child (ADW_STATUS_PAGE (waiting)), TRUE);
+          }
+      }
+      g_object_set_data_full (G_OBJECT (window), "rl-open-cancellable", g_object_ref (cancellable), g_object_unref);
+      g_set_weak_pointer (&open->window, window);
+      owner = G_OBJECT (window);
+    }
+  rl_store_load_async (store, owner, cancellable, open_search_load, open_search_apply, open,
+                       (GDestroyNotify) open_search_free, (GDestroyNotify) rl_review_load_free);
+}
+
+void
+rl_queue_page_open_search_async (RlQueuePage *self,
+                                 gint64       search_id)
+{
+  g_return_if_fail (RL_IS_QUEUE_PAGE (self));
+  g_return_if_fail (rl_page_get_session (RL_PAGE (self)) != NULL);
+
+  start_open_search (self, search_id, NULL);
 }
 
 static void
@@ -341,20 +550,11 @@ on_row_activate (GtkColumnView *column_view,
 {
   GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
   g_autoptr(RlTextRow) row = g_list_model_get_item (model, position);
-  g_autoptr(GError) error = NULL;
   gint64 search_id = row ? row_search_id (row) : 0;
 
   if (search_id == 0)
     return;
-  if (!rl_queue_page_open_search (self, search_id, &error))
-    {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                  _("Cannot Open the Search"), error->message);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
-      rl_page_reload (RL_PAGE (self));
-    }
+  rl_queue_page_open_search_async (self, search_id);
 }
 
 gboolean

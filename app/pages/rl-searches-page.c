@@ -62,8 +62,8 @@ searches_apply (RlPage *page, gpointer result, const GError *error, gpointer dat
 
   if (error != NULL)
     {
-      rl_table_view_show_message (self->table, "dialog-error-symbolic",
-                                  _("Cannot Read the Searches"), error->message);
+      rl_table_view_show_message (self->table, "dialog-error-symbolic", _("Cannot Read the Searches"),
+                                  rl_page_get_load_error (page) ? NULL : error->message);
       return;
     }
   rows = g_list_store_new (RL_TYPE_TEXT_ROW);
@@ -80,6 +80,11 @@ static void
 rl_searches_page_reload (RlPage    *page,
                          RlSession *session)
 {
+  RlSearchesPage *self = RL_SEARCHES_PAGE (page);
+
+  /* Nothing shown yet: say it is coming rather than "no searches". */
+  if (rl_table_view_get_n_rows (self->table) == 0)
+    rl_table_view_show_message (self->table, "content-loading-symbolic", _("Reading the Searches…"), NULL);
   rl_page_load (page, _("Reading the searches from the server…"), searches_load, searches_apply, NULL, NULL,
                 (GDestroyNotify) g_ptr_array_unref);
 }

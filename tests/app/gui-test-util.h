@@ -127,7 +127,7 @@ rl_gui_take_screenshot (GtkWidget *widget, const char *name)
     {
       GtkSnapshot *snapshot = gtk_snapshot_new ();
 
-      rl_gui_wait_for_frame (widget);
+      rl_gui_wait_for_paint (widget);   /* what is shown now, loading or not */
       width = gtk_widget_get_width (widget);
       height = gtk_widget_get_height (widget);
       gdk_paintable_snapshot (paintable, snapshot, width, height);
