@@ -202,6 +202,8 @@ open_from_queue (RlWindow *window, gint64 search_id)
   g_autoptr(GList) toplevels = NULL;
 
   g_assert_true (activate_row (queue, ref));
+  /* On a server the review arrives from a worker thread (rl-store-load.h). */
+  rl_gui_wait_for_loads ();
   toplevels = gtk_window_list_toplevels ();
   for (GList *l = toplevels; l && view == NULL; l = l->next)
     if (gtk_widget_get_visible (l->data) &&
