@@ -2,6 +2,8 @@
  * store calls it makes (the same ones the GUI makes, from one thread):
  *
  *   open the work queue   rl_store_list_work_queue + rl_store_list_users
+ *   the hits page         the hits with each one's encounter and derogatory
+ *                         records: per hit (as before) and in one call
  *   open a review         get_search, list_candidates, get_release (the match
  *                         threshold), list_conclusions, list_audit (own rows),
  *                         the probe's and first candidate's sample, image
@@ -68,6 +70,49 @@ open_review (RlStore *store, gint64 search_id, gint64 user_id)
     }
 }
 
+/* The hits page's reads: as it made them (the hits, then per hit its
+ * encounter and its person's derogatory records) and as it makes them now
+ * (rl_store_list_hit_rows, one request on a server). */
+static void
+hits_page (const char *label, RlStore *store, guint rounds)
+{
+  gboolean remote = rl_store_is_remote (store);
+  double per_hit_ms = 0, rows_ms = 0;
+  guint per_hit_requests = 0, rows_requests = 0, n_hits = 0;
+  g_autoptr(GError) error = NULL;
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      guint n0 = remote ? rl_remote_get_n_requests (store) : 0;
+      double t0 = now_ms ();
+      g_autoptr(GPtrArray) hits = rl_store_list_hits (store, 0, &error);
+      g_autoptr(GPtrArray) rows = NULL;
+
+      if (!hits)
+        die ("hits", error);
+      for (guint i = 0; i < hits->len; i++)
+        {
+          const RlHit *hit = hits->pdata[i];
+          G_GNUC_UNUSED g_autoptr(RlEncounter) encounter = rl_store_get_encounter (store, hit->encounter_id, NULL);
+          G_GNUC_UNUSED g_autoptr(GPtrArray) records = rl_store_list_derogatory_records (store, hit->identity_id, NULL);
+        }
+      per_hit_ms += now_ms () - t0;
+      per_hit_requests = remote ? rl_remote_get_n_requests (store) - n0 : 0;
+      n_hits = hits->len;
+
+      n0 = remote ? rl_remote_get_n_requests (store) : 0;
+      t0 = now_ms ();
+      if (!(rows = rl_store_list_hit_rows (store, 0, &error)))
+        die ("hit rows", error);
+      rows_ms += now_ms () - t0;
+      rows_requests = remote ? rl_remote_get_n_requests (store) - n0 : 0;
+    }
+  printf ("%-8s hits page (%u hits), per hit as before: mean %.2f ms, %u requests\n", label, n_hits,
+          per_hit_ms / rounds, per_hit_requests);
+  printf ("%-8s hits page (%u hits), rl_store_list_hit_rows: mean %.2f ms, %u requests\n", label, n_hits,
+          rows_ms / rounds, rows_requests);
+}
+
 static void
 run (const char *label, RlStore *store, gint64 user_id, guint rounds)
 {
@@ -108,6 +153,7 @@ run (const char *label, RlStore *store, gint64 user_id, guint rounds)
             n_reviews);
   g_array_unref (queue_ms);
   g_array_unref (review_ms);
+  hits_page (label, store, rounds);
 }
 
 int

@@ -42,6 +42,7 @@ gint64      rl_remote_split_identity       (RlStore *store, gint64 identity_id, 
 
 /* rl-store-searches.c: hits */
 GPtrArray  *rl_remote_list_hits            (RlStore *store, RlHitStatus status, GError **error);
+GPtrArray  *rl_remote_list_hit_rows        (RlStore *store, RlHitStatus status, GError **error);
 RlHit      *rl_remote_get_hit              (RlStore *store, gint64 hit_id, GError **error);
 gint64      rl_remote_dispose_hit          (RlStore *store, gint64 hit_id, RlHitStatus disposition,
                                             const char *reason, GError **error);

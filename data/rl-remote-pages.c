@@ -317,6 +317,18 @@ rl_remote_list_hits (RlStore *store, RlHitStatus status, GError **error)
                              error);
 }
 
+/* The hit queue with each row's encounter agency and derogatory records
+ * in ONE request (the page read them per hit before: 1 + 2N requests). */
+GPtrArray *
+rl_remote_list_hit_rows (RlStore *store, RlHitStatus status, GError **error)
+{
+  g_autofree char *path = status ? g_strdup_printf ("/hits?with=details&status=%s", rl_hit_status_to_id (status))
+                                 : g_strdup ("/hits?with=details");
+
+  return rl_remote_get_list (store, path, "hits", (RlJsonReadFunc) rl_hit_row_from_json,
+                             (GDestroyNotify) rl_hit_row_free, error);
+}
+
 RlHit *
 rl_remote_get_hit (RlStore *store, gint64 hit_id, GError **error)
 {

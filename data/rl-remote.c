@@ -35,6 +35,7 @@ struct _RlRemote {
   GHashTable      *image_samples;   /* image SHA-256 → a sample id holding it (GET /samples/{id}/image) */
   guint            tx_depth;
   char            *signed_out_reason;  /* the server's words when it last refused the session */
+  guint            n_requests;  /* sent so far (atomic: any thread sends) */
 };
 
 /* ------------------------------------------------------------ set-up */
@@ -327,6 +328,7 @@ send_request (RlRemote     *remote,
       bytes = g_bytes_new_take (text, len);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
+  g_atomic_int_inc (&remote->n_requests);
   /* A load in a worker thread (rl-store-load.c) makes its GCancellable the
    * thread's current one: cancelling the load stops the request. */
   if (!(reply = soup_session_send_and_read (remote->session, msg, g_cancellable_get_current (), &local)))
@@ -774,6 +776,13 @@ rl_remote_get_actor (RlStore *store)
   G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
 
   return store->remote->user ? store->remote->user->id : 0;
+}
+
+guint
+rl_remote_get_n_requests (RlStore *store)
+{
+  g_return_val_if_fail (store != NULL && store->remote != NULL, 0);
+  return (guint) g_atomic_int_get (&store->remote->n_requests);
 }
 
 char *

@@ -41,6 +41,10 @@ gboolean  rl_remote_is_signed_in (RlStore *store);
  * steward ended it), or NULL; cleared by the next sign-in. */
 char     *rl_remote_dup_signed_out_reason (RlStore *store);
 
+/* How many requests the store has sent to the server so far (any thread):
+ * for benchmarks and tests that count a page's round trips. */
+guint     rl_remote_get_n_requests (RlStore *store);
+
 /* The server's base URL ("https://host:8443") and host name ("host"). */
 const char *rl_remote_get_url  (RlStore *store);
 const char *rl_remote_get_host (RlStore *store);

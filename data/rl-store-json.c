@@ -232,6 +232,31 @@ rl_json_hit (JsonBuilder *b, const RlHit *h)
 }
 
 void
+rl_json_hit_row (JsonBuilder *b, const RlHitRow *row)
+{
+  const RlHit *h = row->hit;
+
+  json_builder_begin_object (b);
+  rl_json_add_int (b, "id", h->id);
+  rl_json_add_id (b, "search_id", h->search_id);
+  rl_json_add_id (b, "encounter_id", h->encounter_id);
+  rl_json_add_id (b, "identity_id", h->identity_id);
+  rl_json_add_id (b, "candidate_id", h->candidate_id);
+  rl_json_add_double (b, "score", h->score);
+  rl_json_add_string (b, "status", rl_hit_status_to_id (h->status));
+  rl_json_add_time (b, "created_at", h->created_at);
+  rl_json_add_string (b, "encounter_agency", row->encounter_agency);
+  if (row->records)
+    rl_json_add_array (b, "derogatory_records", row->records, (RlJsonItemFunc) rl_json_derogatory);
+  else
+    {
+      json_builder_set_member_name (b, "derogatory_records");
+      json_builder_add_null_value (b);
+    }
+  json_builder_end_object (b);
+}
+
+void
 rl_json_conclusion (JsonBuilder *b, const RlConclusion *c)
 {
   json_builder_begin_object (b);
@@ -885,6 +910,25 @@ rl_hit_from_json (JsonNode *node, GError **error)
   GET_ENUM (o, w, "status", rl_hit_status_from_id, FALSE, h->status);
   CHECK (rl_json_read_time (o, w, "created_at", &h->created_at, error));
   return g_steal_pointer (&h);
+}
+
+RlHitRow *
+rl_hit_row_from_json (JsonNode *node, GError **error)
+{
+  JsonObject *o = rl_json_expect_object (node, "hit", error);
+  g_autoptr(RlHitRow) row = NULL;
+  JsonNode *records;
+
+  if (o == NULL)
+    return NULL;
+  row = g_new0 (RlHitRow, 1);
+  CHECK ((row->hit = rl_hit_from_json (node, error)) != NULL);
+  CHECK (rl_json_read_string (o, "hit", "encounter_agency", &row->encounter_agency, error));
+  records = json_object_get_member (o, "derogatory_records");
+  if (records != NULL && !JSON_NODE_HOLDS_NULL (records))
+    CHECK ((row->records = rl_json_read_array (o, "derogatory_records", (RlJsonReadFunc) rl_derogatory_from_json,
+                                               (GDestroyNotify) rl_derogatory_record_free, error)) != NULL);
+  return g_steal_pointer (&row);
 }
 
 RlIdentity *

@@ -35,6 +35,8 @@ void rl_json_encounter    (JsonBuilder *b, const RlEncounter *encounter);
 void rl_json_identity     (JsonBuilder *b, const RlIdentity *identity);
 void rl_json_derogatory   (JsonBuilder *b, const RlDerogatoryRecord *record);
 void rl_json_hit          (JsonBuilder *b, const RlHit *hit);
+/* HIT plus "encounter_agency" and "derogatory_records" (null when unread). */
+void rl_json_hit_row      (JsonBuilder *b, const RlHitRow *row);
 void rl_json_conclusion   (JsonBuilder *b, const RlConclusion *conclusion);
 void rl_json_verification (JsonBuilder *b, const RlVerification *verification);
 void rl_json_correction   (JsonBuilder *b, const RlCorrection *correction);
@@ -81,6 +83,7 @@ RlAuditEntry      *rl_audit_entry_from_json  (JsonNode *node, GError **error);
 
 /* The analyst's, supervisor's and data steward's structs. */
 RlHit              *rl_hit_from_json          (JsonNode *node, GError **error);
+RlHitRow           *rl_hit_row_from_json      (JsonNode *node, GError **error);
 RlIdentity         *rl_identity_from_json     (JsonNode *node, GError **error);
 RlEncounter        *rl_encounter_from_json    (JsonNode *node, GError **error);
 /* A withheld record stays withheld: summary and dates NULL whatever the reply holds. */

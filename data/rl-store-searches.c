@@ -1286,6 +1286,46 @@ rl_store_list_hits (RlStore *self, RlHitStatus status, GError **error)
   return g_steal_pointer (&list);
 }
 
+void
+rl_hit_row_free (RlHitRow *row)
+{
+  if (row == NULL)
+    return;
+  rl_hit_free (row->hit);
+  g_free (row->encounter_agency);
+  g_clear_pointer (&row->records, g_ptr_array_unref);
+  g_free (row);
+}
+
+GPtrArray *
+rl_store_list_hit_rows (RlStore *self, RlHitStatus status, GError **error)
+{
+  if (self != NULL && self->remote != NULL)
+    return rl_remote_list_hit_rows (self, status, error);
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autofree RlHit **taken = NULL;
+  GPtrArray *rows;
+  gsize n = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  if (!(hits = rl_store_list_hits (self, status, error)))
+    return NULL;
+  taken = (RlHit **) g_ptr_array_steal (hits, &n);
+  rows = g_ptr_array_new_full (n, (GDestroyNotify) rl_hit_row_free);
+  for (gsize i = 0; i < n; i++)
+    {
+      RlHitRow *row = g_new0 (RlHitRow, 1);
+      g_autoptr(RlEncounter) encounter = NULL;
+
+      row->hit = taken[i];
+      if ((encounter = rl_store_get_encounter (self, row->hit->encounter_id, NULL)))
+        row->encounter_agency = g_strdup (encounter->agency);
+      row->records = rl_store_list_derogatory_records (self, row->hit->identity_id, NULL);
+      g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
 gint64
 rl_store_dispose_hit (RlStore *self, gint64 hit_id, RlHitStatus disposition, const char *reason, GError **error)
 {

@@ -108,7 +108,9 @@ rl_hits_page_reload (RlPage    *page,
     agency = gtk_string_object_get_string (gtk_drop_down_get_selected_item (self->agency_filter));
   g_array_set_size (self->hit_ids, 0);
 
-  if (!(hits = rl_store_list_hits (store, 0, &error)))
+  /* One request on a server: each row comes with its encounter's agency
+   * and its person's derogatory records. */
+  if (!(hits = rl_store_list_hit_rows (store, 0, &error)))
     {
       rl_table_view_show_message (self->table, "dialog-error-symbolic",
                                   _("Cannot Read the Hits"), error->message);
@@ -117,9 +119,10 @@ rl_hits_page_reload (RlPage    *page,
   rows = g_list_store_new (RL_TYPE_TEXT_ROW);
   for (guint i = 0; i < hits->len; i++)
     {
-      const RlHit *hit = g_ptr_array_index (hits, i);
-      g_autoptr(RlEncounter) encounter = NULL;
-      g_autoptr(GPtrArray) records = NULL;
+      const RlHitRow *hit_row = g_ptr_array_index (hits, i);
+      const RlHit *hit = hit_row->hit;
+      const char *encounter_agency = hit_row->encounter_agency;
+      GPtrArray *records = hit_row->records;
       g_autoptr(GString) categories = g_string_new (NULL);
       g_autoptr(GString) holders = g_string_new (NULL);
       gboolean category_match = category == 0, agency_match = agency == NULL;
@@ -130,9 +133,7 @@ rl_hits_page_reload (RlPage    *page,
         n_todo++;
       if (!status_wanted (self, user, hit->status) || !age_wanted (self, age))
         continue;
-      encounter = rl_store_get_encounter (store, hit->encounter_id, NULL);
-      records = rl_store_list_derogatory_records (store, hit->identity_id, NULL);
-      if (agency && encounter && g_strcmp0 (encounter->agency, agency) == 0)
+      if (agency && encounter_agency && g_strcmp0 (encounter_agency, agency) == 0)
         agency_match = TRUE;
       for (guint k = 0; records && k < records->len; k++)
         {
@@ -162,7 +163,7 @@ rl_hits_page_reload (RlPage    *page,
         g_autofree char *identity = g_strdup_printf ("P-%06" G_GINT64_FORMAT, hit->identity_id);
         g_autofree char *score = g_strdup_printf ("%.1f", hit->score);
         g_autoptr(RlTextRow) row = rl_text_row_new (id, created, age_text, rl_hit_status_to_label (hit->status),
-                                                    categories->str, holders->str, encounter ? encounter->agency : "",
+                                                    categories->str, holders->str, encounter_agency ? encounter_agency : "",
                                                     identity, score, NULL);
         g_list_store_append (rows, row);
         g_array_append_val (self->hit_ids, hit->id);

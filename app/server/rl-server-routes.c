@@ -533,8 +533,25 @@ list_hits (RlRequest *request)
   g_autoptr(GPtrArray) hits = NULL;
   RlHitStatus status = 0;
 
+  const char *with = rl_request_query (request, "with");
+
   if (!QUERY_ENUM (request, "status", rl_hit_status_from_id, &status))
     return;
+  /* ?with=details: each hit with what the hit queue shows of it (its
+   * encounter's agency, its person's derogatory records as this user may
+   * see them), so that the page is one request. */
+  if (with != NULL && g_strcmp0 (with, "details") != 0)
+    {
+      rl_request_reply_error (request, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                              _("with=%s is not known: the hits list offers with=details"), with);
+      return;
+    }
+  if (with != NULL)
+    {
+      FAIL_IF (!(hits = rl_store_list_hit_rows (request->store, status, &error)));
+      reply_list (request, "hits", hits, (RlJsonItemFunc) rl_json_hit_row);
+      return;
+    }
   FAIL_IF (!(hits = rl_store_list_hits (request->store, status, &error)));
   reply_list (request, "hits", hits, (RlJsonItemFunc) rl_json_hit);
 }

@@ -24,6 +24,7 @@ static const struct {
   { (RlJsonReadFunc) rl_release_from_json, (GDestroyNotify) rl_matcher_release_free },
   { (RlJsonReadFunc) rl_audit_entry_from_json, (GDestroyNotify) rl_audit_entry_free },
   { (RlJsonReadFunc) rl_hit_from_json, (GDestroyNotify) rl_hit_free },
+  { (RlJsonReadFunc) rl_hit_row_from_json, (GDestroyNotify) rl_hit_row_free },
   { (RlJsonReadFunc) rl_identity_from_json, (GDestroyNotify) rl_identity_free },
   { (RlJsonReadFunc) rl_encounter_from_json, (GDestroyNotify) rl_encounter_free },
   { (RlJsonReadFunc) rl_derogatory_from_json, (GDestroyNotify) rl_derogatory_record_free },

@@ -241,6 +241,43 @@ test_analyst_reads (Fixture *f, gconstpointer data)
     assert_lists_equal (r, l, (AssertEqualFunc) assert_hits_equal);
     assert_hits_equal (rh, lh);
   }
+  /* The hits page's rows (one request): each hit with its encounter's
+   * agency and its person's records, the police one withheld as on the file. */
+  for (RlHitStatus status = 0; status <= RL_HIT_OPEN; status++)
+    {
+      guint before = rl_remote_get_n_requests (remote);
+      g_autoptr(GPtrArray) r = rl_store_list_hit_rows (remote, status, &error);
+      g_autoptr(GPtrArray) l = rl_store_list_hit_rows (local, status, NULL);
+      gboolean withheld = FALSE;
+
+      g_assert_cmpuint (rl_remote_get_n_requests (remote) - before, ==, 1);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (l);
+      g_assert_cmpuint (r->len, ==, 1);
+      g_assert_cmpuint (r->len, ==, l->len);
+      for (guint i = 0; i < r->len; i++)
+        {
+          const RlHitRow *rr = r->pdata[i], *lr = l->pdata[i];
+
+          assert_hits_equal (rr->hit, lr->hit);
+          g_assert_cmpstr (rr->encounter_agency, ==, lr->encounter_agency);
+          g_assert_nonnull (rr->encounter_agency);
+          g_assert_nonnull (rr->records);
+          g_assert_nonnull (lr->records);
+          assert_lists_equal (rr->records, lr->records, (AssertEqualFunc) assert_records_equal);
+          for (guint k = 0; k < rr->records->len; k++)
+            {
+              const RlDerogatoryRecord *record = rr->records->pdata[k];
+              if (record->id == f->ws.restricted_record)
+                {
+                  withheld = record->withheld;
+                  g_assert_null (record->summary);
+                }
+            }
+        }
+      g_assert_true (withheld);
+    }
   {
     g_autoptr(GPtrArray) r = rl_store_list_identities (remote, NULL, 0, 0, &error);
     g_autoptr(GPtrArray) l = rl_store_list_identities (local, NULL, 0, 0, NULL);
