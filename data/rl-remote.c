@@ -36,6 +36,7 @@ struct _RlRemote {
   guint            tx_depth;
   char            *signed_out_reason;  /* the server's words when it last refused the session */
   guint            n_requests;  /* sent so far (atomic: any thread sends) */
+  guint            tx_writes;   /* writes sent inside the outermost begin/commit */
 };
 
 /* ------------------------------------------------------------ set-up */
@@ -289,6 +290,8 @@ set_reply_error (RlRemote *remote, SoupMessage *msg, GBytes *body, gboolean had_
   g_set_error_literal (error, RL_STORE_ERROR, code, message);
 }
 
+static gboolean check_write_in_transaction (RlRemote *remote, const char *method, const char *path, GError **error);
+
 /* Sends one request; the reply's bytes for 2xx, NULL with an error otherwise. */
 static GBytes *
 send_request (RlRemote     *remote,
@@ -328,6 +331,8 @@ send_request (RlRemote     *remote,
       bytes = g_bytes_new_take (text, len);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
+  if (authorized && !check_write_in_transaction (remote, method, path, error))
+    return NULL;
   g_atomic_int_inc (&remote->n_requests);
   /* A load in a worker thread (rl-store-load.c) makes its GCancellable the
    * thread's current one: cancelling the load stops the request. */
@@ -657,8 +662,34 @@ rl_remote_begin (RlStore *store, GError **error)
 {
   G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
 
-  store->remote->tx_depth++;
+  if (store->remote->tx_depth++ == 0)
+    store->remote->tx_writes = 0;
   return TRUE;
+}
+
+/* A remote store has no transaction: inside begin/commit only ONE write
+ * request may go (the server commits it in one transaction). A second
+ * would be committed on its own, so a failure between them would leave half
+ * a step written: it is refused, and a g_critical makes the tests that meet
+ * such a flow fail, so that it is turned into one request. */
+static gboolean
+check_write_in_transaction (RlRemote *remote, const char *method, const char *path, GError **error)
+{
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = NULL;
+
+  if (g_strcmp0 (method, "GET") == 0)
+    return TRUE;
+  locker = g_mutex_locker_new (&remote->lock);
+  if (remote->tx_depth == 0)
+    return TRUE;
+  if (remote->tx_writes++ == 0)
+    return TRUE;
+  g_critical ("A second write (%s %s) inside one transaction on a remote workspace: it would not be atomic; "
+              "make the step one request", method, path);
+  g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_FAILED,
+               _("%s %s is a second write in one step on a server workspace: the server could not commit "
+                 "the step as a whole, so nothing more was sent"), method, path);
+  return FALSE;
 }
 
 gboolean

@@ -687,6 +687,50 @@ test_end_sessions (Fixture *f, gconstpointer data)
   }
 }
 
+/* Remote begin/commit are not a transaction: one write may go inside them
+ * (the server commits it whole), a second is refused before it is sent —
+ * with a g_critical, so that a test meeting such a flow fails — and reads
+ * go on; after commit, writes go one by one again. */
+static void
+test_atomic_guard (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlStore) steward = NULL, local = NULL;
+  guint before;
+
+  if (f->server.process == NULL)
+    return;
+  steward = remote_as (f, "steward");
+  local = local_as (f, f->ws.steward);
+  {
+    g_autoptr(GPtrArray) rows = rl_store_list_audit (local, "release", f->ws.active, 0, 0, NULL);
+    before = rows->len;
+  }
+
+  g_assert_true (rl_store_begin (steward, &error));
+  g_assert_true (rl_store_audit (steward, "report.export", "release", f->ws.active, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_test_expect_message ("ridgeline-store", G_LOG_LEVEL_CRITICAL, "A second write (POST /audit)*");
+  g_assert_false (rl_store_audit (steward, "report.export", "release", f->ws.active, NULL, NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, RL_STORE_ERROR, RL_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "second write"));
+  g_clear_error (&error);
+  {
+    g_autoptr(GPtrArray) users = rl_store_list_users (steward, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (users);
+  }
+  g_assert_true (rl_store_commit (steward, &error));
+  g_assert_true (rl_store_audit (steward, "report.export", "release", f->ws.active, NULL, NULL, &error));
+  g_assert_true (rl_store_audit (steward, "report.export", "release", f->ws.active, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) after = rl_store_list_audit (local, "release", f->ws.active, 0, 0, NULL);
+    g_assert_cmpuint (after->len, ==, before + 3);
+  }
+}
+
 /* The Tuning page as supervisors: the releases as on the file; the draft
  * evaluated ON THE SERVER (a job polled to its end), approved by the other
  * supervisor, activated, rolled back; its report the file's bytes. */
@@ -788,6 +832,7 @@ main (int argc, char **argv)
   ADD ("/remote-pages/analyst-acts", test_analyst_acts);
   ADD ("/remote-pages/steward", test_steward);
   ADD ("/remote-pages/end-sessions", test_end_sessions);
+  ADD ("/remote-pages/atomic-guard", test_atomic_guard);
   ADD ("/remote-pages/releases", test_releases);
   return g_test_run ();
 }
