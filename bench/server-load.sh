@@ -102,10 +102,12 @@ LUA
 echo "partner submission: $(stat -c %s "$work/submission.json") bytes of JSON"
 echo "load before: $(uptime)"
 printf '%-22s %6s %10s %9s %9s %9s\n' route conns req/s p50 p90 p99
+# MIXED_ONLY=1: only the mixed runs at the end (to compare two builds quickly).
+[ -n "${MIXED_ONLY:-}" ] && connections=()
 for path in queue searches "samples/$probe/preview" "samples/$probe/search"; do
   script=()
   case $path in */search) script=(-s "$work/post.lua");; esac
-  for c in "${connections[@]}"; do
+  for c in "${connections[@]+"${connections[@]}"}"; do
     t=$(( c < threads ? c : threads ))
     out=$(wrk -t"$t" -c"$c" -d"$duration" --timeout "$timeout" --latency "${script[@]}" -H "Authorization: Bearer $token" "$base/$path")
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
@@ -119,7 +121,7 @@ for path in queue searches "samples/$probe/preview" "samples/$probe/search"; do
   done
 done
 if [ -n "$partner_key" ]; then
-  for c in "${connections[@]}"; do
+  for c in "${connections[@]+"${connections[@]}"}"; do
     t=$(( c < threads ? c : threads ))
     out=$(wrk -t"$t" -c"$c" -d"$duration" --timeout "$timeout" --latency -s "$work/gateway.lua" "https://127.0.0.1:$port/gateway/v1/transactions")
     errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
@@ -143,6 +145,12 @@ printf '%-22s %6s %10s %9s %9s %9s\n' "queue+8 searching" 8 "$(awk '/^Requests\/
   "$(awk '$1 == "99%" {print $2}' <<<"$out")"
 printf '%-22s %6s %10s   (searches/s alongside)\n' "  searches alongside" 8 \
   "$(awk '/^Requests\/sec/ {print $2}' "$work/mixed-search.txt")"
+# The same write alone, for comparison.
+out=$(wrk -t2 -c8 -d"$duration" --timeout "$timeout" --latency -s "$work/post.lua" -H "Authorization: Bearer $token" \
+  "$base/candidates/$candidate/view")
+printf '%-22s %6s %10s %9s %9s %9s\n' "view alone" 8 "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
+  "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "90%" {print $2}' <<<"$out")" \
+  "$(awk '$1 == "99%" {print $2}' <<<"$out")"
 # Mixed: a WRITE on the main thread (an examiner's candidate view: one row
 # and its audit entry, in a transaction) while stored searches run in the
 # workers. Before session 4 a stored search held SQLite's write lock for its
