@@ -18,25 +18,58 @@ struct _RlAuditPage {
 
 G_DEFINE_FINAL_TYPE (RlAuditPage, rl_audit_page, RL_TYPE_PAGE)
 
+/* What a reload reads (in a worker thread on a server: rl_page_load). */
+typedef struct {
+  GPtrArray     *entries;   /* RlAuditEntry*, newest first */
+  RlAuditReport *report;    /* the whole chain checked, or NULL with report_error */
+  char          *report_error;
+} AuditLoad;
+
 static void
-rl_audit_page_reload (RlPage    *page,
-                     RlSession *session)
+audit_load_free (AuditLoad *load)
+{
+  g_clear_pointer (&load->entries, g_ptr_array_unref);
+  g_clear_pointer (&load->report, rl_audit_report_free);
+  g_free (load->report_error);
+  g_free (load);
+}
+
+static gpointer
+audit_load (RlStore *store, gpointer data, GError **error)
+{
+  AuditLoad *load = g_new0 (AuditLoad, 1);
+  g_autoptr(GError) local = NULL;
+
+  if (!(load->entries = rl_store_list_audit (store, NULL, 0, 0, MAX_ENTRIES, error)))
+    {
+      audit_load_free (load);
+      return NULL;
+    }
+  /* Check the whole chain each time the page is shown: it is what makes the
+   * log worth reading. */
+  if (!(load->report = rl_store_verify_audit (store, &local)))
+    load->report_error = g_strdup (local->message);
+  return load;
+}
+
+static void
+audit_apply (RlPage *page, gpointer result, const GError *error, gpointer data)
 {
   RlAuditPage *self = RL_AUDIT_PAGE (page);
-
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(RlAuditReport) report = NULL;
+  AuditLoad *load = result;
+  GPtrArray *entries;
+  RlAuditReport *report;
   g_autoptr(GListStore) rows = NULL;
   g_autofree char *count = NULL;
-  RlStore *store = rl_session_get_store (session);
 
-  if (!(entries = rl_store_list_audit (store, NULL, 0, 0, MAX_ENTRIES, &error)))
+  if (error != NULL)
     {
-      rl_table_view_show_message (self->table, "dialog-error-symbolic",
-                                  _("Cannot Read the Audit Log"), error->message);
+      rl_table_view_show_message (self->table, "dialog-error-symbolic", _("Cannot Read the Audit Log"),
+                                  rl_page_get_load_error (page) ? NULL : error->message);
       return;
     }
+  entries = load->entries;
+  report = load->report;
   rows = g_list_store_new (RL_TYPE_TEXT_ROW);
   for (guint i = 0; i < entries->len; i++)
     {
@@ -53,11 +86,8 @@ rl_audit_page_reload (RlPage    *page,
       g_list_store_append (rows, row);
     }
 
-  /* Check the whole chain each time the page is shown: it is what makes the
-   * log worth reading. */
-  report = rl_store_verify_audit (store, &error);
   if (report == NULL)
-    rl_table_view_set_status (self->table, "dialog-error-symbolic", error->message, "error");
+    rl_table_view_set_status (self->table, "dialog-error-symbolic", load->report_error, "error");
   else if (report->problem != NULL)
     rl_table_view_set_status (self->table, "dialog-warning-symbolic", report->problem, "error");
   else
@@ -72,6 +102,18 @@ rl_audit_page_reload (RlPage    *page,
   else
     count = g_strdup_printf (ngettext ("%u entry", "%u entries", entries->len), entries->len);
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
+}
+
+static void
+rl_audit_page_reload (RlPage    *page,
+                      RlSession *session)
+{
+  RlAuditPage *self = RL_AUDIT_PAGE (page);
+
+  if (rl_table_view_get_n_rows (self->table) == 0)
+    rl_table_view_show_message (self->table, "content-loading-symbolic", _("Reading the Audit Log…"), NULL);
+  rl_page_load (page, _("Reading the audit log from the server…"), audit_load, audit_apply, NULL, NULL,
+                (GDestroyNotify) audit_load_free);
 }
 
 static void

@@ -19,26 +19,51 @@ struct _RlIdentitiesPage {
 
 G_DEFINE_FINAL_TYPE (RlIdentitiesPage, rl_identities_page, RL_TYPE_PAGE)
 
+/* What a reload reads (in a worker thread on a server: rl_page_load). */
+typedef struct {
+  GPtrArray *identities;   /* RlIdentity*, the first MAX_IDENTITIES */
+  guint      total;
+} IdentitiesLoad;
+
 static void
-rl_identities_page_reload (RlPage    *page,
-                     RlSession *session)
+identities_load_free (IdentitiesLoad *load)
+{
+  g_clear_pointer (&load->identities, g_ptr_array_unref);
+  g_free (load);
+}
+
+static gpointer
+identities_load (RlStore *store, gpointer data, GError **error)
+{
+  IdentitiesLoad *load = g_new0 (IdentitiesLoad, 1);
+
+  if (!(load->identities = rl_store_list_identities (store, NULL, 0, MAX_IDENTITIES, error)))
+    {
+      identities_load_free (load);
+      return NULL;
+    }
+  load->total = rl_store_count_identities (store, NULL);
+  return load;
+}
+
+static void
+identities_apply (RlPage *page, gpointer result, const GError *error, gpointer data)
 {
   RlIdentitiesPage *self = RL_IDENTITIES_PAGE (page);
-
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) identities = NULL;
+  IdentitiesLoad *load = result;
+  GPtrArray *identities;
   g_autoptr(GListStore) rows = NULL;
   g_autofree char *count = NULL;
-  RlStore *store = rl_session_get_store (session);
   guint total;
 
-  if (!(identities = rl_store_list_identities (store, NULL, 0, MAX_IDENTITIES, &error)))
+  if (error != NULL)
     {
-      rl_table_view_show_message (self->table, "dialog-error-symbolic",
-                                  _("Cannot Read the Identities"), error->message);
+      rl_table_view_show_message (self->table, "dialog-error-symbolic", _("Cannot Read the Identities"),
+                                  rl_page_get_load_error (page) ? NULL : error->message);
       return;
     }
-  total = rl_store_count_identities (store, NULL);
+  identities = load->identities;
+  total = load->total;
   rows = g_list_store_new (RL_TYPE_TEXT_ROW);
   for (guint i = 0; i < identities->len; i++)
     {
@@ -57,6 +82,18 @@ rl_identities_page_reload (RlPage    *page,
   else
     count = g_strdup_printf (ngettext ("%u identity", "%u identities", identities->len), identities->len);
   rl_table_view_set_rows (self->table, G_LIST_MODEL (rows), count);
+}
+
+static void
+rl_identities_page_reload (RlPage    *page,
+                           RlSession *session)
+{
+  RlIdentitiesPage *self = RL_IDENTITIES_PAGE (page);
+
+  if (rl_table_view_get_n_rows (self->table) == 0)
+    rl_table_view_show_message (self->table, "content-loading-symbolic", _("Reading the Identities…"), NULL);
+  rl_page_load (page, _("Reading the identities from the server…"), identities_load, identities_apply, NULL, NULL,
+                (GDestroyNotify) identities_load_free);
 }
 
 /* Opening a person asks for the purpose first (need to know). The table may
