@@ -5,6 +5,7 @@
 
 #include "rl-import-dialog.h"
 #include "rl-import.h"
+#include "rl-remote.h"
 #include "rl-store.h"
 
 /* Rows beyond this are summarised: a list of 100,000 imported files helps
@@ -16,6 +17,9 @@ struct _RlImportDialog {
 
   char         *workspace;
   gint64        user_id;
+  /* On a server workspace: a connection of the window's session for the
+   * import thread (rl_remote_open_another); the files go to the server. */
+  RlStore      *remote;
   GPtrArray    *paths;          /* char*: what the user chose */
   GCancellable *cancellable;
   gboolean      running;
@@ -228,6 +232,9 @@ join_notes (GPtrArray *notes)
   }
 }
 
+static void import_files (GTask *task, RlImportDialog *self, RlStore *store, char **paths,
+                          GCancellable *cancellable);
+
 static void
 import_thread (GTask        *task,
                gpointer      source_object,
@@ -238,17 +245,33 @@ import_thread (GTask        *task,
   char **paths = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(RlStore) store = NULL;
-  g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GHashTable) history = NULL;
-  RlImportOptions options = { 0 };
 
-  /* A connection of its own: SQLite connections are not shared across threads. */
-  store = rl_store_open (self->workspace, &error);
-  if (store == NULL || (self->user_id != 0 && !rl_store_set_actor (store, self->user_id, &error)))
+  /* A connection of its own: SQLite connections are not shared across
+   * threads. On a server the dialog's own connection to it (the server acts
+   * for the signed-in user). */
+  if (self->remote != NULL)
+    store = NULL;
+  else if ((store = rl_store_open (self->workspace, &error)) == NULL ||
+           (self->user_id != 0 && !rl_store_set_actor (store, self->user_id, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  import_files (task, self, self->remote ? self->remote : store, paths, cancellable);
+}
+
+static void
+import_files (GTask        *task,
+              RlImportDialog *self,
+              RlStore      *store,
+              char        **paths,
+              GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GHashTable) history = NULL;
+  RlImportOptions options = { 0 };
+
   if (!(history = rl_import_load_history (store, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -479,6 +502,7 @@ rl_import_dialog_finalize (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->paths, g_ptr_array_unref);
+  g_clear_pointer (&self->remote, rl_store_close);
   g_free (self->workspace);
   G_OBJECT_CLASS (rl_import_dialog_parent_class)->finalize (object);
 }
@@ -541,6 +565,29 @@ rl_import_dialog_new (GtkWindow *parent, const char *workspace_path, gint64 user
                        NULL);
   self->workspace = g_strdup (workspace_path);
   self->user_id = user_id;
+  return self;
+}
+
+RlImportDialog *
+rl_import_dialog_new_for_store (GtkWindow *parent, RlStore *store, gint64 user_id, GError **error)
+{
+  RlImportDialog *self;
+  RlStore *remote = NULL;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
+  /* Imports take longer than a page's request: the server extracts every
+   * print and searches the new encounter before it answers. */
+  if (rl_store_is_remote (store) && !(remote = rl_remote_open_another (store, 600, error)))
+    return NULL;
+  self = rl_import_dialog_new (parent, rl_store_get_path (store), user_id);
+  self->remote = remote;
+  if (remote)
+    {
+      g_autofree char *text = g_strdup_printf (_("Into the workspace on %s: choose files or folders of this "
+                                                 "computer, then Import"), rl_remote_get_host (store));
+      gtk_label_set_text (self->status_label, text);
+    }
   return self;
 }
 

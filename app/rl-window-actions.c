@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "rl-import-dialog.h"
+#include "rl-import.h"
 #include "rl-page.h"
 #include "rl-window-private.h"
 
@@ -56,6 +57,14 @@ on_import_finished (RlImportDialog *dialog,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
 }
 
+/* As the store's rule (rl_import_check_role): analysts do not enrol
+ * prints. The same on a file and on a server. */
+static gboolean
+user_may_import (const RlUser *user)
+{
+  return rl_import_role_may_import (user->role);
+}
+
 static void
 rl_window_actions_import (GtkWidget  *widget,
                           const char *action_name,
@@ -64,11 +73,18 @@ rl_window_actions_import (GtkWidget  *widget,
   RlWindow *self = RL_WINDOW (widget);
   const RlUser *user;
   RlImportDialog *dialog;
+  g_autoptr(GError) error = NULL;
 
   if (self->session == NULL || (user = rl_session_get_user (self->session)) == NULL
-      || rl_session_is_remote (self->session))
+      || !user_may_import (user))
     return;
-  dialog = rl_import_dialog_new (GTK_WINDOW (self), rl_session_get_path (self->session), user->id);
+  dialog = rl_import_dialog_new_for_store (GTK_WINDOW (self), rl_session_get_store (self->session), user->id,
+                                           &error);
+  if (dialog == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
   g_signal_connect_object (dialog, "finished", G_CALLBACK (on_import_finished), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -88,11 +104,9 @@ _rl_window_update_actions (RlWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.page", signed_in);
-  /* Import reads files into the workspace's own SQLite file: on a server
-   * workspace there is none here (ridgeline-cli import runs on the server's
-   * file). */
+  /* On a server workspace Import sends the files to the server. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import",
-                                 signed_in && !rl_session_is_remote (self->session));
+                                 signed_in && user_may_import (rl_session_get_user (self->session)));
 }
 
 void

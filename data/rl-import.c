@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "rl-import.h"
+#include "rl-remote-private.h"
+#include "rl-store-json.h"
 #include "rl-extract.h"
 #include "rl-image-io.h"
 #include "rl-store-private.h"
@@ -139,6 +143,8 @@ rl_import_load_history (RlStore *store, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
+  if (rl_store_is_remote (store))
+    return g_steal_pointer (&set);
   stmt = rl_store_stmt (store, "SELECT json_extract(details, '$.sha256') FROM audit_log "
                                "WHERE object_kind = 'encounter' AND action = 'import.file'", error);
   if (stmt == NULL)
@@ -169,6 +175,28 @@ remember (const RlImportOptions *options, const char *sha256)
 {
   if (options && options->imported && sha256)
     g_hash_table_add (options->imported, g_strdup (sha256));
+}
+
+/* Who may take prints into a workspace: examiners (tenprints, latents),
+ * supervisors and data stewards (reference data). Analysts work on what a
+ * search raised and do not enrol. The system (user 0: ridgeline-cli on the
+ * file, the demo, the partner gateway) may. The same rule holds on a file
+ * and on ridgeline-server, which runs this code acting as the request's user. */
+gboolean
+rl_import_role_may_import (RlRole role)
+{
+  return role == RL_ROLE_EXAMINER || role == RL_ROLE_SUPERVISOR || role == RL_ROLE_DATA_STEWARD;
+}
+
+gboolean
+rl_import_check_role (RlStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  if (rl_store_get_actor (store) == 0)
+    return TRUE;
+  return rl_store_require_role (store, error, _("import prints"), RL_ROLE_EXAMINER, RL_ROLE_SUPERVISOR,
+                                RL_ROLE_DATA_STEWARD, 0);
 }
 
 static gint64
@@ -562,6 +590,8 @@ rl_import_transaction (RlStore *store, RlAn2kTransaction *t, const char *source,
   result->notes = g_ptr_array_new_with_free_func (g_free);
   if (source == NULL)
     source = _("transaction");
+  if (!rl_import_check_role (store, error))
+    return FALSE;
 
   if (file_sha256)
     {
@@ -723,26 +753,82 @@ wsq_size (const guint8 *data, gsize len, int *width, int *height)
   return FALSE;
 }
 
-/* Reads NAME.json beside path, if any. */
-static JsonObject *
-read_sidecar (const char *path, GError **error)
+/* A sidecar is a few hundred bytes of JSON; these bound what is parsed. */
+#define SIDECAR_MAX_BYTES (64u * 1024)
+#define SIDECAR_MAX_DEPTH 16
+
+/* Whether JSON text nests at most max_depth deep. Checked before parsing:
+ * json-glib's parser recurses once per level, so a sidecar of 100,000 "["
+ * would otherwise exhaust the stack (on the server too, which takes
+ * sidecars from the network). */
+static gboolean
+json_depth_ok (const char *text, gsize len, guint max_depth)
 {
-  g_autofree char *stem = NULL, *json_path = NULL;
-  const char *dot = strrchr (path, '.');
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > max_depth)
+        return FALSE;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+/* The sidecar NAME.json (its bytes) as an object; sidecar_name names it in errors. */
+static JsonObject *
+parse_sidecar (GBytes *sidecar, const char *sidecar_name, GError **error)
+{
   g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *text;
+  gsize len;
   JsonNode *root;
 
-  stem = dot ? g_strndup (path, (gsize) (dot - path)) : g_strdup (path);
-  json_path = g_strconcat (stem, ".json", NULL);
-  if (!g_file_test (json_path, G_FILE_TEST_IS_REGULAR))
-    return NULL;
+  text = g_bytes_get_data (sidecar, &len);
+  if (len > SIDECAR_MAX_BYTES)
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_TOO_LARGE, _("%s: a sidecar has at most %u bytes, this one %zu"),
+                   sidecar_name, SIDECAR_MAX_BYTES, len);
+      return NULL;
+    }
+  if (len == 0 || text == NULL || !g_utf8_validate (text, (gssize) len, NULL) ||
+      memchr (text, '\0', len) != NULL)
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_SYNTAX, _("%s: a sidecar must be JSON text in UTF-8"),
+                   sidecar_name);
+      return NULL;
+    }
+  if (!json_depth_ok (text, len, SIDECAR_MAX_DEPTH))
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_SYNTAX, _("%s: nested deeper than %u levels"), sidecar_name,
+                   SIDECAR_MAX_DEPTH);
+      return NULL;
+    }
   parser = json_parser_new ();
-  if (!json_parser_load_from_file (parser, json_path, error))
-    return NULL;
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_SYNTAX, _("%s: %s"), sidecar_name, local->message);
+      return NULL;
+    }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_SYNTAX, _("%s: a sidecar must hold one JSON object"), json_path);
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_SYNTAX, _("%s: a sidecar must hold one JSON object"),
+                   sidecar_name);
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
@@ -756,22 +842,34 @@ json_string (JsonObject *o, const char *member)
          ? json_node_get_string (node) : NULL;
 }
 
-static gint64
-json_int (JsonObject *o, const char *member, gint64 fallback)
+/* An integer member in [min, max] (fallback when absent or not an integer).
+ * The range is checked on the 64-bit value, before it becomes an int. */
+static gboolean
+sidecar_int (JsonObject *o, const char *member, int fallback, int min, int max, const char *sidecar_name,
+             int *out, GError **error)
 {
   JsonNode *node = o ? json_object_get_member (o, member) : NULL;
-  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
-         ? json_node_get_int (node) : fallback;
+  gint64 value;
+
+  *out = fallback;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return TRUE;
+  value = json_node_get_int (node);
+  if (value < min || value > max)
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_OUT_OF_RANGE,
+                   _("%s: %s %" G_GINT64_FORMAT " is out of range (%d to %d)"), sidecar_name, member, value, min, max);
+      return FALSE;
+    }
+  *out = (int) value;
+  return TRUE;
 }
 
 static gboolean
-import_image_file (RlStore *store, const char *path, GBytes *bytes, const char *file_sha256,
-                   const RlImportOptions *options, RlImportResult *result, GError **error)
+import_image_file (RlStore *store, const char *base, const char *dir_name, GBytes *bytes, GBytes *sidecar_bytes,
+                   const char *file_sha256, const RlImportOptions *options, RlImportResult *result, GError **error)
 {
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *dir_name = g_path_get_basename (dir);
-  g_autofree char *stem = NULL, *reference = NULL, *ground_truth = NULL;
+  g_autofree char *stem = NULL, *reference = NULL, *ground_truth = NULL, *sidecar_name = NULL;
   g_autoptr(JsonObject) sidecar = NULL;
   g_autoptr(GError) local = NULL;
   const guint8 *data;
@@ -783,13 +881,10 @@ import_image_file (RlStore *store, const char *path, GBytes *bytes, const char *
   data = g_bytes_get_data (bytes, &len);
   dot = strrchr (base, '.');
   stem = dot ? g_strndup (base, (gsize) (dot - base)) : g_strdup (base);
+  sidecar_name = g_strconcat (stem, ".json", NULL);
 
-  sidecar = read_sidecar (path, &local);
-  if (local)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+  if (sidecar_bytes && !(sidecar = parse_sidecar (sidecar_bytes, sidecar_name, error)))
+    return FALSE;
 
   /* What the image is. */
   if (wsq_size (data, len, &width, &height))
@@ -818,17 +913,11 @@ import_image_file (RlStore *store, const char *path, GBytes *bytes, const char *
   if (sidecar)
     {
       reference = g_strdup (json_string (sidecar, "identity"));
-      finger = (int) json_int (sidecar, "finger", 0);
-      impression = (int) json_int (sidecar, "impression", RL_IMPRESSION_PLAIN);
-      ppi = (int) json_int (sidecar, "ppi", ppi);
+      if (!sidecar_int (sidecar, "finger", 0, 0, 10, sidecar_name, &finger, error) ||
+          !sidecar_int (sidecar, "impression", RL_IMPRESSION_PLAIN, 0, 8, sidecar_name, &impression, error) ||
+          !sidecar_int (sidecar, "ppi", ppi, 100, 2000, sidecar_name, &ppi, error))
+        return FALSE;
       ground_truth = g_strdup (json_string (sidecar, "ground_truth"));
-      if (finger < 0 || finger > 10 || impression < 0 || impression > 8)
-        {
-          g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_OUT_OF_RANGE,
-                       _("%s.json: finger %d or impression %d out of range (finger 0–10, impression 0–8)"), stem,
-                       finger, impression);
-          return FALSE;
-        }
     }
   else
     {
@@ -840,7 +929,7 @@ import_image_file (RlStore *store, const char *path, GBytes *bytes, const char *
         {
           g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_SYNTAX,
                        _("%s: cannot tell whose print this is: name it FINGER_IMPRESSION (e.g. 101_1) "
-                         "or put a %s.json beside it"), base, stem);
+                         "or put a %s beside it"), base, sidecar_name);
           return FALSE;
         }
       /* The finger is named by folder and number: "FVC2002_DB1_B/101". */
@@ -849,6 +938,13 @@ import_image_file (RlStore *store, const char *path, GBytes *bytes, const char *
     }
   if (reference && strlen (reference) > 32)
     reference[32] = '\0';
+  /* Cut at 32 bytes, a reference must stay UTF-8. */
+  if (reference && !g_utf8_validate (reference, -1, NULL))
+    {
+      const char *end;
+      g_utf8_validate (reference, -1, &end);
+      reference[end - reference] = '\0';
+    }
 
   if (!rl_store_begin (store, error))
     return FALSE;
@@ -899,38 +995,33 @@ fail:
 }
 
 gboolean
-rl_import_file (RlStore *store, const char *path, const RlImportOptions *options, RlImportResult *result,
-                GError **error)
+rl_import_data (RlStore *store, GBytes *bytes, const char *name, const char *folder, GBytes *sidecar,
+                const RlImportOptions *options, RlImportResult *result, GError **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *sha256 = NULL;
   g_autofree char *base = NULL;
   const guint8 *data;
   gsize len, i = 0;
   gboolean done = FALSE;
-  GError *local = NULL;
 
-  g_return_val_if_fail (store != NULL && path != NULL && result != NULL, FALSE);
+  g_return_val_if_fail (store != NULL && bytes != NULL && name != NULL && result != NULL, FALSE);
+
+  if (rl_store_is_remote (store))
+    return rl_remote_import (store, bytes, name, folder, sidecar, options, result, error);
 
   memset (result, 0, sizeof *result);
   result->notes = g_ptr_array_new_with_free_func (g_free);
-  base = g_path_get_basename (path);
-  mapped = g_mapped_file_new (path, FALSE, &local);
-  if (mapped == NULL)
-    {
-      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_IO, _("Cannot read “%s”: %s"), path, local->message);
-      g_error_free (local);
-      return FALSE;
-    }
-  if (g_mapped_file_get_length (mapped) > RL_AN2K_MAX_FILE_SIZE)
+  base = g_path_get_basename (name);
+  data = g_bytes_get_data (bytes, &len);
+  if (len > RL_AN2K_MAX_FILE_SIZE)
     {
       g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_TOO_LARGE, _("%s is over the %u-byte limit"), base,
                    RL_AN2K_MAX_FILE_SIZE);
       return FALSE;
     }
-  bytes = g_mapped_file_get_bytes (mapped);
-  data = g_bytes_get_data (bytes, &len);
+  /* Before the history: who may not import does not learn what was. */
+  if (!rl_import_check_role (store, error))
+    return FALSE;
   sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
   if (!was_imported (store, options, sha256, &done, error))
     return FALSE;
@@ -959,7 +1050,82 @@ rl_import_file (RlStore *store, const char *path, const RlImportOptions *options
       rl_import_result_clear (result);
       return rl_import_transaction (store, t, base, sha256, options, result, error);
     }
-  return import_image_file (store, path, bytes, sha256, options, result, error);
+  return import_image_file (store, base, folder && *folder ? folder : ".", bytes, sidecar, sha256, options, result,
+                            error);
+}
+
+/* NAME.json beside path, if there is one (NULL, no error, when not). */
+static GBytes *
+read_sidecar_file (const char *path, GError **error)
+{
+  g_autofree char *stem = NULL, *json_path = NULL;
+  const char *dot = strrchr (path, '.'), *slash = strrchr (path, G_DIR_SEPARATOR);
+  g_autoptr(GError) local = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+  GStatBuf st;
+
+  stem = dot && (slash == NULL || dot > slash) ? g_strndup (path, (gsize) (dot - path)) : g_strdup (path);
+  json_path = g_strconcat (stem, ".json", NULL);
+  if (!g_file_test (json_path, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  if (g_stat (json_path, &st) == 0 && (guint64) st.st_size > SIDECAR_MAX_BYTES)
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_TOO_LARGE, _("%s: a sidecar has at most %u bytes"),
+                   json_path, SIDECAR_MAX_BYTES);
+      return NULL;
+    }
+  if (!g_file_get_contents (json_path, &contents, &len, &local))
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_IO, _("Cannot read “%s”: %s"), json_path, local->message);
+      return NULL;
+    }
+  return g_bytes_new_take (contents, len);
+}
+
+gboolean
+rl_import_file (RlStore *store, const char *path, const RlImportOptions *options, RlImportResult *result,
+                GError **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) sidecar = NULL;
+  g_autofree char *base = NULL, *dir = NULL, *dir_name = NULL;
+  GError *local = NULL;
+
+  g_return_val_if_fail (store != NULL && path != NULL && result != NULL, FALSE);
+
+  memset (result, 0, sizeof *result);
+  result->notes = g_ptr_array_new_with_free_func (g_free);
+  base = g_path_get_basename (path);
+  dir = g_path_get_dirname (path);
+  dir_name = g_path_get_basename (dir);
+  mapped = g_mapped_file_new (path, FALSE, &local);
+  if (mapped == NULL)
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_IO, _("Cannot read “%s”: %s"), path, local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  if (g_mapped_file_get_length (mapped) > RL_AN2K_MAX_FILE_SIZE)
+    {
+      g_set_error (error, RL_AN2K_ERROR, RL_AN2K_ERROR_TOO_LARGE, _("%s is over the %u-byte limit"), base,
+                   RL_AN2K_MAX_FILE_SIZE);
+      return FALSE;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  /* A sidecar only describes a single image; a transaction describes itself. */
+  if (!rl_an2k_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+    {
+      sidecar = read_sidecar_file (path, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+    }
+  rl_import_result_clear (result);
+  return rl_import_data (store, bytes, base, dir_name, sidecar, options, result, error);
 }
 
 /* ---- export --------------------------------------------------------------------- */
@@ -1138,4 +1304,143 @@ rl_export_identity (RlStore *store, gint64 identity_id, const RlExportOptions *o
   if (encounters == NULL)
     return NULL;
   return export_encounters (store, encounters, "identity", identity_id, options, error);
+}
+
+/* ---- the result as JSON (POST /api/v1/imports) ------------------------------------ */
+
+JsonNode *
+rl_import_result_to_json (const RlImportResult *result)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const RlSearchOutcome *o = &result->search;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  json_builder_begin_object (b);
+  rl_json_add_bool (b, "skipped", result->skipped);
+  rl_json_add_id (b, "identity_id", result->identity_id);
+  rl_json_add_id (b, "encounter_id", result->encounter_id);
+  rl_json_add_int (b, "samples", result->n_samples);
+  rl_json_add_int (b, "templates", result->n_templates);
+  json_builder_set_member_name (b, "notes");
+  json_builder_begin_array (b);
+  for (guint i = 0; result->notes && i < result->notes->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (result->notes, i));
+  json_builder_end_array (b);
+  rl_json_add_bool (b, "searched", result->searched);
+  json_builder_set_member_name (b, "search");
+  if (!result->searched)
+    json_builder_add_null_value (b);
+  else
+    {
+      /* As POST /encounters/{id}/search answers. */
+      json_builder_begin_object (b);
+      rl_json_add_id (b, "search_id", o->search_id);
+      rl_json_add_string (b, "status", o->search_id ? rl_search_status_to_id (o->status) : NULL);
+      rl_json_add_string (b, "reason", o->search_id ? rl_search_reason_to_id (o->reason) : NULL);
+      rl_json_add_double (b, "best_score", o->best_score);
+      rl_json_add_id (b, "best_identity_id", o->best_identity_id);
+      rl_json_add_id (b, "best_sample_id", o->best_sample_id);
+      rl_json_add_id (b, "hit_id", o->hit_id);
+      rl_json_add_int (b, "n_links", o->n_links);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static gboolean
+read_outcome (JsonObject *o, RlSearchOutcome *out, GError **error)
+{
+  g_autofree char *status = NULL, *reason = NULL;
+  double score = 0;
+  gint64 n_links = 0;
+
+  if (!rl_json_read_id (o, "search", "search_id", &out->search_id, error) ||
+      !rl_json_read_string (o, "search", "status", &status, error) ||
+      !rl_json_read_string (o, "search", "reason", &reason, error) ||
+      !rl_json_read_double (o, "search", "best_score", &score, error) ||
+      !rl_json_read_id (o, "search", "best_identity_id", &out->best_identity_id, error) ||
+      !rl_json_read_id (o, "search", "best_sample_id", &out->best_sample_id, error) ||
+      !rl_json_read_id (o, "search", "hit_id", &out->hit_id, error) ||
+      !rl_json_read_int (o, "search", "n_links", 0, G_MAXUINT, &n_links, error))
+    return FALSE;
+  if ((status && !rl_search_status_from_id (status, &out->status)) ||
+      (reason && !rl_search_reason_from_id (reason, &out->reason)))
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CORRUPT,
+                   _("The server’s reply is malformed: search.%s: unknown value “%s”"),
+                   status && !rl_search_status_from_id (status, NULL) ? "status" : "reason",
+                   status && !rl_search_status_from_id (status, NULL) ? status : reason);
+      return FALSE;
+    }
+  /* A score is a similarity of a few hundred at most: anything the float
+   * cannot hold is a broken reply, refused before the conversion. */
+  if (isnan (score))
+    score = 0;
+  if (!(score >= -1e6 && score <= 1e6))
+    {
+      g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CORRUPT,
+                   _("The server’s reply is malformed: search.best_score %g is out of range"), score);
+      return FALSE;
+    }
+  out->best_score = (float) score;
+  out->n_links = (guint) n_links;
+  return TRUE;
+}
+
+gboolean
+rl_import_result_from_json (JsonNode *node, RlImportResult *result, GError **error)
+{
+  JsonObject *o, *search_object;
+  JsonNode *notes, *search;
+  gint64 samples = 0, templates = 0;
+
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  memset (result, 0, sizeof *result);
+  result->notes = g_ptr_array_new_with_free_func (g_free);
+  if (!(o = rl_json_expect_object (node, "import", error)) ||
+      !rl_json_read_bool (o, "import", "skipped", &result->skipped, error) ||
+      !rl_json_read_id (o, "import", "identity_id", &result->identity_id, error) ||
+      !rl_json_read_id (o, "import", "encounter_id", &result->encounter_id, error) ||
+      !rl_json_read_int (o, "import", "samples", 0, G_MAXUINT, &samples, error) ||
+      !rl_json_read_int (o, "import", "templates", 0, G_MAXUINT, &templates, error) ||
+      !rl_json_read_bool (o, "import", "searched", &result->searched, error))
+    return FALSE;
+  result->n_samples = (guint) samples;
+  result->n_templates = (guint) templates;
+  notes = json_object_get_member (o, "notes");
+  if (notes && !JSON_NODE_HOLDS_NULL (notes))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (notes))
+        {
+          g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CORRUPT,
+                       _("The server’s reply is malformed: import.notes is not an array"));
+          return FALSE;
+        }
+      array = json_node_get_array (notes);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+            {
+              g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_CORRUPT,
+                           _("The server’s reply is malformed: import.notes[%u] is not a string"), i);
+              return FALSE;
+            }
+          g_ptr_array_add (result->notes, g_strdup (json_node_get_string (item)));
+        }
+    }
+  search = json_object_get_member (o, "search");
+  if (result->searched)
+    {
+      if (!(search_object = rl_json_expect_object (search, "import.search", error)) ||
+          !read_outcome (search_object, &result->search, error))
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "rl-an2k.h"
 #include "rl-search.h"
@@ -55,17 +56,36 @@ typedef struct {
 
 void rl_import_result_clear (RlImportResult *result);
 
-/* Imports one file. FALSE with error (and nothing written) when the file is
- * rejected. */
+/* Imports one file (and its sidecar NAME.json, if there is one beside it).
+ * FALSE with error (and nothing written) when the file is rejected. On a
+ * remote workspace (rl_store_open_remote) the file and its sidecar are sent
+ * to the server (POST /api/v1/imports), which imports them the same way, in
+ * one transaction, as the signed-in user. */
 gboolean rl_import_file        (RlStore *store, const char *path, const RlImportOptions *options,
                                 RlImportResult *result, GError **error);
+/* The same for a file already read: name is its file name ("101_1.png"),
+ * folder the name of the folder it was in ("FVC2002_DB1_B": a print named
+ * FINGER_IMPRESSION belongs to the person FOLDER-FINGER; NULL for none),
+ * sidecar the bytes of its NAME.json or NULL. rl_import_file reads and calls
+ * this; ridgeline-server calls it with what a workstation sent. */
+gboolean rl_import_data        (RlStore *store, GBytes *data, const char *name, const char *folder,
+                                GBytes *sidecar, const RlImportOptions *options, RlImportResult *result,
+                                GError **error);
+/* Who may import: an examiner, a supervisor or a data steward, or the system
+ * (no signed-in user: ridgeline-cli, the demo, the partner gateway). An
+ * analyst is refused (RL_STORE_ERROR_PERMISSION). */
+gboolean rl_import_check_role  (RlStore *store, GError **error);
+/* Whether a user of that role may import (for enabling the GUI's action). */
+gboolean rl_import_role_may_import (RlRole role);
 /* Imports a transaction already read; source names it in notes and in the
  * audit log, file_sha256 (may be NULL) makes the import resumable. */
 gboolean rl_import_transaction (RlStore *store, RlAn2kTransaction *transaction, const char *source,
                                 const char *file_sha256, const RlImportOptions *options,
                                 RlImportResult *result, GError **error);
 /* The SHA-256 (hex) of every file imported before, as a set (one query:
- * use it for bulk imports instead of one look-up per file). */
+ * use it for bulk imports instead of one look-up per file). On a remote
+ * workspace the set starts empty and only remembers this run's files: the
+ * server checks its own history for every file it is sent. */
 GHashTable *rl_import_load_history (RlStore *store, GError **error);
 /* Whether a file with that SHA-256 (hex) was imported before. */
 gboolean rl_import_was_imported (RlStore *store, const char *file_sha256, gboolean *out_imported, GError **error);
@@ -83,6 +103,14 @@ GPtrArray *rl_import_collect_files (const char *const *paths);
  * minutiae with the matcher. */
 RlTemplate *rl_import_extract_template (GBytes *encoded, const char *format, int ppi,
                                         gpointer user_data, GError **error);
+
+/* RlImportResult ⇄ the JSON of POST /api/v1/imports (docs/server-api.md):
+ * {"skipped", "identity_id", "encounter_id", "samples", "templates",
+ *  "notes": [...], "searched", "search": {...} or null}. The reader checks
+ * every member (RL_STORE_ERROR_CORRUPT naming it) and fills result (clear it
+ * with rl_import_result_clear). */
+JsonNode *rl_import_result_to_json   (const RlImportResult *result);
+gboolean  rl_import_result_from_json (JsonNode *node, RlImportResult *result, GError **error);
 
 typedef struct {
   gboolean    type14_only;     /* write every print as Type-14 */

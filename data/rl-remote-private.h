@@ -13,6 +13,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "rl-import.h"
 #include "rl-remote.h"
 #include "rl-store-json.h"
 #include "rl-store-private.h"
@@ -34,6 +35,9 @@ gboolean  rl_remote_check_server (RlStore *store, GError **error);
  * 503 → BUSY) and its message, or a network error naming the URL. */
 JsonNode *rl_remote_call       (RlStore *store, const char *method, const char *path, JsonNode *body,
                                 GError **error);
+/* The same with a body that is not JSON (an upload): content_type names it. */
+JsonNode *rl_remote_call_upload (RlStore *store, const char *method, const char *path, const char *content_type,
+                                 GBytes *body, GError **error);
 /* The same for a reply that is not JSON (an image, a template): its bytes
  * and content type; NULL with no error for 204. */
 GBytes   *rl_remote_call_bytes (RlStore *store, const char *method, const char *path, char **out_content_type,
@@ -121,6 +125,10 @@ GPtrArray *rl_remote_list_corrections  (RlStore *store, RlCorrectionStatus statu
 RlMatcherRelease *rl_remote_get_release (RlStore *store, gint64 release_id, GError **error);
 gboolean   rl_remote_review_release  (RlStore *store, gint64 release_id, gboolean approve, const char *comment,
                                       GError **error);
+
+/* rl-import.c (rl_import_data): POST /api/v1/imports (rl-remote-import.c) */
+gboolean   rl_remote_import (RlStore *store, GBytes *data, const char *name, const char *folder, GBytes *sidecar,
+                             const RlImportOptions *options, RlImportResult *result, GError **error);
 
 /* rl-store-audit.c */
 GPtrArray *rl_remote_list_audit (RlStore *store, const char *object_kind, gint64 object_id, gint64 user_id,

@@ -76,8 +76,10 @@ rl_remote_normalize_url (const char *url, GError **error)
                    _("“%s” is not a server address: leave out the path “%s”"), trimmed, path);
       return NULL;
     }
-  return g_uri_join (G_URI_FLAGS_NONE, g_ascii_strdown (scheme, -1), NULL, g_uri_get_host (uri),
-                     g_uri_get_port (uri), "", NULL, NULL);
+  {
+    g_autofree char *lower = g_ascii_strdown (scheme, -1);
+    return g_uri_join (G_URI_FLAGS_NONE, lower, NULL, g_uri_get_host (uri), g_uri_get_port (uri), "", NULL, NULL);
+  }
 }
 
 /* TIMEOUT_SECONDS, or RIDGELINE_REMOTE_TIMEOUT when it is a whole number of
@@ -292,16 +294,19 @@ set_reply_error (RlRemote *remote, SoupMessage *msg, GBytes *body, gboolean had_
 
 static gboolean check_write_in_transaction (RlRemote *remote, const char *method, const char *path, GError **error);
 
-/* Sends one request; the reply's bytes for 2xx, NULL with an error otherwise. */
+/* Sends one request with a body that is JSON (body) or other bytes
+ * (raw_type, raw_body); the reply's bytes for 2xx, NULL with an error otherwise. */
 static GBytes *
-send_request (RlRemote     *remote,
-              const char   *method,
-              const char   *path,
-              JsonNode     *body,
-              gboolean      authorized,
-              guint        *out_status,
-              char        **out_content_type,
-              GError      **error)
+send_request_full (RlRemote     *remote,
+                   const char   *method,
+                   const char   *path,
+                   JsonNode     *body,
+                   const char   *raw_type,
+                   GBytes       *raw_body,
+                   gboolean      authorized,
+                   guint        *out_status,
+                   char        **out_content_type,
+                   GError      **error)
 {
   g_autofree char *uri = g_strconcat (remote->url, API_PREFIX, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
@@ -331,6 +336,8 @@ send_request (RlRemote     *remote,
       bytes = g_bytes_new_take (text, len);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
+  else if (raw_body)
+    soup_message_set_request_body_from_bytes (msg, raw_type, raw_body);
   if (authorized && !check_write_in_transaction (remote, method, path, error))
     return NULL;
   g_atomic_int_inc (&remote->n_requests);
@@ -389,6 +396,20 @@ send_request (RlRemote     *remote,
   return g_steal_pointer (&reply);
 }
 
+static GBytes *
+send_request (RlRemote     *remote,
+              const char   *method,
+              const char   *path,
+              JsonNode     *body,
+              gboolean      authorized,
+              guint        *out_status,
+              char        **out_content_type,
+              GError      **error)
+{
+  return send_request_full (remote, method, path, body, NULL, NULL, authorized, out_status, out_content_type,
+                            error);
+}
+
 static JsonNode *
 parse_reply (RlRemote *remote, const char *path, GBytes *bytes, GError **error)
 {
@@ -433,6 +454,25 @@ rl_remote_call (RlStore *store, const char *method, const char *path, JsonNode *
   if (!require_session (remote, error))
     return NULL;
   if (!(reply = send_request (remote, method, path, owned_body, TRUE, &status, NULL, error)))
+    return NULL;
+  if (status == SOUP_STATUS_NO_CONTENT || g_bytes_get_size (reply) == 0)
+    return NULL;
+  return parse_reply (remote, path, reply, error);
+}
+
+JsonNode *
+rl_remote_call_upload (RlStore *store, const char *method, const char *path, const char *content_type, GBytes *body,
+                       GError **error)
+{
+  RlRemote *remote = remote_of (store);
+  g_autoptr(GBytes) reply = NULL;
+  guint status = 0;
+
+  g_return_val_if_fail (remote != NULL && content_type != NULL && body != NULL, NULL);
+
+  if (!require_session (remote, error))
+    return NULL;
+  if (!(reply = send_request_full (remote, method, path, NULL, content_type, body, TRUE, &status, NULL, error)))
     return NULL;
   if (status == SOUP_STATUS_NO_CONTENT || g_bytes_get_size (reply) == 0)
     return NULL;
@@ -541,6 +581,35 @@ rl_remote_unavailable (GError **error, const char *what)
   g_set_error (error, RL_STORE_ERROR, RL_STORE_ERROR_FAILED, _("%s is not available on a remote workspace yet"),
                what);
   return FALSE;
+}
+
+/* ------------------------------------------------------------ another connection */
+
+RlStore *
+rl_remote_open_another (RlStore *store, guint timeout_seconds, GError **error)
+{
+  RlRemote *remote, *copy;
+  RlStore *other;
+
+  g_return_val_if_fail (store != NULL && store->remote != NULL, NULL);
+  remote = store->remote;
+
+  if (!require_session (remote, error) || !(copy = rl_remote_new (remote->url, remote->pinned, error)))
+    return NULL;
+  if (timeout_seconds > 0)
+    {
+      copy->timeout = timeout_seconds;
+      g_object_set (copy->session, "timeout", timeout_seconds, NULL);
+    }
+  {
+    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&remote->lock);
+    copy->token = g_strdup (remote->token);
+    copy->user = remote->user ? rl_user_copy (remote->user) : NULL;
+  }
+  other = g_new0 (RlStore, 1);
+  other->remote = copy;
+  other->path = g_strdup (copy->url);
+  return other;
 }
 
 /* ------------------------------------------------------------ certificate */

@@ -45,6 +45,15 @@ char     *rl_remote_dup_signed_out_reason (RlStore *store);
  * for benchmarks and tests that count a page's round trips. */
 guint     rl_remote_get_n_requests (RlStore *store);
 
+/* A second store on the same server and the same session (the token is
+ * shared, signing out of either ends it), with a connection of its own: for
+ * a worker thread (the import dialog), since one RlStore is used from one
+ * thread. timeout_seconds: how long a request may wait for the server (0:
+ * the usual 30 s; an import extracts and searches before it answers).
+ * NULL with an error when the store is not signed in. Close it with
+ * rl_store_close (that does not end the session). */
+RlStore  *rl_remote_open_another (RlStore *store, guint timeout_seconds, GError **error);
+
 /* The server's base URL ("https://host:8443") and host name ("host"). */
 const char *rl_remote_get_url  (RlStore *store);
 const char *rl_remote_get_host (RlStore *store);

@@ -49,7 +49,7 @@ main (int argc, char **argv)
 {
   g_autofree char *db = NULL, *address = NULL, *cert = NULL, *key = NULL, *hostname = NULL;
   gboolean insecure = FALSE;
-  int port = 8443, max_body_kib = 1024, idle_timeout = 30, workers = 2, max_queued = 64;
+  int port = 8443, max_body_kib = 1024, max_upload_mib = 32, idle_timeout = 30, workers = 2, max_queued = 64;
   double rate = 20, burst = 60;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) options = NULL;
@@ -71,6 +71,7 @@ main (int argc, char **argv)
     { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate, N_("Requests per second per client (20; 0 = no limit)"), N_("N") },
     { "burst", 0, 0, G_OPTION_ARG_DOUBLE, &burst, N_("Requests a client may send at once (60)"), N_("N") },
     { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body_kib, N_("Largest request body in KiB (1024)"), N_("KIB") },
+    { "max-upload", 0, 0, G_OPTION_ARG_INT, &max_upload_mib, N_("Largest imported file or partner transaction in MiB (32)"), N_("MIB") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds before an idle connection is closed (30)"), N_("S") },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers, N_("Threads for searches and partner submissions, each with its own connection; they share one search gallery (2)"), N_("N") },
     { "max-queued", 0, 0, G_OPTION_ARG_INT, &max_queued, N_("Searches that may wait for a worker before new ones get 503 (64; 0 = no limit)"), N_("N") },
@@ -95,11 +96,12 @@ main (int argc, char **argv)
       fprintf (stderr, "ridgeline-server: %s\n", _("--db PATH is required"));
       return 2;
     }
-  if (port < 0 || port > 65535 || max_body_kib < 1 || max_body_kib > 1024 * 1024 || idle_timeout < 0 || rate < 0 ||
+  if (port < 0 || port > 65535 || max_body_kib < 1 || max_body_kib > 1024 * 1024 || max_upload_mib < 1 ||
+      max_upload_mib > 256 || idle_timeout < 0 || rate < 0 ||
       burst < 1 || workers < 1 || workers > 64 || max_queued < 0)
     {
       fprintf (stderr, "ridgeline-server: %s\n",
-               _("--port, --max-body, --idle-timeout, --rate, --burst, --workers (1–64) or --max-queued is out of range"));
+               _("--port, --max-body, --max-upload (1–256), --idle-timeout, --rate, --burst, --workers (1–64) or --max-queued is out of range"));
       return 2;
     }
   if ((cert == NULL) != (key == NULL))
@@ -142,6 +144,7 @@ main (int argc, char **argv)
     }
   rl_server_limits_init_default (&limits);
   limits.max_body_bytes = (gsize) max_body_kib * 1024;
+  limits.max_upload_bytes = (gsize) max_upload_mib * 1024 * 1024;
   limits.rate_per_second = rate;
   limits.rate_burst = burst;
   limits.idle_timeout_seconds = idle_timeout;

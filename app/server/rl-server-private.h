@@ -65,6 +65,9 @@ void rl_server_workstation_register (RlServer *server);
 /* The analyst, supervisor and data-steward pages' routes (rl-server-routes-pages.c). */
 void rl_server_pages_register (RlServer *server);
 
+/* Importing a file from a workstation (rl-server-routes-import.c). */
+void rl_server_import_register (RlServer *server);
+
 /* The partner gateway (rl-server-gateway.c): registers the /gateway/v1/ routes
  * with rl_server_add_routes, flagged RL_ROUTE_PUBLIC (partners send their
  * API key as the bearer token; the gateway's handlers check it). */

@@ -1049,4 +1049,5 @@ rl_server_workstation_register (RlServer *server)
 {
   rl_server_add_routes (server, workstation_routes, G_N_ELEMENTS (workstation_routes));
   rl_server_pages_register (server);
+  rl_server_import_register (server);
 }

@@ -11,6 +11,12 @@
  *     wrong password is refused with the server's message;
  *   - the window's subtitle names the server; pages not wired for a server
  *     say so instead of showing anything;
+ *   - Import (the same dialog as on a file) sends a folder of a live scan
+ *     (a synthetic print, and a file that is no image) and a real ANSI/NIST
+ *     transaction from ../shared/interchange to the server: imported as the
+ *     examiner (import.file rows, the person, the extracted template in the
+ *     server's file), the broken file rejected with its reason; run again,
+ *     every file is skipped by the server's history;
  *   - opens the queued search from the work queue (claimed on the server),
  *     records the analysis, opens candidate 1 (its image and template come
  *     from the server), records an exclusion of the top candidate (above the
@@ -35,6 +41,9 @@
 #include <string.h>
 
 #include "rl-application.h"
+#include "rl-image-io.h"
+#include "rl-import-dialog.h"
+#include "rl-synth.h"
 #include "rl-page.h"
 #include "rl-preferences-window.h"
 #include "rl-queue-page.h"
@@ -128,6 +137,111 @@ connect_in_preferences (RlApplication *app, Fixture *f)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* ---- import ------------------------------------------------------------ */
+
+/* Opens Import from the window (win.import), imports paths, waits for the
+ * dialog to finish (a condition, not a time) and returns it, still open. */
+static RlImportDialog *
+run_import_dialog (RlWindow *window, const char *const *paths)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours to free */
+  RlImportDialog *dialog = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+      if (RL_IS_IMPORT_DIALOG (item))
+        dialog = RL_IMPORT_DIALOG (item);
+    }
+  g_assert_nonnull (dialog);
+  rl_gui_wait_for_frame (GTK_WIDGET (dialog));
+  for (guint i = 0; paths[i]; i++)
+    rl_import_dialog_add_path (dialog, paths[i]);
+  rl_import_dialog_start (dialog);
+  while (rl_import_dialog_get_running (dialog))
+    g_main_context_iteration (NULL, TRUE);
+  rl_gui_wait_for_frame (GTK_WIDGET (dialog));
+  return dialog;
+}
+
+static void
+import_through_dialog (RlWindow *window, Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSynthFinger) finger = rl_synth_finger_new (777, RL_FINGER_LEFT_THUMB);
+  g_autoptr(RlImage) image = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *dir = g_dir_make_tmp ("rl-remote-import-XXXXXX", &error);
+  g_autofree char *folder = NULL, *print = NULL, *broken = NULL, *transaction = NULL;
+  const char *shared = g_getenv ("RIDGELINE_SHARED");
+  const char *paths[3] = { NULL };
+  RlSynthImpression how;
+  RlImportDialog *dialog;
+  gint64 ana = rl_test_count_rows (f->ws.path, "SELECT id FROM user WHERE username = 'ana'");
+  g_autofree char *by_ana = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'import.file' "
+                                             "AND user_id = %" G_GINT64_FORMAT, ana);
+  guint expected;
+
+  g_assert_no_error (error);
+  /* A folder of a live scan (FINGER_IMPRESSION names, as the FVC sets) with
+   * a file that is no image; and a real transaction when ../shared is there. */
+  folder = g_build_filename (dir, "LIVESCAN", NULL);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  rl_synth_impression_random (7, &how);
+  how.partial = 0;
+  image = rl_synth_render (finger, &how, &error);
+  g_assert_no_error (error);
+  png = rl_image_encode (image, "png", &error);
+  g_assert_no_error (error);
+  print = g_build_filename (folder, "7_1.png", NULL);
+  broken = g_build_filename (folder, "8_1.png", NULL);
+  g_assert_true (g_file_set_contents (print, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), NULL));
+  g_assert_true (g_file_set_contents (broken, "not a picture of anything", -1, NULL));
+  paths[0] = folder;
+  expected = 1;
+  transaction = shared ? g_build_filename (shared, "interchange", "an2k", "valid1.9.an2", NULL) : NULL;
+  if (transaction && g_file_test (transaction, G_FILE_TEST_IS_REGULAR))
+    {
+      paths[1] = transaction;
+      expected++;
+    }
+  else
+    g_test_message ("../shared/interchange is not there: no real transaction imported");
+
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window)));
+  dialog = run_import_dialog (window, paths);
+  g_assert_cmpuint (rl_import_dialog_get_n_imported (dialog), ==, expected);
+  g_assert_cmpuint (rl_import_dialog_get_n_rejected (dialog), ==, 1);
+  rl_gui_collect_text (GTK_WIDGET (dialog), text);
+  g_test_message ("import dialog: %s", text->str);
+  g_assert_nonnull (strstr (text->str, "8_1.png"));
+  g_assert_nonnull (strstr (text->str, "not an image we read"));
+  rl_gui_screenshot (GTK_WIDGET (dialog), "remote-import");
+  /* In the server's file, imported as ana: the person LIVESCAN-7 and the
+   * import.file rows. */
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, by_ana), ==, expected);
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, "SELECT count(*) FROM identity WHERE reference = 'LIVESCAN-7'"), ==, 1);
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, "SELECT count(*) FROM sample s JOIN encounter e ON s.encounter_id = e.id "
+                                           "JOIN identity i ON e.identity_id = i.id WHERE i.reference = 'LIVESCAN-7' "
+                                           "AND s.template IS NOT NULL"), ==, 1);
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  /* Again: the server's history says every file was imported before. */
+  dialog = run_import_dialog (window, paths);
+  g_assert_cmpuint (rl_import_dialog_get_n_imported (dialog), ==, 0);
+  g_assert_cmpuint (rl_import_dialog_get_n_skipped (dialog), ==, expected);
+  g_assert_cmpint (rl_test_count_rows (f->ws.path, by_ana), ==, expected);
+  gtk_window_close (GTK_WINDOW (dialog));
+  rl_gui_wait_for_frame (GTK_WIDGET (window));
+
+  g_unlink (print);
+  g_unlink (broken);
+  g_rmdir (folder);
+  g_rmdir (dir);
+}
+
 static void
 examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
 {
@@ -163,16 +277,9 @@ examiner_flow (RlApplication *app, RlWindow *window, Fixture *f)
   g_assert_cmpint (rl_test_count_rows (f->ws.path, "SELECT count(*) FROM audit_log WHERE action = 'session.open'"), ==, 1);
   store = rl_session_get_store (session);
 
-  /* Import reads files into a workspace file of this computer's: there is
-   * none on a server workspace, so it opens nothing. */
-  {
-    GListModel *before = gtk_window_get_toplevels ();   /* not ours to free */
-    guint n = g_list_model_get_n_items (before);
-
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL);
-    rl_gui_wait_for_frame (GTK_WIDGET (window));
-    g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n);
-  }
+  /* Import works as on a file: the files go to the server, which imports
+   * them as ana; what it did is in the server's file. */
+  import_through_dialog (window, f);
 
   /* The work queue, from the server: the pending search. */
   g_assert_true (rl_window_show_page (window, "queue"));
