@@ -37,6 +37,8 @@ struct _RlRemote {
   char            *signed_out_reason;  /* the server's words when it last refused the session */
   guint            n_requests;  /* sent so far (atomic: any thread sends) */
   guint            tx_writes;   /* writes sent inside the outermost begin/commit */
+  GThread         *tx_thread;   /* the thread that opened it: a page load's worker
+                                 * writing meanwhile is not part of that step */
 };
 
 /* ------------------------------------------------------------ set-up */
@@ -732,7 +734,10 @@ rl_remote_begin (RlStore *store, GError **error)
   G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
 
   if (store->remote->tx_depth++ == 0)
-    store->remote->tx_writes = 0;
+    {
+      store->remote->tx_writes = 0;
+      store->remote->tx_thread = g_thread_self ();
+    }
   return TRUE;
 }
 
@@ -749,7 +754,7 @@ check_write_in_transaction (RlRemote *remote, const char *method, const char *pa
   if (g_strcmp0 (method, "GET") == 0)
     return TRUE;
   locker = g_mutex_locker_new (&remote->lock);
-  if (remote->tx_depth == 0)
+  if (remote->tx_depth == 0 || remote->tx_thread != g_thread_self ())
     return TRUE;
   if (remote->tx_writes++ == 0)
     return TRUE;
@@ -767,7 +772,8 @@ rl_remote_commit (RlStore *store, GError **error)
   G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
 
   g_return_val_if_fail (store->remote->tx_depth > 0, FALSE);
-  store->remote->tx_depth--;
+  if (--store->remote->tx_depth == 0)
+    store->remote->tx_thread = NULL;
   return TRUE;
 }
 
@@ -776,8 +782,8 @@ rl_remote_rollback (RlStore *store)
 {
   G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->remote->lock);
 
-  if (store->remote->tx_depth > 0)
-    store->remote->tx_depth--;
+  if (store->remote->tx_depth > 0 && --store->remote->tx_depth == 0)
+    store->remote->tx_thread = NULL;
 }
 
 /* ------------------------------------------------------------ users */
